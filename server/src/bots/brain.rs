@@ -1,0 +1,532 @@
+//! A bot's brain: given its role, the scenario's plan and the latest view of its role, it decides
+//! which orders to give. Pure: no I/O, no clock, no randomness; the same views give the same
+//! orders, so a drill played by bots is reproducible. It knows only what its role's view shows
+//! plus the scenario file every player has (the plan, the hazard register of landslide points).
+//!
+//! What each role does, following the plan (docs: plans.md):
+//! - informant: reports a hazard seen near its village (信息快报), warns and starts evacuating its
+//!   own village when the hazard is close, and on its landslide points' warning signs
+//!   ("三个紧急撤离": strong rain on a hazard point means leave at once);
+//! - command: acknowledges reports (叫应), activates each level whose trigger it can see met,
+//!   warns and evacuates threatened villages, dispatches its teams, reports up to the county;
+//! - county: acknowledges, activates county levels, sends county teams where villages are hit;
+//! - team: reports what it sees where it is;
+//! - controller: steers nothing by itself (the server's `--autostart` or a human does).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use sim::map::Xy;
+use sim::scenario::{ActionKind, Anchor, Level, RequiredAction, Scenario, Trigger};
+use sim::score::role_matches;
+use sim::view::{HazardCellKind, RoleView, TeamState};
+use sim::{HazardKind, Order, Role, Task};
+
+/// How far (m) a role can tell that a hazard concerns a village.
+const REPORT_RADIUS_M: f64 = 2500.0;
+/// A hazard this close to a village means warn and leave now.
+const DANGER_RADIUS_M: f64 = 1500.0;
+/// Villages this close to a gauge at 警戒水位 or above count as threatened.
+const GAUGE_RADIUS_M: f64 = 3000.0;
+
+/// The grid geometry needed to place hazard cells (from the map's metadata).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Grid {
+    pub cols: usize,
+    pub cell_size_m: f64,
+}
+
+impl Grid {
+    fn centre(&self, cell: u32) -> Xy {
+        let cols = self.cols.max(1);
+        let (c, r) = (cell as usize % cols, cell as usize / cols);
+        [(c as f64 + 0.5) * self.cell_size_m, (r as f64 + 0.5) * self.cell_size_m]
+    }
+}
+
+pub struct Brain {
+    role: Role,
+    scenario: Arc<Scenario>,
+    grid: Grid,
+    /// Things already done, so no order is given twice ("warn:Canillo", "level:III"...).
+    done: BTreeSet<String>,
+    /// (t_s, mm/h) samples, for rain over a window and rain since the start.
+    rain: Vec<(u32, f32)>,
+    first_fire_t: Option<u32>,
+}
+
+impl Brain {
+    pub fn new(role: Role, scenario: Arc<Scenario>, grid: Grid) -> Brain {
+        Brain { role, scenario, grid, done: BTreeSet::new(), rain: Vec::new(), first_fire_t: None }
+    }
+
+    pub fn role(&self) -> &Role {
+        &self.role
+    }
+
+    /// The orders to give after seeing `view`.
+    pub fn decide(&mut self, view: &RoleView) -> Vec<Order> {
+        self.observe(view);
+        let mut out = Vec::new();
+        match self.role.clone() {
+            Role::Informant(v) => self.informant(&v, view, &mut out),
+            Role::Command(t) => self.command(t.as_deref(), view, &mut out),
+            Role::County => self.county(view, &mut out),
+            Role::Team(t) => self.team(&t, view, &mut out),
+            Role::Controller => {}
+        }
+        self.plan_actions(view, &mut out);
+        out
+    }
+
+    fn observe(&mut self, view: &RoleView) {
+        if self.rain.last().map(|r| r.0) != Some(view.t_s) {
+            self.rain.push((view.t_s, view.weather.rain_mm_per_h));
+        }
+        if self.first_fire_t.is_none() && view.hazard.iter().any(|h| h.kind == HazardCellKind::Burning) {
+            self.first_fire_t = Some(view.t_s);
+        }
+    }
+
+    /// Gives `order` once per `key`.
+    fn once(&mut self, key: String, order: Order, out: &mut Vec<Order>) {
+        if self.done.insert(key) {
+            out.push(order);
+        }
+    }
+
+    // ---- roles -------------------------------------------------------------------------------
+
+    fn informant(&mut self, village: &str, view: &RoleView, out: &mut Vec<Order>) {
+        let Some(pos) = village_pos(view, village) else { return };
+        for (hazard, d) in self.hazards_near(view, pos, REPORT_RADIUS_M) {
+            let note = format!(
+                "{village} 附近发现{} (约 {d:.0} 米) / {hazard:?} seen {d:.0} m from {village}",
+                hazard.label_zh()
+            );
+            self.once(format!("report:{hazard:?}"), Order::Report { village: village.into(), hazard, note }, out);
+            if d <= DANGER_RADIUS_M {
+                self.warn_and_evacuate(village, out);
+            }
+        }
+        // Landslide points above the village: the monitor sees cracks once enough rain has fallen.
+        let rain = self.rain_since_start();
+        let signs: Vec<String> = self
+            .landslide_points()
+            .filter(|p| p.threatens.iter().any(|t| t == village) && rain >= p.signs_rain_mm)
+            .map(|p| p.name.clone())
+            .collect();
+        for point in signs {
+            let note = format!("{point} 出现裂缝蠕动迹象 / cracks and creep at {point}");
+            self.once(
+                format!("report:slope:{point}"),
+                Order::Report { village: village.into(), hazard: HazardKind::Landslide, note },
+                out,
+            );
+            self.warn_and_evacuate(village, out);
+        }
+    }
+
+    fn command(&mut self, township: Option<&str>, view: &RoleView, out: &mut Vec<Order>) {
+        self.acknowledge(view, out);
+        self.activate_levels(view, out);
+        let threatened = self.threatened(view, township);
+        for (village, hazard) in &threatened {
+            self.once(format!("warn:{village}"), Order::Warn { village: village.clone() }, out);
+            let reported = view.reports.iter().any(|r| &r.village == village);
+            if view.level.is_some() || reported {
+                self.once(format!("evac:{village}"), Order::Evacuate { village: village.clone() }, out);
+            }
+            let _ = hazard;
+        }
+        // Teams of this township (county teams belong to the county).
+        let mine: Vec<String> = self
+            .scenario
+            .teams
+            .iter()
+            .filter(|t| match (township, &t.township) {
+                (Some(me), Some(theirs)) => me == theirs,
+                (None, Some(_)) => true,
+                (_, None) => false,
+            })
+            .map(|t| t.name.clone())
+            .collect();
+        self.dispatch(view, &mine, &threatened, out);
+        if !view.reports.is_empty() {
+            let note = format!(
+                "{} 首报: 收到 {} 条信息快报 / first report up: {} quick reports",
+                label(township),
+                view.reports.len(),
+                view.reports.len()
+            );
+            self.once("reportup:first".into(), Order::ReportUp { note }, out);
+        }
+        // Follow-up reports on levels come after the first report (续报 after 初报), never before.
+        if let Some(level) = view.level.filter(|_| self.done.contains("reportup:first")) {
+            let note = format!(
+                "{} 已启动{}应急响应 / level {} response activated",
+                label(township),
+                level.label_zh(),
+                level.name()
+            );
+            self.once(format!("reportup:{}", level.name()), Order::ReportUp { note }, out);
+        }
+    }
+
+    fn county(&mut self, view: &RoleView, out: &mut Vec<Order>) {
+        // 叫应 is the township command post's duty; the county answers only reports from
+        // townships that have no command post in this drill.
+        let unanswered: Vec<u32> = view
+            .reports
+            .iter()
+            .filter(|r| !r.acknowledged && !self.has_command_post(view, &r.village))
+            .map(|r| r.id)
+            .collect();
+        for id in unanswered {
+            self.once(format!("ack:{id}"), Order::Acknowledge { report: id }, out);
+        }
+        self.activate_levels(view, out);
+        let hit: Vec<(String, HazardKind)> = self
+            .threatened(view, None)
+            .into_iter()
+            .filter(|(v, _)| {
+                let casualties = view.villages.iter().find(|x| &x.name == v).and_then(|x| x.casualties).unwrap_or(0);
+                casualties > 0 || view.level.is_some_and(|l| l >= Level::III)
+            })
+            .collect();
+        let county_teams: Vec<String> =
+            self.scenario.teams.iter().filter(|t| t.township.is_none()).map(|t| t.name.clone()).collect();
+        self.dispatch(view, &county_teams, &hit, out);
+    }
+
+    fn team(&mut self, name: &str, view: &RoleView, out: &mut Vec<Order>) {
+        let Some(pos) = view.teams.iter().find(|t| t.name == name).map(|t| t.pos) else { return };
+        for (hazard, d) in self.hazards_near(view, pos, REPORT_RADIUS_M) {
+            let Some(village) = nearest_village(view, pos) else { continue };
+            let note =
+                format!("{name} 在 {village} 附近发现{} / {hazard:?} seen by {name} near {village}", hazard.label_zh());
+            let _ = d;
+            self.once(format!("report:{village}:{hazard:?}"), Order::Report { village, hazard, note }, out);
+        }
+    }
+
+    // ---- shared duties -----------------------------------------------------------------------
+
+    fn warn_and_evacuate(&mut self, village: &str, out: &mut Vec<Order>) {
+        self.once(format!("warn:{village}"), Order::Warn { village: village.into() }, out);
+        self.once(format!("evac:{village}"), Order::Evacuate { village: village.into() }, out);
+    }
+
+    fn acknowledge(&mut self, view: &RoleView, out: &mut Vec<Order>) {
+        for r in view.reports.iter().filter(|r| !r.acknowledged) {
+            self.once(format!("ack:{}", r.id), Order::Acknowledge { report: r.id }, out);
+        }
+    }
+
+    /// Activates, lowest first, every level of the plan this role may start whose trigger it sees met.
+    fn activate_levels(&mut self, view: &RoleView, out: &mut Vec<Order>) {
+        let mut levels: Vec<(Level, Trigger, String)> =
+            self.scenario.plan.levels.iter().map(|l| (l.level, l.trigger.clone(), l.by.clone())).collect();
+        levels.sort_by_key(|l| l.0);
+        for (level, trigger, by) in levels {
+            if !role_matches(&by, &self.role) || view.level.is_some_and(|cur| cur >= level) {
+                continue;
+            }
+            if self.trigger_met(&trigger, view) {
+                self.once(format!("level:{}", level.name()), Order::ActivateLevel { level }, out);
+            }
+        }
+    }
+
+    /// Sends idle teams from `teams` to threatened villages: one team per village, nearest first.
+    fn dispatch(
+        &mut self,
+        view: &RoleView,
+        teams: &[String],
+        threatened: &[(String, HazardKind)],
+        out: &mut Vec<Order>,
+    ) {
+        for (village, hazard) in threatened {
+            if self.done.contains(&format!("dispatched-to:{village}")) {
+                continue;
+            }
+            let Some(vpos) = village_pos(view, village) else { continue };
+            let idle = view
+                .teams
+                .iter()
+                .filter(|t| {
+                    teams.contains(&t.name)
+                        && t.state == TeamState::Idle
+                        && !self.done.contains(&format!("dispatch:{}", t.name))
+                })
+                .min_by(|a, b| dist(a.pos, vpos).total_cmp(&dist(b.pos, vpos)));
+            let Some(team) = idle.map(|t| t.name.clone()) else { continue };
+            let task = task_for(*hazard, view, village);
+            self.done.insert(format!("dispatched-to:{village}"));
+            self.once(format!("dispatch:{team}"), Order::Dispatch { team, village: village.clone(), task }, out);
+        }
+    }
+
+    /// Villages (of `township`, or all when `None`) this role has reason to think threatened,
+    /// with the hazard, in a stable order.
+    fn threatened(&self, view: &RoleView, township: Option<&str>) -> Vec<(String, HazardKind)> {
+        let mut out: BTreeMap<String, HazardKind> = BTreeMap::new();
+        let in_scope = |name: &str| {
+            township.is_none()
+                || view
+                    .villages
+                    .iter()
+                    .any(|v| v.name == name && (v.township.as_deref() == township || v.township.is_none()))
+        };
+        for r in &view.reports {
+            out.entry(r.village.clone()).or_insert(r.hazard);
+            // A slope moving above one village threatens every village below that point.
+            if r.hazard == HazardKind::Landslide {
+                for p in self.landslide_points().filter(|p| p.threatens.contains(&r.village)) {
+                    for v in &p.threatens {
+                        out.entry(v.clone()).or_insert(HazardKind::Landslide);
+                    }
+                }
+            }
+        }
+        for v in &view.villages {
+            if let Some((hazard, _)) = self.hazards_near(view, v.pos, DANGER_RADIUS_M).first() {
+                out.entry(v.name.clone()).or_insert(*hazard);
+            }
+        }
+        for g in view.gauges.iter().filter(|g| g.stage.is_some_and(|s| s >= sim::scenario::Stage::Warning)) {
+            for v in view.villages.iter().filter(|v| dist(v.pos, g.pos) <= GAUGE_RADIUS_M) {
+                out.entry(v.name.clone()).or_insert(HazardKind::Flood);
+            }
+        }
+        out.into_iter().filter(|(v, _)| in_scope(v)).collect()
+    }
+
+    /// The plan's required actions for this role whose anchor this role can see has happened.
+    fn plan_actions(&mut self, view: &RoleView, out: &mut Vec<Order>) {
+        let actions: Vec<RequiredAction> =
+            self.scenario.plan.actions.iter().filter(|a| role_matches(&a.who, &self.role)).cloned().collect();
+        for a in actions {
+            if !self.anchor_met(&a.after, view, 0) {
+                continue;
+            }
+            let township = match &self.role {
+                Role::Command(t) => t.clone(),
+                _ => None,
+            };
+            let targets = |s: &Self, v: &Option<String>| -> Vec<String> {
+                let all: Vec<String> = match v {
+                    Some(v) => vec![v.clone()],
+                    None => s.threatened(view, township.as_deref()).into_iter().map(|(v, _)| v).collect(),
+                };
+                // An informant acts for its own village only.
+                match &s.role {
+                    Role::Informant(mine) => all.into_iter().filter(|v| v == mine).collect(),
+                    _ => all,
+                }
+            };
+            let may = sim::OrderKind::allowed_for(&self.role);
+            match &a.what {
+                ActionKind::Warn(v) if may.contains(&sim::OrderKind::Warn) => {
+                    for v in targets(self, v) {
+                        self.once(format!("warn:{v}"), Order::Warn { village: v }, out);
+                    }
+                }
+                ActionKind::Evacuate(v) | ActionKind::AllSafe(v) if may.contains(&sim::OrderKind::Evacuate) => {
+                    for v in targets(self, v) {
+                        self.once(format!("evac:{v}"), Order::Evacuate { village: v }, out);
+                    }
+                }
+                ActionKind::ActivateLevel(l) if may.contains(&sim::OrderKind::ActivateLevel) => {
+                    let by_me =
+                        self.scenario.plan.levels.iter().any(|s| s.level == *l && role_matches(&s.by, &self.role));
+                    if by_me && view.level.is_none_or(|cur| cur < *l) {
+                        self.once(format!("level:{}", l.name()), Order::ActivateLevel { level: *l }, out);
+                    }
+                }
+                ActionKind::ReportUp if may.contains(&sim::OrderKind::ReportUp) => {
+                    let note = format!("按预案报告: {} / as the plan requires: {}", a.name, a.id);
+                    self.once(format!("reportup:{}", a.id), Order::ReportUp { note }, out);
+                }
+                ActionKind::Acknowledge if may.contains(&sim::OrderKind::Acknowledge) => self.acknowledge(view, out),
+                ActionKind::Dispatch(team) if may.contains(&sim::OrderKind::Dispatch) => {
+                    let threatened = self.threatened(view, township.as_deref());
+                    let teams: Vec<String> = match team {
+                        Some(t) => vec![t.clone()],
+                        None => self.scenario.teams.iter().map(|t| t.name.clone()).collect(),
+                    };
+                    self.dispatch(view, &teams, &threatened, out);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn anchor_met(&self, anchor: &Anchor, view: &RoleView, depth: u32) -> bool {
+        match anchor {
+            Anchor::Start => true,
+            Anchor::HazardSeen => {
+                !view.reports.is_empty() || view.hazard.iter().any(|h| h.kind != HazardCellKind::Barrier)
+            }
+            Anchor::LevelTriggered(l) => {
+                view.level.is_some_and(|cur| cur >= *l)
+                    || self.scenario.plan.levels.iter().any(|s| s.level == *l && self.trigger_met(&s.trigger, view))
+            }
+            Anchor::LevelActivated(l) => view.level.is_some_and(|cur| cur >= *l),
+            Anchor::Action(id) => {
+                // Another required action counts as done when its effect shows in the view.
+                depth < 8
+                    && self
+                        .scenario
+                        .plan
+                        .actions
+                        .iter()
+                        .find(|a| &a.id == id)
+                        .is_some_and(|a| self.anchor_met(&a.after, view, depth + 1) && self.observed(&a.what, view, id))
+            }
+        }
+    }
+
+    fn observed(&self, what: &ActionKind, view: &RoleView, id: &str) -> bool {
+        let village = |name: &Option<String>, f: &dyn Fn(&sim::view::VillageView) -> bool| match name {
+            Some(n) => view.villages.iter().any(|v| &v.name == n && f(v)),
+            None => view.villages.iter().any(f),
+        };
+        match what {
+            ActionKind::Report => !view.reports.is_empty(),
+            ActionKind::Acknowledge => view.reports.iter().any(|r| r.acknowledged),
+            ActionKind::ActivateLevel(l) => view.level.is_some_and(|cur| cur >= *l),
+            ActionKind::Warn(v) => village(v, &|x| x.warned),
+            ActionKind::Evacuate(v) => village(v, &|x| x.evacuation_ordered),
+            ActionKind::Dispatch(_) => view.teams.iter().any(|t| t.state != TeamState::Idle),
+            ActionKind::ReportUp => {
+                self.done.iter().any(|k| k.starts_with("reportup:")) || self.done.contains(&format!("reportup:{id}"))
+            }
+            ActionKind::AllSafe(v) => village(v, &|x| x.at_home == Some(0)),
+        }
+    }
+
+    fn trigger_met(&self, trigger: &Trigger, view: &RoleView) -> bool {
+        match trigger {
+            Trigger::RainOver { hours, mm } => {
+                let seen = self.rain_over(*hours);
+                let reported = if *hours >= 6.0 { view.weather.rain_last_6h_mm as f64 } else { 0.0 };
+                seen.max(reported) >= *mm
+            }
+            Trigger::GaugeAbove { gauge, stage } => {
+                view.gauges.iter().any(|g| &g.name == gauge && g.stage.is_some_and(|s| s >= *stage))
+            }
+            Trigger::FireArea { hectares } => {
+                let cells = view
+                    .hazard
+                    .iter()
+                    .filter(|h| matches!(h.kind, HazardCellKind::Burning | HazardCellKind::Burned))
+                    .count();
+                cells as f64 * self.grid.cell_size_m * self.grid.cell_size_m / 10_000.0 >= *hectares
+            }
+            Trigger::FireBurning { hours } => {
+                self.first_fire_t.is_some_and(|t0| (view.t_s.saturating_sub(t0)) as f64 >= hours * 3600.0)
+            }
+            Trigger::SlopeSigns { point } => {
+                let p = self.landslide_points().find(|p| &p.name == point);
+                view.reports
+                    .iter()
+                    .any(|r| r.hazard == HazardKind::Landslide && p.is_none_or(|p| p.threatens.contains(&r.village)))
+                    || view.messages.iter().any(|m| m.text.contains(point.as_str()))
+            }
+            Trigger::SlopeFailed { point } => {
+                view.hazard.iter().any(|h| h.kind == HazardCellKind::Debris)
+                    || view
+                        .messages
+                        .iter()
+                        .any(|m| m.text.contains(point.as_str()) && (m.text.contains("滑") || m.text.contains("fail")))
+            }
+            Trigger::FirstReport => !view.reports.is_empty(),
+            Trigger::AtMinute(m) => view.t_s as f64 >= m * 60.0,
+        }
+    }
+
+    // ---- what the role knows -----------------------------------------------------------------
+
+    /// Whether the scenario offers a command post for the township of `village`.
+    fn has_command_post(&self, view: &RoleView, village: &str) -> bool {
+        let township = view.villages.iter().find(|v| v.name == village).and_then(|v| v.township.clone());
+        self.scenario.roles.iter().any(|r| match r.split_once(':') {
+            None => r.trim() == "command",
+            Some((head, t)) => head.trim() == "command" && township.as_deref() == Some(t.trim()),
+        })
+    }
+
+    fn landslide_points(&self) -> impl Iterator<Item = &sim::scenario::HazardPointSpec> {
+        self.scenario.hazards.landslide.iter().flat_map(|l| l.points.iter())
+    }
+
+    /// Rain over the last `hours`, integrated from the views seen.
+    fn rain_over(&self, hours: f64) -> f64 {
+        let Some(&(now, _)) = self.rain.last() else { return 0.0 };
+        let from = now as f64 - hours * 3600.0;
+        let mut mm = 0.0;
+        for w in self.rain.windows(2) {
+            let (t0, rate) = (w[0].0 as f64, w[0].1 as f64);
+            let t1 = w[1].0 as f64;
+            let overlap = (t1 - t0.max(from)).max(0.0);
+            mm += rate * overlap / 3600.0;
+        }
+        mm
+    }
+
+    fn rain_since_start(&self) -> f64 {
+        self.rain_over(f64::INFINITY)
+    }
+
+    /// Hazards visible within `radius` of `pos`, nearest first, one entry per hazard kind.
+    fn hazards_near(&self, view: &RoleView, pos: Xy, radius: f64) -> Vec<(HazardKind, f64)> {
+        let mut best: BTreeMap<HazardKind, f64> = BTreeMap::new();
+        for h in &view.hazard {
+            let kind = match h.kind {
+                HazardCellKind::Water => HazardKind::Flood,
+                HazardCellKind::Burning | HazardCellKind::Burned => HazardKind::Fire,
+                HazardCellKind::Debris => HazardKind::Landslide,
+                HazardCellKind::Barrier => continue,
+            };
+            let d = dist(self.grid.centre(h.cell), pos);
+            if d <= radius {
+                let e = best.entry(kind).or_insert(d);
+                *e = e.min(d);
+            }
+        }
+        let mut v: Vec<(HazardKind, f64)> = best.into_iter().collect();
+        v.sort_by(|a, b| a.1.total_cmp(&b.1));
+        v
+    }
+}
+
+fn task_for(hazard: HazardKind, view: &RoleView, village: &str) -> Task {
+    let hit = view.villages.iter().find(|v| v.name == village).and_then(|v| v.casualties).unwrap_or(0) > 0;
+    match hazard {
+        _ if hit => Task::Rescue,
+        HazardKind::Flood => Task::Evacuate,
+        HazardKind::Fire => Task::Firebreak,
+        HazardKind::Landslide => Task::Evacuate,
+    }
+}
+
+fn label(township: Option<&str>) -> String {
+    township.map(|t| format!("{t} 镇")).unwrap_or_else(|| "乡镇".into())
+}
+
+fn village_pos(view: &RoleView, name: &str) -> Option<Xy> {
+    view.villages.iter().find(|v| v.name == name).map(|v| v.pos)
+}
+
+fn nearest_village(view: &RoleView, pos: Xy) -> Option<String> {
+    view.villages.iter().min_by(|a, b| dist(a.pos, pos).total_cmp(&dist(b.pos, pos))).map(|v| v.name.clone())
+}
+
+fn dist(a: Xy, b: Xy) -> f64 {
+    (a[0] - b[0]).hypot(a[1] - b[1])
+}
+
+#[cfg(test)]
+#[path = "brain_tests.rs"]
+mod tests;

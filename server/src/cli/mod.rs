@@ -1,0 +1,53 @@
+//! The `sandtable-server` command line: one subcommand per job.
+
+mod run;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use run::RunArgs;
+pub use serve::{BotsArg, ServeArgs};
+
+#[derive(Parser, Debug)]
+#[command(name = "sandtable-server", version, about = "sandtable drill server: 沙盘推演服务器")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Commands,
+}
+
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand, Debug)]
+pub enum Commands {
+    /// Validate scenario files; exit 0 only when every file is clean.
+    #[command(after_help = "Example:\n  sandtable-server check scenarios/*.ron")]
+    Check(crate::check::CheckArgs),
+    /// Turn a DEM and OpenStreetMap GeoJSON layers into a map asset under assets/maps/<name>/.
+    #[command(after_help = crate::import::EXAMPLE)]
+    ImportMap(crate::import::ImportArgs),
+    /// Serve a drill over UDP: people join with `sandtable`, bots take the other roles.
+    #[command(after_help = serve::EXAMPLE)]
+    Serve(ServeArgs),
+    /// Play a whole drill with bots in every role as fast as possible; print the score.
+    #[command(after_help = run::EXAMPLE)]
+    Run(RunArgs),
+}
+
+pub fn main(cli: Cli) -> ExitCode {
+    init_logging();
+    match cli.command {
+        Commands::Check(args) => crate::check::run(args),
+        Commands::ImportMap(args) => crate::import::run(args),
+        Commands::Serve(args) => serve::run(args),
+        Commands::Run(args) => run::run(args),
+    }
+}
+
+/// Logs to stderr; `RUST_LOG` overrides the default level (info).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

@@ -1,0 +1,68 @@
+//! `sandtable-server run`: a whole drill with bots in every role, as fast as possible.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::serve::BotsArg;
+use crate::drill::{DrillSetup, record};
+
+pub const EXAMPLE: &str = "Example:
+  sandtable-server run scenarios/flood_valira.ron --bots all --report-dir /tmp/drill --seed 7
+
+Writes scenario.ron, seed.txt, meta.json, journal.jsonl, events.jsonl and report.json into
+the report directory and prints the score.";
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file (.ron).
+    pub scenario: PathBuf,
+    /// Who plays: `all` (bots in every role) is the only choice without a network.
+    #[arg(long, value_enum, default_value = "all")]
+    pub bots: BotsArg,
+    /// Where to write the record and report.json; default records/<scenario>-<UTC time>.
+    #[arg(long)]
+    pub report_dir: Option<PathBuf>,
+    /// Seed for the simulation; default: the scenario's.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+pub fn run(args: RunArgs) -> ExitCode {
+    if args.bots != BotsArg::All {
+        eprintln!("错误 error: `run` plays without people: use --bots all (or `serve` to play)");
+        return ExitCode::FAILURE;
+    }
+    let setup = match DrillSetup::load(&args.scenario, args.seed) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("错误 error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let dir = args.report_dir.unwrap_or_else(|| record::default_record_dir(&setup));
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} min")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("演练 drill {}", setup.scenario.name));
+    let result = crate::headless::run_drill(setup, &dir, |t, d| {
+        bar.set_length(u64::from(d / 60));
+        bar.set_position(u64::from(t / 60));
+    });
+    bar.finish_and_clear();
+    match result {
+        Ok((f, _host)) => {
+            println!("{}", f.summary);
+            println!("记录目录 record: {}", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("错误 error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Builds the drill's report with `sim::score` (a pure function of scenario, events and
+//! outcome) and a short summary with Chinese and English labels for the terminal and clients.
+
+use sim::World;
+use sim::score::{ActionStatus, Report};
+
+use super::Finished;
+
+pub fn build(world: &World) -> Finished {
+    let report = sim::score::score(world.scenario(), world.seed(), world.events(), &world.outcome());
+    let summary = summary(&report, world);
+    let score = report.score;
+    let report = serde_json::to_value(&report).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
+    Finished { score, summary, report }
+}
+
+fn summary(r: &Report, world: &World) -> String {
+    let count = |s: ActionStatus| r.actions.iter().filter(|a| a.status == s).count();
+    let mins = |m: Option<f64>| m.map(|m| format!("{m:.0} min")).unwrap_or_else(|| "—".into());
+    let mut lines = vec![
+        format!("演练 Drill: {} ({:.0} 分钟 min, 种子 seed {})", r.scenario, r.duration_min, r.seed),
+        format!(
+            "得分 Score: {:.1}/100  (预案执行 adherence {:.2}, 时效 timeliness {:.2}, 结果 outcome {:.2})",
+            r.score, r.adherence, r.timeliness, r.outcome
+        ),
+        format!(
+            "规定动作 Required actions: 按时 on time {}, 迟 late {}, 缺 missing {}, 顺序错 out of order {}, 未触发 not due {}",
+            count(ActionStatus::OnTime),
+            count(ActionStatus::Late),
+            count(ActionStatus::Missing),
+            count(ActionStatus::OutOfOrder),
+            count(ActionStatus::NotDue)
+        ),
+        format!(
+            "响应时间 Response: 发现→上报 seen→reported {}, 上报→叫应 reported→acknowledged {}, 发现→决策 seen→decided {}",
+            mins(r.response_times.seen_to_reported_min),
+            mins(r.response_times.reported_to_acknowledged_min),
+            mins(r.response_times.seen_to_decided_min)
+        ),
+        format!(
+            "人员 People: 受威胁 threatened {}, 安全 safe {}, 伤亡 casualties {}, 被困 trapped {}, 被拒指令 orders refused {}",
+            r.people_threatened, r.people_safe, r.casualties, r.trapped, r.orders_refused
+        ),
+    ];
+    if !world.is_finished() {
+        lines.push(format!("(演练提前结束 stopped early at {} min)", world.time_s() / 60));
+    }
+    lines.join("\n")
+}

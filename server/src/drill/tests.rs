@@ -1,0 +1,139 @@
+//! Drill tests: authorisation, journal-before-apply, controls, the clock.
+
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use protocol::Control;
+use sim::{EventKind, Order, Role};
+
+use super::{Drill, Journal, Rejection, record};
+use crate::testkit;
+
+/// A journal writer that fails every write, as a full disk would.
+struct FailingWriter;
+impl Write for FailingWriter {
+    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+        Err(io::Error::other("disk full"))
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A journal writer into shared memory.
+#[derive(Clone, Default)]
+struct Shared(Arc<Mutex<Vec<u8>>>);
+impl Write for Shared {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn informant() -> Role {
+    "informant:Alpha".parse().unwrap()
+}
+
+#[test]
+fn an_order_the_role_may_not_give_is_refused_and_not_journaled() {
+    let dir = testkit::temp_dir("drill-auth");
+    let setup = testkit::setup(&dir);
+    let rec = testkit::record(&dir, &setup);
+    let mut drill = Drill::new(setup, rec).unwrap();
+    let err = drill.order(&informant(), "p", Order::ActivateLevel { level: sim::scenario::Level::I }).unwrap_err();
+    assert!(matches!(err, Rejection::NotAllowed { .. }), "{err}");
+    assert!(err.to_string().contains("informant:Alpha"), "{err}");
+    // A role the scenario does not offer.
+    let err =
+        drill.order(&"informant:Nowhere".parse().unwrap(), "p", Order::Warn { village: "Alpha".into() }).unwrap_err();
+    assert!(matches!(err, Rejection::World(_)), "{err}");
+    assert_eq!(drill.accepted(), 0);
+    let journal = std::fs::read_to_string(dir.join("record").join(record::JOURNAL)).unwrap();
+    assert!(journal.is_empty(), "refused orders must not be journaled: {journal}");
+    // An allowed order is journaled with its role and time.
+    drill.order(&informant(), "张三", Order::Warn { village: "Alpha".into() }).unwrap();
+    let journal = std::fs::read_to_string(dir.join("record").join(record::JOURNAL)).unwrap();
+    let line: super::JournalLine = serde_json::from_str(journal.lines().next().unwrap()).unwrap();
+    assert_eq!((line.seq, line.t_s, line.role.as_str(), line.player.as_str()), (1, 0, "informant:Alpha", "张三"));
+    assert_eq!(line.order, Some(Order::Warn { village: "Alpha".into() }));
+}
+
+#[test]
+fn the_journal_is_written_before_the_order_takes_effect() {
+    let dir = testkit::temp_dir("drill-journal-first");
+    let setup = testkit::setup(&dir);
+    // Journal failing: the order must not reach the world.
+    let rec = testkit::record_with(&dir, &setup, Journal::from_writer(Box::new(FailingWriter)));
+    let mut drill = Drill::new(setup.clone(), rec).unwrap();
+    let before = drill.world().state_hash();
+    let err = drill.order(&informant(), "p", Order::Warn { village: "Alpha".into() }).unwrap_err();
+    assert!(matches!(err, Rejection::Journal(_)), "{err}");
+    assert_eq!(drill.world().state_hash(), before, "the world changed although the journal write failed");
+    assert!(!drill.world().events().iter().any(|e| matches!(e.kind, EventKind::WarningIssued { .. })));
+    assert_eq!(drill.accepted(), 0);
+
+    // Journal working: the line is there and the world has the warning.
+    let buf = Shared::default();
+    let dir2 = testkit::temp_dir("drill-journal-ok");
+    let rec = testkit::record_with(&dir2, &setup, Journal::from_writer(Box::new(buf.clone())));
+    let mut drill = Drill::new(setup, rec).unwrap();
+    drill.order(&informant(), "p", Order::Warn { village: "Alpha".into() }).unwrap();
+    let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(text.lines().count(), 1);
+    assert!(text.contains("\"Warn\""), "{text}");
+    assert!(drill.world().events().iter().any(|e| matches!(e.kind, EventKind::WarningIssued { .. })));
+}
+
+#[test]
+fn only_the_controller_steers_the_clock() {
+    let dir = testkit::temp_dir("drill-clock");
+    let setup = testkit::setup(&dir);
+    let rec = testkit::record(&dir, &setup);
+    let mut drill = Drill::new(setup, rec).unwrap();
+    assert!(matches!(drill.control(&informant(), "p", Control::Start), Err(Rejection::NotController(_))));
+    assert!(matches!(drill.control(&Role::Controller, "p", Control::SetSpeed(f32::NAN)), Err(Rejection::BadSpeed(_))));
+    assert!(matches!(drill.control(&Role::Controller, "p", Control::SetSpeed(-1.0)), Err(Rejection::BadSpeed(_))));
+    // Paused: wall time passes, the world does not move.
+    drill.advance(Duration::from_secs(10), 100);
+    assert_eq!(drill.world().time_s(), 0);
+    drill.control(&Role::Controller, "导调", Control::SetSpeed(600.0)).unwrap();
+    drill.control(&Role::Controller, "导调", Control::Start).unwrap();
+    // 600 sim s per wall s, 60 s ticks: 1 s of wall time is 10 ticks.
+    drill.advance(Duration::from_secs(1), 100);
+    assert_eq!(drill.world().time_s(), 600);
+    // Capped: asking for 100 ticks at most 5 gives 5 and drops the rest.
+    drill.advance(Duration::from_secs(10), 5);
+    assert_eq!(drill.world().time_s(), 900);
+    drill.control(&Role::Controller, "导调", Control::Pause).unwrap();
+    drill.advance(Duration::from_secs(1), 100);
+    assert_eq!(drill.world().time_s(), 900);
+    assert_eq!(drill.accepted(), 3, "controls are journaled too");
+}
+
+#[test]
+fn finishing_writes_the_report_and_meta() {
+    let dir = testkit::temp_dir("drill-finish");
+    let setup = testkit::setup(&dir);
+    let rec = testkit::record(&dir, &setup);
+    let mut drill = Drill::new(setup, rec).unwrap();
+    while !drill.world().is_finished() {
+        drill.step_once();
+    }
+    let f = drill.finish().unwrap();
+    let rd = dir.join("record");
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(rd.join(record::REPORT)).unwrap()).unwrap();
+    assert_eq!(report["score"].as_f64(), Some(f.score));
+    let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(rd.join(record::META)).unwrap()).unwrap();
+    assert_eq!(meta["finished"], true);
+    assert_eq!(meta["seed"], 7);
+    assert_eq!(std::fs::read_to_string(rd.join(record::SCENARIO)).unwrap(), testkit::SCENARIO);
+    let events = std::fs::read_to_string(rd.join(record::EVENTS)).unwrap();
+    assert!(events.lines().count() >= 1);
+    assert!(f.summary.contains("得分 Score"));
+    // Ended: no more orders.
+    assert_eq!(drill.order(&informant(), "p", Order::Warn { village: "Alpha".into() }), Err(Rejection::Ended));
+}

@@ -1,0 +1,54 @@
+//! Which events a role is told about directly. The controller sees everything; other roles get
+//! the events that name them (their own orders and their outcomes, messages to them) and what
+//! everyone hears (levels activated, drill start and end). Everything else reaches them only
+//! through their filtered [`RoleView`](sim::view::RoleView).
+
+use sim::{Event, EventKind, Role};
+
+pub fn events_for(role: &Role, events: &[Event]) -> Vec<Event> {
+    if *role == Role::Controller {
+        return events.to_vec();
+    }
+    events.iter().filter(|e| concerns(role, &e.kind)).cloned().collect()
+}
+
+fn concerns(role: &Role, kind: &EventKind) -> bool {
+    use EventKind::*;
+    let team = |t: &str| matches!(role, Role::Team(r) if r == t);
+    match kind {
+        DrillStarted | DrillEnded | LevelActivated { .. } => true,
+        HazardSeen { by, .. }
+        | ReportFiled { by, .. }
+        | ReportAcknowledged { by, .. }
+        | WarningIssued { by, .. }
+        | EvacuationOrdered { by, .. }
+        | ReportedUp { by } => by == role,
+        TeamDispatched { team: t, by, .. } => by == role || team(t),
+        TeamArrived { team: t, .. } | TeamTaskDone { team: t, .. } | TeamCannotReach { team: t, .. } => team(t),
+        Rescued { team: t, .. } => team(t),
+        InjectDelivered { to, .. } => to == role,
+        OrderRefused { from, .. } => from == role,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_role_hears_only_what_names_it() {
+        let me: Role = "informant:Canillo".parse().unwrap();
+        let other: Role = "informant:Encamp".parse().unwrap();
+        let ev = |kind| Event { t_s: 60, kind };
+        let events = vec![
+            ev(EventKind::InjectDelivered { to: me.clone(), message: "看看河".into() }),
+            ev(EventKind::InjectDelivered { to: other.clone(), message: "secret".into() }),
+            ev(EventKind::SlopeFailed { point: "P1".into() }),
+            ev(EventKind::OrderRefused { from: other.clone(), reason: "no".into() }),
+        ];
+        let mine = events_for(&me, &events);
+        assert_eq!(mine, vec![events[0].clone()]);
+        assert_eq!(events_for(&Role::Controller, &events).len(), 4);
+    }
+}

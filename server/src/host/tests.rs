@@ -1,0 +1,201 @@
+//! Host tests: the hello handshake, refusals (garbage, unauthorised, before hello, rate),
+//! bots giving way to people, and per-role views.
+
+use std::time::Duration;
+
+use protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage, channel};
+use sim::{Order, Role};
+
+use super::{ConnId, Host, HostOptions, Outgoing, Peer};
+use crate::drill::{Drill, record};
+use crate::testkit;
+
+fn host(tag: &str) -> (Host, std::path::PathBuf) {
+    let dir = testkit::temp_dir(tag);
+    let setup = testkit::setup(&dir);
+    let rec = testkit::record(&dir, &setup);
+    let drill = Drill::new(setup, rec).unwrap();
+    (Host::new(drill, HostOptions::default()).unwrap(), dir)
+}
+
+fn hello(role: &str, player: &str) -> Vec<u8> {
+    protocol::encode(&ClientMessage::Hello {
+        protocol: PROTOCOL_VERSION,
+        role: role.parse().unwrap(),
+        player: player.into(),
+    })
+}
+
+fn order(o: Order) -> Vec<u8> {
+    protocol::encode(&ClientMessage::Order(o))
+}
+
+/// Decoded messages for `id`, draining the host's queue.
+fn inbox(host: &mut Host, id: ConnId) -> Vec<ServerMessage> {
+    host.take_outgoing()
+        .into_iter()
+        .filter(|o: &Outgoing| o.to == id)
+        .map(|o| protocol::decode::<ServerMessage>(&o.bytes).expect("server messages decode"))
+        .collect()
+}
+
+fn refusals(msgs: &[ServerMessage]) -> Vec<String> {
+    msgs.iter()
+        .filter_map(|m| if let ServerMessage::Refused { reason } = m { Some(reason.clone()) } else { None })
+        .collect()
+}
+
+fn journal_lines(dir: &std::path::Path) -> usize {
+    std::fs::read_to_string(dir.join("record").join(record::JOURNAL)).unwrap().lines().count()
+}
+
+const T: Duration = Duration::from_secs(1);
+const A: ConnId = ConnId::Net(1);
+const B: ConnId = ConnId::Net(2);
+
+#[test]
+fn garbage_is_refused_and_logged_and_the_client_can_go_on() {
+    let (mut h, dir) = host("host-garbage");
+    h.connect(A, Peer::Human);
+    for junk in [&[][..], &[0xff, 0xff, 0xff, 0xff, 0x0f][..], &[7u8; 3000][..], b"hello"] {
+        h.receive(A, junk, T);
+    }
+    let msgs = inbox(&mut h, A);
+    let refused = refusals(&msgs);
+    assert_eq!(refused.len(), 4, "{msgs:?}");
+    assert!(refused[0].contains("undecodable"), "{refused:?}");
+    assert_eq!(h.stats().undecodable, 4);
+    // The same client can still join and act.
+    h.receive(A, &hello("informant:Alpha", "李四"), T);
+    let msgs = inbox(&mut h, A);
+    assert!(
+        matches!(msgs[0], ServerMessage::Welcome { ref role, .. } if role.to_string() == "informant:Alpha"),
+        "{msgs:?}"
+    );
+    assert!(matches!(msgs[1], ServerMessage::Static(ref s) if s.scenario_ron == testkit::SCENARIO));
+    h.receive(A, &order(Order::Warn { village: "Alpha".into() }), T);
+    assert!(refusals(&inbox(&mut h, A)).is_empty());
+    assert_eq!(journal_lines(&dir), 1);
+}
+
+#[test]
+fn hello_checks_protocol_offer_and_who_holds_the_role() {
+    let (mut h, _dir) = host("host-hello");
+    h.connect(A, Peer::Human);
+    h.connect(B, Peer::Human);
+    let old = protocol::encode(&ClientMessage::Hello { protocol: 1, role: Role::Controller, player: "x".into() });
+    h.receive(A, &old, T);
+    assert!(refusals(&inbox(&mut h, A))[0].contains("protocol"));
+    h.receive(A, &hello("informant:Atlantis", "x"), T);
+    let r = refusals(&inbox(&mut h, A));
+    assert!(r[0].contains("not on offer") && r[0].contains("informant:Beta"), "{r:?}");
+    // `command` is the scenario's command post.
+    h.receive(A, &hello("command", "王五"), T);
+    assert!(refusals(&inbox(&mut h, A)).is_empty());
+    h.receive(B, &hello("command", "赵六"), T);
+    let r = refusals(&inbox(&mut h, B));
+    assert!(r[0].contains("taken by 王五"), "{r:?}");
+    // Saying hello twice is refused too.
+    h.receive(A, &hello("controller", "王五"), T);
+    assert!(refusals(&inbox(&mut h, A))[0].contains("already joined"));
+    // When A leaves, B may take the role.
+    h.disconnect(A);
+    h.receive(B, &hello("command", "赵六"), T);
+    assert!(refusals(&inbox(&mut h, B)).is_empty());
+}
+
+#[test]
+fn unauthorised_orders_and_orders_before_hello_are_refused_not_journaled() {
+    let (mut h, dir) = host("host-auth");
+    h.connect(A, Peer::Human);
+    h.receive(A, &order(Order::Warn { village: "Alpha".into() }), T);
+    assert!(refusals(&inbox(&mut h, A))[0].contains("Hello"));
+    h.receive(A, &hello("informant:Alpha", "p"), T);
+    inbox(&mut h, A);
+    h.receive(A, &order(Order::ActivateLevel { level: sim::scenario::Level::I }), T);
+    h.receive(A, &protocol::encode(&ClientMessage::Control(protocol::Control::Start)), T);
+    let r = refusals(&inbox(&mut h, A));
+    assert_eq!(r.len(), 2, "{r:?}");
+    assert!(r[0].contains("may not give"), "{r:?}");
+    assert!(r[1].contains("only the controller"), "{r:?}");
+    assert_eq!(journal_lines(&dir), 0);
+    assert!(!h.drill().running());
+}
+
+#[test]
+fn a_client_flooding_orders_is_rate_limited() {
+    let (mut h, dir) = host("host-rate");
+    h.connect(A, Peer::Human);
+    h.receive(A, &hello("informant:Alpha", "p"), T);
+    inbox(&mut h, A);
+    for _ in 0..25 {
+        h.receive(
+            A,
+            &order(Order::Report { village: "Alpha".into(), hazard: sim::HazardKind::Flood, note: "水".into() }),
+            T,
+        );
+    }
+    let r = refusals(&inbox(&mut h, A));
+    let limited = r.iter().filter(|r| r.contains("too many")).count();
+    assert_eq!(limited, 5, "{r:?}");
+    assert_eq!(h.stats().rate_limited, 5);
+    assert_eq!(journal_lines(&dir), 20);
+    // A second later there is room again.
+    h.receive(A, &order(Order::Warn { village: "Alpha".into() }), T + Duration::from_secs(1));
+    assert!(refusals(&inbox(&mut h, A)).is_empty());
+}
+
+#[test]
+fn a_person_takes_over_from_a_bot_and_the_bot_resumes_when_they_leave() {
+    let (mut h, dir) = host("host-bench");
+    let bot = ConnId::Local(0);
+    h.connect(bot, Peer::Bot);
+    h.receive(bot, &hello("informant:Alpha", "bot"), T);
+    h.connect(A, Peer::Human);
+    h.receive(A, &hello("informant:Alpha", "p"), T);
+    assert!(refusals(&inbox(&mut h, A)).is_empty(), "a person may take a bot's role");
+    assert_eq!(h.holders(), vec![("informant:Alpha".parse().unwrap(), Some("p".into()))]);
+    // The benched bot's orders are dropped silently; nothing is journaled.
+    h.receive(bot, &order(Order::Warn { village: "Alpha".into() }), T);
+    assert_eq!(journal_lines(&dir), 0);
+    // Views go to the person only.
+    h.push_views(|_| true);
+    let out = h.take_outgoing();
+    assert!(out.iter().any(|o| o.to == A && o.channel == channel::VIEWS));
+    assert!(!out.iter().any(|o| o.to == bot && o.channel == channel::VIEWS));
+    h.disconnect(A);
+    h.receive(bot, &order(Order::Warn { village: "Alpha".into() }), T);
+    assert_eq!(journal_lines(&dir), 1);
+    h.push_views(|_| true);
+    assert!(h.take_outgoing().iter().any(|o| o.to == bot && o.channel == channel::VIEWS));
+}
+
+#[test]
+fn each_role_gets_its_own_view_and_unchanged_views_are_not_resent() {
+    let (mut h, _dir) = host("host-views");
+    h.connect(A, Peer::Human);
+    h.connect(B, Peer::Human);
+    h.receive(A, &hello("informant:Alpha", "a"), T);
+    h.receive(B, &hello("controller", "b"), T);
+    h.take_outgoing();
+    h.push_views(|_| true);
+    let views: Vec<(ConnId, Role)> = h
+        .take_outgoing()
+        .into_iter()
+        .filter(|o| o.channel == channel::VIEWS)
+        .map(|o| match protocol::decode::<ServerMessage>(&o.bytes).unwrap() {
+            ServerMessage::View(v) => (o.to, v.role.clone()),
+            m => panic!("not a view on the views channel: {m:?}"),
+        })
+        .collect();
+    assert_eq!(views, vec![(A, "informant:Alpha".parse().unwrap()), (B, Role::Controller)]);
+    h.push_views(|_| true);
+    assert!(h.take_outgoing().is_empty(), "nothing changed, nothing resent");
+    // A view is held back while the transport is busy, and sent once it is ready.
+    h.step_fast();
+    h.push_views(|id| id != A);
+    let out = h.take_outgoing();
+    assert!(!out.iter().any(|o| o.to == A && o.channel == channel::VIEWS));
+    h.push_views(|_| true);
+    assert!(h.take_outgoing().iter().any(|o| o.to == A && o.channel == channel::VIEWS));
+}

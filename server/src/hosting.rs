@@ -1,0 +1,205 @@
+//! Serving a drill over UDP: load, bind, then the loop that moves messages between renet
+//! clients, in-process bots and the host, steps the world on the controller's clock, and writes
+//! the record at the end (or on stop). `sandtable-server serve` and the client's "host a drill"
+//! both use it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::bots::local::LocalBots;
+use crate::drill::{Drill, DrillSetup, Finished, Record, record};
+use crate::host::{Host, HostOptions};
+use crate::net::NetServer;
+
+/// The world steps at most this often (wall time); the network is polled faster.
+pub const TICK: Duration = Duration::from_millis(100);
+const POLL: Duration = Duration::from_millis(5);
+/// Steps per wall tick at most: 100 per 100 ms keeps the server responsive at any speed.
+pub const MAX_STEPS_PER_TICK: u32 = 100;
+
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub scenario: PathBuf,
+    pub bind: SocketAddr,
+    /// Default: `records/<scenario-stem>-<UTC timestamp>`.
+    pub record_dir: Option<PathBuf>,
+    /// Bots play every role nobody takes.
+    pub bots: bool,
+    /// Start the clock at once instead of waiting for the controller.
+    pub autostart: bool,
+    /// Simulated seconds per wall second until the controller changes it.
+    pub speed: f32,
+    pub seed: Option<u64>,
+    /// How long to keep sending after the end, so clients get the final messages.
+    pub linger: Duration,
+}
+
+impl ServeOptions {
+    pub fn new(scenario: PathBuf) -> ServeOptions {
+        ServeOptions {
+            scenario,
+            bind: "0.0.0.0:5000".parse().expect("valid"),
+            record_dir: None,
+            bots: true,
+            autostart: false,
+            speed: 60.0,
+            seed: None,
+            linger: Duration::from_millis(1500),
+        }
+    }
+}
+
+/// A loaded drill bound to its socket, ready to run.
+pub struct Serving {
+    net: NetServer,
+    host: Host,
+    bots: LocalBots,
+    opts: ServeOptions,
+}
+
+impl Serving {
+    /// Loads `opts.scenario` and its map, creates the record directory and binds the socket.
+    pub fn start(opts: ServeOptions) -> anyhow::Result<Serving> {
+        let setup = DrillSetup::load(&opts.scenario, opts.seed)?;
+        Serving::from_setup(setup, opts)
+    }
+
+    /// As [`Serving::start`] with the scenario and map already loaded.
+    pub fn from_setup(setup: DrillSetup, opts: ServeOptions) -> anyhow::Result<Serving> {
+        let dir = opts.record_dir.clone().unwrap_or_else(|| record::default_record_dir(&setup));
+        let record = Record::create(&dir, &setup, "serve")?;
+        let mut drill = Drill::new(setup, record)?;
+        drill.set_speed(opts.speed).map_err(|e| anyhow::anyhow!("--speed: {e}"))?;
+        let mut host = Host::new(drill, HostOptions::default())?;
+        let net = NetServer::bind(opts.bind)?;
+        let roles = host.drill().roles().to_vec();
+        let bots = if opts.bots { LocalBots::spawn(&mut host, &roles, None) } else { LocalBots::default() };
+        if opts.autostart {
+            host.drill_mut().set_running(true);
+        }
+        Ok(Serving { net, host, bots, opts })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.net.local_addr()
+    }
+    pub fn record_dir(&self) -> &Path {
+        self.host.drill().record().dir()
+    }
+    pub fn host(&self) -> &Host {
+        &self.host
+    }
+    pub fn net(&self) -> &NetServer {
+        &self.net
+    }
+
+    /// Runs until the drill ends or `stop` is set; writes the record either way.
+    pub fn run(mut self, stop: &AtomicBool) -> std::io::Result<Finished> {
+        let started = Instant::now();
+        let mut last_poll = started;
+        let mut last_tick = started;
+        let mut ended_at: Option<Instant> = None;
+        loop {
+            let now_i = Instant::now();
+            let now = now_i - started;
+            self.net.receive(now_i - last_poll, &mut self.host, now);
+            last_poll = now_i;
+            self.bots.exchange(&mut self.host, now);
+            if now_i - last_tick >= TICK {
+                self.host.tick(now_i - last_tick, MAX_STEPS_PER_TICK);
+                last_tick = now_i;
+            }
+            let net = &self.net;
+            self.host.push_views(|id| net.view_ready(id));
+            if ended_at.is_none() && (self.host.drill().is_over() || stop.load(Ordering::Relaxed)) {
+                self.host.end()?;
+                ended_at = Some(now_i);
+            }
+            self.route();
+            self.net.flush();
+            if let Some(t) = ended_at {
+                let linger = if stop.load(Ordering::Relaxed) { Duration::from_millis(200) } else { self.opts.linger };
+                if now_i - t >= linger {
+                    break;
+                }
+            }
+            std::thread::sleep(POLL);
+        }
+        self.net.shutdown();
+        let f = self.host.end()?;
+        tracing::info!("drill over; record in {}", self.record_dir().display());
+        Ok(f)
+    }
+
+    fn route(&mut self) {
+        for out in self.host.take_outgoing() {
+            if let Some(out) = self.net.send(out)
+                && let Some(lost) = self.bots.deliver(out)
+            {
+                tracing::debug!("message for vanished {} dropped", lost.to);
+            }
+        }
+    }
+}
+
+/// A drill served on a background thread (the client's "host a drill").
+pub struct ServerHandle {
+    pub addr: SocketAddr,
+    pub record_dir: PathBuf,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<std::io::Result<Finished>>>,
+}
+
+impl ServerHandle {
+    pub fn spawn(opts: ServeOptions) -> anyhow::Result<ServerHandle> {
+        ServerHandle::run(Serving::start(opts)?)
+    }
+
+    /// Runs an already started drill on a background thread.
+    pub fn run(serving: Serving) -> anyhow::Result<ServerHandle> {
+        let addr = serving.addr();
+        let record_dir = serving.record_dir().to_path_buf();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new().name("sandtable-server".into()).spawn(move || serving.run(&flag))?;
+        Ok(ServerHandle { addr, record_dir, stop, thread: Some(thread) })
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(|t| t.is_finished())
+    }
+
+    /// Stops the drill (writing its record) and waits for the thread.
+    pub fn stop(mut self) -> std::io::Result<Finished> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.join_inner()
+    }
+
+    /// Waits for the drill to end by itself.
+    pub fn join(mut self) -> std::io::Result<Finished> {
+        self.join_inner()
+    }
+
+    fn join_inner(&mut self) -> std::io::Result<Finished> {
+        match self.thread.take() {
+            Some(t) => t.join().map_err(|_| std::io::Error::other("server thread panicked"))?,
+            None => Err(std::io::Error::other("already joined")),
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,100 @@
+//! The serve loop over real UDP on loopback: renet bot clients, a client sending garbage and one
+//! giving an order its role may not give, in-process bots in the other roles; the record checked.
+
+use std::sync::atomic::AtomicBool;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use protocol::ServerMessage;
+use sim::{Order, Role};
+
+use super::{ServeOptions, ServerHandle, Serving};
+use crate::bots::Bot;
+use crate::bots::udp::run_udp_bot;
+use crate::drill::{journal, record};
+use crate::net::NetClient;
+use crate::net::client::hello;
+use crate::testkit;
+
+/// A client and the messages it received but no test step has consumed yet.
+struct Peer {
+    c: NetClient,
+    pending: Vec<ServerMessage>,
+}
+
+/// Pumps until a message matches `want` (earlier unmatched ones are kept) or 10 s pass.
+fn wait_for(p: &mut Peer, want: impl Fn(&ServerMessage) -> bool) -> ServerMessage {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        if let Some(i) = p.pending.iter().position(&want) {
+            return p.pending.remove(i);
+        }
+        p.c.update().unwrap();
+        p.pending.extend(p.c.receive());
+        p.c.flush().unwrap();
+        thread::sleep(Duration::from_millis(5));
+    }
+    panic!("no matching message within 10 s");
+}
+
+#[test]
+fn a_drill_over_udp_refuses_garbage_and_unauthorised_orders_and_goes_on_to_the_end() {
+    let dir = testkit::temp_dir("udp");
+    let setup = testkit::setup(&dir);
+    let mut opts = ServeOptions::new(setup.scenario_path.clone());
+    opts.bind = "127.0.0.1:0".parse().unwrap();
+    opts.record_dir = Some(dir.join("rec"));
+    opts.linger = Duration::from_millis(800);
+    let server = ServerHandle::run(Serving::from_setup(setup, opts).unwrap()).unwrap();
+    let addr = server.addr;
+
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let spawn = |bot: Bot| {
+        let stop = stop.clone();
+        thread::spawn(move || run_udp_bot(addr, bot, &stop, Duration::from_secs(60)))
+    };
+    let informant = spawn(Bot::new("informant:Alpha".parse().unwrap()).named("udp-alpha"));
+    let command = spawn(Bot::new(Role::Command(None)).named("udp-command"));
+
+    // A client that sends garbage, then an order its role may not give.
+    let mut rogue = Peer { c: NetClient::connect(addr).unwrap(), pending: Vec::new() };
+    rogue.c.wait_connected(Duration::from_secs(10)).unwrap();
+    rogue.c.send(&hello("informant:Beta".parse().unwrap(), "rogue"));
+    wait_for(&mut rogue, |m| matches!(m, ServerMessage::Welcome { .. }));
+    rogue.c.send_raw(vec![0xde, 0xad, 0xbe, 0xef, 0xff, 0xff, 0xff]);
+    let r = wait_for(&mut rogue, |m| matches!(m, ServerMessage::Refused { .. }));
+    assert!(matches!(&r, ServerMessage::Refused { reason } if reason.contains("undecodable")), "{r:?}");
+    rogue.c.send(&protocol::ClientMessage::Order(Order::ActivateLevel { level: sim::scenario::Level::I }));
+    let r = wait_for(&mut rogue, |m| matches!(m, ServerMessage::Refused { .. }));
+    assert!(matches!(&r, ServerMessage::Refused { reason } if reason.contains("may not give")), "{r:?}");
+
+    // Now the controller starts the drill fast; everyone plays to the end.
+    let controller = spawn(Bot::new(Role::Controller).named("udp-controller").starting_at(3600.0));
+    let ended = wait_for(&mut rogue, |m| matches!(m, ServerMessage::Ended { .. }));
+    rogue.c.disconnect();
+    let finished = server.join().unwrap();
+    let ServerMessage::Ended { score, .. } = ended else { unreachable!() };
+    assert_eq!(score, finished.score);
+
+    for (name, h) in [("informant", informant), ("command", command), ("controller", controller)] {
+        let o = h.join().unwrap().unwrap_or_else(|e| panic!("{name} bot: {e}"));
+        assert!(o.ended.is_some(), "{name} bot did not see the end");
+        assert!(o.views > 0, "{name} bot got no view");
+        assert!(o.refusals.is_empty(), "{name} bot was refused: {:?}", o.refusals);
+    }
+
+    let rec = dir.join("rec");
+    let lines = journal::read_journal(&rec.join(record::JOURNAL)).unwrap();
+    assert!(lines.windows(2).all(|w| w[1].seq == w[0].seq + 1 && w[0].t_s <= w[1].t_s), "journal out of order");
+    // The controller's start is journaled; the refused order is not.
+    assert!(lines.iter().any(|l| l.player == "udp-controller" && l.control == Some(protocol::Control::Start)));
+    assert!(lines.iter().any(|l| l.player == "udp-alpha"), "the UDP informant's orders are missing");
+    assert!(lines.iter().any(|l| l.player == "udp-command"), "the UDP command post's orders are missing");
+    assert!(!lines.iter().any(|l| l.player == "rogue"), "a refused order reached the journal");
+    // Roles nobody took over UDP were played by in-process bots.
+    assert!(lines.iter().any(|l| l.role == "informant:Gamma" && l.player == "bot-informant:Gamma"));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(rec.join(record::REPORT)).unwrap()).unwrap();
+    assert!(report["score"].as_f64().is_some());
+    let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(rec.join(record::META)).unwrap()).unwrap();
+    assert_eq!(meta["finished"], true);
+}

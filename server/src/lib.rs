@@ -1,0 +1,25 @@
+//! sandtable-server as a library: the authority over a drill (network, roles, journal, bots) and
+//! the commands of the `sandtable-server` binary. The client embeds it to host a drill locally.
+//!
+//! # Layout
+//! - [`drill`]: a drill on the server: world, record (journal before apply), clock, report.
+//! - [`host`]: the lobby and message handling every transport shares (roles, authorisation,
+//!   rate limits, per-role views and events).
+//! - [`net`]: renet + netcode over UDP: [`net::NetServer`] and [`net::NetClient`].
+//! - [`bots`]: headless players: a pure brain, in-process and UDP transports.
+//! - [`hosting`]: the `serve` loop (also [`hosting::ServerHandle`] for the client).
+//! - [`headless`]: the `run` loop, bots in every role, as fast as possible.
+//! - [`cli`], [`check`], [`import`], [`paths`]: the command line and its jobs.
+
+pub mod bots;
+pub mod check;
+pub mod cli;
+pub mod drill;
+pub mod headless;
+pub mod host;
+pub mod hosting;
+pub mod import;
+pub mod net;
+pub mod paths;
+#[cfg(test)]
+pub(crate) mod testkit;

@@ -1,0 +1,16 @@
+//! Networking: renet + netcode over UDP. [`NetServer`] moves bytes between renet clients and the
+//! [`Host`](crate::host::Host); [`NetClient`] is the matching client used by bots and tests.
+
+pub mod client;
+pub mod server;
+pub mod socket;
+
+pub use client::NetClient;
+pub use server::NetServer;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// netcode's clock: time since the Unix epoch (connect tokens carry expiry timestamps).
+pub(crate) fn netcode_now() -> Duration {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
+}

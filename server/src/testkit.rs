@@ -1,0 +1,147 @@
+//! Test fixtures: a small synthetic valley map written to a temporary directory and a short flood
+//! scenario on it, so the server's unit tests run without the bundled assets.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sim::map::{
+    Features, LandCover, LocalProjection, MapAsset, MapMeta, RoadClass, RoadEdge, RoadGraph, Settlement, TerrainGrid,
+    Township, save_map,
+};
+
+use crate::drill::{DrillSetup, Journal, Record};
+
+pub const SCENARIO: &str = r#"(
+    schema: 1,
+    name: "测试河谷洪水",
+    map: "testvalley",
+    start: "2024-07-01 06:00",
+    duration_h: 2.0,
+    tick_s: 60,
+    seed: 7,
+    weather: [(at_min: 0, rain_mm_per_h: 80.0, wind_m_per_s: 3.0)],
+    hazards: (flood: Some((
+        inflows: [(name: "上游来水", at: Near(village: "Alpha", east_m: -600.0, north_m: 0.0),
+                   hydrograph: [(at_min: 0, m3_per_s: 80.0), (at_min: 60, m3_per_s: 400.0)])],
+        gauges: [(name: "G1", at: Village("Beta"), alert_m: 0.2, warning_m: 0.5, guaranteed_m: 1.0)],
+    ))),
+    villages: [
+        (name: "Alpha", population: 120, vulnerable: 20),
+        (name: "Beta", population: 80),
+        (name: "Gamma", population: 60),
+    ],
+    shelters: [(name: "School", at: Near(village: "Beta", east_m: 0.0, north_m: 600.0), capacity: 400)],
+    teams: [(name: "T1 队", kind: Township, size: 20, base: Village("Beta"), township: Some("T1"), muster_min: 5.0)],
+    roles: ["controller", "command", "informant:*", "team:*"],
+    plan: (
+        name: "测试预案",
+        levels: [(level: IV, trigger: RainOver(hours: 1.0, mm: 30.0))],
+        actions: [
+            (id: "first_report", name: "信息员 10 分钟内报告", who: "informant:*", what: Report, deadline_min: 10.0, after: HazardSeen),
+            (id: "level_iv", name: "启动IV级响应", who: "command", what: ActivateLevel(IV), deadline_min: 30.0, after: LevelTriggered(IV)),
+        ],
+    ),
+)"#;
+
+/// A 40 x 24 grid of 75 m cells: a valley running west to east, villages on its floor.
+pub fn valley_map() -> MapAsset {
+    let (cols, rows, cell) = (40usize, 24usize, 75.0);
+    let mut elevation = Vec::with_capacity(cols * rows);
+    for r in 0..rows {
+        for c in 0..cols {
+            let across = (r as f64 - 12.0).abs() * 8.0;
+            let along = (cols - c) as f64 * 1.5;
+            elevation.push((1000.0 + across + along) as f32);
+        }
+    }
+    let slope = TerrainGrid::compute_slope(cols, rows, cell, &elevation);
+    let landcover = (0..cols * rows)
+        .map(|i| if (i / cols).abs_diff(12) < 2 { LandCover::Farmland } else { LandCover::Forest })
+        .collect();
+    let grid = TerrainGrid { cols, rows, cell_size_m: cell, elevation_m: elevation, slope_deg: slope, landcover };
+    let y = 12.5 * cell;
+    let nodes = vec![[600.0, y], [1400.0, y], [2200.0, y], [2600.0, y + 600.0]];
+    let edge = |a: u32, b: u32| RoadEdge {
+        a,
+        b,
+        length_m: (nodes[a as usize][0] - nodes[b as usize][0]).hypot(nodes[a as usize][1] - nodes[b as usize][1]),
+        class: RoadClass::Minor,
+        name: None,
+    };
+    let edges = vec![edge(0, 1), edge(1, 2), edge(1, 3)];
+    let mut roads = RoadGraph { nodes: nodes.clone(), edges, adjacency: Vec::new() };
+    roads.rebuild_adjacency();
+    let settlement = |name: &str, i: usize| Settlement {
+        name: name.into(),
+        name_zh: None,
+        place: "village".into(),
+        pos: nodes[i],
+        population: None,
+        township: Some("T1".into()),
+        road_node: Some(i as u32),
+    };
+    let features = Features {
+        townships: vec![Township {
+            name: "T1".into(),
+            rings: vec![vec![[0.0, 0.0], [3000.0, 0.0], [3000.0, 1800.0], [0.0, 1800.0]]],
+            area_km2: 5.4,
+        }],
+        settlements: vec![settlement("Alpha", 0), settlement("Beta", 1), settlement("Gamma", 2)],
+        roads,
+        waterways: Vec::new(),
+        water_areas: Vec::new(),
+        pois: Vec::new(),
+    };
+    let meta = MapMeta {
+        name: "testvalley".into(),
+        projection: LocalProjection { origin_lon: 1.5, origin_lat: 42.5, centre_lat: 42.51 },
+        cols,
+        rows,
+        cell_size_m: cell,
+        attribution: vec!["synthetic test map".into()],
+        sources: Vec::new(),
+    };
+    MapAsset { meta, grid, features }
+}
+
+/// A fresh, empty directory under the system temp dir.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "sandtable-{tag}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// The test scenario and map, the map written under `dir/map` (the host sends its files).
+pub fn setup(dir: &Path) -> DrillSetup {
+    let map = valley_map();
+    let map_dir = dir.join("map");
+    save_map(&map_dir, &map).expect("write test map");
+    let scenario_path = dir.join("test_flood.ron");
+    std::fs::write(&scenario_path, SCENARIO).expect("write scenario");
+    let scenario = sim::scenario::parse_scenario("test_flood.ron", SCENARIO).expect("test scenario parses");
+    DrillSetup {
+        scenario_path,
+        scenario_text: SCENARIO.into(),
+        scenario: Arc::new(scenario),
+        map_dir,
+        map: Arc::new(map),
+        seed: 7,
+    }
+}
+
+/// A record in `dir/record` with a normal journal file.
+pub fn record(dir: &Path, setup: &DrillSetup) -> Record {
+    Record::create(&dir.join("record"), setup, "test").expect("record dir")
+}
+
+/// A record whose journal goes to `journal` instead.
+pub fn record_with(dir: &Path, setup: &DrillSetup, journal: Journal) -> Record {
+    Record::with_journal(&dir.join("record"), setup, "test", journal).expect("record dir")
+}

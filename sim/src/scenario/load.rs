@@ -1,0 +1,307 @@
+//! Reading a scenario file: RON text to [`Scenario`], with syntax and type errors turned into
+//! [`Problem`]s that name the file, line, column, path inside the file and what was expected.
+
+use std::path::Path;
+
+use ron::error::{Error as RonError, SpannedError};
+use ron::extensions::Extensions;
+
+use super::Scenario;
+use super::source_map::SourceMap;
+
+/// One problem found in a scenario file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub file: String,
+    /// 1-based line and column, where known.
+    pub line: Option<usize>,
+    pub col: Option<usize>,
+    /// Path inside the file, e.g. `teams[2].base`.
+    pub path: String,
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at `path`, placed on the line where the file writes that value (or its parent).
+    pub fn at(file: &str, src: &SourceMap, path: &str, message: impl Into<String>) -> Problem {
+        let pos = src.locate(path);
+        Problem {
+            file: file.into(),
+            line: pos.map(|p| p.0),
+            col: pos.map(|p| p.1),
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.col {
+                write!(f, ":{c}")?;
+            }
+        }
+        if !self.path.is_empty() {
+            write!(f, ": {}", self.path)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// RON options for scenario files. `implicit_some` lets authors write `shelter: "小学"` and
+/// `flood: (...)` instead of `Some(...)`; `Some(...)` still works.
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
+}
+
+/// Parses scenario text. On failure returns every syntax problem found: ron's first error,
+/// precisely placed, plus any unbalanced brackets or unclosed strings elsewhere in the file.
+pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, Vec<Problem>> {
+    // Windows editors often start UTF-8 files with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let err: SpannedError = match ron_options().from_str(text) {
+        Ok(s) => return Ok(s),
+        Err(e) => e,
+    };
+    let src = SourceMap::new(text);
+    // ron places some errors on the whitespace before the offending value: point at the value.
+    let pos = skip_blanks(text, (err.span.start.line, err.span.start.col));
+    let mut message = describe(&err.code);
+    if expects_a_value(&err.code)
+        && let Some(found) = token_at(text, pos)
+    {
+        message = format!("{message}, found `{found}`");
+    }
+    let mut problems =
+        vec![Problem { file: file.into(), line: Some(pos.0), col: Some(pos.1), path: src.path_at(pos), message }];
+    for n in &src.syntax {
+        // Where ron already stopped on the same line, ron's word is enough.
+        if n.pos.0 != pos.0 {
+            problems.push(Problem {
+                file: file.into(),
+                line: Some(n.pos.0),
+                col: Some(n.pos.1),
+                path: n.path.clone(),
+                message: n.message.clone(),
+            });
+        }
+    }
+    problems.sort_by_key(|p| (p.line, p.col));
+    Err(problems)
+}
+
+/// Reads and parses a scenario file; returns the scenario and its text (for placing later problems).
+pub fn load_scenario_file(path: &Path) -> Result<(Scenario, String), Vec<Problem>> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::NotFound { "no such file".to_string() } else { e.to_string() };
+        vec![Problem {
+            file: file.clone(),
+            line: None,
+            col: None,
+            path: String::new(),
+            message: format!("cannot read: {why}"),
+        }]
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        vec![Problem {
+            file: file.clone(),
+            line: None,
+            col: None,
+            path: String::new(),
+            message: format!(
+                "not UTF-8 text (bad byte at offset {at}): save the file as UTF-8 (GBK files must be converted)"
+            ),
+        }]
+    })?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let s = parse_scenario(&file, &text)?;
+    Ok((s, text))
+}
+
+/// Moves a 1-based (line, col) forward over spaces and line breaks.
+fn skip_blanks(text: &str, (line, col): (usize, usize)) -> (usize, usize) {
+    let Some(line_text) = text.lines().nth(line - 1) else { return (line, col) };
+    let (mut l, mut c) = (line, col);
+    let mut rest = line_text.chars().skip(col - 1).collect::<String>();
+    let mut lines = text.lines().skip(line);
+    loop {
+        let lead = rest.chars().take_while(|ch| ch.is_whitespace()).count();
+        if lead < rest.chars().count() {
+            return (l, c + lead);
+        }
+        match lines.next() {
+            Some(next) => {
+                rest = next.to_string();
+                l += 1;
+                c = 1;
+            }
+            None => return (line, col),
+        }
+    }
+}
+
+/// The word or literal starting at a position, shortened, for "found `...`".
+fn token_at(text: &str, (line, col): (usize, usize)) -> Option<String> {
+    let rest: String = text.lines().nth(line - 1)?.chars().skip(col - 1).collect();
+    let tok: String = if let Some(inner) = rest.strip_prefix('"') {
+        let end = inner.find('"').map(|i| i + 2).unwrap_or(rest.len());
+        rest[..end].to_string()
+    } else {
+        rest.chars().take_while(|c| !c.is_whitespace() && !",()[]{}:".contains(*c)).collect()
+    };
+    let tok = if tok.is_empty() { rest.chars().next()?.to_string() } else { tok };
+    Some(if tok.chars().count() > 30 { tok.chars().take(30).collect::<String>() + "…" } else { tok })
+}
+
+/// Errors that say what kind of value was wanted but not what was there.
+fn expects_a_value(code: &RonError) -> bool {
+    matches!(
+        code,
+        RonError::ExpectedInteger
+            | RonError::ExpectedFloat
+            | RonError::ExpectedString
+            | RonError::ExpectedBoolean
+            | RonError::ExpectedArray
+            | RonError::ExpectedMap
+            | RonError::ExpectedStructLike
+            | RonError::ExpectedNamedStructLike(_)
+            | RonError::ExpectedIdentifier
+            | RonError::ExpectedComma
+            | RonError::ExpectedArrayEnd
+            | RonError::ExpectedStructLikeEnd
+            | RonError::ExpectedMapEnd
+            | RonError::ExpectedOption
+    )
+}
+
+/// ron's error, said the way a hand author needs to read it.
+fn describe(code: &RonError) -> String {
+    match code {
+        RonError::Eof => "unexpected end of file: a closing `)` or `]` is probably missing".into(),
+        RonError::ExpectedArray => "expected a list `[...]`".into(),
+        RonError::ExpectedArrayEnd => "expected `,` or the closing `]` of the list".into(),
+        RonError::ExpectedComma => "expected `,`".into(),
+        RonError::ExpectedFloat => "expected a number".into(),
+        RonError::ExpectedInteger => "expected a whole number".into(),
+        RonError::ExpectedBoolean => "expected `true` or `false`".into(),
+        RonError::ExpectedOption => "expected `Some(...)` or `None`".into(),
+        RonError::ExpectedOptionEnd => "expected the closing `)` of `Some(...)`".into(),
+        RonError::ExpectedStructLikeEnd => "expected `,` or a closing `)`".into(),
+        RonError::ExpectedStructLike => "expected `(`".into(),
+        RonError::ExpectedNamedStructLike("") => "expected `(`".into(),
+        RonError::ExpectedNamedStructLike(name) => format!("expected `(` to open {name}"),
+        RonError::ExpectedDifferentStructName { expected, found } => {
+            format!("expected {expected}(...), found {found}(...)")
+        }
+        RonError::ExpectedMap => "expected a map `{ \"name\": value, ... }`".into(),
+        RonError::ExpectedMapColon => "expected `:` after the key".into(),
+        RonError::ExpectedMapEnd => "expected `,` or the closing `}` of the map".into(),
+        RonError::ExpectedString => "expected a string in double quotes".into(),
+        RonError::ExpectedStringEnd => "string is never closed (missing `\"`)".into(),
+        RonError::ExpectedIdentifier => "expected a field or variant name".into(),
+        RonError::ExpectedUnit => "expected `()`".into(),
+        RonError::IntegerOutOfBounds => "number out of range for this field".into(),
+        RonError::InvalidIntegerDigit { digit, base } => format!("`{digit}` is not a digit in base {base}"),
+        RonError::UnexpectedChar(c) => format!("unexpected character `{c}`"),
+        RonError::TrailingCharacters => "unexpected text after the scenario's closing `)`".into(),
+        RonError::UnclosedBlockComment => "`/*` comment is never closed".into(),
+        RonError::UnderscoreAtBeginning => "a number may not start with `_`".into(),
+        RonError::FloatUnderscore => "unexpected `_` in a number".into(),
+        RonError::InvalidValueForType { expected, found } => {
+            format!(
+                "expected {}, found {}",
+                plain_type(expected),
+                found
+                    .replace("the unsigned integer", "the number")
+                    .replace("the signed integer", "the number")
+                    .replace("the floating point number", "the number")
+            )
+        }
+        RonError::ExpectedDifferentLength { expected, found } => {
+            format!("expected {expected}, found {found} element(s)")
+        }
+        RonError::NoSuchEnumVariant { expected, found, .. } => {
+            format!("unknown variant `{found}`, expected {}", one_of(expected))
+        }
+        RonError::NoSuchStructField { expected, found, .. } => {
+            format!("unknown field `{found}`, expected {}", one_of(expected))
+        }
+        RonError::MissingStructField { field, .. } => format!("missing field `{field}`"),
+        RonError::DuplicateStructField { field, .. } => format!("field `{field}` is given twice"),
+        RonError::ExceededRecursionLimit => "nested too deeply".into(),
+        RonError::Utf8Error(_) => "not UTF-8 text; save the file as UTF-8".into(),
+        other => other.to_string(),
+    }
+}
+
+/// serde's Rust type names in words.
+fn plain_type(expected: &str) -> String {
+    match expected {
+        "f64" | "f32" => "a number".into(),
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more".into(),
+        "i8" | "i16" | "i32" | "i64" => "a whole number".into(),
+        "a sequence" => "a list `[...]`".into(),
+        "a string" => "a string in double quotes".into(),
+        "a map" => "a map `{...}`".into(),
+        other => other.strip_prefix("struct ").map(|s| format!("`({s} fields...)`")).unwrap_or_else(|| other.into()),
+    }
+}
+
+fn one_of(names: &[&str]) -> String {
+    match names {
+        [] => "nothing here".into(),
+        [one] => format!("`{one}`"),
+        _ => format!("one of: {}", names.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(text: &str) -> String {
+        parse_scenario("s.ron", text).unwrap_err()[0].to_string()
+    }
+
+    #[test]
+    fn unknown_field_lists_the_expected_ones() {
+        let msg = first("(\n  schema: 1,\n  nmae: \"x\",\n)");
+        assert!(
+            msg.starts_with("s.ron:3:3: nmae: unknown field `nmae`, expected one of: schema, name, name_en"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_what_was_expected() {
+        let msg = first("(\n  schema: \"one\",\n)");
+        assert_eq!(msg, "s.ron:2:11: schema: expected a whole number, found `\"one\"`");
+    }
+
+    #[test]
+    fn missing_paren_reports_the_opening_bracket_too() {
+        let text = "(\n  schema: 1,\n  villages: [\n    (name: \"a\", population: 3,\n    (name: \"b\", population: 4),\n  ],\n)\n";
+        let all: Vec<String> = parse_scenario("s.ron", text).unwrap_err().iter().map(|p| p.to_string()).collect();
+        assert!(all.iter().any(|l| l.starts_with("s.ron:4:5: villages[0]: `(` is never closed")), "{all:?}");
+        assert!(all.len() >= 2, "{all:?}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored_and_positions_stay_right() {
+        let msg = first("\u{feff}(\n  schema: \"one\",\n)");
+        assert!(msg.starts_with("s.ron:2:11: schema: "), "{msg}");
+    }
+
+    #[test]
+    fn some_may_be_left_out() {
+        let opts = ron_options();
+        let a: Option<String> = opts.from_str("\"x\"").unwrap();
+        let b: Option<String> = opts.from_str("Some(\"x\")").unwrap();
+        assert_eq!(a, b);
+    }
+}

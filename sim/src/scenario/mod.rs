@@ -1,0 +1,11 @@
+//! Scenario files: the schema, loading RON with positions in errors, and semantic validation.
+
+mod load;
+mod schema;
+mod source_map;
+mod validate;
+
+pub use load::{load_scenario_file, parse_scenario, Problem};
+pub use schema::*;
+pub use source_map::SourceMap;
+pub use validate::{resolve_place, validate, validate_against, MAX_DURATION_H};

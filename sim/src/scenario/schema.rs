@@ -1,0 +1,464 @@
+//! Scenario schema v1: the RON file a county or township emergency office writes by hand.
+//! Names rather than ids, units in field names, defaults for what is optional, Chinese allowed.
+//! `scenarios/flood_valira.ron` is the annotated example.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The schema version this build reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Must be 1.
+    pub schema: u32,
+    /// Title shown in the lobby and the report, e.g. "大河谷暴雨洪水演练".
+    pub name: String,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    /// Map asset name: `assets/maps/<map>/`.
+    pub map: String,
+    /// Local start time, "YYYY-MM-DD HH:MM"; shown on the drill clock.
+    pub start: String,
+    pub duration_h: f64,
+    /// Simulated seconds per tick.
+    #[serde(default = "default_tick_s")]
+    pub tick_s: u32,
+    /// Default seed; `--seed` overrides it.
+    #[serde(default)]
+    pub seed: u64,
+    /// Piecewise-constant weather: each point holds from `at_min` until the next.
+    #[serde(default)]
+    pub weather: Vec<WeatherPoint>,
+    #[serde(default)]
+    pub hazards: Hazards,
+    pub villages: Vec<VillageSpec>,
+    #[serde(default)]
+    pub shelters: Vec<ShelterSpec>,
+    #[serde(default)]
+    pub teams: Vec<TeamSpec>,
+    #[serde(default)]
+    pub depots: Vec<DepotSpec>,
+    /// Roles on offer, named as on the command line: "controller", "command:<township>",
+    /// "county", "informant:<village>" (or "informant:*" for every village), "team:<team>" (or "team:*").
+    pub roles: Vec<String>,
+    pub plan: Plan,
+    #[serde(default)]
+    pub injects: Vec<Inject>,
+    #[serde(default)]
+    pub scoring: ScoringWeights,
+}
+
+fn default_tick_s() -> u32 {
+    60
+}
+
+/// A place on the map, by name where possible.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Place {
+    /// A settlement of the map, by its map name (or its Chinese name).
+    Village(String),
+    /// WGS84 longitude and latitude in degrees.
+    LonLat(f64, f64),
+    /// An offset in metres from a settlement.
+    Near { village: String, east_m: f64, north_m: f64 },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeatherPoint {
+    pub at_min: f64,
+    #[serde(default)]
+    pub rain_mm_per_h: f64,
+    #[serde(default)]
+    pub wind_m_per_s: f64,
+    /// Direction the wind blows from, degrees clockwise from north.
+    #[serde(default)]
+    pub wind_from_deg: f64,
+    #[serde(default = "default_temperature")]
+    pub temperature_c: f64,
+    #[serde(default = "default_humidity")]
+    pub humidity_percent: f64,
+}
+
+fn default_temperature() -> f64 {
+    20.0
+}
+fn default_humidity() -> f64 {
+    60.0
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hazards {
+    #[serde(default)]
+    pub flood: Option<FloodSpec>,
+    #[serde(default)]
+    pub fire: Option<FireSpec>,
+    #[serde(default)]
+    pub landslide: Option<LandslideSpec>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FloodSpec {
+    /// Share of the rain in excess of infiltration (by land cover) that reaches the channels (0–1).
+    #[serde(default = "default_runoff")]
+    pub runoff_fraction: f64,
+    #[serde(default)]
+    pub inflows: Vec<InflowSpec>,
+    #[serde(default)]
+    pub gauges: Vec<GaugeSpec>,
+}
+
+fn default_runoff() -> f64 {
+    0.6
+}
+
+/// River inflow at a point: a hydrograph, linear between points.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InflowSpec {
+    pub name: String,
+    pub at: Place,
+    pub hydrograph: Vec<FlowPoint>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowPoint {
+    pub at_min: f64,
+    pub m3_per_s: f64,
+}
+
+/// A river gauge (水位站) with the plan's three stages, as water depth above the bed in metres.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GaugeSpec {
+    pub name: String,
+    pub at: Place,
+    /// 设防水位: embankment patrols begin.
+    pub alert_m: f64,
+    /// 警戒水位: teams onto the embankment.
+    pub warning_m: f64,
+    /// 保证水位: emergency status, prepare evacuation.
+    pub guaranteed_m: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FireSpec {
+    pub ignitions: Vec<IgnitionSpec>,
+    /// Dead fine fuel moisture, percent.
+    #[serde(default = "default_fuel_moisture")]
+    pub fuel_moisture_percent: f64,
+}
+
+fn default_fuel_moisture() -> f64 {
+    8.0
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnitionSpec {
+    pub at_min: f64,
+    pub at: Place,
+    #[serde(default)]
+    pub cause: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LandslideSpec {
+    pub points: Vec<HazardPointSpec>,
+}
+
+/// A registered geological hazard point (隐患点) with its monitor and the villages below it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HazardPointSpec {
+    pub name: String,
+    pub at: Place,
+    /// Villages in the runout path.
+    pub threatens: Vec<String>,
+    /// Rain since the drill began that brings the slope to failure, mm.
+    #[serde(default = "default_critical_rain")]
+    pub critical_rain_mm: f64,
+    /// Rain at which cracks and creep become visible to the monitor, mm.
+    #[serde(default = "default_sign_rain")]
+    pub signs_rain_mm: f64,
+    #[serde(default = "default_volume")]
+    pub volume_m3: f64,
+}
+
+fn default_critical_rain() -> f64 {
+    150.0
+}
+fn default_sign_rain() -> f64 {
+    80.0
+}
+fn default_volume() -> f64 {
+    50_000.0
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VillageSpec {
+    /// The settlement's name on the map (e.g. "Santa Coloma").
+    pub name: String,
+    #[serde(default)]
+    pub name_zh: Option<String>,
+    pub population: u32,
+    /// Elderly, disabled, children: evacuated first.
+    #[serde(default)]
+    pub vulnerable: u32,
+    /// Name of the shelter this village evacuates to (逃生明白纸).
+    #[serde(default)]
+    pub shelter: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShelterSpec {
+    pub name: String,
+    pub at: Place,
+    pub capacity: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TeamKind {
+    /// 乡镇综合应急救援队.
+    Township,
+    /// 村级应急队伍.
+    Village,
+    /// 县专业队伍.
+    CountyProfessional,
+    /// 森林消防 / 消防救援.
+    FireBrigade,
+    /// 志愿者 / 社会力量.
+    Volunteer,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamSpec {
+    pub name: String,
+    pub kind: TeamKind,
+    pub size: u32,
+    pub base: Place,
+    /// Township the team belongs to; `None` for county teams.
+    #[serde(default)]
+    pub township: Option<String>,
+    /// Minutes from order to leaving base (集结时间).
+    #[serde(default = "default_muster")]
+    pub muster_min: f64,
+}
+
+fn default_muster() -> f64 {
+    15.0
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepotSpec {
+    pub name: String,
+    pub at: Place,
+    /// Material name → count, e.g. "sandbags": 15000, "life_jackets": 150.
+    pub materials: BTreeMap<String, u32>,
+}
+
+/// Response levels, IV (lowest, blue) to I (highest, red).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Level {
+    IV,
+    III,
+    II,
+    I,
+}
+
+impl Level {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Level::IV => "Ⅳ级(蓝色)",
+            Level::III => "Ⅲ级(黄色)",
+            Level::II => "Ⅱ级(橙色)",
+            Level::I => "Ⅰ级(红色)",
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::IV => "IV",
+            Level::III => "III",
+            Level::II => "II",
+            Level::I => "I",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// e.g. "某镇防汛应急预案".
+    pub name: String,
+    pub levels: Vec<LevelSpec>,
+    pub actions: Vec<RequiredAction>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelSpec {
+    pub level: Level,
+    pub trigger: Trigger,
+    /// Role allowed to activate this level (e.g. "command").
+    #[serde(default = "default_level_by")]
+    pub by: String,
+    /// Where the trigger comes from, e.g. "暴雨黄色预警 (中国气象局令第16号)".
+    #[serde(default)]
+    pub source: String,
+}
+
+fn default_level_by() -> String {
+    "command".into()
+}
+
+/// A condition on the simulated world, checked every tick.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Trigger {
+    /// Rain over the last `hours` reached `mm` (rainstorm signals: 12 h ≥ 50 blue, 6 h ≥ 50 yellow...).
+    RainOver { hours: f64, mm: f64 },
+    /// A gauge reached a stage.
+    GaugeAbove { gauge: String, stage: Stage },
+    /// Burned area reached this many hectares.
+    FireArea { hectares: f64 },
+    /// Open flame for this long.
+    FireBurning { hours: f64 },
+    /// A hazard point shows signs (cracks, creep) or has failed.
+    SlopeSigns { point: String },
+    SlopeFailed { point: String },
+    /// The command post received its first report of a hazard.
+    FirstReport,
+    /// A fixed time after the start.
+    AtMinute(f64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Stage {
+    /// 设防水位.
+    Alert,
+    /// 警戒水位.
+    Warning,
+    /// 保证水位.
+    Guaranteed,
+}
+
+/// An action the plan requires, with who does it and by when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredAction {
+    /// Short id used by `after: Action("...")`, e.g. "first_report".
+    pub id: String,
+    /// What the plan says, e.g. "信息员 10 分钟内报告乡镇".
+    pub name: String,
+    /// Role pattern: "command", "command:<township>", "county", "informant:*", "informant:<village>", "team:*"...
+    pub who: String,
+    pub what: ActionKind,
+    pub deadline_min: f64,
+    pub after: Anchor,
+    /// Where the rule comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// What counts as doing a required action.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ActionKind {
+    /// A quick report (信息快报) reaches the command post.
+    Report,
+    /// The command post acknowledges a report (叫应).
+    Acknowledge,
+    ActivateLevel(Level),
+    /// Warn a village (or every threatened village when `None`).
+    Warn(Option<String>),
+    /// Order evacuation of a village (or every threatened village when `None`).
+    Evacuate(Option<String>),
+    /// Dispatch a team (any when `None`).
+    Dispatch(Option<String>),
+    /// Report up to the county (township → county).
+    ReportUp,
+    /// Every person of the village (every threatened village when `None`) reached a shelter.
+    AllSafe(Option<String>),
+}
+
+/// The moment a deadline counts from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Anchor {
+    Start,
+    /// The hazard first became visible to an informant or a team.
+    HazardSeen,
+    /// The trigger of a level was first met (the decision became due).
+    LevelTriggered(Level),
+    /// The level was activated.
+    LevelActivated(Level),
+    /// Another required action was done.
+    Action(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inject {
+    /// Delivered at a fixed time...
+    #[serde(default)]
+    pub at_min: Option<f64>,
+    /// ...or when a condition first holds.
+    #[serde(default)]
+    pub when: Option<Trigger>,
+    /// Role that receives the message, e.g. "command".
+    pub to: String,
+    pub message: String,
+    #[serde(default)]
+    pub event: Option<InjectEvent>,
+}
+
+/// Something an inject does to the world besides the message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum InjectEvent {
+    Ignition(Place),
+    /// Extra rain over the whole map for a while.
+    Cloudburst { rain_mm_per_h: f64, for_min: f64 },
+    /// A road blocked near a place (debris, a fallen tree).
+    RoadBlocked(Place),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringWeights {
+    /// Required actions done by the right role, in time and order.
+    #[serde(default = "w_adherence")]
+    pub adherence: f64,
+    /// Response times against the plan's deadlines.
+    #[serde(default = "w_timeliness")]
+    pub timeliness: f64,
+    /// People safe, casualties avoided.
+    #[serde(default = "w_outcome")]
+    pub outcome: f64,
+}
+
+fn w_adherence() -> f64 {
+    0.4
+}
+fn w_timeliness() -> f64 {
+    0.3
+}
+fn w_outcome() -> f64 {
+    0.3
+}
+
+impl Default for ScoringWeights {
+    fn default() -> Self {
+        ScoringWeights { adherence: w_adherence(), timeliness: w_timeliness(), outcome: w_outcome() }
+    }
+}

@@ -1,0 +1,372 @@
+//! Where things are in a scenario's RON text: the line and column of every value by its path
+//! (`teams[2].base`), the path around any position, and unbalanced brackets.
+//!
+//! This is a light scanner, not a parser: it lets error messages name the path inside the file and
+//! lets semantic problems point at a line. It never fails; on broken text it does its best.
+
+use std::collections::BTreeMap;
+
+/// A 1-based line and column (columns count characters, as ron does).
+pub type Pos = (usize, usize);
+
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    /// Start of each value, by path. `Some(x)` is transparent: `villages[0].shelter` points at `Some`.
+    values: BTreeMap<String, Pos>,
+    /// Each token's position and the path of the value it belongs to, in file order.
+    contexts: Vec<(Pos, String)>,
+    /// Bracket and string problems found by the scanner, in file order.
+    pub syntax: Vec<SyntaxNote>,
+}
+
+/// A problem the scanner sees on its own: an unbalanced bracket or an unclosed string.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SyntaxNote {
+    pub pos: Pos,
+    /// Path of the value the bracket opens; empty for strings.
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok {
+    Open(char),
+    Close(char),
+    Comma,
+    Colon,
+    Ident,
+    Str,
+    Other,
+}
+
+struct Token {
+    tok: Tok,
+    text: String,
+    pos: Pos,
+}
+
+struct Frame {
+    open: char,
+    pos: Pos,
+    /// Path of the value this bracket belongs to.
+    base: String,
+    /// Named field being read (in `(...)`) or the map key (in `{...}`).
+    field: Option<String>,
+    /// Positional index (list item, tuple field).
+    index: usize,
+    /// `Some(...)`: the inner value has the outer path.
+    transparent: bool,
+}
+
+impl Frame {
+    fn value_path(&self) -> String {
+        if self.transparent {
+            return self.base.clone();
+        }
+        match (&self.field, self.open) {
+            (Some(f), '{') => format!("{}[{f:?}]", self.base),
+            (Some(f), _) => join(&self.base, f),
+            (None, '[') => format!("{}[{}]", self.base, self.index),
+            (None, _) => join(&self.base, &self.index.to_string()),
+        }
+    }
+}
+
+fn join(base: &str, field: &str) -> String {
+    if base.is_empty() { field.to_string() } else { format!("{base}.{field}") }
+}
+
+impl SourceMap {
+    pub fn new(text: &str) -> SourceMap {
+        let (tokens, mut syntax, complete, suspect) = tokenize(text);
+        let mut map = SourceMap { syntax: Vec::new(), ..Default::default() };
+        let mut stack: Vec<Frame> = Vec::new();
+        let root_path = |stack: &[Frame]| stack.last().map(Frame::value_path).unwrap_or_default();
+        let mut i = 0;
+        while i < tokens.len() {
+            let t = &tokens[i];
+            let next = tokens.get(i + 1).map(|n| n.tok);
+            let mut ctx = root_path(&stack);
+            match t.tok {
+                Tok::Ident | Tok::Str if next == Some(Tok::Colon) && stack.last().is_some_and(|f| f.open != '[') => {
+                    // A field name (or map key): the values after it live under it.
+                    let name = if t.tok == Tok::Str { unquote(&t.text) } else { t.text.clone() };
+                    if let Some(f) = stack.last_mut() {
+                        f.field = Some(name);
+                        ctx = f.value_path();
+                    }
+                    map.contexts.push((t.pos, ctx));
+                    i += 2;
+                    continue;
+                }
+                Tok::Open(c) => {
+                    map.values.entry(ctx.clone()).or_insert(t.pos);
+                    // `Village(` / `Some(`: the bracket belongs to the variant named just before it.
+                    let after_ident = i > 0 && tokens[i - 1].tok == Tok::Ident && tokens[i - 1].pos.0 == t.pos.0;
+                    let transparent = after_ident && tokens[i - 1].text == "Some";
+                    stack.push(Frame { open: c, pos: t.pos, base: ctx.clone(), field: None, index: 0, transparent });
+                }
+                Tok::Close(c) => {
+                    close(&mut stack, c, t.pos, &ctx, &mut syntax);
+                    ctx = root_path(&stack);
+                }
+                Tok::Comma => {
+                    if let Some(f) = stack.last_mut() {
+                        f.index += 1;
+                        f.field = None;
+                    }
+                }
+                Tok::Colon => {}
+                Tok::Ident | Tok::Str | Tok::Other => {
+                    map.values.entry(ctx.clone()).or_insert(t.pos);
+                }
+            }
+            map.contexts.push((t.pos, ctx));
+            i += 1;
+        }
+        // After an unclosed string every bracket looks open: say nothing more then. After a string
+        // that runs over a line end, quotes may pair up wrongly: drop every note past it.
+        if complete && suspect.is_none() {
+            for f in stack.iter().rev() {
+                syntax.push(SyntaxNote {
+                    pos: f.pos,
+                    path: f.base.clone(),
+                    message: format!("`{}` is never closed", f.open),
+                });
+            }
+        }
+        if let Some(from) = suspect {
+            syntax.retain(|n| n.pos <= from);
+        }
+        syntax.sort();
+        map.syntax = syntax;
+        map
+    }
+
+    /// Position of the value at `path`, or of the nearest enclosing value that is written out.
+    pub fn locate(&self, path: &str) -> Option<Pos> {
+        let mut p = path;
+        loop {
+            if let Some(pos) = self.values.get(p) {
+                return Some(*pos);
+            }
+            let cut = p.rfind(['.', '['])?;
+            p = &p[..cut];
+        }
+    }
+
+    /// Path of the value being read at `pos` (the last token starting at or before it).
+    pub fn path_at(&self, pos: Pos) -> String {
+        let i = self.contexts.partition_point(|(p, _)| *p <= pos);
+        if i == 0 { String::new() } else { self.contexts[i - 1].1.clone() }
+    }
+}
+
+fn close(stack: &mut Vec<Frame>, c: char, pos: Pos, ctx: &str, syntax: &mut Vec<SyntaxNote>) {
+    let want = match c {
+        ')' => '(',
+        ']' => '[',
+        _ => '{',
+    };
+    match stack.iter().rposition(|f| f.open == want) {
+        None => syntax.push(SyntaxNote { pos, path: ctx.to_string(), message: format!("`{c}` closes nothing") }),
+        Some(k) => {
+            // Brackets opened after the match were never closed: report each where it opened.
+            for f in stack.drain(k + 1..).rev() {
+                let message = format!("`{}` is never closed (found `{c}` at {}:{} first)", f.open, pos.0, pos.1);
+                syntax.push(SyntaxNote { pos: f.pos, path: f.base, message });
+            }
+            stack.pop();
+        }
+    }
+}
+
+fn unquote(s: &str) -> String {
+    s.trim_start_matches('r').trim_matches('#').trim_matches('"').to_string()
+}
+
+/// Splits RON text into tokens. Also returns string notes, whether the whole text was read (an
+/// unclosed string swallows the rest) and where the first string running over a line end starts.
+fn tokenize(text: &str) -> (Vec<Token>, Vec<SyntaxNote>, bool, Option<Pos>) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let mut suspect: Option<Pos> = None;
+    let note = |pos: Pos, m: &str| SyntaxNote { pos, path: String::new(), message: m.to_string() };
+    let (mut i, mut line, mut col) = (0usize, 1usize, 1usize);
+    // Advances over `n` chars keeping line and column.
+    let advance = |i: &mut usize, line: &mut usize, col: &mut usize, n: usize| {
+        for _ in 0..n {
+            if *i < chars.len() {
+                if chars[*i] == '\n' {
+                    *line += 1;
+                    *col = 1;
+                } else {
+                    *col += 1;
+                }
+                *i += 1;
+            }
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let pos = (line, col);
+        let start = i;
+        if c.is_whitespace() {
+            advance(&mut i, &mut line, &mut col, 1);
+            continue;
+        }
+        if c == '/' && chars.get(i + 1) == Some(&'/') {
+            while i < chars.len() && chars[i] != '\n' {
+                advance(&mut i, &mut line, &mut col, 1);
+            }
+            continue;
+        }
+        if c == '/' && chars.get(i + 1) == Some(&'*') {
+            let mut depth = 0;
+            loop {
+                if i >= chars.len() {
+                    problems.push(note(pos, "`/*` comment is never closed"));
+                    break;
+                }
+                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                    depth += 1;
+                    advance(&mut i, &mut line, &mut col, 2);
+                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                    depth -= 1;
+                    advance(&mut i, &mut line, &mut col, 2);
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    advance(&mut i, &mut line, &mut col, 1);
+                }
+            }
+            continue;
+        }
+        let raw_hashes = if c == 'r' { raw_string_hashes(&chars[i + 1..]) } else { None };
+        let tok = if c == '"' || c == '\'' {
+            advance(&mut i, &mut line, &mut col, 1);
+            let mut closed = false;
+            while i < chars.len() {
+                let d = chars[i];
+                advance(&mut i, &mut line, &mut col, if d == '\\' { 2 } else { 1 });
+                if d == c {
+                    closed = true;
+                    break;
+                }
+            }
+            if closed && line > pos.0 && suspect.is_none() {
+                // Legal RON, but in a scenario it is nearly always a missing closing quote.
+                problems.push(note(pos, "string runs past the end of its line: is its closing `\"` missing?"));
+                suspect = Some(pos);
+            }
+            if !closed {
+                problems.push(note(pos, "string is never closed (missing `\"`)"));
+                // Everything after is swallowed: bracket checks would only add noise.
+                return (out, problems, false, suspect);
+            }
+            Tok::Str
+        } else if let Some(h) = raw_hashes {
+            let end: String = std::iter::once('"').chain(std::iter::repeat_n('#', h)).collect();
+            advance(&mut i, &mut line, &mut col, 2 + h);
+            let rest: String = chars[i..].iter().collect();
+            match rest.find(&end) {
+                Some(k) => {
+                    let n = rest[..k].chars().count() + end.chars().count();
+                    advance(&mut i, &mut line, &mut col, n);
+                }
+                None => {
+                    problems.push(note(pos, "raw string is never closed"));
+                    return (out, problems, false, suspect);
+                }
+            }
+            Tok::Str
+        } else if c.is_alphabetic() || c == '_' {
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '#') {
+                advance(&mut i, &mut line, &mut col, 1);
+            }
+            Tok::Ident
+        } else {
+            let t = match c {
+                '(' | '[' | '{' => Tok::Open(c),
+                ')' | ']' | '}' => Tok::Close(c),
+                ',' => Tok::Comma,
+                ':' => Tok::Colon,
+                _ => Tok::Other,
+            };
+            advance(&mut i, &mut line, &mut col, 1);
+            if t == Tok::Other {
+                while i < chars.len() && !chars[i].is_whitespace() && !"()[]{},:\"/".contains(chars[i]) {
+                    advance(&mut i, &mut line, &mut col, 1);
+                }
+            }
+            t
+        };
+        out.push(Token { tok, text: chars[start..i].iter().collect(), pos });
+    }
+    (out, problems, true, suspect)
+}
+
+/// `r"..."` or `r#"..."#`: the number of `#`.
+fn raw_string_hashes(after_r: &[char]) -> Option<usize> {
+    let h = after_r.iter().take_while(|&&c| c == '#').count();
+    (after_r.get(h) == Some(&'"')).then_some(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"// 注释
+(
+    schema: 1,
+    teams: [
+        (name: "甲", base: Village("Encamp")),
+        (name: "乙", base: LonLat(1.5, 42.5), township: Some("Canillo")),
+    ],
+    depots: [(name: "d", materials: {"sandbags": 100})],
+)
+"#;
+
+    #[test]
+    fn finds_values_by_path() {
+        let m = SourceMap::new(TEXT);
+        assert_eq!(m.locate("schema"), Some((3, 13)));
+        assert_eq!(m.locate("teams[0].base"), Some((5, 27)));
+        assert_eq!(m.locate("teams[0].base.0"), Some((5, 35)));
+        assert_eq!(m.locate("teams[1].base.1"), Some((6, 39)));
+        assert_eq!(m.locate("teams[1].township"), Some((6, 56)));
+        assert_eq!(m.locate("depots[0].materials[\"sandbags\"]"), Some((8, 50)));
+        // Not written out: falls back to the enclosing value.
+        assert_eq!(m.locate("teams[1].muster_min"), Some((6, 9)));
+        assert!(m.syntax.is_empty(), "{:?}", m.syntax);
+    }
+
+    #[test]
+    fn names_the_path_at_a_position() {
+        let m = SourceMap::new(TEXT);
+        assert_eq!(m.path_at((5, 40)), "teams[0].base.0");
+        assert_eq!(m.path_at((6, 20)), "teams[1].name");
+    }
+
+    #[test]
+    fn reports_unbalanced_brackets_where_they_open() {
+        let m = SourceMap::new("(\n  a: [\n    (x: 1,\n    (x: 2),\n  ],\n)\n");
+        let notes: Vec<(Pos, &str, &str)> =
+            m.syntax.iter().map(|n| (n.pos, n.path.as_str(), n.message.as_str())).collect();
+        assert_eq!(notes, vec![((3, 5), "a[0]", "`(` is never closed (found `]` at 5:3 first)")]);
+        let m = SourceMap::new("(a: \"oops)\n");
+        assert_eq!(
+            m.syntax,
+            vec![SyntaxNote {
+                pos: (1, 5),
+                path: String::new(),
+                message: "string is never closed (missing `\"`)".into()
+            }]
+        );
+        let m = SourceMap::new("(a: \"oops,\n b: \"x\")\n");
+        assert_eq!(m.syntax[0].message, "string runs past the end of its line: is its closing `\"` missing?");
+        assert_eq!(m.syntax[0].pos, (1, 5));
+    }
+}

@@ -1,0 +1,345 @@
+//! Checks of who plays and what the plan asks: roles on offer, response levels and their triggers,
+//! required actions (who, what, after what), injects and scoring weights.
+
+use std::collections::BTreeSet;
+
+use crate::roles::{Role, RoleKind};
+use crate::world::OrderKind;
+
+use super::super::{ActionKind, Anchor, InjectEvent, Level, Trigger};
+use super::{Check, suggest};
+
+/// A role as a plan names it: a kind and a target, `None` meaning any (`informant:*`, `command`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct RolePattern {
+    kind: RoleKind,
+    target: Option<String>,
+}
+
+impl RolePattern {
+    fn parse(s: &str) -> Result<RolePattern, String> {
+        let s = s.trim();
+        // `command` alone already means any command post.
+        for (head, kind) in [("informant", RoleKind::Informant), ("team", RoleKind::Team)] {
+            if s.strip_prefix(head).and_then(|t| t.strip_prefix(':')).map(str::trim) == Some("*") {
+                return Ok(RolePattern { kind, target: None });
+            }
+        }
+        let role: Role =
+            s.parse().map_err(|e: crate::roles::RoleParseError| format!("{e}, or informant:* / team:* for all"))?;
+        let target = match &role {
+            Role::Command(t) => t.clone(),
+            Role::Informant(t) | Role::Team(t) => Some(t.clone()),
+            Role::Controller | Role::County => None,
+        };
+        Ok(RolePattern { kind: role.kind(), target })
+    }
+
+    /// A representative role, to ask which orders its kind may give.
+    fn sample(&self) -> Role {
+        match self.kind {
+            RoleKind::Controller => Role::Controller,
+            RoleKind::Command => Role::Command(None),
+            RoleKind::County => Role::County,
+            RoleKind::Informant => Role::Informant("*".into()),
+            RoleKind::Team => Role::Team("*".into()),
+        }
+    }
+}
+
+/// The order a required action is done with, if it is done by an order.
+fn order_of(what: &ActionKind) -> Option<OrderKind> {
+    Some(match what {
+        ActionKind::Report => OrderKind::Report,
+        ActionKind::Acknowledge => OrderKind::Acknowledge,
+        ActionKind::ActivateLevel(_) => OrderKind::ActivateLevel,
+        ActionKind::Warn(_) => OrderKind::Warn,
+        ActionKind::Evacuate(_) => OrderKind::Evacuate,
+        ActionKind::Dispatch(_) => OrderKind::Dispatch,
+        ActionKind::ReportUp => OrderKind::ReportUp,
+        ActionKind::AllSafe(_) => return None,
+    })
+}
+
+impl Check<'_> {
+    fn offered(&self) -> Vec<RolePattern> {
+        self.s.roles.iter().filter_map(|r| RolePattern::parse(r).ok()).collect()
+    }
+
+    /// Checks a role name's target (township, village, team) exists.
+    fn role_target(&mut self, path: &str, pat: &RolePattern) {
+        let Some(t) = &pat.target else { return };
+        match pat.kind {
+            RoleKind::Command => self.township_ref(path, t),
+            RoleKind::Informant => self.village_ref(path, t),
+            RoleKind::Team => {
+                if !self.s.teams.iter().any(|x| &x.name == t) {
+                    let hint = suggest(t, self.s.teams.iter().map(|x| x.name.as_str()));
+                    self.problem(path, format!("unknown team `{t}`: not in `teams`{hint}"));
+                }
+            }
+            RoleKind::Controller | RoleKind::County => {}
+        }
+    }
+
+    /// Parses a role used by the plan or an inject and checks the scenario offers it (`None` if not).
+    fn role_on_offer(&mut self, path: &str, who: &str) -> Option<RolePattern> {
+        let pat = match RolePattern::parse(who) {
+            Ok(p) => p,
+            Err(e) => {
+                self.problem(path, e);
+                return None;
+            }
+        };
+        let on_offer = self.offered().iter().any(|o| {
+            o.kind == pat.kind
+                && (pat.target.is_none()
+                    || o.target == pat.target
+                    || (o.target.is_none() && matches!(o.kind, RoleKind::Informant | RoleKind::Team)))
+        });
+        if !on_offer {
+            self.problem(
+                path,
+                format!(
+                    "role `{who}` does not exist in this drill: it is not among `roles` ({})",
+                    self.s.roles.join(", ")
+                ),
+            );
+            return None;
+        }
+        self.role_target(path, &pat);
+        Some(pat)
+    }
+
+    pub(super) fn roles(&mut self) {
+        let s = self.s;
+        if s.roles.is_empty() {
+            self.problem("roles", "no roles on offer: list at least the command post, e.g. [\"controller\", \"command\", \"informant:*\"]");
+        }
+        let mut seen = BTreeSet::new();
+        for (i, r) in s.roles.iter().enumerate() {
+            let p = format!("roles[{i}]");
+            match RolePattern::parse(r) {
+                Err(e) => self.problem(&p, e),
+                Ok(pat) => {
+                    if !seen.insert(r.trim()) {
+                        self.problem(&p, format!("role `{r}` is listed twice"));
+                    }
+                    if pat.kind == RoleKind::Team && pat.target.is_none() && s.teams.is_empty() {
+                        self.problem(&p, "`team:*` offers every team, but `teams` is empty");
+                    }
+                    self.role_target(&p, &pat);
+                }
+            }
+        }
+    }
+
+    fn level_defined(&mut self, path: &str, level: Level) {
+        if !self.s.plan.levels.iter().any(|l| l.level == level) {
+            self.problem(path, format!("level {} is not defined in plan.levels", level.name()));
+        }
+    }
+
+    fn trigger(&mut self, path: &str, t: &Trigger) {
+        let s = self.s;
+        match t {
+            Trigger::RainOver { hours, mm } => {
+                self.range(&format!("{path}.hours"), *hours, 0.1, 240.0, "hours");
+                self.positive(&format!("{path}.mm"), *mm, "mm");
+            }
+            Trigger::GaugeAbove { gauge, .. } => {
+                let gauges: Vec<&str> =
+                    s.hazards.flood.iter().flat_map(|f| f.gauges.iter().map(|g| g.name.as_str())).collect();
+                if !gauges.contains(&gauge.as_str()) {
+                    self.problem(
+                        format!("{path}.gauge"),
+                        format!(
+                            "unknown gauge `{gauge}`: not in hazards.flood.gauges{}",
+                            suggest(gauge, gauges.into_iter())
+                        ),
+                    );
+                }
+            }
+            Trigger::FireArea { hectares } => self.positive(&format!("{path}.hectares"), *hectares, "hectares"),
+            Trigger::FireBurning { hours } => self.positive(&format!("{path}.hours"), *hours, "hours"),
+            Trigger::SlopeSigns { point } | Trigger::SlopeFailed { point } => {
+                let points: Vec<&str> =
+                    s.hazards.landslide.iter().flat_map(|l| l.points.iter().map(|p| p.name.as_str())).collect();
+                if !points.contains(&point.as_str()) {
+                    self.problem(
+                        format!("{path}.point"),
+                        format!(
+                            "unknown hazard point `{point}`: not in hazards.landslide.points{}",
+                            suggest(point, points.into_iter())
+                        ),
+                    );
+                }
+            }
+            Trigger::FirstReport => {}
+            Trigger::AtMinute(m) => {
+                self.time(path, *m);
+            }
+        }
+    }
+
+    pub(super) fn plan(&mut self) {
+        let plan = &self.s.plan;
+        if plan.levels.is_empty() {
+            self.problem("plan.levels", "no response levels: give levels IV to I with their triggers");
+        }
+        if plan.actions.is_empty() {
+            self.problem("plan.actions", "no required actions: the drill is scored on them");
+        }
+        let mut seen = BTreeSet::new();
+        for (i, l) in plan.levels.iter().enumerate() {
+            let p = format!("plan.levels[{i}]");
+            if !seen.insert(l.level) {
+                self.problem(format!("{p}.level"), format!("level {} is defined twice", l.level.name()));
+            }
+            self.trigger(&format!("{p}.trigger"), &l.trigger);
+            if let Some(by) = self.role_on_offer(&format!("{p}.by"), &l.by) {
+                self.may_give(&format!("{p}.by"), &l.by, &by, OrderKind::ActivateLevel);
+            }
+        }
+        self.unique_ids();
+        for (i, a) in plan.actions.iter().enumerate() {
+            let p = format!("plan.actions[{i}]");
+            if a.name.trim().is_empty() {
+                self.problem(format!("{p}.name"), "name is empty: say what the plan requires");
+            }
+            if let Some(who) = self.role_on_offer(&format!("{p}.who"), &a.who)
+                && let Some(order) = order_of(&a.what)
+            {
+                self.may_give(&format!("{p}.who"), &a.who, &who, order);
+            }
+            self.positive(&format!("{p}.deadline_min"), a.deadline_min, "deadline_min");
+            let wp = format!("{p}.what");
+            match &a.what {
+                ActionKind::ActivateLevel(l) => self.level_defined(&wp, *l),
+                ActionKind::Warn(Some(v)) | ActionKind::Evacuate(Some(v)) | ActionKind::AllSafe(Some(v)) => {
+                    self.village_ref(&wp, v)
+                }
+                ActionKind::Dispatch(Some(t)) if !self.s.teams.iter().any(|x| &x.name == t) => {
+                    let hint = suggest(t, self.s.teams.iter().map(|x| x.name.as_str()));
+                    self.problem(&wp, format!("unknown team `{t}`: not in `teams`{hint}"));
+                }
+                _ => {}
+            }
+            let ap = format!("{p}.after");
+            match &a.after {
+                Anchor::LevelTriggered(l) | Anchor::LevelActivated(l) => self.level_defined(&ap, *l),
+                Anchor::Action(id) => {
+                    if !plan.actions.iter().any(|x| &x.id == id) {
+                        let hint = suggest(id, plan.actions.iter().map(|x| x.id.as_str()));
+                        self.problem(
+                            &ap,
+                            format!("unknown action `{id}`: no action in plan.actions has this id{hint}"),
+                        );
+                    }
+                }
+                Anchor::Start | Anchor::HazardSeen => {}
+            }
+        }
+        self.action_cycles();
+    }
+
+    /// The role kind must be allowed to give the order the action needs.
+    fn may_give(&mut self, path: &str, who: &str, pat: &RolePattern, order: OrderKind) {
+        let allowed = OrderKind::allowed_for(&pat.sample());
+        if !allowed.contains(&order) {
+            let names: Vec<String> = allowed.iter().map(|o| format!("{o:?}")).collect();
+            self.problem(
+                path,
+                format!(
+                    "role `{who}` cannot give the order {order:?} (a {} may give: {})",
+                    pat.kind.label_zh(),
+                    names.join(", ")
+                ),
+            );
+        }
+    }
+
+    fn unique_ids(&mut self) {
+        let mut seen = BTreeSet::new();
+        for (i, a) in self.s.plan.actions.iter().enumerate() {
+            if a.id.trim().is_empty() {
+                self.problem(format!("plan.actions[{i}].id"), "id is empty");
+            } else if !seen.insert(a.id.as_str()) {
+                self.problem(format!("plan.actions[{i}].id"), format!("action id `{}` is used twice", a.id));
+            }
+        }
+    }
+
+    /// `after: Action(..)` chains must end at a trigger, not loop.
+    fn action_cycles(&mut self) {
+        let actions = &self.s.plan.actions;
+        let next = |i: usize| match &actions[i].after {
+            Anchor::Action(id) => actions.iter().position(|a| &a.id == id),
+            _ => None,
+        };
+        for start in 0..actions.len() {
+            let mut chain = vec![start];
+            let mut cur = start;
+            while let Some(n) = next(cur) {
+                if n == start {
+                    // Report each cycle once, at its first action in the file.
+                    if chain.iter().all(|&k| k >= start) {
+                        let ids: Vec<&str> = chain.iter().chain([&start]).map(|&k| actions[k].id.as_str()).collect();
+                        self.problem(
+                            format!("plan.actions[{start}].after"),
+                            format!("actions wait for each other in a cycle: {}", ids.join(" → ")),
+                        );
+                    }
+                    break;
+                }
+                if chain.contains(&n) {
+                    break;
+                }
+                chain.push(n);
+                cur = n;
+            }
+        }
+    }
+
+    pub(super) fn injects(&mut self) {
+        for (i, inj) in self.s.injects.iter().enumerate() {
+            let p = format!("injects[{i}]");
+            match (&inj.at_min, &inj.when) {
+                (None, None) => self.problem(&p, "give `at_min` or `when` to say when the inject happens"),
+                (Some(_), Some(_)) => self.problem(&p, "give either `at_min` or `when`, not both"),
+                (Some(t), None) => {
+                    self.time(&format!("{p}.at_min"), *t);
+                }
+                (None, Some(w)) => self.trigger(&format!("{p}.when"), w),
+            }
+            self.role_on_offer(&format!("{p}.to"), &inj.to);
+            if inj.message.trim().is_empty() {
+                self.problem(format!("{p}.message"), "message is empty");
+            }
+            let ep = format!("{p}.event");
+            match &inj.event {
+                Some(InjectEvent::Ignition(place)) | Some(InjectEvent::RoadBlocked(place)) => self.place(&ep, place),
+                Some(InjectEvent::Cloudburst { rain_mm_per_h, for_min }) => {
+                    self.range(&format!("{ep}.rain_mm_per_h"), *rain_mm_per_h, 0.0, 300.0, "rain_mm_per_h");
+                    self.positive(&format!("{ep}.for_min"), *for_min, "for_min");
+                }
+                None => {}
+            }
+        }
+    }
+
+    pub(super) fn scoring(&mut self) {
+        let w = &self.s.scoring;
+        let all = [("adherence", w.adherence), ("timeliness", w.timeliness), ("outcome", w.outcome)];
+        for (name, v) in all {
+            if !(v.is_finite() && v >= 0.0) {
+                self.problem(format!("scoring.{name}"), format!("weight {name} must be 0 or more, found {v}"));
+            }
+        }
+        let sum: f64 = all.iter().map(|(_, v)| v.max(0.0)).sum();
+        // Written so that NaN also fails.
+        if sum.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            self.problem("scoring", "the scoring weights add up to 0: give at least one weight more than 0");
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! Scoring a drill against its plan: a pure function of the scenario, the events and the
+//! outcome, so it can be recomputed from a record at any time.
+//!
+//! - **Adherence**: each required action that became due was done by the right role and, when
+//!   anchored on another action, after it.
+//! - **Timeliness**: done within its deadline; late actions earn credit falling linearly to zero
+//!   at twice the deadline.
+//! - **Outcome**: share of the people of threatened villages who were not killed or left trapped.
+
+use serde::{Deserialize, Serialize};
+
+use crate::roles::Role;
+use crate::scenario::{ActionKind, Anchor, Level, RequiredAction, Scenario};
+use crate::world::{Event, EventKind, HazardKind};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VillageOutcome {
+    pub village: String,
+    pub population: u32,
+    /// The hazard was seen near the village or reached it.
+    pub threatened: bool,
+    pub hit_by: Vec<HazardKind>,
+    pub at_home: u32,
+    pub in_shelter: u32,
+    pub in_transit: u32,
+    pub casualties: u32,
+    pub trapped: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActionStatus {
+    OnTime,
+    Late,
+    /// Due but never done (or done by a role the plan does not name).
+    Missing,
+    /// Done, but before the action it must follow.
+    OutOfOrder,
+    /// Its anchor never happened, so it was never due.
+    NotDue,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActionResult {
+    pub id: String,
+    pub name: String,
+    pub who: String,
+    pub status: ActionStatus,
+    /// When the deadline started counting, simulated minutes.
+    pub due_from_min: Option<f64>,
+    pub deadline_min: f64,
+    pub done_at_min: Option<f64>,
+    pub done_by: Option<String>,
+}
+
+/// Minutes from the hazard first being seen to each step of the response.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResponseTimes {
+    pub hazard_seen_min: Option<f64>,
+    pub seen_to_reported_min: Option<f64>,
+    pub reported_to_acknowledged_min: Option<f64>,
+    pub seen_to_decided_min: Option<f64>,
+    pub seen_to_people_safe_min: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub scenario: String,
+    pub seed: u64,
+    pub duration_min: f64,
+    /// 0–100.
+    pub score: f64,
+    pub adherence: f64,
+    pub timeliness: f64,
+    pub outcome: f64,
+    pub actions: Vec<ActionResult>,
+    pub response_times: ResponseTimes,
+    pub villages: Vec<VillageOutcome>,
+    pub casualties: u32,
+    pub trapped: u32,
+    pub people_threatened: u32,
+    pub people_safe: u32,
+    pub orders_refused: u32,
+}
+
+/// Whether `role` fits a plan pattern such as "command", "informant:*" or "team:乡镇救援队".
+pub fn role_matches(pattern: &str, role: &Role) -> bool {
+    match pattern.split_once(':') {
+        Some((kind, "*")) => role.to_string().split(':').next() == Some(kind),
+        // A bare "command" stands for any township's command post.
+        None if pattern == "command" => matches!(role, Role::Command(_)),
+        _ => role.to_string() == pattern,
+    }
+}
+
+fn minutes(t_s: u32) -> f64 {
+    t_s as f64 / 60.0
+}
+
+/// The time (s) and role of the first event that does `what` by a role matching `who`.
+fn done_when(what: &ActionKind, who: &str, events: &[Event], threatened: &[String]) -> Option<(u32, String)> {
+    let by_ok = |r: &Role| role_matches(who, r);
+    let all_of = |pick: &dyn Fn(&EventKind) -> Option<(String, Option<&Role>)>| -> Option<(u32, String)> {
+        // Every threatened village must be covered; the time is the last of them.
+        if threatened.is_empty() {
+            return None;
+        }
+        let mut last: Option<(u32, String)> = None;
+        for v in threatened {
+            let hit = events.iter().find(|e| matches!(pick(&e.kind), Some((ref name, r)) if name == v && r.is_none_or(by_ok)))?;
+            let by = pick(&hit.kind).and_then(|(_, r)| r.map(|r| r.to_string())).unwrap_or_default();
+            if last.as_ref().is_none_or(|(t, _)| hit.t_s > *t) {
+                last = Some((hit.t_s, by));
+            }
+        }
+        last
+    };
+    let first = |pred: &dyn Fn(&EventKind) -> Option<&Role>| {
+        events.iter().find_map(|e| pred(&e.kind).filter(|r| by_ok(r)).map(|r| (e.t_s, r.to_string())))
+    };
+    match what {
+        ActionKind::Report => first(&|k| if let EventKind::ReportFiled { by, .. } = k { Some(by) } else { None }),
+        ActionKind::Acknowledge => first(&|k| if let EventKind::ReportAcknowledged { by, .. } = k { Some(by) } else { None }),
+        ActionKind::ActivateLevel(level) => first(&|k| match k {
+            EventKind::LevelActivated { level: l, by } if l >= level => Some(by),
+            _ => None,
+        }),
+        ActionKind::Warn(Some(v)) => first(&|k| match k {
+            EventKind::WarningIssued { village, by } | EventKind::EvacuationOrdered { village, by } if village == v => Some(by),
+            _ => None,
+        }),
+        ActionKind::Warn(None) => all_of(&|k| match k {
+            EventKind::WarningIssued { village, by } | EventKind::EvacuationOrdered { village, by } => Some((village.clone(), Some(by))),
+            _ => None,
+        }),
+        ActionKind::Evacuate(Some(v)) => first(&|k| match k {
+            EventKind::EvacuationOrdered { village, by } if village == v => Some(by),
+            _ => None,
+        }),
+        ActionKind::Evacuate(None) => all_of(&|k| match k {
+            EventKind::EvacuationOrdered { village, by } => Some((village.clone(), Some(by))),
+            _ => None,
+        }),
+        ActionKind::Dispatch(team) => first(&|k| match k {
+            EventKind::TeamDispatched { team: t, by, .. } if team.as_ref().is_none_or(|x| x == t) => Some(by),
+            _ => None,
+        }),
+        ActionKind::ReportUp => first(&|k| if let EventKind::ReportedUp { by } = k { Some(by) } else { None }),
+        ActionKind::AllSafe(Some(v)) => events.iter().find_map(|e| match &e.kind {
+            EventKind::VillageEvacuated { village, .. } if village == v => Some((e.t_s, String::new())),
+            _ => None,
+        }),
+        ActionKind::AllSafe(None) => all_of(&|k| match k {
+            EventKind::VillageEvacuated { village, .. } => Some((village.clone(), None)),
+            _ => None,
+        }),
+    }
+}
+
+fn anchor_time(anchor: &Anchor, events: &[Event], done: &[(String, Option<u32>)]) -> Option<u32> {
+    match anchor {
+        Anchor::Start => Some(0),
+        Anchor::HazardSeen => events.iter().find(|e| matches!(e.kind, EventKind::HazardSeen { .. })).map(|e| e.t_s),
+        Anchor::LevelTriggered(l) => events.iter().find(|e| matches!(&e.kind, EventKind::LevelTriggered { level } if level == l)).map(|e| e.t_s),
+        Anchor::LevelActivated(l) => events.iter().find(|e| matches!(&e.kind, EventKind::LevelActivated { level, .. } if level >= l)).map(|e| e.t_s),
+        Anchor::Action(id) => done.iter().find(|(i, _)| i == id).and_then(|(_, t)| *t),
+    }
+}
+
+/// Scores a drill. `outcome` is [`crate::World::outcome`] at the end.
+pub fn score(scenario: &Scenario, seed: u64, events: &[Event], outcome: &[VillageOutcome]) -> Report {
+    let threatened: Vec<String> = outcome.iter().filter(|v| v.threatened).map(|v| v.village.clone()).collect();
+    let end_s = events.last().map_or(0, |e| e.t_s);
+    // Actions in plan order; an action anchored on a later one is resolved in a second pass.
+    let mut done: Vec<(String, Option<u32>)> = Vec::new();
+    let mut results = Vec::new();
+    let plan = &scenario.plan.actions;
+    let mut pending: Vec<&RequiredAction> = plan.iter().collect();
+    for _ in 0..=plan.len() {
+        let mut left = Vec::new();
+        for a in pending {
+            if let Anchor::Action(id) = &a.after
+                && !done.iter().any(|(d, _)| d == id)
+            {
+                left.push(a);
+                continue;
+            }
+            let hit = done_when(&a.what, &a.who, events, &threatened);
+            let due_from = anchor_time(&a.after, events, &done);
+            done.push((a.id.clone(), hit.as_ref().map(|(t, _)| *t)));
+            results.push(judge(a, due_from, hit, end_s));
+        }
+        pending = left;
+        if pending.is_empty() {
+            break;
+        }
+    }
+    results.sort_by_key(|r| plan.iter().position(|a| a.id == r.id));
+
+    let due: Vec<&ActionResult> = results.iter().filter(|r| r.status != ActionStatus::NotDue).collect();
+    let adherence = if due.is_empty() {
+        1.0
+    } else {
+        due.iter().filter(|r| matches!(r.status, ActionStatus::OnTime | ActionStatus::Late)).count() as f64 / due.len() as f64
+    };
+    let timeliness = if due.is_empty() {
+        1.0
+    } else {
+        due.iter()
+            .map(|r| match (r.status, r.due_from_min, r.done_at_min) {
+                (ActionStatus::OnTime, ..) => 1.0,
+                (ActionStatus::Late, Some(from), Some(at)) => (1.0 - (at - from - r.deadline_min) / r.deadline_min.max(1.0)).clamp(0.0, 1.0),
+                _ => 0.0,
+            })
+            .sum::<f64>()
+            / due.len() as f64
+    };
+    let threatened_people: u32 = outcome.iter().filter(|v| v.threatened).map(|v| v.population).sum();
+    let casualties: u32 = outcome.iter().map(|v| v.casualties).sum();
+    let trapped: u32 = outcome.iter().map(|v| v.trapped).sum();
+    let outcome_score = if threatened_people == 0 { 1.0 } else { 1.0 - ((casualties + trapped) as f64 / threatened_people as f64).min(1.0) };
+    let w = &scenario.scoring;
+    let total_w = (w.adherence + w.timeliness + w.outcome).max(f64::MIN_POSITIVE);
+    let score = 100.0 * (w.adherence * adherence + w.timeliness * timeliness + w.outcome * outcome_score) / total_w;
+
+    Report {
+        scenario: scenario.name.clone(),
+        seed,
+        duration_min: minutes(end_s),
+        score: (score * 10.0).round() / 10.0,
+        adherence,
+        timeliness,
+        outcome: outcome_score,
+        actions: results,
+        response_times: response_times(events),
+        villages: outcome.to_vec(),
+        casualties,
+        trapped,
+        people_threatened: threatened_people,
+        people_safe: outcome.iter().filter(|v| v.threatened).map(|v| v.in_shelter).sum(),
+        orders_refused: events.iter().filter(|e| matches!(e.kind, EventKind::OrderRefused { .. })).count() as u32,
+    }
+}
+
+fn judge(a: &RequiredAction, due_from: Option<u32>, hit: Option<(u32, String)>, end_s: u32) -> ActionResult {
+    let deadline_s = (a.deadline_min * 60.0) as u32;
+    let status = match (due_from, &hit) {
+        (None, None) => ActionStatus::NotDue,
+        // Done although never formally due (the township acted first): counts as on time.
+        (None, Some(_)) => ActionStatus::OnTime,
+        (Some(from), None) if from + deadline_s > end_s => ActionStatus::NotDue,
+        (Some(_), None) => ActionStatus::Missing,
+        (Some(from), Some((t, _))) => {
+            if matches!(a.after, Anchor::Action(_)) && *t < from {
+                ActionStatus::OutOfOrder
+            } else if *t <= from + deadline_s {
+                ActionStatus::OnTime
+            } else {
+                ActionStatus::Late
+            }
+        }
+    };
+    ActionResult {
+        id: a.id.clone(),
+        name: a.name.clone(),
+        who: a.who.clone(),
+        status,
+        due_from_min: due_from.map(minutes),
+        deadline_min: a.deadline_min,
+        done_at_min: hit.as_ref().map(|(t, _)| minutes(*t)),
+        done_by: hit.map(|(_, by)| by).filter(|b| !b.is_empty()),
+    }
+}
+
+fn response_times(events: &[Event]) -> ResponseTimes {
+    let first = |p: &dyn Fn(&EventKind) -> bool| events.iter().find(|e| p(&e.kind)).map(|e| e.t_s);
+    let seen = first(&|k| matches!(k, EventKind::HazardSeen { .. }));
+    let reported = first(&|k| matches!(k, EventKind::ReportFiled { .. }));
+    let acked = first(&|k| matches!(k, EventKind::ReportAcknowledged { .. }));
+    let decided = first(&|k| matches!(k, EventKind::LevelActivated { .. } | EventKind::EvacuationOrdered { .. }));
+    // People safe: the last threatened village emptied (among those that were evacuated).
+    let safe = events.iter().filter(|e| matches!(e.kind, EventKind::VillageEvacuated { .. })).map(|e| e.t_s).max();
+    let since = |a: Option<u32>, b: Option<u32>| match (a, b) {
+        (Some(a), Some(b)) => Some(minutes(b.saturating_sub(a))),
+        _ => None,
+    };
+    ResponseTimes {
+        hazard_seen_min: seen.map(minutes),
+        seen_to_reported_min: since(seen, reported),
+        reported_to_acknowledged_min: since(reported, acked),
+        seen_to_decided_min: since(seen, decided),
+        seen_to_people_safe_min: since(seen, safe),
+    }
+}
+
+/// The level names in the order plans list them, for reports.
+pub fn level_label(level: Level) -> &'static str {
+    level.label_zh()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_patterns() {
+        let inf: Role = "informant:Pal".parse().unwrap();
+        assert!(role_matches("informant:*", &inf));
+        assert!(role_matches("informant:Pal", &inf));
+        assert!(!role_matches("informant:Erts", &inf));
+        assert!(role_matches("command", &"command:Canillo".parse().unwrap()));
+        assert!(!role_matches("command:Encamp", &"command:Canillo".parse().unwrap()));
+        assert!(!role_matches("team:*", &inf));
+    }
+}

@@ -1,0 +1,175 @@
+//! Rescue teams: muster, travel the road graph (rerouting round closed roads), work on site.
+
+use serde::{Deserialize, Serialize};
+
+use crate::map::{RoadGraph, Xy};
+use crate::scenario::TeamKind;
+use crate::world::orders::Task;
+
+/// Minutes a task takes on site once the team has arrived.
+pub fn task_minutes(task: Task) -> f64 {
+    match task {
+        Task::Evacuate => 30.0,
+        Task::Sandbag => 60.0,
+        Task::Firebreak => 90.0,
+        Task::Rescue => 30.0,
+        Task::ClearRoad => 60.0,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Activity {
+    Idle,
+    Mustering { until_s: u32 },
+    /// Travelling: `edges` still to drive, the first one partly done.
+    Moving { edges: Vec<u32>, from_node: u32, done_m: f64 },
+    Working { until_s: u32 },
+    Blocked,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Team {
+    pub name: String,
+    pub kind: TeamKind,
+    pub size: u32,
+    pub township: Option<String>,
+    pub muster_s: u32,
+    /// The road node the team is at (or last passed).
+    pub node: u32,
+    pub pos: Xy,
+    pub activity: Activity,
+    /// Current assignment: village index and task.
+    pub job: Option<(usize, Task)>,
+}
+
+/// What happened to a team during one tick.
+#[derive(Debug, PartialEq)]
+pub enum TeamUpdate {
+    None,
+    StartedMoving,
+    Arrived,
+    TaskDone,
+    CannotReach,
+}
+
+impl Team {
+    /// One tick of movement or work. `target` is the road node of the job's village;
+    /// `closed(edge)` tells which roads are impassable now.
+    pub fn step(&mut self, now_s: u32, tick_s: u32, roads: &RoadGraph, target: Option<u32>, closed: &dyn Fn(u32) -> bool) -> TeamUpdate {
+        match &mut self.activity {
+            Activity::Idle | Activity::Blocked => TeamUpdate::None,
+            Activity::Mustering { until_s } => {
+                if now_s < *until_s {
+                    return TeamUpdate::None;
+                }
+                self.start_route(roads, target, closed)
+            }
+            Activity::Working { until_s } => {
+                if now_s >= *until_s {
+                    self.activity = Activity::Idle;
+                    TeamUpdate::TaskDone
+                } else {
+                    TeamUpdate::None
+                }
+            }
+            Activity::Moving { .. } => self.drive(now_s, tick_s as f64, roads, target, closed),
+        }
+    }
+
+    fn start_route(&mut self, roads: &RoadGraph, target: Option<u32>, closed: &dyn Fn(u32) -> bool) -> TeamUpdate {
+        let Some(target) = target else {
+            self.activity = Activity::Blocked;
+            return TeamUpdate::CannotReach;
+        };
+        match roads.route(self.node, target, closed) {
+            Some(route) => {
+                self.activity = Activity::Moving { edges: route.edges, from_node: self.node, done_m: 0.0 };
+                TeamUpdate::StartedMoving
+            }
+            None => {
+                self.activity = Activity::Blocked;
+                TeamUpdate::CannotReach
+            }
+        }
+    }
+
+    fn drive(&mut self, now_s: u32, mut seconds: f64, roads: &RoadGraph, target: Option<u32>, closed: &dyn Fn(u32) -> bool) -> TeamUpdate {
+        loop {
+            let Activity::Moving { edges, from_node, done_m } = &mut self.activity else { return TeamUpdate::None };
+            let Some(&edge_id) = edges.first() else {
+                let minutes = self.job.map(|(_, t)| task_minutes(t)).unwrap_or(0.0);
+                self.activity = Activity::Working { until_s: now_s + (minutes * 60.0) as u32 };
+                return TeamUpdate::Arrived;
+            };
+            // A road closed ahead: reroute from the last node passed (teams turn back).
+            if *done_m == 0.0 && closed(edge_id) {
+                return self.start_route(roads, target, closed);
+            }
+            let edge = &roads.edges[edge_id as usize];
+            let speed = edge.class.speed_m_per_s();
+            let left_m = edge.length_m - *done_m;
+            let next_node = if edge.a == *from_node { edge.b } else { edge.a };
+            if seconds * speed >= left_m {
+                seconds -= left_m / speed;
+                *from_node = next_node;
+                *done_m = 0.0;
+                edges.remove(0);
+                self.node = next_node;
+                self.pos = roads.nodes[next_node as usize];
+            } else {
+                *done_m += seconds * speed;
+                let f = *done_m / edge.length_m.max(1e-9);
+                let (a, b) = (roads.nodes[*from_node as usize], roads.nodes[next_node as usize]);
+                self.pos = [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
+                return TeamUpdate::None;
+            }
+        }
+    }
+
+    /// Seconds left to reach the target, for the views.
+    pub fn eta_s(&self, roads: &RoadGraph) -> u32 {
+        match &self.activity {
+            Activity::Moving { edges, done_m, .. } => {
+                let t: f64 = edges.iter().map(|&e| roads.edges[e as usize].length_m / roads.edges[e as usize].class.speed_m_per_s()).sum();
+                let first = edges.first().map(|&e| done_m / roads.edges[e as usize].class.speed_m_per_s()).unwrap_or(0.0);
+                (t - first).max(0.0) as u32
+            }
+            _ => 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map::{RoadClass, RoadEdge};
+
+    #[test]
+    fn drives_the_route_and_arrives_then_works() {
+        let mut g = RoadGraph {
+            nodes: vec![[0.0, 0.0], [5000.0, 0.0], [10000.0, 0.0]],
+            edges: vec![
+                RoadEdge { a: 0, b: 1, length_m: 5000.0, class: RoadClass::Main, name: None },
+                RoadEdge { a: 1, b: 2, length_m: 5000.0, class: RoadClass::Main, name: None },
+            ],
+            adjacency: vec![],
+        };
+        g.rebuild_adjacency();
+        let mut t = Team { name: "T".into(), kind: TeamKind::Township, size: 20, township: None, muster_s: 0, node: 0, pos: [0.0, 0.0], activity: Activity::Mustering { until_s: 0 }, job: Some((0, Task::Sandbag)) };
+        let open = |_| false;
+        assert_eq!(t.step(0, 60, &g, Some(2), &open), TeamUpdate::StartedMoving);
+        let mut now = 0;
+        let mut arrived_at = None;
+        while now < 3600 {
+            now += 60;
+            if t.step(now, 60, &g, Some(2), &open) == TeamUpdate::Arrived {
+                arrived_at = Some(now);
+                break;
+            }
+        }
+        // 10 km at 50 km/h = 12 minutes.
+        assert!(matches!(arrived_at, Some(720) | Some(780)), "{arrived_at:?}");
+        assert_eq!(t.pos, [10000.0, 0.0]);
+        assert_eq!(t.step(now + 3600, 60, &g, Some(2), &open), TeamUpdate::TaskDone);
+    }
+}

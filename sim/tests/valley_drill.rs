@@ -1,0 +1,188 @@
+//! A whole drill on a small synthetic valley: the world steps, orders take effect, the score
+//! reflects what was done, and the same inputs give the same drill bit for bit.
+
+use std::sync::Arc;
+
+use sim::map::{Features, LandCover, LocalProjection, MapAsset, MapMeta, RoadClass, RoadEdge, RoadGraph, Settlement, TerrainGrid};
+use sim::scenario::parse_scenario;
+use sim::score::{ActionStatus, score};
+use sim::{Command, EventKind, Order, Role, Task, World};
+
+const CELL: f64 = 75.0;
+
+/// A valley running north–south, falling to the south, with two villages on its floor and a
+/// road along it.
+fn valley_map() -> MapAsset {
+    let (cols, rows) = (41, 120);
+    let mut elevation_m = Vec::new();
+    for r in 0..rows {
+        for c in 0..cols {
+            let across = (c as f32 - 20.0).abs();
+            elevation_m.push(900.0 + r as f32 * 2.0 + across * across * 1.5);
+        }
+    }
+    let slope_deg = TerrainGrid::compute_slope(cols, rows, CELL, &elevation_m);
+    let mut landcover = vec![LandCover::Forest; cols * rows];
+    for r in 0..rows {
+        for c in 18..23 {
+            landcover[r * cols + c] = LandCover::Farmland;
+        }
+    }
+    let grid = TerrainGrid { cols, rows, cell_size_m: CELL, elevation_m, slope_deg, landcover };
+    let x = 20.5 * CELL + 40.0;
+    let nodes: Vec<[f64; 2]> = (0..12).map(|i| [x, 300.0 + i as f64 * 750.0]).collect();
+    let mut roads = RoadGraph { nodes, edges: Vec::new(), adjacency: Vec::new() };
+    for i in 0..11u32 {
+        roads.edges.push(RoadEdge { a: i, b: i + 1, length_m: 750.0, class: RoadClass::Main, name: Some("CG-1".into()) });
+    }
+    roads.rebuild_adjacency();
+    let village = |name: &str, node: u32| Settlement {
+        name: name.into(),
+        name_zh: None,
+        place: "village".into(),
+        pos: roads.nodes[node as usize],
+        population: None,
+        township: Some("Vall".into()),
+        road_node: Some(node),
+    };
+    let features = Features { settlements: vec![village("Baix", 2), village("Alt", 9)], roads: roads.clone(), ..Features::default() };
+    MapAsset {
+        meta: MapMeta {
+            name: "valley".into(),
+            projection: LocalProjection { origin_lon: 1.5, origin_lat: 42.4, centre_lat: 42.45 },
+            cols,
+            rows,
+            cell_size_m: CELL,
+            attribution: vec!["synthetic".into()],
+            sources: vec![],
+        },
+        grid,
+        features,
+    }
+}
+
+const SCENARIO: &str = r#"
+Scenario(
+    schema: 1,
+    name: "谷地洪水",
+    map: "valley",
+    start: "2026-07-01 06:00",
+    duration_h: 6.0,
+    weather: [(at_min: 0.0, rain_mm_per_h: 30.0), (at_min: 180.0, rain_mm_per_h: 2.0)],
+    hazards: (flood: Some((
+        inflows: [(name: "上游", at: Near(village: "Alt", east_m: 0.0, north_m: 1500.0),
+                   hydrograph: [(at_min: 0.0, m3_per_s: 20.0), (at_min: 60.0, m3_per_s: 900.0), (at_min: 300.0, m3_per_s: 100.0)])],
+        gauges: [(name: "Baix 水位站", at: Village("Baix"), alert_m: 1.0, warning_m: 2.0, guaranteed_m: 3.0)],
+    ))),
+    villages: [(name: "Baix", population: 400, vulnerable: 30), (name: "Alt", population: 200)],
+    shelters: [(name: "高地学校", at: Near(village: "Baix", east_m: 1200.0, north_m: 0.0), capacity: 800)],
+    teams: [(name: "乡镇救援队", kind: Township, size: 30, base: Village("Alt"), township: Some("Vall"))],
+    roles: ["controller", "command", "informant:*", "team:*"],
+    plan: (
+        name: "防汛预案",
+        levels: [(level: IV, trigger: RainOver(hours: 1.0, mm: 25.0))],
+        actions: [
+            (id: "report", name: "10 分钟内报告", who: "informant:*", what: Report, deadline_min: 10.0, after: HazardSeen),
+            (id: "ack", name: "叫应", who: "command", what: Acknowledge, deadline_min: 5.0, after: Action("report")),
+            (id: "level", name: "启动 IV 级", who: "command", what: ActivateLevel(IV), deadline_min: 30.0, after: LevelTriggered(IV)),
+            (id: "evacuate", name: "转移", who: "command", what: Evacuate(Some("Baix")), deadline_min: 30.0, after: HazardSeen),
+        ],
+    ),
+)
+"#;
+
+fn world(seed: u64) -> World {
+    let scenario = parse_scenario("valley.ron", SCENARIO).expect("scenario parses");
+    World::new(Arc::new(scenario), Arc::new(valley_map()), seed).expect("world builds")
+}
+
+/// Plays the drill; `respond` decides whether the command post does its job.
+fn play(seed: u64, respond: bool) -> World {
+    let mut w = world(seed);
+    let command = Role::Command(None);
+    let mut reported = false;
+    while !w.is_finished() {
+        let events = w.step().to_vec();
+        if !respond {
+            continue;
+        }
+        for e in events {
+            match e.kind {
+                EventKind::HazardSeen { village, .. } if !reported => {
+                    reported = true;
+                    let order = Order::Report { village: village.clone(), hazard: sim::HazardKind::Flood, note: "河水漫滩".into() };
+                    w.apply(&Command { from: Role::Informant(village), order }).unwrap();
+                    w.apply(&Command { from: command.clone(), order: Order::Acknowledge { report: 1 } }).unwrap();
+                    for village in ["Baix", "Alt"] {
+                        w.apply(&Command { from: command.clone(), order: Order::Evacuate { village: village.into() } }).unwrap();
+                    }
+                    let dispatch = Order::Dispatch { team: "乡镇救援队".into(), village: "Baix".into(), task: Task::Evacuate };
+                    w.apply(&Command { from: command.clone(), order: dispatch }).unwrap();
+                }
+                EventKind::LevelTriggered { level } => {
+                    w.apply(&Command { from: command.clone(), order: Order::ActivateLevel { level } }).unwrap();
+                }
+                _ => {}
+            }
+        }
+    }
+    w
+}
+
+#[test]
+fn the_flood_rises_is_seen_and_a_prompt_response_saves_people() {
+    let w = play(7, true);
+    let ev = w.events();
+    assert!(ev.iter().any(|e| matches!(e.kind, EventKind::HazardSeen { .. })), "nobody saw the flood");
+    assert!(ev.iter().any(|e| matches!(e.kind, EventKind::GaugeStage { .. })), "the gauge never rose");
+    assert!(ev.iter().any(|e| matches!(&e.kind, EventKind::TeamArrived { village, .. } if village == "Baix")), "team never arrived");
+    assert!(ev.iter().any(|e| matches!(&e.kind, EventKind::VillageEvacuated { village, .. } if village == "Baix")), "Baix never emptied");
+    let report = score(w.scenario(), 7, ev, &w.outcome());
+    let status = |id: &str| report.actions.iter().find(|a| a.id == id).unwrap().status;
+    assert_eq!(status("report"), ActionStatus::OnTime);
+    assert_eq!(status("ack"), ActionStatus::OnTime);
+    assert_eq!(status("level"), ActionStatus::OnTime);
+
+    let idle = play(7, false);
+    let idle_report = score(idle.scenario(), 7, idle.events(), &idle.outcome());
+    assert!(idle_report.actions.iter().any(|a| a.status == ActionStatus::Missing));
+    assert!(report.score > idle_report.score + 20.0, "response {} vs none {}", report.score, idle_report.score);
+}
+
+#[test]
+fn same_seed_and_orders_give_the_same_drill_bit_for_bit() {
+    let (a, b) = (play(11, true), play(11, true));
+    assert_eq!(a.events(), b.events());
+    assert_eq!(a.state_hash(), b.state_hash());
+}
+
+#[test]
+fn orders_from_the_wrong_role_are_refused_and_logged() {
+    let mut w = world(1);
+    let informant = Role::Informant("Baix".into());
+    let err = w.apply(&Command { from: informant.clone(), order: Order::ActivateLevel { level: sim::scenario::Level::I } });
+    assert!(err.is_err());
+    let err = w.apply(&Command { from: informant, order: Order::Evacuate { village: "Alt".into() } });
+    assert!(err.is_err(), "an informant evacuates only its own village");
+    let err = w.apply(&Command { from: Role::County, order: Order::ReportUp { note: String::new() } });
+    assert!(err.is_err(), "no county in this drill");
+    assert_eq!(w.events().iter().filter(|e| matches!(e.kind, EventKind::OrderRefused { .. })).count(), 3);
+}
+
+#[test]
+fn views_are_filtered_by_role() {
+    let mut w = world(3);
+    for _ in 0..180 {
+        w.step();
+    }
+    let all = w.view(&Role::Controller);
+    let command = w.view(&Role::Command(None));
+    let informant = w.view(&Role::Informant("Alt".into()));
+    assert!(!all.hazard.is_empty());
+    // Nothing was reported: the command post sees only what its team sees, and no reports.
+    assert!(command.hazard.len() < all.hazard.len());
+    assert!(command.reports.is_empty());
+    assert!(informant.hazard.len() < all.hazard.len());
+    assert!(informant.villages.iter().find(|v| v.name == "Baix").unwrap().at_home.is_none());
+    assert!(informant.villages.iter().find(|v| v.name == "Alt").unwrap().at_home.is_some());
+}
