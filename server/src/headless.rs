@@ -33,6 +33,13 @@ pub fn run_drill(
         progress(host.drill().world().time_s(), duration);
     }
     let finished = host.end()?;
+    let st = host.stats();
+    tracing::info!(
+        "{} views built for bots (largest {} bytes), {} refused",
+        st.views_sent,
+        st.largest_view_bytes,
+        st.refused
+    );
     settle(&mut host, &mut bots, now);
     Ok((finished, host))
 }

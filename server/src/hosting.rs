@@ -131,7 +131,16 @@ impl Serving {
         }
         self.net.shutdown();
         let f = self.host.end()?;
-        tracing::info!("drill over; record in {}", self.record_dir().display());
+        let st = self.host.stats();
+        tracing::info!(
+            "drill over; record in {}; {} views sent (largest {} bytes), {} refused, {} undecodable, {} rate-limited",
+            self.record_dir().display(),
+            st.views_sent,
+            st.largest_view_bytes,
+            st.refused,
+            st.undecodable,
+            st.rate_limited
+        );
         Ok(f)
     }
 

@@ -22,7 +22,7 @@ use sim::score::role_matches;
 use sim::view::{HazardCellKind, RoleView, TeamState};
 use sim::{HazardKind, Order, Role, Task};
 
-/// How far (m) a role can tell that a hazard concerns a village.
+/// How far (m) from its position a team reports what it sees.
 const REPORT_RADIUS_M: f64 = 2500.0;
 /// A hazard this close to a village means warn and leave now.
 const DANGER_RADIUS_M: f64 = 1500.0;
@@ -99,7 +99,8 @@ impl Brain {
 
     fn informant(&mut self, village: &str, view: &RoleView, out: &mut Vec<Order>) {
         let Some(pos) = village_pos(view, village) else { return };
-        for (hazard, d) in self.hazards_near(view, pos, REPORT_RADIUS_M) {
+        // Whatever hazard the informant's view shows is in sight: report it (信息快报) at once.
+        for (hazard, d) in self.hazards_near(view, pos, f64::INFINITY) {
             let note = format!(
                 "{village} 附近发现{} (约 {d:.0} 米) / {hazard:?} seen {d:.0} m from {village}",
                 hazard.label_zh()
@@ -138,6 +139,24 @@ impl Brain {
                 self.once(format!("evac:{village}"), Order::Evacuate { village: village.clone() }, out);
             }
             let _ = hazard;
+        }
+        // The hazard register (隐患点台账): once a level is on, villages below registered
+        // landslide points are told to get ready, and moved out from level II (orange) up.
+        if let Some(level) = view.level {
+            let register: Vec<String> = self
+                .landslide_points()
+                .flat_map(|p| p.threatens.iter().cloned())
+                .filter(|v| {
+                    township.is_none()
+                        || view.villages.iter().any(|x| &x.name == v && x.township.as_deref() == township)
+                })
+                .collect();
+            for village in register {
+                self.once(format!("warn:{village}"), Order::Warn { village: village.clone() }, out);
+                if level >= Level::II {
+                    self.once(format!("evac:{village}"), Order::Evacuate { village }, out);
+                }
+            }
         }
         // Teams of this township (county teams belong to the county).
         let mine: Vec<String> = self
@@ -443,6 +462,7 @@ impl Brain {
             }
             Trigger::FirstReport => !view.reports.is_empty(),
             Trigger::AtMinute(m) => view.t_s as f64 >= m * 60.0,
+            Trigger::Any(any) => any.iter().any(|t| self.trigger_met(t, view)),
         }
     }
 

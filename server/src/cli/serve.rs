@@ -69,6 +69,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
     println!("场景 scenario: {} ({})", drill.setup().scenario.name, scenario.display());
     println!("角色 roles: {}", roles.join(", "));
     println!("记录目录 record: {}", serving.record_dir().display());
+    if let Some(b) = serving.net().rcvbuf() {
+        println!("UDP 接收缓冲 receive buffer: {b} bytes");
+    }
     println!("监听 listening: {}", serving.addr());
     let _ = std::io::stdout().flush();
     let stop = Arc::new(AtomicBool::new(false));

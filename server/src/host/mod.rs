@@ -80,6 +80,9 @@ pub struct HostStats {
     pub undecodable: u32,
     pub refused: u32,
     pub rate_limited: u32,
+    /// Views sent, and the largest one in bytes (for BENCHMARKS.md and channel sizing).
+    pub views_sent: u64,
+    pub largest_view_bytes: usize,
 }
 
 pub struct Host {
@@ -403,6 +406,8 @@ impl Host {
             s.view_gen = Some(generation);
             if s.last_view != Some(hash) {
                 s.last_view = Some(hash);
+                self.stats.views_sent += 1;
+                self.stats.largest_view_bytes = self.stats.largest_view_bytes.max(bytes.len());
                 self.push(id, channel::VIEWS, bytes);
             }
         }

@@ -62,6 +62,16 @@ fn ron_options() -> ron::Options {
 pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, Vec<Problem>> {
     // Windows editors often start UTF-8 files with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        let message = "the file is empty: a scenario is one `( ... )` value, see scenarios/flood_valira.ron";
+        return Err(vec![Problem {
+            file: file.into(),
+            line: Some(1),
+            col: Some(1),
+            path: String::new(),
+            message: message.into(),
+        }]);
+    }
     let err: SpannedError = match ron_options().from_str(text) {
         Ok(s) => return Ok(s),
         Err(e) => e,

@@ -343,6 +343,8 @@ pub enum Trigger {
     FirstReport,
     /// A fixed time after the start.
     AtMinute(f64),
+    /// Any one of these, e.g. a rain signal or a gauge stage, whichever comes first.
+    Any(Vec<Trigger>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -143,15 +143,18 @@ impl SourceMap {
         map
     }
 
-    /// Position of the value at `path`, or of the nearest enclosing value that is written out.
+    /// Position of the value at `path`, or of the nearest enclosing value that is written out
+    /// (at worst the scenario's opening bracket).
     pub fn locate(&self, path: &str) -> Option<Pos> {
         let mut p = path;
         loop {
             if let Some(pos) = self.values.get(p) {
                 return Some(*pos);
             }
-            let cut = p.rfind(['.', '['])?;
-            p = &p[..cut];
+            match p.rfind(['.', '[']) {
+                Some(cut) => p = &p[..cut],
+                None => return self.values.get("").copied(),
+            }
         }
     }
 
@@ -340,6 +343,7 @@ mod tests {
         assert_eq!(m.locate("depots[0].materials[\"sandbags\"]"), Some((8, 50)));
         // Not written out: falls back to the enclosing value.
         assert_eq!(m.locate("teams[1].muster_min"), Some((6, 9)));
+        assert_eq!(m.locate("hazards"), Some((2, 1)));
         assert!(m.syntax.is_empty(), "{:?}", m.syntax);
     }
 

@@ -18,6 +18,7 @@ impl World {
             Trigger::SlopeFailed { point } => self.slopes.iter().any(|(n, p, _)| n == point && p.failed),
             Trigger::FirstReport => !self.reports.is_empty(),
             Trigger::AtMinute(m) => self.t_s as f64 >= m * 60.0,
+            Trigger::Any(any) => any.iter().any(|t| self.trigger_met(t)),
         }
     }
 

@@ -179,6 +179,14 @@ impl Check<'_> {
             Trigger::AtMinute(m) => {
                 self.time(path, *m);
             }
+            Trigger::Any(any) => {
+                if any.is_empty() {
+                    self.problem(path, "Any([...]) needs at least one trigger".to_string());
+                }
+                for (i, t) in any.iter().enumerate() {
+                    self.trigger(&format!("{path}[{i}]"), t);
+                }
+            }
         }
     }
 

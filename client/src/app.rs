@@ -1,0 +1,72 @@
+//! The app plugin: window, egui, the camera egui draws with, the screens, and every feature
+//! plugin. `main` only parses the command line and adds this.
+
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::window::WindowResolution;
+use bevy::winit::{UpdateMode, WinitSettings};
+use bevy_egui::EguiPlugin;
+
+use crate::cli::{Args, SessionRequest};
+use crate::session::PendingSession;
+use crate::{i18n, launcher, map_view, net, panels, screenshot, session};
+
+/// The window size the screenshot test expects.
+pub const WINDOW_SIZE: (u32, u32) = (1280, 720);
+
+#[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Screen {
+    #[default]
+    Launcher,
+    /// Connecting, then the drill view.
+    Session,
+}
+
+pub struct SandtablePlugin {
+    pub args: Args,
+    /// The session the command line asked for; `None` opens the launcher.
+    pub session: Option<SessionRequest>,
+}
+
+impl Plugin for SandtablePlugin {
+    fn build(&self, app: &mut App) {
+        let window = Window {
+            title: "沙盘推演 sandtable".into(),
+            resolution: WindowResolution::new(WINDOW_SIZE.0, WINDOW_SIZE.1),
+            ..default()
+        };
+        app.add_plugins(DefaultPlugins.set(WindowPlugin { primary_window: Some(window), ..default() }))
+            .add_plugins(EguiPlugin::default())
+            .insert_resource(ClearColor(Color::srgb(0.16, 0.18, 0.2)))
+            .init_state::<Screen>()
+            .add_systems(Startup, spawn_camera)
+            .add_plugins((
+                i18n::plugin(self.args.lang),
+                net::plugin,
+                session::plugin,
+                map_view::plugin,
+                panels::plugin,
+                launcher::plugin,
+            ));
+        // A drill view changes when the server ticks (10 Hz) or the player acts: no need to
+        // redraw flat out. The screenshot run keeps bevy's continuous loop to finish quickly.
+        if self.args.screenshot.is_none() {
+            app.insert_resource(WinitSettings {
+                focused_mode: UpdateMode::reactive(Duration::from_millis(33)),
+                unfocused_mode: UpdateMode::reactive_low_power(Duration::from_millis(100)),
+            });
+        }
+        if let Some(req) = &self.session {
+            app.insert_resource(PendingSession(req.clone()));
+        }
+        if let Some(path) = &self.args.screenshot {
+            app.add_plugins(screenshot::plugin(path.clone(), Duration::from_secs(self.args.screenshot_timeout_s)));
+        }
+    }
+}
+
+/// bevy_egui draws into the primary window through a camera; the map itself is egui too.
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn(Camera2d);
+}

@@ -1,0 +1,127 @@
+//! The `sandtable` command line, and what it asks the app to do at start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use sim::Role;
+
+use crate::i18n::Lang;
+
+const EXAMPLES: &str = "\
+Examples:
+  sandtable                                          open the launcher (join or host, pick a role)
+  sandtable --host --role command                    host the default scenario, bots in every other role
+  sandtable --host scenarios/fire_aubinya.ron --role informant:Aubinyà
+  sandtable --join 192.168.1.20:5000 --role county --name 张三
+  sandtable --host scenarios/flood_valira.ron --role command --screenshot shot.png
+                                                     render the drill view once, save a PNG, exit
+
+Exit status with --screenshot: 0 saved; 1 the PNG could not be written; 2 timed out (or bad
+arguments); 3 the session failed (refused, server unreachable, scenario or map unreadable).";
+
+#[derive(Parser, Debug, Clone)]
+#[command(name = "sandtable", version, about = "sandtable drill client: 乡镇应急沙盘推演客户端", after_help = EXAMPLES)]
+pub struct Args {
+    /// Join a running `sandtable-server serve` at this address (host:port).
+    #[arg(long, value_name = "ADDR", conflicts_with = "host", requires = "role")]
+    pub join: Option<String>,
+    /// Host a drill on this machine (embedded server + bots in every role you do not take).
+    /// Without a value, the default scenario (scenarios/flood_valira.ron).
+    #[arg(long, value_name = "SCENARIO", num_args = 0..=1, requires = "role")]
+    pub host: Option<Option<PathBuf>>,
+    /// The role to take: controller, command, command:<township>, county, informant:<village>, team:<team>.
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<Role>,
+    /// Your name, shown to the controller and in the record.
+    #[arg(long, default_value = "player")]
+    pub name: String,
+    /// Render the drill view once the map and the first view have arrived, save a PNG here, exit.
+    #[arg(long, value_name = "PATH", requires = "role")]
+    pub screenshot: Option<PathBuf>,
+    /// Give up on `--screenshot` after this many seconds (exit code 2).
+    #[arg(long, value_name = "SECONDS", default_value_t = 180)]
+    pub screenshot_timeout_s: u64,
+    /// UI language (Chinese by default).
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+}
+
+/// Where a session's server is.
+#[derive(Clone, Debug)]
+pub enum Target {
+    Join { addr: SocketAddr },
+    Host { scenario: PathBuf },
+}
+
+/// A session to start: a server, a role, a player name.
+#[derive(Clone, Debug)]
+pub struct SessionRequest {
+    pub target: Target,
+    pub role: Role,
+    pub player: String,
+}
+
+impl Args {
+    /// The session asked for on the command line, `None` for the launcher.
+    pub fn session(&self) -> Result<Option<SessionRequest>, String> {
+        let Some(role) = self.role.clone() else {
+            return Ok(None);
+        };
+        let target = if let Some(addr) = &self.join {
+            Target::Join { addr: resolve(addr)? }
+        } else if let Some(scenario) = &self.host {
+            Target::Host { scenario: scenario.clone().unwrap_or_else(server::paths::default_scenario) }
+        } else {
+            return Err("--role needs --join ADDR or --host [SCENARIO]".into());
+        };
+        Ok(Some(SessionRequest { target, role, player: self.name.clone() }))
+    }
+}
+
+/// Parses `host:port`, looking host names up (first address wins).
+pub fn resolve(addr: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    addr.to_socket_addrs()
+        .map_err(|e| format!("bad server address `{addr}`: {e} (use host:port, e.g. 127.0.0.1:5000)"))?
+        .next()
+        .ok_or_else(|| format!("server address `{addr}` resolves to nothing"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_join_host_and_launcher() {
+        let a = Args::try_parse_from(["sandtable"]).unwrap();
+        assert!(a.session().unwrap().is_none());
+        assert_eq!(a.lang, Lang::Zh);
+
+        let a = Args::try_parse_from(["sandtable", "--join", "127.0.0.1:5000", "--role", "informant:Canillo"]).unwrap();
+        let s = a.session().unwrap().unwrap();
+        assert!(matches!(s.target, Target::Join { addr } if addr.port() == 5000));
+        assert_eq!(s.role, Role::Informant("Canillo".into()));
+
+        let a = Args::try_parse_from(["sandtable", "--host", "--role", "command"]).unwrap();
+        let s = a.session().unwrap().unwrap();
+        assert!(matches!(s.target, Target::Host { scenario } if scenario.ends_with("flood_valira.ron")));
+
+        let a = Args::try_parse_from(["sandtable", "--host", "x.ron", "--role", "county", "--screenshot", "s.png"])
+            .unwrap();
+        assert!(
+            matches!(a.session().unwrap().unwrap().target, Target::Host { scenario } if scenario.as_path() == std::path::Path::new("x.ron"))
+        );
+    }
+
+    #[test]
+    fn refuses_bad_combinations() {
+        assert!(Args::try_parse_from(["sandtable", "--join", "a:1"]).is_err(), "join needs a role");
+        assert!(Args::try_parse_from(["sandtable", "--join", "a:1", "--host", "--role", "county"]).is_err());
+        assert!(Args::try_parse_from(["sandtable", "--host", "--role", "mayor"]).is_err());
+        let a = Args::try_parse_from(["sandtable", "--role", "county"]).unwrap();
+        assert!(a.session().is_err());
+        let a = Args::try_parse_from(["sandtable", "--join", "no-port", "--role", "county"]).unwrap();
+        assert!(a.session().unwrap_err().contains("no-port"));
+    }
+}

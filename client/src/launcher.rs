@@ -1,0 +1,304 @@
+//! The launcher screen: join a server by address or host a drill here, pick a scenario file and
+//! one of the roles it offers, type a name, switch the language, start.
+
+use std::path::{Path, PathBuf};
+
+use bevy::prelude::*;
+use bevy_egui::egui::{self, Color32, ComboBox, RichText};
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
+use sim::Role;
+
+use crate::app::Screen;
+use crate::cli::{SessionRequest, Target, resolve};
+use crate::i18n::{Lang, T};
+use crate::labels;
+use crate::session::PendingSession;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Join,
+    Host,
+}
+
+#[derive(Resource)]
+struct LauncherForm {
+    mode: Mode,
+    address: String,
+    role_text: String,
+    player: String,
+    scenarios: Vec<PathBuf>,
+    scenario: Option<PathBuf>,
+    /// A scenario file outside `scenarios/`, typed by the player.
+    other_path: String,
+    /// The chosen scenario's title, description and roles, or why it could not be read.
+    roles: Result<Vec<Role>, String>,
+    summary: Option<ScenarioSummary>,
+    roles_of: Option<PathBuf>,
+    role: Option<Role>,
+    error: Option<String>,
+}
+
+impl Default for LauncherForm {
+    fn default() -> Self {
+        let scenarios = list_scenarios(&server::paths::data_root().join("scenarios"));
+        let default = server::paths::default_scenario();
+        let scenario = scenarios.iter().find(|p| **p == default).or(scenarios.first()).cloned();
+        LauncherForm {
+            mode: Mode::Host,
+            address: "127.0.0.1:5000".into(),
+            role_text: "command".into(),
+            player: String::new(),
+            scenarios,
+            scenario,
+            other_path: String::new(),
+            roles: Ok(Vec::new()),
+            summary: None,
+            roles_of: None,
+            role: None,
+            error: None,
+        }
+    }
+}
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<LauncherForm>().add_systems(EguiPrimaryContextPass, draw.run_if(in_state(Screen::Launcher)));
+}
+
+fn list_scenarios(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "ron")).collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// What the launcher shows of a scenario file.
+#[derive(Clone, Debug, Default)]
+struct ScenarioSummary {
+    name: String,
+    name_en: Option<String>,
+    description: String,
+    start: String,
+    duration_h: f64,
+}
+
+fn read_scenario(path: &Path) -> Result<(ScenarioSummary, Vec<Role>), String> {
+    let (s, _) = sim::scenario::load_scenario_file(path)
+        .map_err(|ps| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))?;
+    let roles = expand_roles(path, &s)?;
+    let summary = ScenarioSummary {
+        name: s.name.clone(),
+        name_en: s.name_en.clone(),
+        description: s.description.clone(),
+        start: s.start.clone(),
+        duration_h: s.duration_h,
+    };
+    Ok((summary, roles))
+}
+
+/// The roles a scenario file offers, with `informant:*` and `team:*` expanded.
+#[cfg(test)]
+fn roles_on_offer(path: &Path) -> Result<Vec<Role>, String> {
+    read_scenario(path).map(|(_, roles)| roles)
+}
+
+fn expand_roles(path: &Path, s: &sim::scenario::Scenario) -> Result<Vec<Role>, String> {
+    let mut roles = Vec::new();
+    for r in &s.roles {
+        match r.as_str() {
+            "informant:*" => roles.extend(s.villages.iter().map(|v| Role::Informant(v.name.clone()))),
+            "team:*" => roles.extend(s.teams.iter().map(|t| Role::Team(t.name.clone()))),
+            other => roles.push(other.parse::<Role>().map_err(|e| format!("{}: roles: {e}", path.display()))?),
+        }
+    }
+    roles.dedup();
+    Ok(roles)
+}
+
+fn draw(
+    mut contexts: EguiContexts,
+    mut form: ResMut<LauncherForm>,
+    mut lang: ResMut<Lang>,
+    mut commands: Commands,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "launcher".into(),
+        egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()),
+    );
+    let l = *lang;
+    let form = &mut *form;
+    if form.mode == Mode::Host && form.roles_of != form.scenario {
+        let read = form.scenario.as_deref().map(read_scenario).unwrap_or(Ok((ScenarioSummary::default(), Vec::new())));
+        form.summary = read.as_ref().ok().map(|(s, _)| s.clone());
+        form.roles = read.map(|(_, roles)| roles);
+        form.roles_of = form.scenario.clone();
+        form.role = form
+            .roles
+            .as_ref()
+            .ok()
+            .and_then(|rs| rs.iter().find(|r| matches!(r, Role::Command(_))).or(rs.first()).cloned());
+    }
+    egui::CentralPanel::default().show(&mut root, |ui| {
+        let card =
+            egui::Rect::from_center_size(ui.max_rect().center(), egui::vec2(640.0, 520.0)).intersect(ui.max_rect());
+        let mut ui = ui.new_child(egui::UiBuilder::new().max_rect(card));
+        let ui = &mut ui;
+        ui.horizontal(|ui| {
+            ui.heading(T::AppTitle.text(l));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(l.toggle_label()).clicked() {
+                    *lang = l.other();
+                }
+            });
+        });
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut form.mode, Mode::Host, T::Host.text(l));
+            ui.selectable_value(&mut form.mode, Mode::Join, T::Join.text(l));
+        });
+        ui.add_space(8.0);
+        egui::Grid::new("launcher_form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
+            match form.mode {
+                Mode::Join => {
+                    ui.label(T::ServerAddress.text(l));
+                    ui.text_edit_singleline(&mut form.address);
+                    ui.end_row();
+                    ui.label(T::Role.text(l));
+                    ui.vertical(|ui| {
+                        ui.text_edit_singleline(&mut form.role_text);
+                        ui.weak(T::RoleHint.text(l));
+                    });
+                    ui.end_row();
+                }
+                Mode::Host => {
+                    ui.label(T::Scenario.text(l));
+                    let shown =
+                        form.scenario.as_ref().and_then(|p| p.file_name()).map(|f| f.to_string_lossy().into_owned());
+                    ComboBox::from_id_salt("scenario")
+                        .width(320.0)
+                        .selected_text(shown.unwrap_or_else(|| T::NoScenarios.text(l).into()))
+                        .show_ui(ui, |ui| {
+                            for p in &form.scenarios {
+                                let name = p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+                                ui.selectable_value(&mut form.scenario, Some(p.clone()), name);
+                            }
+                        });
+                    ui.end_row();
+                    ui.label("");
+                    ui.horizontal(|ui| {
+                        ui.add(egui::TextEdit::singleline(&mut form.other_path).hint_text(T::OtherScenario.text(l)));
+                        let path = PathBuf::from(form.other_path.trim());
+                        if ui.add_enabled(path.is_file(), egui::Button::new(T::Open.text(l))).clicked() {
+                            if !form.scenarios.contains(&path) {
+                                form.scenarios.push(path.clone());
+                            }
+                            form.scenario = Some(path);
+                        }
+                    });
+                    ui.end_row();
+                    if let Some(summary) = &form.summary {
+                        ui.label("");
+                        ui.vertical(|ui| {
+                            let title = match (l, &summary.name_en) {
+                                (Lang::En, Some(en)) => en.as_str(),
+                                _ => summary.name.as_str(),
+                            };
+                            ui.label(RichText::new(title).strong());
+                            ui.weak(format!("{} · {} h", summary.start, summary.duration_h));
+                            if !summary.description.is_empty() {
+                                ui.add(egui::Label::new(summary.description.as_str()).wrap());
+                            }
+                        });
+                        ui.end_row();
+                    }
+                    ui.label(T::Role.text(l));
+                    match &form.roles {
+                        Ok(roles) => {
+                            let shown =
+                                form.role.as_ref().map(|r| format!("{} ({r})", labels::role(r, l))).unwrap_or_default();
+                            ComboBox::from_id_salt("role").width(320.0).selected_text(shown).show_ui(ui, |ui| {
+                                for r in roles {
+                                    ui.selectable_value(
+                                        &mut form.role,
+                                        Some(r.clone()),
+                                        format!("{} ({r})", labels::role(r, l)),
+                                    );
+                                }
+                            });
+                        }
+                        Err(e) => {
+                            ui.colored_label(
+                                Color32::from_rgb(240, 110, 90),
+                                format!("{}: {e}", T::ScenarioUnreadable.text(l)),
+                            );
+                        }
+                    }
+                    ui.end_row();
+                }
+            }
+            ui.label(T::PlayerName.text(l));
+            ui.text_edit_singleline(&mut form.player);
+            ui.end_row();
+        });
+        ui.add_space(12.0);
+        if ui.button(RichText::new(T::Start.text(l)).size(18.0)).clicked() {
+            match request(form) {
+                Ok(req) => {
+                    form.error = None;
+                    commands.insert_resource(PendingSession(req));
+                }
+                Err(e) => form.error = Some(e),
+            }
+        }
+        if let Some(e) = &form.error {
+            ui.colored_label(Color32::from_rgb(240, 110, 90), e);
+        }
+    });
+    Ok(())
+}
+
+fn request(form: &LauncherForm) -> Result<SessionRequest, String> {
+    let player = if form.player.trim().is_empty() { "player".to_string() } else { form.player.trim().to_string() };
+    match form.mode {
+        Mode::Join => {
+            let addr = resolve(form.address.trim())?;
+            let role = form.role_text.trim().parse::<Role>().map_err(|e| e.to_string())?;
+            Ok(SessionRequest { target: Target::Join { addr }, role, player })
+        }
+        Mode::Host => {
+            let scenario = form.scenario.clone().ok_or("no scenario chosen")?;
+            let role = form.role.clone().ok_or("no role chosen")?;
+            Ok(SessionRequest { target: Target::Host { scenario }, role, player })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_wildcard_roles_and_reports_bad_files() {
+        let dir = std::env::temp_dir().join(format!("sandtable-launcher-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.ron");
+        std::fs::write(&bad, "(schema: 1, name: ").unwrap();
+        let err = roles_on_offer(&bad).unwrap_err();
+        assert!(err.contains("bad.ron"), "{err}");
+        assert!(roles_on_offer(&dir.join("missing.ron")).unwrap_err().contains("missing.ron"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bundled_scenarios_offer_roles() {
+        // Every bundled scenario lists roles the launcher can show.
+        for p in list_scenarios(&server::paths::data_root().join("scenarios")) {
+            let roles = roles_on_offer(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            assert!(!roles.is_empty(), "{} offers no roles", p.display());
+        }
+    }
+}

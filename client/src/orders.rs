@@ -1,0 +1,262 @@
+//! The order forms of the side panel: one small form per order the role may give (as the server
+//! lists them in the role's view), and the controller's clock controls. Sending only queues the
+//! message; the server decides and answers with events or a refusal.
+
+use bevy::prelude::*;
+use bevy_egui::egui::{self, ComboBox, RichText};
+use protocol::{ClientMessage, Control};
+use sim::scenario::Level;
+use sim::view::RoleView;
+use sim::{HazardKind, Order, OrderKind, Role, Task};
+
+use crate::drill::Drill;
+use crate::i18n::{Lang, T};
+use crate::labels;
+
+/// Speeds the controller can pick, simulated seconds per wall second.
+const SPEEDS: [f32; 6] = [1.0, 10.0, 60.0, 300.0, 1200.0, 3600.0];
+
+/// What the player has chosen in the forms so far.
+#[derive(Resource, Debug)]
+pub struct OrderForm {
+    village: String,
+    team: String,
+    task: Task,
+    hazard: HazardKind,
+    level: Level,
+    note: String,
+    inject_to: Option<Role>,
+    message: String,
+    /// The hazard choice was set from the scenario once; the player's choice stands after that.
+    hazard_from_scenario: bool,
+}
+
+impl Default for OrderForm {
+    fn default() -> Self {
+        OrderForm {
+            village: String::new(),
+            team: String::new(),
+            task: Task::Evacuate,
+            hazard: HazardKind::Flood,
+            level: Level::IV,
+            note: String::new(),
+            inject_to: None,
+            message: String::new(),
+            hazard_from_scenario: false,
+        }
+    }
+}
+
+/// The orders section: a form per order kind the view allows.
+pub fn orders_ui(ui: &mut egui::Ui, drill: &mut Drill, form: &mut OrderForm, lang: Lang) {
+    let Some(view) = drill.view.clone() else { return };
+    if drill.role == Role::Controller {
+        controller_ui(ui, drill, lang);
+    }
+    let kinds: Vec<OrderKind> = view.orders.iter().copied().filter(|k| *k != OrderKind::Acknowledge).collect();
+    if kinds.is_empty() && !view.orders.contains(&OrderKind::Acknowledge) {
+        ui.weak(T::NoOrders.text(lang));
+        return;
+    }
+    default_choices(form, drill, &view);
+    for kind in kinds {
+        if let Some(order) = order_form(ui, kind, form, drill, &view, lang) {
+            drill.send(ClientMessage::Order(order));
+        }
+        ui.add_space(4.0);
+    }
+}
+
+/// Picks sensible defaults: an informant's own village, the first team, the scenario's hazard.
+fn default_choices(form: &mut OrderForm, drill: &Drill, view: &RoleView) {
+    if !form.hazard_from_scenario
+        && let Some(s) = &drill.scenario
+    {
+        let h = &s.hazards;
+        form.hazard = if h.flood.is_some() {
+            HazardKind::Flood
+        } else if h.fire.is_some() {
+            HazardKind::Fire
+        } else if h.landslide.is_some() {
+            HazardKind::Landslide
+        } else {
+            form.hazard
+        };
+        form.hazard_from_scenario = true;
+    }
+    if !view.villages.iter().any(|v| v.name == form.village) {
+        form.village = match &drill.role {
+            Role::Informant(v) if view.villages.iter().any(|x| &x.name == v) => v.clone(),
+            _ => view.villages.first().map(|v| v.name.clone()).unwrap_or_default(),
+        };
+    }
+    if !view.teams.iter().any(|t| t.name == form.team) {
+        form.team = view.teams.first().map(|t| t.name.clone()).unwrap_or_default();
+    }
+}
+
+fn order_form(
+    ui: &mut egui::Ui,
+    kind: OrderKind,
+    form: &mut OrderForm,
+    drill: &Drill,
+    view: &RoleView,
+    lang: Lang,
+) -> Option<Order> {
+    let mut out = None;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new(labels::order(kind, lang)).strong());
+        match kind {
+            OrderKind::Report => {
+                village_combo(ui, "report_village", &mut form.village, view, lang);
+                ComboBox::from_id_salt("report_hazard").selected_text(labels::hazard(form.hazard, lang)).show_ui(
+                    ui,
+                    |ui| {
+                        for h in labels::HAZARDS {
+                            ui.selectable_value(&mut form.hazard, h, labels::hazard(h, lang));
+                        }
+                    },
+                );
+                ui.horizontal(|ui| {
+                    ui.label(T::Note.text(lang));
+                    ui.text_edit_singleline(&mut form.note);
+                });
+                if send_button(ui, lang, !form.village.is_empty()) {
+                    out = Some(Order::Report {
+                        village: form.village.clone(),
+                        hazard: form.hazard,
+                        note: std::mem::take(&mut form.note),
+                    });
+                }
+            }
+            OrderKind::ActivateLevel => {
+                ComboBox::from_id_salt("level").selected_text(labels::level(form.level, lang)).show_ui(ui, |ui| {
+                    for l in labels::LEVELS {
+                        ui.selectable_value(
+                            &mut form.level,
+                            l,
+                            RichText::new(labels::level(l, lang)).color(labels::level_colour(l)),
+                        );
+                    }
+                });
+                if send_button(ui, lang, true) {
+                    out = Some(Order::ActivateLevel { level: form.level });
+                }
+            }
+            OrderKind::Warn | OrderKind::Evacuate => {
+                village_combo(ui, ("village", kind as u8), &mut form.village, view, lang);
+                if send_button(ui, lang, !form.village.is_empty()) {
+                    let village = form.village.clone();
+                    out = Some(if kind == OrderKind::Warn {
+                        Order::Warn { village }
+                    } else {
+                        Order::Evacuate { village }
+                    });
+                }
+            }
+            OrderKind::Dispatch => {
+                ComboBox::from_id_salt("team").selected_text(form.team.as_str()).show_ui(ui, |ui| {
+                    for t in &view.teams {
+                        ui.selectable_value(
+                            &mut form.team,
+                            t.name.clone(),
+                            format!("{} · {}", t.name, labels::team_state(&t.state, lang)),
+                        );
+                    }
+                });
+                village_combo(ui, "dispatch_village", &mut form.village, view, lang);
+                ComboBox::from_id_salt("task").selected_text(labels::task(form.task, lang)).show_ui(ui, |ui| {
+                    for t in labels::TASKS {
+                        ui.selectable_value(&mut form.task, t, labels::task(t, lang));
+                    }
+                });
+                if send_button(ui, lang, !form.team.is_empty() && !form.village.is_empty()) {
+                    out = Some(Order::Dispatch {
+                        team: form.team.clone(),
+                        village: form.village.clone(),
+                        task: form.task,
+                    });
+                }
+            }
+            OrderKind::ReportUp => {
+                ui.horizontal(|ui| {
+                    ui.label(T::Note.text(lang));
+                    ui.text_edit_singleline(&mut form.note);
+                });
+                if send_button(ui, lang, true) {
+                    out = Some(Order::ReportUp { note: std::mem::take(&mut form.note) });
+                }
+            }
+            OrderKind::Inject => {
+                let to_text = form.inject_to.as_ref().map(|r| labels::role(r, lang)).unwrap_or_default();
+                ComboBox::from_id_salt("inject_to").selected_text(to_text).show_ui(ui, |ui| {
+                    for r in &drill.roles_on_offer {
+                        ui.selectable_value(&mut form.inject_to, Some(r.clone()), labels::role(r, lang));
+                    }
+                });
+                ui.horizontal(|ui| {
+                    ui.label(T::Message.text(lang));
+                    ui.text_edit_singleline(&mut form.message);
+                });
+                if send_button(ui, lang, form.inject_to.is_some() && !form.message.trim().is_empty())
+                    && let Some(to) = form.inject_to.clone()
+                {
+                    out = Some(Order::Inject { to, message: std::mem::take(&mut form.message) });
+                }
+            }
+            OrderKind::Acknowledge => {}
+        }
+    });
+    out
+}
+
+fn village_combo(
+    ui: &mut egui::Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    village: &mut String,
+    view: &RoleView,
+    lang: Lang,
+) {
+    let name = |v: &sim::view::VillageView| match (lang, &v.name_zh) {
+        (Lang::Zh, Some(zh)) => format!("{zh} ({})", v.name),
+        _ => v.name.clone(),
+    };
+    let selected = view.villages.iter().find(|v| &v.name == village).map(name).unwrap_or_default();
+    ui.horizontal(|ui| {
+        ui.label(T::Village.text(lang));
+        ComboBox::from_id_salt(id).selected_text(selected).show_ui(ui, |ui| {
+            for v in &view.villages {
+                ui.selectable_value(village, v.name.clone(), name(v));
+            }
+        });
+    });
+}
+
+fn send_button(ui: &mut egui::Ui, lang: Lang, enabled: bool) -> bool {
+    ui.add_enabled(enabled, egui::Button::new(T::Send.text(lang))).clicked()
+}
+
+/// Start, pause and speed: only the controller steers the clock.
+fn controller_ui(ui: &mut egui::Ui, drill: &mut Drill, lang: Lang) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new(T::Controller.text(lang)).strong());
+        ui.horizontal(|ui| {
+            if ui.add_enabled(!drill.running, egui::Button::new(T::StartDrill.text(lang))).clicked() {
+                drill.send(ClientMessage::Control(Control::Start));
+            }
+            if ui.add_enabled(drill.running, egui::Button::new(T::PauseDrill.text(lang))).clicked() {
+                drill.send(ClientMessage::Control(Control::Pause));
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label(T::Speed.text(lang));
+            for s in SPEEDS {
+                if ui.selectable_label(drill.speed == s, format!("×{s}")).clicked() {
+                    drill.send(ClientMessage::Control(Control::SetSpeed(s)));
+                }
+            }
+        });
+    });
+}

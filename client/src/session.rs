@@ -1,0 +1,66 @@
+//! Starting and leaving a session: from a request (command line or launcher) to a running
+//! connection (hosting first when asked), and back to the launcher when the player leaves.
+
+use bevy::prelude::*;
+
+use crate::app::Screen;
+use crate::cli::{SessionRequest, Target};
+use crate::drill::{Drill, Link};
+use crate::host::HostedDrill;
+use crate::map_view::MapCamera;
+use crate::net::NetLink;
+
+/// A session to start on the next frame.
+#[derive(Resource)]
+pub struct PendingSession(pub SessionRequest);
+
+/// Leave the session (the player pressed "back").
+#[derive(Message)]
+pub struct LeaveSession;
+
+pub fn plugin(app: &mut App) {
+    app.add_message::<LeaveSession>().add_systems(Update, (begin.run_if(resource_exists::<PendingSession>), leave));
+}
+
+fn begin(
+    mut commands: Commands,
+    pending: Res<PendingSession>,
+    mut next: ResMut<NextState<Screen>>,
+    mut camera: ResMut<MapCamera>,
+) {
+    let req = pending.0.clone();
+    commands.remove_resource::<PendingSession>();
+    let mut drill = Drill::new(req.role.clone(), req.player.clone());
+    let addr = match &req.target {
+        Target::Join { addr } => Ok(*addr),
+        Target::Host { scenario } => HostedDrill::spawn(scenario, &req.role).map(|hosted| {
+            let addr = hosted.addr();
+            commands.insert_resource(hosted);
+            addr
+        }),
+    };
+    match addr.and_then(NetLink::connect) {
+        Ok(link) => {
+            info!("connecting to {:?} as {}", req.target, req.role);
+            commands.insert_resource(link);
+        }
+        Err(e) => {
+            error!("{e}");
+            drill.link = Link::Lost(e);
+        }
+    }
+    commands.insert_resource(drill);
+    camera.reset();
+    next.set(Screen::Session);
+}
+
+fn leave(mut commands: Commands, mut reader: MessageReader<LeaveSession>, mut next: ResMut<NextState<Screen>>) {
+    if reader.read().count() == 0 {
+        return;
+    }
+    // Dropping the link and the hosted drill disconnects and stops the embedded server.
+    commands.remove_resource::<NetLink>();
+    commands.remove_resource::<HostedDrill>();
+    commands.remove_resource::<Drill>();
+    next.set(Screen::Launcher);
+}

@@ -1,0 +1,144 @@
+//! The client end to end: the real `sandtable` binary hosts the flood drill (embedded server and
+//! bots over loopback UDP), renders the command post's drill view in a real window under Xvfb
+//! with Mesa's software Vulkan, saves a PNG and exits. The PNG must have the window's size and
+//! show the shaded map, not a blank or a status screen.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The client's window size (`app::WINDOW_SIZE`).
+const WINDOW: (u32, u32) = (1280, 720);
+/// A debug build under lavapipe draws ~30 ms a frame; loading and hosting take a few seconds.
+const WALL_LIMIT: Duration = Duration::from_secs(300);
+
+/// Where `scenarios/` and `assets/` are: `$SANDTABLE_HOME` if set (as for the binary), else
+/// this workspace.
+fn data_root() -> PathBuf {
+    match std::env::var_os("SANDTABLE_HOME") {
+        Some(home) => PathBuf::from(home),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("client has a parent").to_path_buf(),
+    }
+}
+
+fn scratch_dir() -> PathBuf {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let dir = std::env::temp_dir().join(format!("sandtable-shot-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn tail(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(30)..].join("\n")
+}
+
+/// Runs `sandtable --host <flood> --role command --screenshot <dir>/shot.png` under xvfb-run.
+fn take_screenshot(dir: &Path) -> PathBuf {
+    let scenario = data_root().join("scenarios").join("flood_valira.ron");
+    assert!(scenario.is_file(), "{} is missing", scenario.display());
+    let shot = dir.join("shot.png");
+    let (out, err) = (dir.join("stdout.txt"), dir.join("stderr.txt"));
+    let spawned = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x800x24"])
+        .arg(env!("CARGO_BIN_EXE_sandtable"))
+        .arg("--host")
+        .arg(&scenario)
+        .args(["--role", "command", "--screenshot"])
+        .arg(&shot)
+        .args(["--screenshot-timeout-s", "240"])
+        // Records of the hosted drill go to the scratch directory.
+        .current_dir(dir)
+        .env("SANDTABLE_HOME", data_root())
+        .stdout(Stdio::from(File::create(&out).unwrap()))
+        .stderr(Stdio::from(File::create(&err).unwrap()))
+        .spawn();
+    let mut child = match spawned {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
+            "xvfb-run not found: the screenshot test needs an X server. Install it with \
+             `apt-get install -y --no-install-recommends xvfb xauth mesa-vulkan-drivers libvulkan1` (see .ci/run)"
+        ),
+        Err(e) => panic!("cannot start xvfb-run: {e}"),
+    };
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > WALL_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("sandtable did not exit within {} s; stderr:\n{}", WALL_LIMIT.as_secs(), tail(&err));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        status.success(),
+        "sandtable --screenshot failed ({status}); stdout:\n{}\nstderr:\n{}",
+        tail(&out),
+        tail(&err)
+    );
+    assert!(shot.is_file(), "exit 0 but no {}; stdout:\n{}", shot.display(), tail(&out));
+    shot
+}
+
+/// Decodes an 8-bit RGB PNG into (width, height, pixels).
+fn read_png(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
+    let decoder = png::Decoder::new(BufReader::new(File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().expect("image fits in memory")];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    let channels = match info.color_type {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        other => panic!("unexpected PNG colour type {other:?}"),
+    };
+    let pixels = buf[..info.buffer_size()].chunks_exact(channels).map(|c| [c[0], c[1], c[2]]).collect();
+    (info.width, info.height, pixels)
+}
+
+#[test]
+fn hosted_flood_drill_renders_the_map() {
+    let dir = scratch_dir();
+    let shot = take_screenshot(&dir);
+    let (w, h, pixels) = read_png(&shot);
+    assert_eq!((w, h), WINDOW, "the PNG has the window's size");
+
+    let mut counts: BTreeMap<[u8; 3], usize> = BTreeMap::new();
+    for p in &pixels {
+        *counts.entry(*p).or_default() += 1;
+    }
+    let n = pixels.len();
+    assert!(counts.len() > 2000, "only {} distinct colours: blank or a status screen, not a shaded map", counts.len());
+    let commonest = counts.values().max().copied().unwrap_or(0);
+    assert!(commonest < n / 3, "one colour covers {commonest} of {n} pixels");
+
+    // The map takes the left of the window (the side panel is on the right): there, shaded
+    // vegetation (green over red and blue) must cover a good part, in many shades.
+    let at = |x: u32, y: u32| pixels[(y * w + x) as usize];
+    let region: Vec<[u8; 3]> =
+        (80..h - 60).flat_map(|y| (20..w / 2).map(move |x| (x, y))).map(|(x, y)| at(x, y)).collect();
+    let green = region.iter().filter(|p| p[1] > p[0] && p[1] > p[2]).count();
+    assert!(green * 4 > region.len(), "only {green} of {} map pixels are vegetation-coloured", region.len());
+    let shades: std::collections::BTreeSet<[u8; 3]> =
+        region.iter().filter(|p| p[1] > p[0] && p[1] > p[2]).copied().collect();
+    assert!(shades.len() > 500, "vegetation in only {} shades: no hillshade", shades.len());
+
+    // The attribution plate (light, bottom-left of the map) is on screen.
+    let plate: Vec<[u8; 3]> =
+        (h - 22..h - 8).flat_map(|y| (8..200).map(move |x| (x, y))).map(|(x, y)| at(x, y)).collect();
+    let light = plate.iter().filter(|p| p.iter().all(|c| *c > 190)).count();
+    assert!(
+        light * 2 > plate.len(),
+        "no attribution plate at the bottom-left ({light} of {} light pixels)",
+        plate.len()
+    );
+
+    std::fs::remove_dir_all(&dir).ok();
+}
