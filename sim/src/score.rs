@@ -96,24 +96,46 @@ fn minutes(t_s: u32) -> f64 {
     t_s as f64 / 60.0
 }
 
-/// The time (s) and role of the first event that does `what` by a role matching `who`.
-fn done_when(what: &ActionKind, who: &str, events: &[Event], threatened: &[String]) -> Option<(u32, String)> {
+/// For actions on "every threatened village" (`Warn(None)`, `Evacuate(None)`, `AllSafe(None)`):
+/// each threatened village with the time and role of the first event that covers it.
+fn per_village_times(what: &ActionKind, who: &str, events: &[Event], threatened: &[String]) -> Option<Vec<(String, Option<(u32, String)>)>> {
     let by_ok = |r: &Role| role_matches(who, r);
-    let all_of = |pick: &dyn Fn(&EventKind) -> Option<(String, Option<&Role>)>| -> Option<(u32, String)> {
-        // Every threatened village must be covered; the time is the last of them.
-        if threatened.is_empty() {
+    let covers = |k: &EventKind, v: &str| -> Option<Option<String>> {
+        match (what, k) {
+            (ActionKind::Warn(None), EventKind::WarningIssued { village, by } | EventKind::EvacuationOrdered { village, by })
+            | (ActionKind::Evacuate(None), EventKind::EvacuationOrdered { village, by })
+                if village == v && by_ok(by) =>
+            {
+                Some(Some(by.to_string()))
+            }
+            (ActionKind::AllSafe(None), EventKind::VillageEvacuated { village, .. }) if village == v => Some(None),
+            _ => None,
+        }
+    };
+    if !matches!(what, ActionKind::Warn(None) | ActionKind::Evacuate(None) | ActionKind::AllSafe(None)) {
+        return None;
+    }
+    Some(
+        threatened
+            .iter()
+            .map(|v| {
+                let hit = events.iter().find_map(|e| covers(&e.kind, v).map(|by| (e.t_s, by.unwrap_or_default())));
+                (v.clone(), hit)
+            })
+            .collect(),
+    )
+}
+
+/// The time (s) and role of the event that does `what` by a role matching `who`; for actions on
+/// every threatened village, the last of them (none until every one is covered).
+fn done_when(what: &ActionKind, who: &str, events: &[Event], threatened: &[String]) -> Option<(u32, String)> {
+    if let Some(per_village) = per_village_times(what, who, events, threatened) {
+        if per_village.is_empty() || per_village.iter().any(|(_, hit)| hit.is_none()) {
             return None;
         }
-        let mut last: Option<(u32, String)> = None;
-        for v in threatened {
-            let hit = events.iter().find(|e| matches!(pick(&e.kind), Some((ref name, r)) if name == v && r.is_none_or(by_ok)))?;
-            let by = pick(&hit.kind).and_then(|(_, r)| r.map(|r| r.to_string())).unwrap_or_default();
-            if last.as_ref().is_none_or(|(t, _)| hit.t_s > *t) {
-                last = Some((hit.t_s, by));
-            }
-        }
-        last
-    };
+        return per_village.into_iter().filter_map(|(_, hit)| hit).max_by_key(|(t, _)| *t);
+    }
+    let by_ok = |r: &Role| role_matches(who, r);
     let first = |pred: &dyn Fn(&EventKind) -> Option<&Role>| {
         events.iter().find_map(|e| pred(&e.kind).filter(|r| by_ok(r)).map(|r| (e.t_s, r.to_string())))
     };
@@ -128,16 +150,8 @@ fn done_when(what: &ActionKind, who: &str, events: &[Event], threatened: &[Strin
             EventKind::WarningIssued { village, by } | EventKind::EvacuationOrdered { village, by } if village == v => Some(by),
             _ => None,
         }),
-        ActionKind::Warn(None) => all_of(&|k| match k {
-            EventKind::WarningIssued { village, by } | EventKind::EvacuationOrdered { village, by } => Some((village.clone(), Some(by))),
-            _ => None,
-        }),
         ActionKind::Evacuate(Some(v)) => first(&|k| match k {
             EventKind::EvacuationOrdered { village, by } if village == v => Some(by),
-            _ => None,
-        }),
-        ActionKind::Evacuate(None) => all_of(&|k| match k {
-            EventKind::EvacuationOrdered { village, by } => Some((village.clone(), Some(by))),
             _ => None,
         }),
         ActionKind::Dispatch(team) => first(&|k| match k {
@@ -149,11 +163,16 @@ fn done_when(what: &ActionKind, who: &str, events: &[Event], threatened: &[Strin
             EventKind::VillageEvacuated { village, .. } if village == v => Some((e.t_s, String::new())),
             _ => None,
         }),
-        ActionKind::AllSafe(None) => all_of(&|k| match k {
-            EventKind::VillageEvacuated { village, .. } => Some((village.clone(), None)),
-            _ => None,
-        }),
+        ActionKind::Warn(None) | ActionKind::Evacuate(None) | ActionKind::AllSafe(None) => None,
     }
+}
+
+/// When a village was first threatened: its hazard seen, or else the hazard reaching it.
+fn threatened_at(village: &str, events: &[Event]) -> Option<u32> {
+    events
+        .iter()
+        .find(|e| matches!(&e.kind, EventKind::HazardSeen { village: v, .. } | EventKind::VillageHit { village: v, .. } if v == village))
+        .map(|e| e.t_s)
 }
 
 fn anchor_time(anchor: &Anchor, events: &[Event], done: &[(String, Option<u32>)]) -> Option<u32> {
@@ -187,7 +206,12 @@ pub fn score(scenario: &Scenario, seed: u64, events: &[Event], outcome: &[Villag
             let hit = done_when(&a.what, &a.who, events, &threatened);
             let due_from = anchor_time(&a.after, events, &done);
             done.push((a.id.clone(), hit.as_ref().map(|(t, _)| *t)));
-            results.push(judge(a, due_from, hit, end_s));
+            let per_village = per_village_times(&a.what, &a.who, events, &threatened).filter(|_| a.after == Anchor::HazardSeen);
+            results.push(match per_village {
+                // Each village's deadline runs from when that village saw the hazard.
+                Some(villages) if !villages.is_empty() => judge_per_village(a, &villages, events, end_s),
+                _ => judge(a, due_from, hit, end_s),
+            });
         }
         pending = left;
         if pending.is_empty() {
@@ -271,6 +295,32 @@ fn judge(a: &RequiredAction, due_from: Option<u32>, hit: Option<(u32, String)>, 
     }
 }
 
+/// Judges an action on every threatened village, each against its own deadline; the result
+/// carries the worst village.
+fn judge_per_village(a: &RequiredAction, villages: &[(String, Option<(u32, String)>)], events: &[Event], end_s: u32) -> ActionResult {
+    let judged: Vec<ActionResult> = villages
+        .iter()
+        .map(|(v, hit)| judge(a, threatened_at(v, events), hit.clone(), end_s))
+        .collect();
+    let rank = |s: ActionStatus| match s {
+        ActionStatus::Missing => 4,
+        ActionStatus::OutOfOrder => 3,
+        ActionStatus::Late => 2,
+        ActionStatus::OnTime => 1,
+        ActionStatus::NotDue => 0,
+    };
+    let lateness = |r: &ActionResult| match (r.done_at_min, r.due_from_min) {
+        (Some(at), Some(from)) => at - from,
+        _ => f64::INFINITY,
+    };
+    let worst = judged
+        .iter()
+        .max_by(|x, y| rank(x.status).cmp(&rank(y.status)).then(lateness(x).total_cmp(&lateness(y))))
+        .expect("at least one village")
+        .clone();
+    worst
+}
+
 fn response_times(events: &[Event]) -> ResponseTimes {
     let first = |p: &dyn Fn(&EventKind) -> bool| events.iter().find(|e| p(&e.kind)).map(|e| e.t_s);
     let seen = first(&|k| matches!(k, EventKind::HazardSeen { .. }));
@@ -300,6 +350,35 @@ pub fn level_label(level: Level) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn action(what: ActionKind) -> RequiredAction {
+        RequiredAction { id: "a".into(), name: "a".into(), who: "command".into(), what, deadline_min: 10.0, after: Anchor::HazardSeen, source: String::new() }
+    }
+
+    fn ev(t_s: u32, kind: EventKind) -> Event {
+        Event { t_s, kind }
+    }
+
+    #[test]
+    fn every_threatened_village_is_judged_from_its_own_sighting() {
+        let cmd = Role::Command(None);
+        let seen = |t, v: &str| ev(t, EventKind::HazardSeen { hazard: HazardKind::Fire, by: Role::Informant(v.into()), village: v.into() });
+        let warn = |t, v: &str| ev(t, EventKind::WarningIssued { village: v.into(), by: cmd.clone() });
+        let threatened = vec!["A".to_string(), "B".to_string()];
+        let villages = |events: &[Event]| per_village_times(&ActionKind::Warn(None), "command", events, &threatened).unwrap();
+        // B is seen an hour after A and warned five minutes later: on time, though an hour after A.
+        let events = vec![seen(0, "A"), warn(300, "A"), seen(3600, "B"), warn(3900, "B")];
+        let r = judge_per_village(&action(ActionKind::Warn(None)), &villages(&events), &events, 7200);
+        assert_eq!(r.status, ActionStatus::OnTime);
+        // B warned 20 minutes after it saw the fire: late.
+        let events = vec![seen(0, "A"), warn(300, "A"), seen(3600, "B"), warn(4800, "B")];
+        let r = judge_per_village(&action(ActionKind::Warn(None)), &villages(&events), &events, 7200);
+        assert_eq!(r.status, ActionStatus::Late);
+        // B never warned: missing.
+        let events = vec![seen(0, "A"), warn(300, "A"), seen(3600, "B")];
+        let r = judge_per_village(&action(ActionKind::Warn(None)), &villages(&events), &events, 7200);
+        assert_eq!(r.status, ActionStatus::Missing);
+    }
 
     #[test]
     fn role_patterns() {
