@@ -27,8 +27,13 @@ struct Peer {
 
 /// Pumps until a message matches `want` (earlier unmatched ones are kept); panics after 20 s.
 fn wait_for(p: &mut Peer, what: &str, want: impl Fn(&ServerMessage) -> bool) -> ServerMessage {
+    wait_longer_for(p, what, Duration::from_secs(20), want)
+}
+
+/// [`wait_for`] with its own time limit: a whole drill takes longer on a loaded machine.
+fn wait_longer_for(p: &mut Peer, what: &str, limit: Duration, want: impl Fn(&ServerMessage) -> bool) -> ServerMessage {
     let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(20) {
+    while start.elapsed() < limit {
         if let Some(i) = p.pending.iter().position(&want) {
             return p.pending.remove(i);
         }
@@ -37,7 +42,7 @@ fn wait_for(p: &mut Peer, what: &str, want: impl Fn(&ServerMessage) -> bool) -> 
         p.c.flush().expect("client flush");
         thread::sleep(Duration::from_millis(5));
     }
-    panic!("no {what} from the server within 20 s");
+    panic!("no {what} from the server within {limit:?}");
 }
 
 fn refused_reason(m: &ServerMessage) -> &str {
@@ -110,8 +115,8 @@ fn a_real_server_over_udp_refuses_bad_clients_and_plays_the_drill_to_its_end() {
     assert!(refused_reason(&r).contains("only the controller"), "{r:?}");
 
     // The controller starts the drill at high speed; everyone plays on to the end.
-    let controller_bot = spawn(Bot::new(Role::Controller).named("e2e-controller").starting_at(20_000.0));
-    let ended = wait_for(&mut rogue, "end of the drill", |m| matches!(m, ServerMessage::Ended { .. }));
+    let controller_bot = spawn(Bot::new(Role::Controller).named("e2e-controller").starting_at(5_000.0));
+    let ended = wait_longer_for(&mut rogue, "end of the drill", Duration::from_secs(300), |m| matches!(m, ServerMessage::Ended { .. }));
     let ServerMessage::Ended { score, summary } = ended else { unreachable!() };
     assert!((0.0..=100.0).contains(&score), "score {score}");
     assert!(summary.contains("得分 Score"), "{summary}");
@@ -121,7 +126,10 @@ fn a_real_server_over_udp_refuses_bad_clients_and_plays_the_drill_to_its_end() {
         let o = h.join().expect("bot thread").unwrap_or_else(|e| panic!("{name} bot: {e}"));
         assert!(o.views > 0, "the {name} bot got no view");
         assert_eq!(o.ended.as_ref().map(|e| e.0), Some(score), "the {name} bot did not see the same end");
-        assert!(o.refusals.is_empty(), "the {name} bot was refused: {:?}", o.refusals);
+        // An order in flight when the last tick ends the drill is refused as too late; any other
+        // refusal of a bot means the bot and the server disagree about the rules.
+        let unexpected: Vec<&String> = o.refusals.iter().filter(|r| !r.contains("the drill has ended")).collect();
+        assert!(unexpected.is_empty(), "the {name} bot was refused: {unexpected:?}");
     }
     let status = srv.wait_exit(Duration::from_secs(60));
     assert!(status.success(), "server exited with {status}; stdout: {:?}", srv.stdout);
@@ -135,7 +143,7 @@ fn a_real_server_over_udp_refuses_bad_clients_and_plays_the_drill_to_its_end() {
     assert!(journal.windows(2).all(|w| w[1].seq == w[0].seq + 1 && w[0].t_s <= w[1].t_s), "journal out of order");
     let controls: Vec<&Control> =
         journal.iter().filter(|l| l.player == "e2e-controller").filter_map(|l| l.control.as_ref()).collect();
-    assert_eq!(controls, vec![&Control::SetSpeed(20_000.0), &Control::Start], "the controller's commands, in order");
+    assert_eq!(controls, vec![&Control::SetSpeed(5_000.0), &Control::Start], "the controller's commands, in order");
     assert!(
         journal.iter().any(|l| l.player == "e2e-command" && l.order.is_some()),
         "the UDP command post's orders are missing"
