@@ -110,11 +110,12 @@ impl Brain {
                 self.warn_and_evacuate(village, out);
             }
         }
-        // Landslide points above the village: the monitor sees cracks once enough rain has fallen.
-        let rain = self.rain_since_start();
+        // Landslide points above the village: the monitor's word of cracks and creep arrives as a
+        // message naming the point.
         let signs: Vec<String> = self
             .landslide_points()
-            .filter(|p| p.threatens.iter().any(|t| t == village) && rain >= p.signs_rain_mm)
+            .filter(|p| p.threatens.iter().any(|t| t == village))
+            .filter(|p| view.messages.iter().any(|m| m.text.contains(p.name.as_str()) && m.text.contains("裂缝")))
             .map(|p| p.name.clone())
             .collect();
         for point in signs {
@@ -446,6 +447,15 @@ impl Brain {
             Trigger::FireBurning { hours } => {
                 self.first_fire_t.is_some_and(|t0| (view.t_s.saturating_sub(t0)) as f64 >= hours * 3600.0)
             }
+            Trigger::RainIntensityDuration { scale_mm_per_h, exponent } => {
+                // The bot's own rain record, checked over the usual reporting spells.
+                let curve = sim::hazard::landslide::IntensityDuration { scale_mm_per_h: *scale_mm_per_h, exponent: *exponent };
+                let spell_h = self.rain_since_start_h();
+                [1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 36.0, 48.0, 72.0, 96.0, 120.0, 240.0]
+                    .into_iter()
+                    .filter(|&d| d <= spell_h + 1e-9)
+                    .any(|d| self.rain_over(d) / d >= curve.threshold_mm_per_h(d))
+            }
             Trigger::SlopeSigns { point } => {
                 let p = self.landslide_points().find(|p| &p.name == point);
                 view.reports
@@ -495,8 +505,12 @@ impl Brain {
         mm
     }
 
-    fn rain_since_start(&self) -> f64 {
-        self.rain_over(f64::INFINITY)
+    /// Hours of rain record the bot holds.
+    fn rain_since_start_h(&self) -> f64 {
+        match (self.rain.first(), self.rain.last()) {
+            (Some(a), Some(b)) => (b.0 as f64 - a.0 as f64) / 3600.0,
+            _ => 0.0,
+        }
     }
 
     /// Hazards visible within `radius` of `pos`, nearest first, one entry per hazard kind.

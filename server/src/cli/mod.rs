@@ -1,5 +1,6 @@
 //! The `sandtable-server` command line: one subcommand per job.
 
+mod model;
 mod run;
 mod serve;
 
@@ -33,6 +34,9 @@ pub enum Commands {
     /// Play a whole drill with bots in every role as fast as possible; print the score.
     #[command(after_help = run::EXAMPLE)]
     Run(RunArgs),
+    /// Model calculator for scenario authors: fire, flood or landslide behaviour as JSON.
+    #[command(after_help = model::EXAMPLE)]
+    Model(model::ModelArgs),
 }
 
 pub fn main(cli: Cli) -> ExitCode {
@@ -42,6 +46,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Commands::ImportMap(args) => crate::import::run(args),
         Commands::Serve(args) => serve::run(args),
         Commands::Run(args) => run::run(args),
+        Commands::Model(args) => model::run(args),
     }
 }
 

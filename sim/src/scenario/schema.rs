@@ -106,7 +106,7 @@ pub struct Hazards {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FloodSpec {
-    /// Share of the rain in excess of infiltration (by land cover) that reaches the channels (0–1).
+    /// Share of the SCS curve-number direct runoff (by land cover) that reaches the surface flow (0–1).
     #[serde(default = "default_runoff")]
     pub runoff_fraction: f64,
     #[serde(default)]
@@ -153,9 +153,29 @@ pub struct GaugeSpec {
 #[serde(deny_unknown_fields)]
 pub struct FireSpec {
     pub ignitions: Vec<IgnitionSpec>,
-    /// Dead fine fuel moisture, percent.
+    /// Dead fine fuel moisture, percent (10 h and 100 h fuels 1 and 2 points wetter, live herb
+    /// 90 %, live woody 120 %), used when `moisture` is empty.
     #[serde(default = "default_fuel_moisture")]
     pub fuel_moisture_percent: f64,
+    /// Land cover name → standard fuel model code (Anderson "FM1".."FM13", Scott & Burgan "GR1"..,
+    /// "NB1"..), overriding the defaults of `sim::hazard::fire`, e.g. `{"Forest": "TL3"}`.
+    #[serde(default)]
+    pub fuel_models: BTreeMap<String, String>,
+    /// Fuel moisture over time, percent; each point holds until the next.
+    #[serde(default)]
+    pub moisture: Vec<FuelMoisturePoint>,
+}
+
+/// Fuel moistures from `at_min` on, percent of oven-dry weight.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FuelMoisturePoint {
+    pub at_min: f64,
+    pub m1h: f64,
+    pub m10h: f64,
+    pub m100h: f64,
+    pub mherb: f64,
+    pub mwoody: f64,
 }
 
 fn default_fuel_moisture() -> f64 {
@@ -185,22 +205,48 @@ pub struct HazardPointSpec {
     pub at: Place,
     /// Villages in the runout path.
     pub threatens: Vec<String>,
-    /// Rain since the drill began that brings the slope to failure, mm.
-    #[serde(default = "default_critical_rain")]
-    pub critical_rain_mm: f64,
-    /// Rain at which cracks and creep become visible to the monitor, mm.
-    #[serde(default = "default_sign_rain")]
-    pub signs_rain_mm: f64,
     #[serde(default = "default_volume")]
     pub volume_m3: f64,
+    // The slope fails when its infinite-slope factor of safety drops below 1 as rain raises the
+    // water table (`sim::hazard::landslide`). Soil numbers left out get defaults by slope and
+    // land cover.
+    /// Slope angle, degrees (default: the map's slope at the point, which a 75 m grid smooths).
+    #[serde(default)]
+    pub slope_deg: Option<f64>,
+    /// Vertical depth of the slip surface, m.
+    #[serde(default)]
+    pub depth_m: Option<f64>,
+    /// Effective cohesion, soil plus roots, kPa.
+    #[serde(default)]
+    pub cohesion_kpa: Option<f64>,
+    /// Effective friction angle, degrees.
+    #[serde(default)]
+    pub friction_deg: Option<f64>,
+    /// Saturated unit weight of the soil, kN/m³.
+    #[serde(default)]
+    pub unit_weight_kn_per_m3: Option<f64>,
+    /// Water table ratio m = h_w / z at the start (wetness from earlier rain), 0–1.
+    #[serde(default)]
+    pub initial_water_table_ratio: f64,
+    /// Time constant of the water table's drainage, hours (default 24).
+    #[serde(default)]
+    pub drainage_h: Option<f64>,
+    /// Drainable porosity of the soil, 0–1 (default 0.1).
+    #[serde(default)]
+    pub drainable_porosity: Option<f64>,
+    /// Factor of safety below which cracks and creep show (default 1.1).
+    #[serde(default)]
+    pub signs_factor_of_safety: Option<f64>,
+    /// Calibration: without `cohesion_kpa`, the cohesion is set so that this much rain falling
+    /// at once on the starting water table brings the slope to failure, mm.
+    #[serde(default)]
+    pub critical_rain_mm: Option<f64>,
+    /// Calibration: with `critical_rain_mm`, signs show at the factor of safety this much rain
+    /// falling at once would give, mm.
+    #[serde(default)]
+    pub signs_rain_mm: Option<f64>,
 }
 
-fn default_critical_rain() -> f64 {
-    150.0
-}
-fn default_sign_rain() -> f64 {
-    80.0
-}
 fn default_volume() -> f64 {
     50_000.0
 }
@@ -336,6 +382,15 @@ pub enum Trigger {
     FireArea { hectares: f64 },
     /// Open flame for this long.
     FireBurning { hours: f64 },
+    /// The mean rain intensity over some spell ending now (one tick to 10 days) reached the
+    /// intensity–duration threshold I = scale · D^-exponent (I mm/h, D h). The defaults are
+    /// Caine's (1980) curve for shallow landslides and debris flows, 14.82 and 0.39.
+    RainIntensityDuration {
+        #[serde(default = "caine_scale")]
+        scale_mm_per_h: f64,
+        #[serde(default = "caine_exponent")]
+        exponent: f64,
+    },
     /// A hazard point shows signs (cracks, creep) or has failed.
     SlopeSigns { point: String },
     SlopeFailed { point: String },
@@ -345,6 +400,13 @@ pub enum Trigger {
     AtMinute(f64),
     /// Any one of these, e.g. a rain signal or a gauge stage, whichever comes first.
     Any(Vec<Trigger>),
+}
+
+fn caine_scale() -> f64 {
+    crate::hazard::landslide::warning::CAINE_SCALE_MM_PER_H
+}
+fn caine_exponent() -> f64 {
+    crate::hazard::landslide::warning::CAINE_EXPONENT
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -37,6 +37,8 @@ pub const INFORMANT_SIGHT_M: f64 = 1500.0;
 pub const TEAM_SIGHT_M: f64 = 1000.0;
 /// Water deeper than this on a road cuts it for vehicles, metres.
 pub const ROAD_CUT_DEPTH_M: f32 = 0.3;
+/// Margin of the 2-D flood domain around the flood's places, m.
+const FLOOD_DOMAIN_MARGIN_M: f64 = 1500.0;
 
 /// Why an order was refused. The drill goes on; the refusal is logged and becomes an event.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -183,7 +185,12 @@ impl World {
         let roles = expand_roles(s)?;
         let (mut flood, mut inflow_cells, mut gauges) = (None, Vec::new(), Vec::new());
         if let Some(f) = &s.hazards.flood {
-            let model = Flood::new(grid, s.tick_s as f64);
+            // The 2-D flood runs on the valley around the flood's inflows, gauges and villages.
+            let mut around: Vec<Xy> = villages.iter().map(|v| v.pos).collect();
+            for (name, at) in f.inflows.iter().map(|i| (&i.name, &i.at)).chain(f.gauges.iter().map(|g| (&g.name, &g.at))) {
+                around.push(place(name, at)?);
+            }
+            let model = Flood::around(grid, &around, FLOOD_DOMAIN_MARGIN_M);
             for (i, inflow) in f.inflows.iter().enumerate() {
                 let xy = place(&inflow.name, &inflow.at)?;
                 inflow_cells.push((snap_to_channel(&model, grid, xy), i));
@@ -202,7 +209,7 @@ impl World {
             }
             flood = Some(model);
         }
-        let fire = s.hazards.fire.as_ref().map(|f| Fire::new(grid, f.fuel_moisture_percent, seed));
+        let fire = s.hazards.fire.as_ref().map(|f| Fire::new(grid, f, seed));
         let ignitions_done = vec![false; s.hazards.fire.as_ref().map_or(0, |f| f.ignitions.len())];
         let mut slopes = Vec::new();
         for p in s.hazards.landslide.iter().flat_map(|l| &l.points) {
@@ -213,7 +220,7 @@ impl World {
                 threatened.push(i);
             }
             let towards = threatened.first().map(|&i| villages[i].pos).unwrap_or([pos[0], pos[1] - 1000.0]);
-            let point = SlopePoint { pos, towards, signs_rain_mm: p.signs_rain_mm, critical_rain_mm: p.critical_rain_mm, volume_m3: p.volume_m3, signs: false, failed: false };
+            let point = SlopePoint::from_spec(p, pos, towards, grid).map_err(SetupError)?;
             slopes.push((p.name.clone(), point, threatened));
         }
         let edge_cells = roads.edges.iter().map(|e| edge_cells(&map, e.a, e.b)).collect();

@@ -5,8 +5,12 @@
 //!   helping on site; vulnerable people go first (counted, not simulated separately).
 //! - The walk to the shelter takes the straight distance × 1.3 at 1.2 m/s.
 //! - A hazard reaching a village with people at home kills a share of them and traps the rest
-//!   until a team rescues them: water 1 % per metre of depth, fire 3 %, debris 25 %. A warning
-//!   halves the share (people move upstairs, away from the slope).
+//!   until a team rescues them. It reaches the village when dangerous water lies in the
+//!   village's cell — FD2320 flood hazard rating HR = d (v + 0.5) + DF of at least 0.75,
+//!   "danger for some" (`hazard::flood::hazard_rating`; still water 0.5 m deep rates 0.75) —
+//!   or fire burns or debris lies in its cell or the eight around it. Shares: water 1 % per
+//!   unit of HR (at most 10 %), fire 3 %, debris 25 %. A warning halves the share (people move
+//!   upstairs, away from the slope). Each hazard hits a village once.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +18,8 @@ use crate::map::Xy;
 use crate::world::orders::HazardKind;
 
 const EVACUATION_MINUTES: f64 = 30.0;
+/// FD2320 hazard rating from which water in a village hurts people ("danger for some").
+pub const FLOOD_DANGER_RATING: f64 = 0.75;
 const WALK_M_PER_S: f64 = 1.2;
 const ROUTE_FACTOR: f64 = 1.3;
 
@@ -98,10 +104,11 @@ impl Village {
     }
 
     /// A hazard reaches the village: returns (casualties, trapped) among those still at home.
-    pub fn hit(&mut self, hazard: HazardKind, water_depth_m: f64) -> (u32, u32) {
+    /// `flood_rating` is the FD2320 hazard rating of the water (ignored for fire and debris).
+    pub fn hit(&mut self, hazard: HazardKind, flood_rating: f64) -> (u32, u32) {
         self.hit_by.push(hazard);
         let share = match hazard {
-            HazardKind::Flood => 0.01 * water_depth_m.clamp(0.0, 10.0),
+            HazardKind::Flood => 0.01 * flood_rating.clamp(0.0, 10.0),
             HazardKind::Fire => 0.03,
             HazardKind::Landslide => 0.25,
         } * if self.warned { 0.5 } else { 1.0 };
@@ -158,5 +165,15 @@ mod tests {
         assert_eq!(b.rescue(0), 875);
         b.step_evacuation(10, 60);
         assert_eq!(b.in_shelter, 875);
+    }
+
+    #[test]
+    fn flood_toll_follows_the_hazard_rating_and_no_one_left_home_is_no_one_hurt() {
+        let mut v = Village::new("V".into(), None, None, [0.0, 0.0], 0, None, 1000, 0);
+        // Water 1 m deep at 1.5 m/s: HR = 1 × (1.5 + 0.5) + 0.5 = 2.5, danger for all → 2.5 %.
+        assert_eq!(v.hit(HazardKind::Flood, 2.5), (25, 975));
+        let mut gone = Village::new("G".into(), None, None, [0.0, 0.0], 0, None, 100, 0);
+        gone.at_home = 0;
+        assert_eq!(gone.hit(HazardKind::Landslide, 0.0), (0, 0));
     }
 }

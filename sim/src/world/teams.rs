@@ -1,4 +1,11 @@
 //! Rescue teams: muster, travel the road graph (rerouting round closed roads), work on site.
+//!
+//! Limits (documented for trainers): teams travel by vehicle on the road graph and never enter a
+//! closed road — one with water of 0.3 m or more, fire burning (or just burned), or debris,
+//! which stays until a team clears it (`world::tick::update_roads`). A route is planned round
+//! closed roads; a road that closes ahead makes the team reroute from the last junction, and one
+//! that closes under a team makes it turn back to the junction it came from (the time to drive
+//! back) and reroute from there. With no open route the team is blocked and says so.
 
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +114,14 @@ impl Team {
             }
             let edge = &roads.edges[edge_id as usize];
             let speed = edge.class.speed_m_per_s();
+            // The road closed under the team: drive back to the junction it came from, then reroute.
+            if closed(edge_id) {
+                let back_s = (*done_m / speed).ceil() as u32;
+                self.node = *from_node;
+                self.pos = roads.nodes[*from_node as usize];
+                self.activity = Activity::Mustering { until_s: now_s + back_s };
+                return TeamUpdate::None;
+            }
             let left_m = edge.length_m - *done_m;
             let next_node = if edge.a == *from_node { edge.b } else { edge.a };
             if seconds * speed >= left_m {
@@ -171,5 +186,54 @@ mod tests {
         assert!(matches!(arrived_at, Some(720) | Some(780)), "{arrived_at:?}");
         assert_eq!(t.pos, [10000.0, 0.0]);
         assert_eq!(t.step(now + 3600, 60, &g, Some(2), &open), TeamUpdate::TaskDone);
+    }
+
+    /// Two ways from 0 to 2: a short main road through 1 and a long track through 3.
+    fn two_routes() -> RoadGraph {
+        let mut g = RoadGraph {
+            nodes: vec![[0.0, 0.0], [5000.0, 0.0], [10000.0, 0.0], [5000.0, 8000.0]],
+            edges: vec![
+                RoadEdge { a: 0, b: 1, length_m: 5000.0, class: RoadClass::Main, name: None },
+                RoadEdge { a: 1, b: 2, length_m: 5000.0, class: RoadClass::Main, name: None },
+                RoadEdge { a: 0, b: 3, length_m: 9500.0, class: RoadClass::Main, name: None },
+                RoadEdge { a: 3, b: 2, length_m: 9500.0, class: RoadClass::Main, name: None },
+            ],
+            adjacency: vec![],
+        };
+        g.rebuild_adjacency();
+        g
+    }
+
+    #[test]
+    fn a_road_closing_under_the_team_sends_it_back_and_round() {
+        let g = two_routes();
+        let mut t = Team { name: "T".into(), kind: TeamKind::Township, size: 20, township: None, muster_s: 0, node: 0, pos: [0.0, 0.0], activity: Activity::Mustering { until_s: 0 }, job: Some((0, Task::Rescue)) };
+        let open = |_| false;
+        assert_eq!(t.step(0, 60, &g, Some(2), &open), TeamUpdate::StartedMoving);
+        assert!(matches!(&t.activity, Activity::Moving { edges, .. } if edges == &vec![0, 1]));
+        t.step(60, 60, &g, Some(2), &open);
+        assert!(t.pos[0] > 0.0 && t.pos[0] < 5000.0, "{:?}", t.pos);
+        // Water over the first road (edge 0) while the team is on it: back to node 0, then round by 3.
+        let flooded = |e: u32| e == 0;
+        assert_eq!(t.step(120, 60, &g, Some(2), &flooded), TeamUpdate::None);
+        assert_eq!((t.node, t.pos), (0, [0.0, 0.0]));
+        let mut now = 120;
+        loop {
+            now += 60;
+            if t.step(now, 60, &g, Some(2), &flooded) == TeamUpdate::StartedMoving {
+                break;
+            }
+            assert!(now < 600, "never set off again");
+        }
+        assert!(matches!(&t.activity, Activity::Moving { edges, .. } if edges == &vec![2, 3]));
+    }
+
+    #[test]
+    fn with_every_way_closed_the_team_is_blocked() {
+        let g = two_routes();
+        let mut t = Team { name: "T".into(), kind: TeamKind::Township, size: 20, township: None, muster_s: 0, node: 0, pos: [0.0, 0.0], activity: Activity::Mustering { until_s: 0 }, job: Some((0, Task::Rescue)) };
+        let debris = |e: u32| e == 1 || e == 3;
+        assert_eq!(t.step(0, 60, &g, Some(2), &debris), TeamUpdate::CannotReach);
+        assert_eq!(t.activity, Activity::Blocked);
     }
 }

@@ -105,21 +105,29 @@ impl World {
         }
     }
 
+    /// Landslides: this tick's rain moves each point's water table; signs and failures become
+    /// events, signs also a message to the monitors (informants) of the villages below.
     fn step_slopes(&mut self) {
-        let rain_total: f64 = self.rain_mm.iter().map(|&r| r as f64).sum();
+        let tick_h = self.scenario.tick_s as f64 / 3600.0;
+        let rain_mm_per_h = self.rain_mm.last().map_or(0.0, |&r| r as f64 / tick_h);
         let mut new_events = Vec::new();
-        for (name, point, _) in &mut self.slopes {
-            if !point.signs && rain_total >= point.signs_rain_mm {
-                point.signs = true;
+        let mut monitors = Vec::new();
+        for (name, point, threatened) in &mut self.slopes {
+            let change = point.step(rain_mm_per_h, tick_h);
+            if change.signs {
                 new_events.push(EventKind::SlopeSigns { point: name.clone() });
+                monitors.extend(threatened.iter().map(|&vi| (vi, name.clone(), point.factor_of_safety)));
             }
-            if !point.failed && rain_total >= point.critical_rain_mm {
-                point.failed = true;
+            if change.failed {
                 for c in point.runout_cells(&self.map.grid) {
                     self.debris[c] = true;
                 }
                 new_events.push(EventKind::SlopeFailed { point: name.clone() });
             }
+        }
+        for (vi, point, fs) in monitors {
+            let text = format!("监测员报告: {point} 出现裂缝、蠕滑迹象 / cracks and creep at {point} (FS {fs:.2})");
+            self.messages.push((Role::Informant(self.villages[vi].name.clone()), MessageView { t_s: self.t_s, text }));
         }
         for e in new_events {
             if let EventKind::SlopeFailed { point } = &e {
@@ -141,8 +149,9 @@ impl World {
                 {
                     why |= closure::WATER;
                 }
+                // A burning cell closes the road, and a burned one for a while after (`hazard::fire`).
                 if let Some(f) = &self.fire
-                    && f.state[c] == CellFire::Burning
+                    && f.closes_road(c)
                 {
                     why |= closure::FIRE;
                 }
@@ -193,10 +202,11 @@ impl World {
             let grid = &self.map.grid;
             let around: Vec<usize> = (-1..=1).flat_map(|dr| (-1..=1).map(move |dc| (dc, dr))).filter_map(|(dc, dr)| neighbour(grid.cols, grid.rows, cell, dc, dr)).collect();
             let mut hits = Vec::new();
+            // Dangerous water by its FD2320 rating (depth and speed), see `people`.
             if let Some(f) = &self.flood {
-                let depth = f.depth_m[cell];
-                if depth >= 0.5 {
-                    hits.push((HazardKind::Flood, depth as f64));
+                let rating = f.hazard_rating(cell);
+                if rating >= people::FLOOD_DANGER_RATING {
+                    hits.push((HazardKind::Flood, rating));
                 }
             }
             if let Some(f) = &self.fire
@@ -270,18 +280,28 @@ impl World {
         };
         match task {
             Task::Sandbag => {
+                // A 1 m sandbag line around the village block; water tops it above that.
                 if let Some(f) = &mut self.flood {
-                    for c in ring(0, 1) {
-                        f.barrier_m[c] += 1.0;
-                    }
+                    f.sandbag(&ring(0, 1), 1.0);
                 }
                 None
             }
             Task::Firebreak => {
+                // Cut a break around the village and attack what burns inside it directly, where
+                // the flames are within the crew's reach (`hazard::fire` documents the limits).
+                let reach = if self.teams[team].kind == crate::scenario::TeamKind::FireBrigade {
+                    crate::hazard::fire::ENGINE_FLAME_M
+                } else {
+                    crate::hazard::fire::HAND_CREW_FLAME_M
+                };
                 if let Some(f) = &mut self.fire {
                     for c in ring(2, 3) {
                         f.remove_fuel(c);
                     }
+                    for c in ring(0, 3) {
+                        f.attack(c, reach);
+                    }
+                    f.replan_after_suppression();
                 }
                 None
             }

@@ -14,6 +14,10 @@ impl World {
                 (Some(start), Some(f)) => f.is_active() && (self.t_s - start) as f64 >= hours * 3600.0,
                 _ => false,
             },
+            Trigger::RainIntensityDuration { scale_mm_per_h, exponent } => {
+                let curve = crate::hazard::landslide::IntensityDuration { scale_mm_per_h: *scale_mm_per_h, exponent: *exponent };
+                curve.worst_window(&self.rain_mm, self.scenario.tick_s as f64 / 3600.0).is_some_and(|e| e.exceeded())
+            }
             Trigger::SlopeSigns { point } => self.slopes.iter().any(|(n, p, _)| n == point && p.signs),
             Trigger::SlopeFailed { point } => self.slopes.iter().any(|(n, p, _)| n == point && p.failed),
             Trigger::FirstReport => !self.reports.is_empty(),

@@ -7,6 +7,17 @@ use super::Dem;
 use crate::import::error::{ImportError, read_input};
 
 pub fn read_asc(path: &Path) -> Result<Dem, ImportError> {
+    parse_asc(path, true)
+}
+
+/// An ESRI ASCII grid in any projected coordinates (metres): the `Dem` fields `lon0`/`lat0` are
+/// then the x of the west column's centres and the y of the north row's, `dlon`/`dlat` the cell
+/// size (used by `model flood`).
+pub fn read_asc_projected(path: &Path) -> Result<Dem, ImportError> {
+    parse_asc(path, false)
+}
+
+fn parse_asc(path: &Path, degrees: bool) -> Result<Dem, ImportError> {
     let bytes = read_input("elevation file", path)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| ImportError::format(path, format!("not a text file ({e})")))?;
     let err = |line: usize, reason: String| ImportError::format(path, format!("line {line}: {reason}"));
@@ -61,7 +72,7 @@ pub fn read_asc(path: &Path) -> Result<Dem, ImportError> {
     if !(dx > 0.0 && dy > 0.0) {
         return Err(ImportError::format(path, format!("cell size {dx} x {dy} must be positive")));
     }
-    if !(-180.0..=360.0).contains(&x) || !(-90.0..=90.0).contains(&y) || dx > 10.0 {
+    if degrees && (!(-180.0..=360.0).contains(&x) || !(-90.0..=90.0).contains(&y) || dx > 10.0) {
         return Err(ImportError::format(
             path,
             format!(

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::error::ImportError;
 
-pub use asc::read_asc;
+pub use asc::{read_asc, read_asc_projected};
 pub use geotiff::read_geotiff;
 pub use hgt::read_hgt;
 

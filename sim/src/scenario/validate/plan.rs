@@ -162,6 +162,12 @@ impl Check<'_> {
             }
             Trigger::FireArea { hectares } => self.positive(&format!("{path}.hectares"), *hectares, "hectares"),
             Trigger::FireBurning { hours } => self.positive(&format!("{path}.hours"), *hours, "hours"),
+            Trigger::RainIntensityDuration { scale_mm_per_h, exponent } => {
+                self.positive(&format!("{path}.scale_mm_per_h"), *scale_mm_per_h, "scale_mm_per_h");
+                if !(exponent.is_finite() && (0.0..=2.0).contains(exponent)) {
+                    self.problem(format!("{path}.exponent"), format!("exponent {exponent} is out of range: give a value from 0 up to 2 (Caine 1980: 0.39)"));
+                }
+            }
             Trigger::SlopeSigns { point } | Trigger::SlopeFailed { point } => {
                 let points: Vec<&str> =
                     s.hazards.landslide.iter().flat_map(|l| l.points.iter().map(|p| p.name.as_str())).collect();

@@ -242,3 +242,14 @@ fn start_times_are_real_calendar_times() {
     assert!(parse_start("2024-01-01 24:00").is_err());
     assert!(parse_start("2024-1-01 10:00").is_err());
 }
+
+#[test]
+fn unknown_fuel_model_code_and_land_cover() {
+    let got = with(
+        "    hazards: (\n",
+        "    hazards: (\n        fire: (ignitions: [], fuel_models: {\"Forest\": \"TL3\", \"Shrub\": \"ZZ1\", \"Jungle\": \"GR2\"}),\n",
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got.iter().any(|p| p.contains("unknown fuel model \"ZZ1\"")), "{got:?}");
+    assert!(got.iter().any(|p| p.contains("unknown land cover \"Jungle\"")), "{got:?}");
+}

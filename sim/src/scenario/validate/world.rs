@@ -80,6 +80,22 @@ impl Check<'_> {
                 100.0,
                 "fuel_moisture_percent",
             );
+            for (cover, code) in &f.fuel_models {
+                let p = format!("hazards.fire.fuel_models[{cover:?}]");
+                if !crate::map::LandCover::ALL.iter().any(|lc| format!("{lc:?}") == *cover) {
+                    self.problem(&p, format!("unknown land cover {cover:?}: one of Forest, Shrub, Grass, Farmland, Urban, Water, BareRock, Wetland"));
+                }
+                if crate::hazard::fire::fuel_models::fuel_model(code).is_none() {
+                    self.problem(&p, format!("unknown fuel model {code:?}: a standard code such as FM10, GR2, GS4, SH5, TU1, TL3, SB2 or NB1"));
+                }
+            }
+            for (i, m) in f.moisture.iter().enumerate() {
+                let p = format!("hazards.fire.moisture[{i}]");
+                let _ = self.time(&format!("{p}.at_min"), m.at_min);
+                for (name, v, hi) in [("m1h", m.m1h, 100.0), ("m10h", m.m10h, 100.0), ("m100h", m.m100h, 100.0), ("mherb", m.mherb, 400.0), ("mwoody", m.mwoody, 400.0)] {
+                    self.range(&format!("{p}.{name}"), v, 1.0, hi, name);
+                }
+            }
             for (i, ig) in f.ignitions.iter().enumerate() {
                 let p = format!("hazards.fire.ignitions[{i}]");
                 let _ = self.time(&format!("{p}.at_min"), ig.at_min);
@@ -103,19 +119,47 @@ impl Check<'_> {
                 for (j, v) in pt.threatens.iter().enumerate() {
                     self.village_ref(&format!("{p}.threatens[{j}]"), v);
                 }
-                self.positive(&format!("{p}.signs_rain_mm"), pt.signs_rain_mm, "signs_rain_mm");
                 self.positive(&format!("{p}.volume_m3"), pt.volume_m3, "volume_m3");
-                // `partial_cmp` so that NaN fails too.
-                if pt.signs_rain_mm.partial_cmp(&pt.critical_rain_mm) != Some(std::cmp::Ordering::Less) {
-                    self.problem(
-                        format!("{p}.critical_rain_mm"),
-                        format!(
-                            "critical_rain_mm {} must be more than signs_rain_mm {}: signs come before failure",
-                            pt.critical_rain_mm, pt.signs_rain_mm
-                        ),
-                    );
-                }
+                self.slope_soil(&p, pt);
             }
+        }
+    }
+
+    /// A hazard point's soil and water numbers, where given, must describe a real slope.
+    fn slope_soil(&mut self, p: &str, pt: &crate::scenario::HazardPointSpec) {
+        let ranges: [(&str, Option<f64>, f64, f64, bool); 9] = [
+            ("slope_deg", pt.slope_deg, 0.0, 89.0, false),
+            ("depth_m", pt.depth_m, 0.0, 100.0, false),
+            ("cohesion_kpa", pt.cohesion_kpa, 0.0, 1000.0, true),
+            ("friction_deg", pt.friction_deg, 0.0, 90.0, true),
+            ("unit_weight_kn_per_m3", pt.unit_weight_kn_per_m3, 0.0, 40.0, false),
+            ("initial_water_table_ratio", Some(pt.initial_water_table_ratio), 0.0, 1.0, true),
+            ("drainage_h", pt.drainage_h, 0.0, 10_000.0, false),
+            ("drainable_porosity", pt.drainable_porosity, 0.0, 1.0, false),
+            ("signs_factor_of_safety", pt.signs_factor_of_safety, 1.0, 10.0, false),
+        ];
+        for (field, value, lo, hi, lo_ok) in ranges {
+            let Some(v) = value else { continue };
+            let above = if lo_ok { v >= lo } else { v > lo };
+            if !(v.is_finite() && above && v <= hi) {
+                let from = if lo_ok { "from" } else { "above" };
+                self.problem(format!("{p}.{field}"), format!("{field} {v} is out of range: give a value {from} {lo} up to {hi}"));
+            }
+        }
+        if let Some(c) = pt.critical_rain_mm {
+            self.positive(&format!("{p}.critical_rain_mm"), c, "critical_rain_mm");
+        }
+        match (pt.signs_rain_mm, pt.critical_rain_mm) {
+            // `partial_cmp` so that NaN fails too.
+            (Some(s), Some(c)) if s.partial_cmp(&c) != Some(std::cmp::Ordering::Less) => self.problem(
+                format!("{p}.critical_rain_mm"),
+                format!("critical_rain_mm {c} must be more than signs_rain_mm {s}: signs come before failure"),
+            ),
+            (Some(_), None) => self.problem(
+                format!("{p}.signs_rain_mm"),
+                "signs_rain_mm calibrates the signs only with critical_rain_mm: give both, or signs_factor_of_safety",
+            ),
+            _ => {}
         }
     }
 

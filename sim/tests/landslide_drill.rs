@@ -1,0 +1,146 @@
+//! A landslide drill on a small synthetic valley: rain crosses Caine's warning threshold, the
+//! slope above a village shows signs, then fails; the debris buries the village and blocks the
+//! road, and a village evacuated on the signs loses no one.
+
+use std::sync::Arc;
+
+use sim::map::{
+    Features, LandCover, LocalProjection, MapAsset, MapMeta, RoadClass, RoadEdge, RoadGraph, Settlement, TerrainGrid,
+};
+use sim::scenario::parse_scenario;
+use sim::{Command, EventKind, HazardKind, Order, Role, World};
+
+const CELL: f64 = 75.0;
+
+/// A steep-sided valley running north–south with two villages and a road on its floor.
+fn valley_map() -> MapAsset {
+    let (cols, rows) = (41, 40);
+    let mut elevation_m = Vec::new();
+    for r in 0..rows {
+        for c in 0..cols {
+            let across = (c as f32 - 20.0).abs();
+            elevation_m.push(900.0 + r as f32 * 2.0 + across * across * 4.0);
+        }
+    }
+    let slope_deg = TerrainGrid::compute_slope(cols, rows, CELL, &elevation_m);
+    let grid = TerrainGrid {
+        cols,
+        rows,
+        cell_size_m: CELL,
+        elevation_m,
+        slope_deg,
+        landcover: vec![LandCover::Forest; cols * rows],
+    };
+    let x = 20.5 * CELL;
+    let nodes: Vec<[f64; 2]> = (0..8).map(|i| [x, 150.0 + i as f64 * 375.0]).collect();
+    let mut roads = RoadGraph { nodes, edges: Vec::new(), adjacency: Vec::new() };
+    for i in 0..7u32 {
+        roads.edges.push(RoadEdge { a: i, b: i + 1, length_m: 375.0, class: RoadClass::Main, name: None });
+    }
+    roads.rebuild_adjacency();
+    let village = |name: &str, node: u32| Settlement {
+        name: name.into(),
+        name_zh: None,
+        place: "village".into(),
+        pos: roads.nodes[node as usize],
+        population: None,
+        township: None,
+        road_node: Some(node),
+    };
+    let features = Features {
+        settlements: vec![village("Baix", 2), village("Alt", 6)],
+        roads: roads.clone(),
+        ..Features::default()
+    };
+    MapAsset {
+        meta: MapMeta {
+            name: "valley".into(),
+            projection: LocalProjection { origin_lon: 1.5, origin_lat: 42.4, centre_lat: 42.45 },
+            cols,
+            rows,
+            cell_size_m: CELL,
+            attribution: vec!["synthetic".into()],
+            sources: vec![],
+        },
+        grid,
+        features,
+    }
+}
+
+const SCENARIO: &str = r#"
+Scenario(
+    schema: 1,
+    name: "谷地滑坡",
+    map: "valley",
+    start: "2026-07-01 06:00",
+    duration_h: 18.0,
+    weather: [(at_min: 0.0, rain_mm_per_h: 12.0)],
+    hazards: (landslide: (points: [
+        (name: "东坡隐患点", at: Near(village: "Baix", east_m: 600.0, north_m: 0.0), threatens: ["Baix"],
+         volume_m3: 50000, slope_deg: 35, depth_m: 1.5, cohesion_kpa: 6, friction_deg: 32,
+         unit_weight_kn_per_m3: 19.5, initial_water_table_ratio: 0.1),
+    ])),
+    villages: [(name: "Baix", population: 400, vulnerable: 30), (name: "Alt", population: 200)],
+    shelters: [(name: "高地学校", at: Near(village: "Alt", east_m: 0.0, north_m: 300.0), capacity: 800)],
+    roles: ["controller", "command", "informant:*"],
+    plan: (
+        name: "地质灾害预案",
+        levels: [(level: IV, trigger: RainIntensityDuration())],
+        actions: [(id: "report", name: "10 分钟内报告", who: "informant:*", what: Report, deadline_min: 10.0, after: HazardSeen)],
+    ),
+)
+"#;
+
+fn world() -> World {
+    let scenario = parse_scenario("valley.ron", SCENARIO).expect("scenario parses");
+    World::new(Arc::new(scenario), Arc::new(valley_map()), 7).expect("world builds")
+}
+
+fn first(w: &World, f: impl Fn(&EventKind) -> bool) -> Option<u32> {
+    w.events().iter().find(|e| f(&e.kind)).map(|e| e.t_s)
+}
+
+#[test]
+fn warning_then_signs_then_failure_that_buries_the_village_and_blocks_the_road() {
+    let mut w = world();
+    while !w.is_finished() {
+        w.step();
+    }
+    let warned = first(&w, |k| matches!(k, EventKind::LevelTriggered { .. })).expect("Caine threshold crossed");
+    let signs = first(&w, |k| matches!(k, EventKind::SlopeSigns { .. })).expect("signs");
+    let failed = first(&w, |k| matches!(k, EventKind::SlopeFailed { .. })).expect("failure");
+    // 12 mm/h crosses I = 14.82 D^-0.39 at D ≈ 1.7 h; the slope needs hours to saturate.
+    assert!((5_400..=7_200).contains(&warned), "warning at {warned} s");
+    assert!(warned < signs && signs < failed, "warning {warned} s, signs {signs} s, failure {failed} s");
+    let hit = w.events().iter().find_map(|e| match &e.kind {
+        EventKind::VillageHit { village, hazard: HazardKind::Landslide, casualties, .. } => {
+            Some((village.clone(), *casualties))
+        }
+        _ => None,
+    });
+    let (village, casualties) = hit.expect("debris reached a village");
+    assert_eq!(village, "Baix");
+    assert!(casualties > 0);
+    assert!(
+        first(&w, |k| matches!(k, EventKind::RoadClosed { cause: HazardKind::Landslide, .. })).is_some(),
+        "debris blocks the road"
+    );
+    // The monitor's word reached the informant of the village below.
+    let view = w.view(&Role::Informant("Baix".into()));
+    assert!(view.messages.iter().any(|m| m.text.contains("东坡隐患点") && m.text.contains("裂缝")));
+}
+
+#[test]
+fn evacuating_on_the_signs_saves_everyone() {
+    let mut w = world();
+    while !w.is_finished() {
+        let events = w.step().to_vec();
+        if events.iter().any(|e| matches!(e.kind, EventKind::SlopeSigns { .. })) {
+            w.apply(&Command { from: Role::Command(None), order: Order::Evacuate { village: "Baix".into() } }).unwrap();
+        }
+    }
+    assert!(first(&w, |k| matches!(k, EventKind::SlopeFailed { .. })).is_some());
+    let outcome = w.outcome();
+    let baix = outcome.iter().find(|o| o.village == "Baix").expect("Baix");
+    assert_eq!(baix.casualties, 0, "{baix:?}");
+}
