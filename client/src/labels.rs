@@ -22,7 +22,7 @@ pub fn order(kind: OrderKind, lang: Lang) -> &'static str {
     lang.pick(kind.label_zh(), en)
 }
 
-pub const TASKS: [Task; 5] = [Task::Evacuate, Task::Sandbag, Task::Firebreak, Task::Rescue, Task::ClearRoad];
+pub const TASKS: [Task; 6] = [Task::Evacuate, Task::Sandbag, Task::Firebreak, Task::Rescue, Task::ClearRoad, Task::Pump];
 
 pub fn task(t: Task, lang: Lang) -> &'static str {
     let en = match t {
@@ -31,6 +31,7 @@ pub fn task(t: Task, lang: Lang) -> &'static str {
         Task::Firebreak => "cut firebreak",
         Task::Rescue => "search & rescue",
         Task::ClearRoad => "clear road",
+        Task::Pump => "set up pump",
     };
     lang.pick(t.label_zh(), en)
 }

@@ -186,3 +186,20 @@ fn views_are_filtered_by_role() {
     assert!(informant.villages.iter().find(|v| v.name == "Baix").unwrap().at_home.is_none());
     assert!(informant.villages.iter().find(|v| v.name == "Alt").unwrap().at_home.is_some());
 }
+
+#[test]
+fn a_team_sets_up_a_pump_that_takes_water_out_of_the_flood() {
+    let run = |task: Task| {
+        let mut w = world(4);
+        let order = Order::Dispatch { team: "乡镇救援队".into(), village: "Baix".into(), task };
+        w.apply(&Command { from: Role::Command(None), order }).unwrap();
+        while !w.is_finished() {
+            w.step();
+        }
+        w
+    };
+    let pumped = run(Task::Pump);
+    assert!(pumped.events().iter().any(|e| matches!(&e.kind, EventKind::TeamTaskDone { task: Task::Pump, .. })));
+    assert!(pumped.pumped_m3() > 1000.0, "pumped {} m³", pumped.pumped_m3());
+    assert_eq!(run(Task::Evacuate).pumped_m3(), 0.0);
+}

@@ -35,6 +35,8 @@ use teams::{Activity, Team};
 pub const INFORMANT_SIGHT_M: f64 = 1500.0;
 /// How far a team sees around itself, metres.
 pub const TEAM_SIGHT_M: f64 = 1000.0;
+/// A township's mobile drainage pump (the 抽排 units of flood stock lists), m³/s.
+pub const PUMP_M3_PER_S: f64 = 0.5;
 /// Water deeper than this on a road cuts it for vehicles, metres.
 pub const ROAD_CUT_DEPTH_M: f32 = 0.3;
 /// Margin of the 2-D flood domain around the flood's places, m.
@@ -104,6 +106,8 @@ pub struct World {
     shelters: Vec<Shelter>,
     teams: Vec<Team>,
     flood: Option<Flood>,
+    /// Pumps teams have set up: (cell, m³/s).
+    pumps: Vec<(usize, f64)>,
     /// (cell, index into the scenario's inflows).
     inflow_cells: Vec<(usize, usize)>,
     gauges: Vec<Gauge>,
@@ -237,6 +241,7 @@ impl World {
             shelters,
             teams,
             flood,
+            pumps: Vec::new(),
             inflow_cells,
             gauges,
             fire,
@@ -302,6 +307,11 @@ impl World {
                 trapped: v.trapped,
             })
             .collect()
+    }
+
+    /// Water pumped out of the flood so far, m³.
+    pub fn pumped_m3(&self) -> f64 {
+        self.flood.as_ref().map_or(0.0, |f| f.pumped_m3())
     }
 
     /// A hash of the full state, for determinism checks and recovery.

@@ -35,6 +35,8 @@ pub enum Task {
     Rescue,
     /// Clear a blocked road near the target.
     ClearRoad,
+    /// Set up a drainage pump in the village (抽排): it runs to the end of the drill.
+    Pump,
 }
 
 impl Task {
@@ -45,6 +47,7 @@ impl Task {
             Task::Firebreak => "开设隔离带",
             Task::Rescue => "搜救",
             Task::ClearRoad => "抢通道路",
+            Task::Pump => "抽排积水",
         }
     }
 }

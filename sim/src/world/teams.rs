@@ -21,6 +21,7 @@ pub fn task_minutes(task: Task) -> f64 {
         Task::Firebreak => 90.0,
         Task::Rescue => 30.0,
         Task::ClearRoad => 60.0,
+        Task::Pump => 30.0,
     }
 }
 

@@ -319,6 +319,15 @@ impl World {
                 }
                 None
             }
+            Task::Pump => {
+                // The team sets up a pump on the village cell and leaves it running with its
+                // operators; pumps add up when several are set up.
+                if let Some(f) = &mut self.flood {
+                    self.pumps.push((cell, PUMP_M3_PER_S));
+                    f.set_pumps(&self.pumps);
+                }
+                None
+            }
             Task::Evacuate => None,
         }
     }

@@ -251,6 +251,11 @@ impl Flood {
         }
     }
 
+    /// Water pumped out so far, m³.
+    pub fn pumped_m3(&self) -> f64 {
+        self.solver.volume_pumped_m3
+    }
+
     /// Pumps at work from now on: (cell, m³/s). Each takes no more than its cell holds.
     pub fn set_pumps(&mut self, pumps: &[(usize, f64)]) {
         let local: Vec<(usize, f64)> =
