@@ -131,64 +131,13 @@ impl Drill {
     pub fn clock_text(&self) -> Option<String> {
         let view = self.view.as_ref()?;
         let start = self.scenario.as_ref().map(|s| s.start.as_str()).unwrap_or("");
-        Some(clock_text(start, view.t_s))
+        Some(sim::scenario::clock_text(start, view.t_s))
     }
-}
-
-/// Adds simulated seconds to a "YYYY-MM-DD HH:MM" start; days roll over by the civil calendar.
-/// An unparseable start falls back to "T+HH:MM".
-pub fn clock_text(start: &str, t_s: u32) -> String {
-    let parsed = (|| {
-        let (date, time) = start.trim().split_once(' ')?;
-        let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-        let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-        let (h, min) = time.split_once(':')?;
-        Some((y, m, day, h.parse::<i64>().ok()?, min.parse::<i64>().ok()?))
-    })();
-    let Some((y, m, d, h, min)) = parsed else {
-        return format!("T+{:02}:{:02}", t_s / 3600, (t_s / 60) % 60);
-    };
-    let total_min = h * 60 + min + (t_s / 60) as i64;
-    let days = days_from_civil(y, m, d) + total_min.div_euclid(1440);
-    let (y, m, d) = civil_from_days(days);
-    let mins = total_min.rem_euclid(1440);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", mins / 60, mins % 60)
-}
-
-// Howard Hinnant's days-from-civil algorithms: exact for the proleptic Gregorian calendar.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clock_adds_time_across_days_and_months() {
-        assert_eq!(clock_text("2024-07-14 22:00", 0), "2024-07-14 22:00");
-        assert_eq!(clock_text("2024-07-14 22:00", 3 * 3600 + 59), "2024-07-15 01:00");
-        assert_eq!(clock_text("2024-02-28 23:30", 3600), "2024-02-29 00:30");
-        assert_eq!(clock_text("2023-12-31 23:00", 7200), "2024-01-01 01:00");
-        assert_eq!(clock_text("garbage", 3660), "T+01:01");
-    }
 
     #[test]
     fn refusal_before_welcome_ends_the_session_after_it_is_a_notice() {

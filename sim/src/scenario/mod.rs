@@ -1,10 +1,12 @@
 //! Scenario files: the schema, loading RON with positions in errors, and semantic validation.
 
+mod clock;
 mod load;
 mod schema;
 mod source_map;
 mod validate;
 
+pub use clock::{civil_from_days, clock_text, days_from_civil, parse_start};
 pub use load::{load_scenario_file, parse_scenario, Problem};
 pub use schema::*;
 pub use source_map::SourceMap;

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use crate::map::{MapAsset, MapError, Xy};
 
 use super::source_map::SourceMap;
-use super::{Place, Problem, SCHEMA_VERSION, Scenario};
+use super::{Place, Problem, SCHEMA_VERSION, Scenario, parse_start};
 
 /// Longest drill a scenario may describe: a month covers the longest rain spells (landslides).
 pub const MAX_DURATION_H: f64 = 720.0;
@@ -242,38 +242,6 @@ fn describe_place(p: &Place) -> String {
             format!("the point {east_m} m east, {north_m} m north of `{village}`")
         }
     }
-}
-
-/// Checks "YYYY-MM-DD HH:MM" with real calendar days.
-pub(crate) fn parse_start(s: &str) -> Result<(i32, u32, u32, u32, u32), &'static str> {
-    let b = s.as_bytes();
-    let shape = b.len() == 16
-        && b.iter().enumerate().all(|(i, &c)| match i {
-            4 | 7 => c == b'-',
-            10 => c == b' ',
-            13 => c == b':',
-            _ => c.is_ascii_digit(),
-        });
-    if !shape {
-        return Err("is not in the form YYYY-MM-DD HH:MM");
-    }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
-    let (y, mo, d, h, mi) = (num(0..4) as i32, num(5..7), num(8..10), num(11..13), num(14..16));
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match mo {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err("has no such month"),
-    };
-    if d == 0 || d > days {
-        return Err("has no such day");
-    }
-    if h > 23 || mi > 59 {
-        return Err("has no such time of day");
-    }
-    Ok((y, mo, d, h, mi))
 }
 
 /// ", did you mean `X`?" when a close name exists; else a short list of what exists.
