@@ -22,7 +22,8 @@ pub fn order(kind: OrderKind, lang: Lang) -> &'static str {
     lang.pick(kind.label_zh(), en)
 }
 
-pub const TASKS: [Task; 6] = [Task::Evacuate, Task::Sandbag, Task::Firebreak, Task::Rescue, Task::ClearRoad, Task::Pump];
+pub const TASKS: [Task; 6] =
+    [Task::Evacuate, Task::Sandbag, Task::Firebreak, Task::Rescue, Task::ClearRoad, Task::Pump];
 
 pub fn task(t: Task, lang: Lang) -> &'static str {
     let en = match t {

@@ -15,7 +15,11 @@ fn every_subcommand_help_has_an_example() {
         &["model", "landslide"],
     ];
     for args in commands {
-        let out = Command::new(env!("CARGO_BIN_EXE_sandtable-server")).args(args).arg("--help").output().expect("binary runs");
+        let out = Command::new(env!("CARGO_BIN_EXE_sandtable-server"))
+            .args(args)
+            .arg("--help")
+            .output()
+            .expect("binary runs");
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{args:?} --help failed");
         assert!(text.contains("Example"), "{args:?} --help has no example:\n{text}");

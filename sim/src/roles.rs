@@ -108,7 +108,8 @@ mod tests {
 
     #[test]
     fn parses_and_prints_the_same_names() {
-        for s in ["controller", "command", "command:Canillo", "county", "informant:Santa Coloma", "team:乡镇救援队"] {
+        for s in ["controller", "command", "command:Canillo", "county", "informant:Santa Coloma", "team:乡镇救援队"]
+        {
             assert_eq!(s.parse::<Role>().unwrap().to_string(), s);
         }
         assert!("informant".parse::<Role>().is_err());

@@ -98,11 +98,19 @@ fn minutes(t_s: u32) -> f64 {
 
 /// For actions on "every threatened village" (`Warn(None)`, `Evacuate(None)`, `AllSafe(None)`):
 /// each threatened village with the time and role of the first event that covers it.
-fn per_village_times(what: &ActionKind, who: &str, events: &[Event], threatened: &[String]) -> Option<Vec<(String, Option<(u32, String)>)>> {
+fn per_village_times(
+    what: &ActionKind,
+    who: &str,
+    events: &[Event],
+    threatened: &[String],
+) -> Option<Vec<(String, Option<(u32, String)>)>> {
     let by_ok = |r: &Role| role_matches(who, r);
     let covers = |k: &EventKind, v: &str| -> Option<Option<String>> {
         match (what, k) {
-            (ActionKind::Warn(None), EventKind::WarningIssued { village, by } | EventKind::EvacuationOrdered { village, by })
+            (
+                ActionKind::Warn(None),
+                EventKind::WarningIssued { village, by } | EventKind::EvacuationOrdered { village, by },
+            )
             | (ActionKind::Evacuate(None), EventKind::EvacuationOrdered { village, by })
                 if village == v && by_ok(by) =>
             {
@@ -141,13 +149,17 @@ fn done_when(what: &ActionKind, who: &str, events: &[Event], threatened: &[Strin
     };
     match what {
         ActionKind::Report => first(&|k| if let EventKind::ReportFiled { by, .. } = k { Some(by) } else { None }),
-        ActionKind::Acknowledge => first(&|k| if let EventKind::ReportAcknowledged { by, .. } = k { Some(by) } else { None }),
+        ActionKind::Acknowledge => {
+            first(&|k| if let EventKind::ReportAcknowledged { by, .. } = k { Some(by) } else { None })
+        }
         ActionKind::ActivateLevel(level) => first(&|k| match k {
             EventKind::LevelActivated { level: l, by } if l >= level => Some(by),
             _ => None,
         }),
         ActionKind::Warn(Some(v)) => first(&|k| match k {
-            EventKind::WarningIssued { village, by } | EventKind::EvacuationOrdered { village, by } if village == v => Some(by),
+            EventKind::WarningIssued { village, by } | EventKind::EvacuationOrdered { village, by } if village == v => {
+                Some(by)
+            }
             _ => None,
         }),
         ActionKind::Evacuate(Some(v)) => first(&|k| match k {
@@ -179,8 +191,13 @@ fn anchor_time(anchor: &Anchor, events: &[Event], done: &[(String, Option<u32>)]
     match anchor {
         Anchor::Start => Some(0),
         Anchor::HazardSeen => events.iter().find(|e| matches!(e.kind, EventKind::HazardSeen { .. })).map(|e| e.t_s),
-        Anchor::LevelTriggered(l) => events.iter().find(|e| matches!(&e.kind, EventKind::LevelTriggered { level } if level == l)).map(|e| e.t_s),
-        Anchor::LevelActivated(l) => events.iter().find(|e| matches!(&e.kind, EventKind::LevelActivated { level, .. } if level >= l)).map(|e| e.t_s),
+        Anchor::LevelTriggered(l) => {
+            events.iter().find(|e| matches!(&e.kind, EventKind::LevelTriggered { level } if level == l)).map(|e| e.t_s)
+        }
+        Anchor::LevelActivated(l) => events
+            .iter()
+            .find(|e| matches!(&e.kind, EventKind::LevelActivated { level, .. } if level >= l))
+            .map(|e| e.t_s),
         Anchor::Action(id) => done.iter().find(|(i, _)| i == id).and_then(|(_, t)| *t),
     }
 }
@@ -206,7 +223,8 @@ pub fn score(scenario: &Scenario, seed: u64, events: &[Event], outcome: &[Villag
             let hit = done_when(&a.what, &a.who, events, &threatened);
             let due_from = anchor_time(&a.after, events, &done);
             done.push((a.id.clone(), hit.as_ref().map(|(t, _)| *t)));
-            let per_village = per_village_times(&a.what, &a.who, events, &threatened).filter(|_| a.after == Anchor::HazardSeen);
+            let per_village =
+                per_village_times(&a.what, &a.who, events, &threatened).filter(|_| a.after == Anchor::HazardSeen);
             results.push(match per_village {
                 // Each village's deadline runs from when that village saw the hazard.
                 Some(villages) if !villages.is_empty() => judge_per_village(a, &villages, events, end_s),
@@ -224,7 +242,8 @@ pub fn score(scenario: &Scenario, seed: u64, events: &[Event], outcome: &[Villag
     let adherence = if due.is_empty() {
         1.0
     } else {
-        due.iter().filter(|r| matches!(r.status, ActionStatus::OnTime | ActionStatus::Late)).count() as f64 / due.len() as f64
+        due.iter().filter(|r| matches!(r.status, ActionStatus::OnTime | ActionStatus::Late)).count() as f64
+            / due.len() as f64
     };
     let timeliness = if due.is_empty() {
         1.0
@@ -232,7 +251,9 @@ pub fn score(scenario: &Scenario, seed: u64, events: &[Event], outcome: &[Villag
         due.iter()
             .map(|r| match (r.status, r.due_from_min, r.done_at_min) {
                 (ActionStatus::OnTime, ..) => 1.0,
-                (ActionStatus::Late, Some(from), Some(at)) => (1.0 - (at - from - r.deadline_min) / r.deadline_min.max(1.0)).clamp(0.0, 1.0),
+                (ActionStatus::Late, Some(from), Some(at)) => {
+                    (1.0 - (at - from - r.deadline_min) / r.deadline_min.max(1.0)).clamp(0.0, 1.0)
+                }
                 _ => 0.0,
             })
             .sum::<f64>()
@@ -241,7 +262,11 @@ pub fn score(scenario: &Scenario, seed: u64, events: &[Event], outcome: &[Villag
     let threatened_people: u32 = outcome.iter().filter(|v| v.threatened).map(|v| v.population).sum();
     let casualties: u32 = outcome.iter().map(|v| v.casualties).sum();
     let trapped: u32 = outcome.iter().map(|v| v.trapped).sum();
-    let outcome_score = if threatened_people == 0 { 1.0 } else { 1.0 - ((casualties + trapped) as f64 / threatened_people as f64).min(1.0) };
+    let outcome_score = if threatened_people == 0 {
+        1.0
+    } else {
+        1.0 - ((casualties + trapped) as f64 / threatened_people as f64).min(1.0)
+    };
     let w = &scenario.scoring;
     let total_w = (w.adherence + w.timeliness + w.outcome).max(f64::MIN_POSITIVE);
     let score = 100.0 * (w.adherence * adherence + w.timeliness * timeliness + w.outcome * outcome_score) / total_w;
@@ -297,11 +322,14 @@ fn judge(a: &RequiredAction, due_from: Option<u32>, hit: Option<(u32, String)>, 
 
 /// Judges an action on every threatened village, each against its own deadline; the result
 /// carries the worst village.
-fn judge_per_village(a: &RequiredAction, villages: &[(String, Option<(u32, String)>)], events: &[Event], end_s: u32) -> ActionResult {
-    let judged: Vec<ActionResult> = villages
-        .iter()
-        .map(|(v, hit)| judge(a, threatened_at(v, events), hit.clone(), end_s))
-        .collect();
+fn judge_per_village(
+    a: &RequiredAction,
+    villages: &[(String, Option<(u32, String)>)],
+    events: &[Event],
+    end_s: u32,
+) -> ActionResult {
+    let judged: Vec<ActionResult> =
+        villages.iter().map(|(v, hit)| judge(a, threatened_at(v, events), hit.clone(), end_s)).collect();
     let rank = |s: ActionStatus| match s {
         ActionStatus::Missing => 4,
         ActionStatus::OutOfOrder => 3,
@@ -352,7 +380,15 @@ mod tests {
     use super::*;
 
     fn action(what: ActionKind) -> RequiredAction {
-        RequiredAction { id: "a".into(), name: "a".into(), who: "command".into(), what, deadline_min: 10.0, after: Anchor::HazardSeen, source: String::new() }
+        RequiredAction {
+            id: "a".into(),
+            name: "a".into(),
+            who: "command".into(),
+            what,
+            deadline_min: 10.0,
+            after: Anchor::HazardSeen,
+            source: String::new(),
+        }
     }
 
     fn ev(t_s: u32, kind: EventKind) -> Event {
@@ -362,10 +398,13 @@ mod tests {
     #[test]
     fn every_threatened_village_is_judged_from_its_own_sighting() {
         let cmd = Role::Command(None);
-        let seen = |t, v: &str| ev(t, EventKind::HazardSeen { hazard: HazardKind::Fire, by: Role::Informant(v.into()), village: v.into() });
+        let seen = |t, v: &str| {
+            ev(t, EventKind::HazardSeen { hazard: HazardKind::Fire, by: Role::Informant(v.into()), village: v.into() })
+        };
         let warn = |t, v: &str| ev(t, EventKind::WarningIssued { village: v.into(), by: cmd.clone() });
         let threatened = vec!["A".to_string(), "B".to_string()];
-        let villages = |events: &[Event]| per_village_times(&ActionKind::Warn(None), "command", events, &threatened).unwrap();
+        let villages =
+            |events: &[Event]| per_village_times(&ActionKind::Warn(None), "command", events, &threatened).unwrap();
         // B is seen an hour after A and warned five minutes later: on time, though an hour after A.
         let events = vec![seen(0, "A"), warn(300, "A"), seen(3600, "B"), warn(3900, "B")];
         let r = judge_per_village(&action(ActionKind::Warn(None)), &villages(&events), &events, 7200);

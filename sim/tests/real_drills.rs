@@ -44,7 +44,10 @@ fn play(file: &str, seed: u64, respond: bool) -> World {
             if let EventKind::HazardSeen { hazard, village, .. } = e.kind {
                 let informant = Role::Informant(village.clone());
                 if w.roles().contains(&informant) {
-                    let _ = w.apply(&Command { from: informant, order: Order::Report { village: village.clone(), hazard, note: String::new() } });
+                    let _ = w.apply(&Command {
+                        from: informant,
+                        order: Order::Report { village: village.clone(), hazard, note: String::new() },
+                    });
                 }
                 if let Some(c) = &command {
                     let _ = w.apply(&Command { from: c.clone(), order: Order::Evacuate { village } });
@@ -61,7 +64,10 @@ fn every_scenario_plays_to_its_end_and_its_hazard_is_seen() {
         let w = play(&file, 1, true);
         assert!(w.is_finished(), "{file}");
         assert!(matches!(w.events().last().unwrap().kind, EventKind::DrillEnded), "{file}");
-        assert!(w.events().iter().any(|e| matches!(e.kind, EventKind::HazardSeen { .. })), "{file}: nobody saw a hazard");
+        assert!(
+            w.events().iter().any(|e| matches!(e.kind, EventKind::HazardSeen { .. })),
+            "{file}: nobody saw a hazard"
+        );
     }
 }
 

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use sim::map::{Features, LandCover, LocalProjection, MapAsset, MapMeta, RoadClass, RoadEdge, RoadGraph, Settlement, TerrainGrid};
+use sim::map::{
+    Features, LandCover, LocalProjection, MapAsset, MapMeta, RoadClass, RoadEdge, RoadGraph, Settlement, TerrainGrid,
+};
 use sim::scenario::parse_scenario;
 use sim::score::{ActionStatus, score};
 use sim::{Command, EventKind, Order, Role, Task, World};
@@ -33,7 +35,13 @@ fn valley_map() -> MapAsset {
     let nodes: Vec<[f64; 2]> = (0..12).map(|i| [x, 300.0 + i as f64 * 750.0]).collect();
     let mut roads = RoadGraph { nodes, edges: Vec::new(), adjacency: Vec::new() };
     for i in 0..11u32 {
-        roads.edges.push(RoadEdge { a: i, b: i + 1, length_m: 750.0, class: RoadClass::Main, name: Some("CG-1".into()) });
+        roads.edges.push(RoadEdge {
+            a: i,
+            b: i + 1,
+            length_m: 750.0,
+            class: RoadClass::Main,
+            name: Some("CG-1".into()),
+        });
     }
     roads.rebuild_adjacency();
     let village = |name: &str, node: u32| Settlement {
@@ -45,7 +53,11 @@ fn valley_map() -> MapAsset {
         township: Some("Vall".into()),
         road_node: Some(node),
     };
-    let features = Features { settlements: vec![village("Baix", 2), village("Alt", 9)], roads: roads.clone(), ..Features::default() };
+    let features = Features {
+        settlements: vec![village("Baix", 2), village("Alt", 9)],
+        roads: roads.clone(),
+        ..Features::default()
+    };
     MapAsset {
         meta: MapMeta {
             name: "valley".into(),
@@ -110,13 +122,21 @@ fn play(seed: u64, respond: bool) -> World {
             match e.kind {
                 EventKind::HazardSeen { village, .. } if !reported => {
                     reported = true;
-                    let order = Order::Report { village: village.clone(), hazard: sim::HazardKind::Flood, note: "河水漫滩".into() };
+                    let order = Order::Report {
+                        village: village.clone(),
+                        hazard: sim::HazardKind::Flood,
+                        note: "河水漫滩".into(),
+                    };
                     w.apply(&Command { from: Role::Informant(village), order }).unwrap();
                     w.apply(&Command { from: command.clone(), order: Order::Acknowledge { report: 1 } }).unwrap();
                     for village in ["Baix", "Alt"] {
-                        w.apply(&Command { from: command.clone(), order: Order::Evacuate { village: village.into() } }).unwrap();
+                        w.apply(&Command { from: command.clone(), order: Order::Evacuate { village: village.into() } })
+                            .unwrap();
                     }
-                    let dispatch = Order::Dispatch { team: "乡镇救援队".into(), village: "Baix".into(), task: Task::Evacuate };
+                    let dispatch =
+                        Order::Dispatch {
+                            team: "乡镇救援队".into(), village: "Baix".into(), task: Task::Evacuate
+                        };
                     w.apply(&Command { from: command.clone(), order: dispatch }).unwrap();
                 }
                 EventKind::LevelTriggered { level } => {
@@ -135,8 +155,14 @@ fn the_flood_rises_is_seen_and_a_prompt_response_saves_people() {
     let ev = w.events();
     assert!(ev.iter().any(|e| matches!(e.kind, EventKind::HazardSeen { .. })), "nobody saw the flood");
     assert!(ev.iter().any(|e| matches!(e.kind, EventKind::GaugeStage { .. })), "the gauge never rose");
-    assert!(ev.iter().any(|e| matches!(&e.kind, EventKind::TeamArrived { village, .. } if village == "Baix")), "team never arrived");
-    assert!(ev.iter().any(|e| matches!(&e.kind, EventKind::VillageEvacuated { village, .. } if village == "Baix")), "Baix never emptied");
+    assert!(
+        ev.iter().any(|e| matches!(&e.kind, EventKind::TeamArrived { village, .. } if village == "Baix")),
+        "team never arrived"
+    );
+    assert!(
+        ev.iter().any(|e| matches!(&e.kind, EventKind::VillageEvacuated { village, .. } if village == "Baix")),
+        "Baix never emptied"
+    );
     let report = score(w.scenario(), 7, ev, &w.outcome());
     let status = |id: &str| report.actions.iter().find(|a| a.id == id).unwrap().status;
     assert_eq!(status("report"), ActionStatus::OnTime);
@@ -160,7 +186,8 @@ fn same_seed_and_orders_give_the_same_drill_bit_for_bit() {
 fn orders_from_the_wrong_role_are_refused_and_logged() {
     let mut w = world(1);
     let informant = Role::Informant("Baix".into());
-    let err = w.apply(&Command { from: informant.clone(), order: Order::ActivateLevel { level: sim::scenario::Level::I } });
+    let err =
+        w.apply(&Command { from: informant.clone(), order: Order::ActivateLevel { level: sim::scenario::Level::I } });
     assert!(err.is_err());
     let err = w.apply(&Command { from: informant, order: Order::Evacuate { village: "Alt".into() } });
     assert!(err.is_err(), "an informant evacuates only its own village");

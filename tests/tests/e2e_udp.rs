@@ -116,7 +116,9 @@ fn a_real_server_over_udp_refuses_bad_clients_and_plays_the_drill_to_its_end() {
 
     // The controller starts the drill at high speed; everyone plays on to the end.
     let controller_bot = spawn(Bot::new(Role::Controller).named("e2e-controller").starting_at(5_000.0));
-    let ended = wait_longer_for(&mut rogue, "end of the drill", Duration::from_secs(300), |m| matches!(m, ServerMessage::Ended { .. }));
+    let ended = wait_longer_for(&mut rogue, "end of the drill", Duration::from_secs(300), |m| {
+        matches!(m, ServerMessage::Ended { .. })
+    });
     let ServerMessage::Ended { score, summary } = ended else { unreachable!() };
     assert!((0.0..=100.0).contains(&score), "score {score}");
     assert!(summary.contains("得分 Score"), "{summary}");

@@ -449,7 +449,8 @@ impl Brain {
             }
             Trigger::RainIntensityDuration { scale_mm_per_h, exponent } => {
                 // The bot's own rain record, checked over the usual reporting spells.
-                let curve = sim::hazard::landslide::IntensityDuration { scale_mm_per_h: *scale_mm_per_h, exponent: *exponent };
+                let curve =
+                    sim::hazard::landslide::IntensityDuration { scale_mm_per_h: *scale_mm_per_h, exponent: *exponent };
                 let spell_h = self.rain_since_start_h();
                 [1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 36.0, 48.0, 72.0, 96.0, 120.0, 240.0]
                     .into_iter()

@@ -58,8 +58,16 @@ fn decode_parts(text: &[u8], json_path: &Path, bytes: &[u8], bin_path: &Path) ->
     }
     let mut features = parsed.features;
     features.roads.rebuild_adjacency();
-    if let Some(bad) = features.roads.edges.iter().find(|e| e.a as usize >= features.roads.nodes.len() || e.b as usize >= features.roads.nodes.len()) {
-        return Err(MapError::Corrupt { path: json_path.to_path_buf(), reason: format!("road edge {}-{} names a node that does not exist", bad.a, bad.b) });
+    if let Some(bad) = features
+        .roads
+        .edges
+        .iter()
+        .find(|e| e.a as usize >= features.roads.nodes.len() || e.b as usize >= features.roads.nodes.len())
+    {
+        return Err(MapError::Corrupt {
+            path: json_path.to_path_buf(),
+            reason: format!("road edge {}-{} names a node that does not exist", bad.a, bad.b),
+        });
     }
     Ok(MapAsset { meta: parsed.meta, grid, features })
 }
@@ -154,7 +162,14 @@ mod tests {
             cell_size_m: 75.0,
             elevation_m: vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
             slope_deg: vec![0.5; 6],
-            landcover: vec![LandCover::Forest, LandCover::Water, LandCover::Urban, LandCover::Grass, LandCover::Shrub, LandCover::Farmland],
+            landcover: vec![
+                LandCover::Forest,
+                LandCover::Water,
+                LandCover::Urban,
+                LandCover::Grass,
+                LandCover::Shrub,
+                LandCover::Farmland,
+            ],
         };
         let mut bytes = encode_grid(&g);
         assert_eq!(decode_grid(&bytes).unwrap(), g);

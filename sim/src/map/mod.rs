@@ -10,7 +10,7 @@ mod files;
 mod projection;
 mod roads;
 
-pub use files::{MapError, decode_map, load_map, save_map, MAP_JSON, TERRAIN_BIN};
+pub use files::{MAP_JSON, MapError, TERRAIN_BIN, decode_map, load_map, save_map};
 pub use projection::LocalProjection;
 pub use roads::{RoadClass, RoadEdge, RoadGraph, Route};
 

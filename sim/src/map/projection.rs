@@ -20,17 +20,11 @@ pub struct LocalProjection {
 impl LocalProjection {
     pub fn to_local(&self, lon: f64, lat: f64) -> Xy {
         let k = M_PER_DEG;
-        [
-            (lon - self.origin_lon) * k * self.centre_lat.to_radians().cos(),
-            (lat - self.origin_lat) * k,
-        ]
+        [(lon - self.origin_lon) * k * self.centre_lat.to_radians().cos(), (lat - self.origin_lat) * k]
     }
     pub fn to_lonlat(&self, p: Xy) -> (f64, f64) {
         let k = M_PER_DEG;
-        (
-            self.origin_lon + p[0] / (k * self.centre_lat.to_radians().cos()),
-            self.origin_lat + p[1] / k,
-        )
+        (self.origin_lon + p[0] / (k * self.centre_lat.to_radians().cos()), self.origin_lat + p[1] / k)
     }
 }
 

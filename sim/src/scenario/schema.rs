@@ -375,13 +375,23 @@ fn default_level_by() -> String {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Trigger {
     /// Rain over the last `hours` reached `mm` (rainstorm signals: 12 h ≥ 50 blue, 6 h ≥ 50 yellow...).
-    RainOver { hours: f64, mm: f64 },
+    RainOver {
+        hours: f64,
+        mm: f64,
+    },
     /// A gauge reached a stage.
-    GaugeAbove { gauge: String, stage: Stage },
+    GaugeAbove {
+        gauge: String,
+        stage: Stage,
+    },
     /// Burned area reached this many hectares.
-    FireArea { hectares: f64 },
+    FireArea {
+        hectares: f64,
+    },
     /// Open flame for this long.
-    FireBurning { hours: f64 },
+    FireBurning {
+        hours: f64,
+    },
     /// The mean rain intensity over some spell ending now (one tick to 10 days) reached the
     /// intensity–duration threshold I = scale · D^-exponent (I mm/h, D h). The defaults are
     /// Caine's (1980) curve for shallow landslides and debris flows, 14.82 and 0.39.
@@ -392,8 +402,12 @@ pub enum Trigger {
         exponent: f64,
     },
     /// A hazard point shows signs (cracks, creep) or has failed.
-    SlopeSigns { point: String },
-    SlopeFailed { point: String },
+    SlopeSigns {
+        point: String,
+    },
+    SlopeFailed {
+        point: String,
+    },
     /// The command post received its first report of a hazard.
     FirstReport,
     /// A fixed time after the start.
@@ -492,7 +506,10 @@ pub struct Inject {
 pub enum InjectEvent {
     Ignition(Place),
     /// Extra rain over the whole map for a while.
-    Cloudburst { rain_mm_per_h: f64, for_min: f64 },
+    Cloudburst {
+        rain_mm_per_h: f64,
+        for_min: f64,
+    },
     /// A road blocked near a place (debris, a fallen tree).
     RoadBlocked(Place),
 }

@@ -6,8 +6,8 @@
 
 pub mod events;
 mod observe;
-mod orders_apply;
 pub mod orders;
+mod orders_apply;
 pub mod people;
 pub mod teams;
 mod tick;
@@ -154,14 +154,30 @@ impl World {
         }
         let mut villages = Vec::new();
         for v in &s.villages {
-            let m = map.settlement(&v.name).ok_or_else(|| SetupError(format!("village {} is not on map {}", v.name, s.map)))?;
+            let m = map
+                .settlement(&v.name)
+                .ok_or_else(|| SetupError(format!("village {} is not on map {}", v.name, s.map)))?;
             let cell = grid.cell_at(m.pos).ok_or_else(|| SetupError(format!("village {} is off the grid", v.name)))?;
             let node = m.road_node.or_else(|| map.features.roads.nearest_node(m.pos));
-            let mut village = Village::new(v.name.clone(), v.name_zh.clone().or(m.name_zh.clone()), m.township.clone(), m.pos, cell, node, v.population, v.vulnerable);
+            let mut village = Village::new(
+                v.name.clone(),
+                v.name_zh.clone().or(m.name_zh.clone()),
+                m.township.clone(),
+                m.pos,
+                cell,
+                node,
+                v.population,
+                v.vulnerable,
+            );
             if let Some(name) = &v.shelter {
-                let i = shelters.iter().position(|x| &x.name == name).ok_or_else(|| SetupError(format!("village {}: unknown shelter {name}", v.name)))?;
+                let i = shelters
+                    .iter()
+                    .position(|x| &x.name == name)
+                    .ok_or_else(|| SetupError(format!("village {}: unknown shelter {name}", v.name)))?;
                 village.set_shelter(i, shelters[i].pos);
-            } else if let Some((i, sh)) = shelters.iter().enumerate().min_by(|a, b| dist(a.1.pos, m.pos).total_cmp(&dist(b.1.pos, m.pos))) {
+            } else if let Some((i, sh)) =
+                shelters.iter().enumerate().min_by(|a, b| dist(a.1.pos, m.pos).total_cmp(&dist(b.1.pos, m.pos)))
+            {
                 village.set_shelter(i, sh.pos);
             } else {
                 // No shelter named: people go to high ground 1 km away.
@@ -191,7 +207,9 @@ impl World {
         if let Some(f) = &s.hazards.flood {
             // The 2-D flood runs on the valley around the flood's inflows, gauges and villages.
             let mut around: Vec<Xy> = villages.iter().map(|v| v.pos).collect();
-            for (name, at) in f.inflows.iter().map(|i| (&i.name, &i.at)).chain(f.gauges.iter().map(|g| (&g.name, &g.at))) {
+            for (name, at) in
+                f.inflows.iter().map(|i| (&i.name, &i.at)).chain(f.gauges.iter().map(|g| (&g.name, &g.at)))
+            {
                 around.push(place(name, at)?);
             }
             let model = Flood::around(grid, &around, FLOOD_DOMAIN_MARGIN_M);
@@ -206,7 +224,11 @@ impl World {
                     name: g.name.clone(),
                     pos: grid.cell_centre(cell),
                     cell,
-                    stages: [(Stage::Alert, g.alert_m), (Stage::Warning, g.warning_m), (Stage::Guaranteed, g.guaranteed_m)],
+                    stages: [
+                        (Stage::Alert, g.alert_m),
+                        (Stage::Warning, g.warning_m),
+                        (Stage::Guaranteed, g.guaranteed_m),
+                    ],
                     stage: None,
                     depth_m: 0.0,
                 });
@@ -220,7 +242,10 @@ impl World {
             let pos = place(&p.name, &p.at)?;
             let mut threatened = Vec::new();
             for name in &p.threatens {
-                let i = villages.iter().position(|v| &v.name == name).ok_or_else(|| SetupError(format!("{}: unknown village {name}", p.name)))?;
+                let i = villages
+                    .iter()
+                    .position(|v| &v.name == name)
+                    .ok_or_else(|| SetupError(format!("{}: unknown village {name}", p.name)))?;
                 threatened.push(i);
             }
             let towards = threatened.first().map(|&i| villages[i].pos).unwrap_or([pos[0], pos[1] - 1000.0]);

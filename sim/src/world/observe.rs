@@ -32,9 +32,9 @@ impl World {
         let near = |c: u32| dist(grid.cell_centre(c as usize), at) <= radius;
         match hazard {
             HazardKind::Flood => match &self.flood {
-                Some(_) => self.hazard_now.iter().any(|h| {
-                    h.kind == HazardCellKind::Water && h.amount >= 30 && near(h.cell)
-                }),
+                Some(_) => {
+                    self.hazard_now.iter().any(|h| h.kind == HazardCellKind::Water && h.amount >= 30 && near(h.cell))
+                }
                 None => false,
             },
             HazardKind::Fire => match &self.fire {
@@ -42,7 +42,8 @@ impl World {
                 None => false,
             },
             HazardKind::Landslide => self.slopes.iter().any(|(_, p, threatened)| {
-                (p.signs || p.failed) && (dist(p.pos, at) <= radius || village.is_some_and(|vi| threatened.contains(&vi)))
+                (p.signs || p.failed)
+                    && (dist(p.pos, at) <= radius || village.is_some_and(|vi| threatened.contains(&vi)))
             }),
         }
     }
@@ -54,7 +55,9 @@ impl World {
         };
         match role {
             Role::Controller => Vec::new(),
-            Role::Informant(v) => self.village_index(v).map(|i| vec![(self.villages[i].pos, INFORMANT_SIGHT_M)]).unwrap_or_default(),
+            Role::Informant(v) => {
+                self.village_index(v).map(|i| vec![(self.villages[i].pos, INFORMANT_SIGHT_M)]).unwrap_or_default()
+            }
             Role::Team(name) => team_points(&|t: &Team| &t.name == name),
             Role::Command(township) => {
                 // Villages that reported see for the command post; so do its own teams (radio).
@@ -158,9 +161,15 @@ impl World {
                 size: t.size,
                 pos: t.pos,
                 state: match (&t.activity, t.job) {
-                    (Activity::Mustering { .. }, Some((v, task))) => TeamState::Mustering { village: self.villages[v].name.clone(), task },
-                    (Activity::Moving { .. }, Some((v, task))) => TeamState::EnRoute { village: self.villages[v].name.clone(), task, eta_s: t.eta_s(roads) },
-                    (Activity::Working { .. }, Some((v, task))) => TeamState::Working { village: self.villages[v].name.clone(), task },
+                    (Activity::Mustering { .. }, Some((v, task))) => {
+                        TeamState::Mustering { village: self.villages[v].name.clone(), task }
+                    }
+                    (Activity::Moving { .. }, Some((v, task))) => {
+                        TeamState::EnRoute { village: self.villages[v].name.clone(), task, eta_s: t.eta_s(roads) }
+                    }
+                    (Activity::Working { .. }, Some((v, task))) => {
+                        TeamState::Working { village: self.villages[v].name.clone(), task }
+                    }
                     (Activity::Blocked, Some((v, _))) => TeamState::Blocked { village: self.villages[v].name.clone() },
                     _ => TeamState::Idle,
                 },
@@ -174,7 +183,15 @@ impl World {
                 Role::Command(_) => self.in_jurisdiction(role, r.village),
                 Role::Informant(_) | Role::Team(_) => &r.by == role,
             })
-            .map(|r| ReportView { id: r.id, t_s: r.t_s, by: r.by.clone(), village: self.villages[r.village].name.clone(), hazard: r.hazard, note: r.note.clone(), acknowledged: r.acknowledged })
+            .map(|r| ReportView {
+                id: r.id,
+                t_s: r.t_s,
+                by: r.by.clone(),
+                village: self.villages[r.village].name.clone(),
+                hazard: r.hazard,
+                note: r.note.clone(),
+                acknowledged: r.acknowledged,
+            })
             .collect();
         let monitoring = matches!(role, Role::Controller | Role::County | Role::Command(_));
         let gauges = self
@@ -188,7 +205,9 @@ impl World {
             .closed
             .iter()
             .enumerate()
-            .filter(|(e, c)| **c != 0 && (!matches!(role, Role::Informant(_)) || sees(roads.nodes[roads.edges[*e].a as usize])))
+            .filter(|(e, c)| {
+                **c != 0 && (!matches!(role, Role::Informant(_)) || sees(roads.nodes[roads.edges[*e].a as usize]))
+            })
             .map(|(e, _)| e as u32)
             .collect();
         let w = self.weather_now();

@@ -56,19 +56,40 @@ impl Task {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Order {
     /// 信息快报 from an informant (or a team) to the command post.
-    Report { village: String, hazard: HazardKind, note: String },
+    Report {
+        village: String,
+        hazard: HazardKind,
+        note: String,
+    },
     /// The command post acknowledges a report (叫应).
-    Acknowledge { report: u32 },
-    ActivateLevel { level: Level },
+    Acknowledge {
+        report: u32,
+    },
+    ActivateLevel {
+        level: Level,
+    },
     /// Warn a village (gong, loudspeaker, broadcast).
-    Warn { village: String },
+    Warn {
+        village: String,
+    },
     /// Order a village to evacuate to its shelter.
-    Evacuate { village: String },
-    Dispatch { team: String, village: String, task: Task },
+    Evacuate {
+        village: String,
+    },
+    Dispatch {
+        team: String,
+        village: String,
+        task: Task,
+    },
     /// Township → county report (the 20-minute phone report).
-    ReportUp { note: String },
+    ReportUp {
+        note: String,
+    },
     /// Controller inject: a message to a role.
-    Inject { to: Role, message: String },
+    Inject {
+        to: Role,
+        message: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -32,15 +32,29 @@ impl World {
                 if let Role::Informant(own) = from
                     && self.village_index(own) != Some(vi)
                 {
-                    return Err(Refusal::BadTarget(format!("the informant of {own} reports on {own}, not on {village}")));
+                    return Err(Refusal::BadTarget(format!(
+                        "the informant of {own} reports on {own}, not on {village}"
+                    )));
                 }
                 let id = self.reports.len() as u32 + 1;
-                self.reports.push(FiledReport { id, t_s: self.t_s, by: from.clone(), village: vi, hazard: *hazard, note: note.clone(), acknowledged: false });
+                self.reports.push(FiledReport {
+                    id,
+                    t_s: self.t_s,
+                    by: from.clone(),
+                    village: vi,
+                    hazard: *hazard,
+                    note: note.clone(),
+                    acknowledged: false,
+                });
                 let village = self.villages[vi].name.clone();
                 self.emit(EventKind::ReportFiled { id, by: from.clone(), village, hazard: *hazard });
             }
             Order::Acknowledge { report } => {
-                let r = self.reports.iter().position(|r| r.id == *report).ok_or_else(|| Refusal::BadTarget(format!("no report number {report}")))?;
+                let r = self
+                    .reports
+                    .iter()
+                    .position(|r| r.id == *report)
+                    .ok_or_else(|| Refusal::BadTarget(format!("no report number {report}")))?;
                 self.check_jurisdiction(from, self.reports[r].village)?;
                 if self.reports[r].acknowledged {
                     return Err(Refusal::BadTarget(format!("report {report} is already acknowledged")));
@@ -57,7 +71,13 @@ impl World {
                 self.check_jurisdiction(from, vi)?;
                 self.villages[vi].warned = true;
                 let name = self.villages[vi].name.clone();
-                self.messages.push((Role::Informant(name.clone()), MessageView { t_s: self.t_s, text: format!("{} 发布预警 / warning from {}", from.label_zh(), from) }));
+                self.messages.push((
+                    Role::Informant(name.clone()),
+                    MessageView {
+                        t_s: self.t_s,
+                        text: format!("{} 发布预警 / warning from {}", from.label_zh(), from),
+                    },
+                ));
                 self.emit(EventKind::WarningIssued { village: name, by: from.clone() });
             }
             Order::Evacuate { village } => {
@@ -71,11 +91,17 @@ impl World {
             }
             Order::Dispatch { team, village, task } => {
                 let vi = self.village(village)?;
-                let ti = self.teams.iter().position(|t| &t.name == team).ok_or_else(|| Refusal::BadTarget(format!("no team named {team}")))?;
+                let ti = self
+                    .teams
+                    .iter()
+                    .position(|t| &t.name == team)
+                    .ok_or_else(|| Refusal::BadTarget(format!("no team named {team}")))?;
                 if let Role::Command(Some(township)) = from
                     && self.teams[ti].township.as_ref() != Some(township)
                 {
-                    return Err(Refusal::BadTarget(format!("team {team} does not belong to {township}; ask the county")));
+                    return Err(Refusal::BadTarget(format!(
+                        "team {team} does not belong to {township}; ask the county"
+                    )));
                 }
                 let t = &mut self.teams[ti];
                 t.job = Some((vi, *task));
@@ -89,7 +115,8 @@ impl World {
             }
             Order::ReportUp { note } => {
                 self.reported_up.push(from.clone());
-                self.messages.push((Role::County, MessageView { t_s: self.t_s, text: format!("{}: {note}", from.label_zh()) }));
+                self.messages
+                    .push((Role::County, MessageView { t_s: self.t_s, text: format!("{}: {note}", from.label_zh()) }));
                 self.emit(EventKind::ReportedUp { by: from.clone() });
             }
             Order::Inject { to, message } => {

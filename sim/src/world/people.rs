@@ -53,7 +53,16 @@ pub struct Village {
 
 impl Village {
     #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, name_zh: Option<String>, township: Option<String>, pos: Xy, cell: usize, road_node: Option<u32>, population: u32, vulnerable: u32) -> Village {
+    pub fn new(
+        name: String,
+        name_zh: Option<String>,
+        township: Option<String>,
+        pos: Xy,
+        cell: usize,
+        road_node: Option<u32>,
+        population: u32,
+        vulnerable: u32,
+    ) -> Village {
         Village {
             name,
             name_zh,

@@ -28,10 +28,18 @@ pub fn task_minutes(task: Task) -> f64 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Activity {
     Idle,
-    Mustering { until_s: u32 },
+    Mustering {
+        until_s: u32,
+    },
     /// Travelling: `edges` still to drive, the first one partly done.
-    Moving { edges: Vec<u32>, from_node: u32, done_m: f64 },
-    Working { until_s: u32 },
+    Moving {
+        edges: Vec<u32>,
+        from_node: u32,
+        done_m: f64,
+    },
+    Working {
+        until_s: u32,
+    },
     Blocked,
 }
 
@@ -63,7 +71,14 @@ pub enum TeamUpdate {
 impl Team {
     /// One tick of movement or work. `target` is the road node of the job's village;
     /// `closed(edge)` tells which roads are impassable now.
-    pub fn step(&mut self, now_s: u32, tick_s: u32, roads: &RoadGraph, target: Option<u32>, closed: &dyn Fn(u32) -> bool) -> TeamUpdate {
+    pub fn step(
+        &mut self,
+        now_s: u32,
+        tick_s: u32,
+        roads: &RoadGraph,
+        target: Option<u32>,
+        closed: &dyn Fn(u32) -> bool,
+    ) -> TeamUpdate {
         match &mut self.activity {
             Activity::Idle | Activity::Blocked => TeamUpdate::None,
             Activity::Mustering { until_s } => {
@@ -101,7 +116,14 @@ impl Team {
         }
     }
 
-    fn drive(&mut self, now_s: u32, mut seconds: f64, roads: &RoadGraph, target: Option<u32>, closed: &dyn Fn(u32) -> bool) -> TeamUpdate {
+    fn drive(
+        &mut self,
+        now_s: u32,
+        mut seconds: f64,
+        roads: &RoadGraph,
+        target: Option<u32>,
+        closed: &dyn Fn(u32) -> bool,
+    ) -> TeamUpdate {
         loop {
             let Activity::Moving { edges, from_node, done_m } = &mut self.activity else { return TeamUpdate::None };
             let Some(&edge_id) = edges.first() else {
@@ -146,8 +168,12 @@ impl Team {
     pub fn eta_s(&self, roads: &RoadGraph) -> u32 {
         match &self.activity {
             Activity::Moving { edges, done_m, .. } => {
-                let t: f64 = edges.iter().map(|&e| roads.edges[e as usize].length_m / roads.edges[e as usize].class.speed_m_per_s()).sum();
-                let first = edges.first().map(|&e| done_m / roads.edges[e as usize].class.speed_m_per_s()).unwrap_or(0.0);
+                let t: f64 = edges
+                    .iter()
+                    .map(|&e| roads.edges[e as usize].length_m / roads.edges[e as usize].class.speed_m_per_s())
+                    .sum();
+                let first =
+                    edges.first().map(|&e| done_m / roads.edges[e as usize].class.speed_m_per_s()).unwrap_or(0.0);
                 (t - first).max(0.0) as u32
             }
             _ => 0,
@@ -171,7 +197,17 @@ mod tests {
             adjacency: vec![],
         };
         g.rebuild_adjacency();
-        let mut t = Team { name: "T".into(), kind: TeamKind::Township, size: 20, township: None, muster_s: 0, node: 0, pos: [0.0, 0.0], activity: Activity::Mustering { until_s: 0 }, job: Some((0, Task::Sandbag)) };
+        let mut t = Team {
+            name: "T".into(),
+            kind: TeamKind::Township,
+            size: 20,
+            township: None,
+            muster_s: 0,
+            node: 0,
+            pos: [0.0, 0.0],
+            activity: Activity::Mustering { until_s: 0 },
+            job: Some((0, Task::Sandbag)),
+        };
         let open = |_| false;
         assert_eq!(t.step(0, 60, &g, Some(2), &open), TeamUpdate::StartedMoving);
         let mut now = 0;
@@ -208,7 +244,17 @@ mod tests {
     #[test]
     fn a_road_closing_under_the_team_sends_it_back_and_round() {
         let g = two_routes();
-        let mut t = Team { name: "T".into(), kind: TeamKind::Township, size: 20, township: None, muster_s: 0, node: 0, pos: [0.0, 0.0], activity: Activity::Mustering { until_s: 0 }, job: Some((0, Task::Rescue)) };
+        let mut t = Team {
+            name: "T".into(),
+            kind: TeamKind::Township,
+            size: 20,
+            township: None,
+            muster_s: 0,
+            node: 0,
+            pos: [0.0, 0.0],
+            activity: Activity::Mustering { until_s: 0 },
+            job: Some((0, Task::Rescue)),
+        };
         let open = |_| false;
         assert_eq!(t.step(0, 60, &g, Some(2), &open), TeamUpdate::StartedMoving);
         assert!(matches!(&t.activity, Activity::Moving { edges, .. } if edges == &vec![0, 1]));
@@ -232,7 +278,17 @@ mod tests {
     #[test]
     fn with_every_way_closed_the_team_is_blocked() {
         let g = two_routes();
-        let mut t = Team { name: "T".into(), kind: TeamKind::Township, size: 20, township: None, muster_s: 0, node: 0, pos: [0.0, 0.0], activity: Activity::Mustering { until_s: 0 }, job: Some((0, Task::Rescue)) };
+        let mut t = Team {
+            name: "T".into(),
+            kind: TeamKind::Township,
+            size: 20,
+            township: None,
+            muster_s: 0,
+            node: 0,
+            pos: [0.0, 0.0],
+            activity: Activity::Mustering { until_s: 0 },
+            job: Some((0, Task::Rescue)),
+        };
         let debris = |e: u32| e == 1 || e == 3;
         assert_eq!(t.step(0, 60, &g, Some(2), &debris), TeamUpdate::CannotReach);
         assert_eq!(t.activity, Activity::Blocked);

@@ -45,7 +45,14 @@ impl World {
             .find(|w| w.at_min <= t_min)
             .or(self.scenario.weather.first())
             .cloned()
-            .unwrap_or(WeatherPoint { at_min: 0.0, rain_mm_per_h: 0.0, wind_m_per_s: 0.0, wind_from_deg: 0.0, temperature_c: 20.0, humidity_percent: 60.0 })
+            .unwrap_or(WeatherPoint {
+                at_min: 0.0,
+                rain_mm_per_h: 0.0,
+                wind_m_per_s: 0.0,
+                wind_from_deg: 0.0,
+                temperature_c: 20.0,
+                humidity_percent: 60.0,
+            })
     }
 
     fn cloudburst_mm_per_h(&self) -> f64 {
@@ -94,7 +101,12 @@ impl World {
                 }
             }
         }
-        let weather = FireWeather { wind_m_per_s: w.wind_m_per_s, wind_from_deg: w.wind_from_deg, humidity_percent: w.humidity_percent, rain_mm_per_h: w.rain_mm_per_h };
+        let weather = FireWeather {
+            wind_m_per_s: w.wind_m_per_s,
+            wind_from_deg: w.wind_from_deg,
+            humidity_percent: w.humidity_percent,
+            rain_mm_per_h: w.rain_mm_per_h,
+        };
         fire.step(&self.map.grid, self.scenario.tick_s as f64 / 60.0, weather);
         for at in started {
             if self.fire_started_s.is_none() {
@@ -131,7 +143,12 @@ impl World {
         }
         for e in new_events {
             if let EventKind::SlopeFailed { point } = &e {
-                let near = self.slopes.iter().find(|(n, _, _)| n == point).map(|(_, p, _)| self.nearest_village_name(p.pos)).unwrap_or_default();
+                let near = self
+                    .slopes
+                    .iter()
+                    .find(|(n, _, _)| n == point)
+                    .map(|(_, p, _)| self.nearest_village_name(p.pos))
+                    .unwrap_or_default();
                 self.emit(EventKind::HazardStarted { hazard: HazardKind::Landslide, near });
             }
             self.emit(e);
@@ -185,7 +202,11 @@ impl World {
             g.depth_m = flood.channel_depth_m[g.cell];
             let stage = g.stages.iter().rev().find(|(_, m)| g.depth_m as f64 >= *m).map(|(s, _)| *s);
             if stage > g.stage {
-                new_events.push(EventKind::GaugeStage { gauge: g.name.clone(), stage: stage.expect("higher than a stage"), depth_m: g.depth_m });
+                new_events.push(EventKind::GaugeStage {
+                    gauge: g.name.clone(),
+                    stage: stage.expect("higher than a stage"),
+                    depth_m: g.depth_m,
+                });
             }
             g.stage = stage;
         }
@@ -200,7 +221,10 @@ impl World {
         for i in 0..self.villages.len() {
             let cell = self.villages[i].cell;
             let grid = &self.map.grid;
-            let around: Vec<usize> = (-1..=1).flat_map(|dr| (-1..=1).map(move |dc| (dc, dr))).filter_map(|(dc, dr)| neighbour(grid.cols, grid.rows, cell, dc, dr)).collect();
+            let around: Vec<usize> = (-1..=1)
+                .flat_map(|dr| (-1..=1).map(move |dc| (dc, dr)))
+                .filter_map(|(dc, dr)| neighbour(grid.cols, grid.rows, cell, dc, dr))
+                .collect();
             let mut hits = Vec::new();
             // Dangerous water by its FD2320 rating (depth and speed), see `people`.
             if let Some(f) = &self.flood {
@@ -307,7 +331,11 @@ impl World {
             }
             Task::Rescue => {
                 let people = self.villages[vi].rescue(self.t_s);
-                (people > 0).then(|| EventKind::Rescued { village: self.villages[vi].name.clone(), people, team: self.teams[team].name.clone() })
+                (people > 0).then(|| EventKind::Rescued {
+                    village: self.villages[vi].name.clone(),
+                    people,
+                    team: self.teams[team].name.clone(),
+                })
             }
             Task::ClearRoad => {
                 let here = self.villages[vi].pos;
@@ -338,10 +366,18 @@ impl World {
         if let Some(f) = &self.flood {
             for (c, &d) in f.depth_m.iter().enumerate() {
                 if d >= ROAD_CUT_DEPTH_M {
-                    cells.push(HazardCell { cell: c as u32, kind: HazardCellKind::Water, amount: (d * 100.0).min(u16::MAX as f32) as u16 });
+                    cells.push(HazardCell {
+                        cell: c as u32,
+                        kind: HazardCellKind::Water,
+                        amount: (d * 100.0).min(u16::MAX as f32) as u16,
+                    });
                 }
                 if f.barrier_m[c] > 0.0 {
-                    cells.push(HazardCell { cell: c as u32, kind: HazardCellKind::Barrier, amount: (f.barrier_m[c] * 100.0) as u16 });
+                    cells.push(HazardCell {
+                        cell: c as u32,
+                        kind: HazardCellKind::Barrier,
+                        amount: (f.barrier_m[c] * 100.0) as u16,
+                    });
                 }
             }
         }
@@ -350,7 +386,12 @@ impl World {
                 let kind = match s {
                     CellFire::Burning => HazardCellKind::Burning,
                     CellFire::Burned => HazardCellKind::Burned,
-                    CellFire::NoFuel if self.map.grid.landcover[c] != crate::map::LandCover::Water && self.map.grid.landcover[c] != crate::map::LandCover::BareRock => HazardCellKind::Barrier,
+                    CellFire::NoFuel
+                        if self.map.grid.landcover[c] != crate::map::LandCover::Water
+                            && self.map.grid.landcover[c] != crate::map::LandCover::BareRock =>
+                    {
+                        HazardCellKind::Barrier
+                    }
                     _ => continue,
                 };
                 cells.push(HazardCell { cell: c as u32, kind, amount: 255 });
@@ -426,7 +467,8 @@ impl World {
 
     /// Roles on offer that fit a pattern such as "command", "informant:*" or "team:乡镇救援队".
     fn roles_matching(&self, pattern: &str) -> Vec<Role> {
-        let matching: Vec<Role> = self.roles.iter().filter(|r| crate::score::role_matches(pattern, r)).cloned().collect();
+        let matching: Vec<Role> =
+            self.roles.iter().filter(|r| crate::score::role_matches(pattern, r)).cloned().collect();
         match (matching.is_empty(), pattern.parse::<Role>()) {
             // A role not played in this drill still gets its message on the record.
             (true, Ok(role)) => vec![role],
@@ -435,7 +477,11 @@ impl World {
     }
 
     pub(crate) fn nearest_village_name(&self, xy: Xy) -> String {
-        self.villages.iter().min_by(|a, b| dist(a.pos, xy).total_cmp(&dist(b.pos, xy))).map(|v| v.name.clone()).unwrap_or_default()
+        self.villages
+            .iter()
+            .min_by(|a, b| dist(a.pos, xy).total_cmp(&dist(b.pos, xy)))
+            .map(|v| v.name.clone())
+            .unwrap_or_default()
     }
 }
 

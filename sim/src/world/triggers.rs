@@ -8,14 +8,19 @@ impl World {
     pub fn trigger_met(&self, trigger: &Trigger) -> bool {
         match trigger {
             Trigger::RainOver { hours, mm } => self.rain_over(*hours) >= *mm,
-            Trigger::GaugeAbove { gauge, stage } => self.gauges.iter().any(|g| &g.name == gauge && g.stage >= Some(*stage)),
+            Trigger::GaugeAbove { gauge, stage } => {
+                self.gauges.iter().any(|g| &g.name == gauge && g.stage >= Some(*stage))
+            }
             Trigger::FireArea { hectares } => self.fire.as_ref().is_some_and(|f| f.area_ha() >= *hectares),
             Trigger::FireBurning { hours } => match (self.fire_started_s, &self.fire) {
                 (Some(start), Some(f)) => f.is_active() && (self.t_s - start) as f64 >= hours * 3600.0,
                 _ => false,
             },
             Trigger::RainIntensityDuration { scale_mm_per_h, exponent } => {
-                let curve = crate::hazard::landslide::IntensityDuration { scale_mm_per_h: *scale_mm_per_h, exponent: *exponent };
+                let curve = crate::hazard::landslide::IntensityDuration {
+                    scale_mm_per_h: *scale_mm_per_h,
+                    exponent: *exponent,
+                };
                 curve.worst_window(&self.rain_mm, self.scenario.tick_s as f64 / 3600.0).is_some_and(|e| e.exceeded())
             }
             Trigger::SlopeSigns { point } => self.slopes.iter().any(|(n, p, _)| n == point && p.signs),

@@ -20,13 +20,19 @@ pub struct ModelArgs {
 #[derive(Subcommand, Debug)]
 pub enum Model {
     /// Surface fire behaviour (Rothermel 1972 with Albini 1976) for one fuel model and weather.
-    #[command(after_help = "Example:\n  sandtable-server model fire --fuel GS4 --m1h 6 --m10h 7 --m100h 8 --mherb 60 --mwoody 90 --midflame-wind-m-per-s 2.2352 --slope-percent 30")]
+    #[command(
+        after_help = "Example:\n  sandtable-server model fire --fuel GS4 --m1h 6 --m10h 7 --m100h 8 --mherb 60 --mwoody 90 --midflame-wind-m-per-s 2.2352 --slope-percent 30"
+    )]
     Fire(fire::FireArgs),
     /// Shallow-water flood on an ESRI ASCII DEM: volumes and probe depths.
-    #[command(after_help = "Example (X, Y in the grid's own coordinates):\n  sandtable-server model flood --dem valley.asc --duration-h 2 --rain-mm-per-h 30 --rain-h 1 --curve-number 80 --inflow 1005,1995,20 --probe 1005,1005")]
+    #[command(
+        after_help = "Example (X, Y in the grid's own coordinates):\n  sandtable-server model flood --dem valley.asc --duration-h 2 --rain-mm-per-h 30 --rain-h 1 --curve-number 80 --inflow 1005,1995,20 --probe 1005,1005"
+    )]
     Flood(flood::FloodArgs),
     /// Infinite-slope factor of safety.
-    #[command(after_help = "Example:\n  sandtable-server model landslide --depth-m 6 --slope-deg 22 --unit-weight-kn-per-m3 20.8 --friction-deg 26 --cohesion-kpa 52 --water-table-ratio 1")]
+    #[command(
+        after_help = "Example:\n  sandtable-server model landslide --depth-m 6 --slope-deg 22 --unit-weight-kn-per-m3 20.8 --friction-deg 26 --cohesion-kpa 52 --water-table-ratio 1"
+    )]
     Landslide(landslide::LandslideArgs),
 }
 

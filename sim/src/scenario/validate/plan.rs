@@ -165,7 +165,10 @@ impl Check<'_> {
             Trigger::RainIntensityDuration { scale_mm_per_h, exponent } => {
                 self.positive(&format!("{path}.scale_mm_per_h"), *scale_mm_per_h, "scale_mm_per_h");
                 if !(exponent.is_finite() && (0.0..=2.0).contains(exponent)) {
-                    self.problem(format!("{path}.exponent"), format!("exponent {exponent} is out of range: give a value from 0 up to 2 (Caine 1980: 0.39)"));
+                    self.problem(
+                        format!("{path}.exponent"),
+                        format!("exponent {exponent} is out of range: give a value from 0 up to 2 (Caine 1980: 0.39)"),
+                    );
                 }
             }
             Trigger::SlopeSigns { point } | Trigger::SlopeFailed { point } => {

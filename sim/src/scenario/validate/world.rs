@@ -92,7 +92,13 @@ impl Check<'_> {
             for (i, m) in f.moisture.iter().enumerate() {
                 let p = format!("hazards.fire.moisture[{i}]");
                 let _ = self.time(&format!("{p}.at_min"), m.at_min);
-                for (name, v, hi) in [("m1h", m.m1h, 100.0), ("m10h", m.m10h, 100.0), ("m100h", m.m100h, 100.0), ("mherb", m.mherb, 400.0), ("mwoody", m.mwoody, 400.0)] {
+                for (name, v, hi) in [
+                    ("m1h", m.m1h, 100.0),
+                    ("m10h", m.m10h, 100.0),
+                    ("m100h", m.m100h, 100.0),
+                    ("mherb", m.mherb, 400.0),
+                    ("mwoody", m.mwoody, 400.0),
+                ] {
                     self.range(&format!("{p}.{name}"), v, 1.0, hi, name);
                 }
             }
@@ -143,7 +149,10 @@ impl Check<'_> {
             let above = if lo_ok { v >= lo } else { v > lo };
             if !(v.is_finite() && above && v <= hi) {
                 let from = if lo_ok { "from" } else { "above" };
-                self.problem(format!("{p}.{field}"), format!("{field} {v} is out of range: give a value {from} {lo} up to {hi}"));
+                self.problem(
+                    format!("{p}.{field}"),
+                    format!("{field} {v} is out of range: give a value {from} {lo} up to {hi}"),
+                );
             }
         }
         if let Some(c) = pt.critical_rain_mm {
