@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use protocol::{ClientMessage, ServerMessage, StaticData};
+use protocol::{ClientMessage, ControllerData, ServerMessage, StaticData};
+use sim::access::Briefing;
 use sim::map::MapAsset;
-use sim::scenario::Scenario;
 use sim::view::RoleView;
 use sim::{Event, Role};
 
@@ -30,8 +30,10 @@ pub struct Drill {
     pub role: Role,
     pub player: String,
     pub roles_on_offer: Vec<Role>,
-    pub seed: u64,
-    pub scenario: Option<Scenario>,
+    /// What this seat was told before the drill: its villages, teams, plan (never the script).
+    pub briefing: Option<Briefing>,
+    /// The scenario file and seed, for the controller only.
+    pub script: Option<ControllerData>,
     pub map: Option<Arc<MapAsset>>,
     pub view: Option<RoleView>,
     pub views_received: u64,
@@ -52,8 +54,8 @@ impl Drill {
             role,
             player,
             roles_on_offer: Vec::new(),
-            seed: 0,
-            scenario: None,
+            briefing: None,
+            script: None,
             map: None,
             view: None,
             views_received: 0,
@@ -78,10 +80,9 @@ impl Drill {
     /// Applies one message from the server.
     pub fn apply(&mut self, msg: ServerMessage) {
         match msg {
-            ServerMessage::Welcome { role, roles_on_offer, seed } => {
+            ServerMessage::Welcome { role, roles_on_offer } => {
                 self.role = role;
                 self.roles_on_offer = roles_on_offer;
-                self.seed = seed;
                 self.link = Link::Welcomed;
             }
             ServerMessage::Static(data) => self.apply_static(*data),
@@ -94,7 +95,7 @@ impl Drill {
                 }
             }
             ServerMessage::View(view) => {
-                // Views travel unreliably: never let an older one replace a newer one.
+                // Never let an older view replace a newer one (a view from before a reconnect).
                 if self.view.as_ref().is_none_or(|v| v.t_s <= view.t_s) {
                     self.view = Some(*view);
                     self.views_received += 1;
@@ -114,23 +115,18 @@ impl Drill {
     }
 
     fn apply_static(&mut self, data: StaticData) {
-        match sim::scenario::parse_scenario("scenario from server", &data.scenario_ron) {
-            Ok(s) => self.scenario = Some(s),
-            Err(problems) => self.notices.push(format!(
-                "scenario from server unreadable: {}",
-                problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
-            )),
-        }
+        self.briefing = Some(data.briefing);
+        self.script = data.controller;
         match sim::map::decode_map(&data.map_json, &data.terrain_bin) {
             Ok(map) => self.map = Some(Arc::new(map)),
             Err(e) => self.link = Link::Lost(format!("map `{}` from server: {e}", data.map_name)),
         }
     }
 
-    /// The drill clock as "YYYY-MM-DD HH:MM" from the scenario's start plus `t_s`.
+    /// The drill clock as "YYYY-MM-DD HH:MM" from the drill's start plus `t_s`.
     pub fn clock_text(&self) -> Option<String> {
         let view = self.view.as_ref()?;
-        let start = self.scenario.as_ref().map(|s| s.start.as_str()).unwrap_or("");
+        let start = self.briefing.as_ref().map(|b| b.drill.start.as_str()).unwrap_or("");
         Some(sim::scenario::clock_text(start, view.t_s))
     }
 }
@@ -145,7 +141,7 @@ mod tests {
         d.apply(ServerMessage::Refused { reason: "no such role".into() });
         assert_eq!(d.link, Link::Refused("no such role".into()));
         let mut d = Drill::new(Role::County, "p".into());
-        d.apply(ServerMessage::Welcome { role: Role::County, roles_on_offer: vec![Role::County], seed: 1 });
+        d.apply(ServerMessage::Welcome { role: Role::County, roles_on_offer: vec![Role::County] });
         d.apply(ServerMessage::Refused { reason: "not allowed".into() });
         assert_eq!(d.link, Link::Welcomed);
         assert_eq!(d.notices, vec!["not allowed".to_string()]);
@@ -159,14 +155,7 @@ mod tests {
             duration_s: 3600,
             finished: false,
             level: None,
-            weather: sim::view::WeatherView {
-                rain_mm_per_h: 0.0,
-                rain_last_6h_mm: 0.0,
-                wind_m_per_s: 0.0,
-                wind_from_deg: 0.0,
-                temperature_c: 20.0,
-                humidity_percent: 50.0,
-            },
+            weather: weather(),
             hazard: vec![],
             villages: vec![],
             teams: vec![],
@@ -188,13 +177,50 @@ mod tests {
     fn corrupt_map_from_server_is_a_clear_error() {
         let mut d = Drill::new(Role::County, "p".into());
         d.apply(ServerMessage::Static(Box::new(StaticData {
-            scenario_ron: "(".into(),
+            briefing: briefing(Role::County),
+            controller: None,
             map_name: "andorra".into(),
             map_json: b"{}".to_vec(),
             terrain_bin: vec![1, 2, 3],
         })));
         assert!(d.map.is_none());
         assert!(matches!(&d.link, Link::Lost(m) if m.contains("andorra") && m.contains("map.json")), "{:?}", d.link);
-        assert!(d.notices[0].contains("scenario from server"));
+        assert_eq!(d.briefing.as_ref().map(|b| b.drill.start.as_str()), Some("2026-07-01 06:00"));
+        assert!(d.script.is_none(), "no script for the county");
+    }
+
+    fn weather() -> sim::weather::Weather {
+        sim::weather::Weather {
+            rain_mm_per_h: 0.0,
+            rain_totals_mm: [0.0; sim::weather::RAIN_RECORD_H],
+            wind_m_per_s: 0.0,
+            wind_from_deg: 0.0,
+            temperature_c: 20.0,
+            humidity_percent: 50.0,
+        }
+    }
+
+    fn briefing(role: Role) -> Briefing {
+        Briefing {
+            role,
+            drill: sim::access::DrillInfo {
+                name: "演练".into(),
+                name_en: None,
+                description: String::new(),
+                start: "2026-07-01 06:00".into(),
+                duration_s: 3600,
+                tick_s: 60,
+                map: "andorra".into(),
+            },
+            roles_on_offer: vec![Role::County],
+            hazards: vec![],
+            villages: vec![],
+            shelters: vec![],
+            teams: vec![],
+            depots: vec![],
+            plan: sim::access::BriefingPlan { name: "预案".into(), levels: vec![], actions: vec![] },
+            hazard_register: vec![],
+            weather: weather(),
+        }
     }
 }

@@ -258,13 +258,6 @@ pub fn event(kind: &EventKind, lang: Lang) -> String {
             }
         }
         E::InjectDelivered { to, message } => format!("→ {}: {message}", r(to)),
-        E::OrderRefused { from, reason } => {
-            if z {
-                format!("{} 的指令被拒绝: {reason}", r(from))
-            } else {
-                format!("order from {} refused: {reason}", r(from))
-            }
-        }
     }
 }
 

@@ -87,7 +87,7 @@ struct ScenarioSummary {
 fn read_scenario(path: &Path) -> Result<(ScenarioSummary, Vec<Role>), String> {
     let (s, _) = sim::scenario::load_scenario_file(path)
         .map_err(|ps| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))?;
-    let roles = expand_roles(path, &s)?;
+    let roles = sim::roles::roles_on_offer(&s).map_err(|e| format!("{}: roles: {e}", path.display()))?;
     let summary = ScenarioSummary {
         name: s.name.clone(),
         name_en: s.name_en.clone(),
@@ -102,19 +102,6 @@ fn read_scenario(path: &Path) -> Result<(ScenarioSummary, Vec<Role>), String> {
 #[cfg(test)]
 fn roles_on_offer(path: &Path) -> Result<Vec<Role>, String> {
     read_scenario(path).map(|(_, roles)| roles)
-}
-
-fn expand_roles(path: &Path, s: &sim::scenario::Scenario) -> Result<Vec<Role>, String> {
-    let mut roles = Vec::new();
-    for r in &s.roles {
-        match r.as_str() {
-            "informant:*" => roles.extend(s.villages.iter().map(|v| Role::Informant(v.name.clone()))),
-            "team:*" => roles.extend(s.teams.iter().map(|t| Role::Team(t.name.clone()))),
-            other => roles.push(other.parse::<Role>().map_err(|e| format!("{}: roles: {e}", path.display()))?),
-        }
-    }
-    roles.dedup();
-    Ok(roles)
 }
 
 fn draw(

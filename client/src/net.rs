@@ -1,53 +1,35 @@
-//! The client's network layer: a renet client over netcode UDP, driven by one bevy system each
-//! frame. It says hello with the chosen role, feeds server messages into [`Drill`] and sends the
-//! orders the panels queue. The same path serves a remote server and a locally hosted one.
+//! The client's network layer: one bevy system each frame over the shared renet client
+//! ([`server::net::NetClient`], the same one the bots and `sandtable-server join` use). It says
+//! hello with the chosen role, feeds server messages into [`Drill`] and sends the orders the
+//! panels queue. The same path serves a remote server and a locally hosted one.
 
-use std::net::{SocketAddr, UdpSocket};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::net::SocketAddr;
+use std::time::Duration;
 
 use bevy::prelude::*;
-use protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage, channel};
-use renet::RenetClient;
-use renet_netcode::{ClientAuthentication, NetcodeClientTransport};
+use server::net::NetClient;
+use server::net::client::hello;
 
 use crate::drill::{Drill, Link};
 
 /// Give up connecting after this long without the server answering.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// The connection. Dropping it (leaving the session, quitting) tells the server we leave, so our
+/// role is freed at once rather than after netcode's timeout.
 #[derive(Resource)]
 pub struct NetLink {
-    client: RenetClient,
-    transport: NetcodeClientTransport,
+    client: NetClient,
     hello_sent: bool,
-    since_start: Duration,
+    /// Undecodable messages already shown to the player.
+    undecodable_seen: u32,
 }
 
 impl NetLink {
     /// Opens a UDP socket and starts the netcode handshake with `server`.
     pub fn connect(server: SocketAddr) -> Result<NetLink, String> {
-        let bind: SocketAddr = if server.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().expect("literal address");
-        let socket = UdpSocket::bind(bind).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-        // Unsecure netcode needs a client id unique per server: time and process id make one.
-        let client_id = (now.as_nanos() as u64) ^ ((std::process::id() as u64) << 40);
-        let auth = ClientAuthentication::Unsecure {
-            protocol_id: PROTOCOL_VERSION,
-            client_id,
-            server_addr: server,
-            user_data: None,
-        };
-        let transport = NetcodeClientTransport::new(now, auth, socket).map_err(|e| format!("netcode: {e}"))?;
-        let client = RenetClient::new(protocol::connection_config());
-        Ok(NetLink { client, transport, hello_sent: false, since_start: Duration::ZERO })
-    }
-}
-
-/// Tells the server we leave (on leaving the session or quitting), so our role is freed at once
-/// rather than after netcode's timeout.
-impl Drop for NetLink {
-    fn drop(&mut self) {
-        self.transport.disconnect();
+        let client = NetClient::connect(server).map_err(|e| e.to_string())?;
+        Ok(NetLink { client, hello_sent: false, undecodable_seen: 0 })
     }
 }
 
@@ -56,60 +38,49 @@ pub fn plugin(app: &mut App) {
 }
 
 /// Receives, applies, sends: one round trip of the network per frame.
-fn exchange(mut link: ResMut<NetLink>, mut drill: ResMut<Drill>, time: Res<Time>) {
+fn exchange(mut link: ResMut<NetLink>, mut drill: ResMut<Drill>) {
     if matches!(drill.link, Link::Refused(_) | Link::Lost(_)) {
         return;
     }
-    let dt = time.delta();
     let link = &mut *link;
-    link.since_start += dt;
-    if let Err(e) = link.transport.update(dt, &mut link.client) {
+    let client = &mut link.client;
+    if let Err(e) = client.update() {
         drill.link = Link::Lost(format!("network error: {e}"));
         return;
     }
-    if link.client.is_disconnected() {
-        let reason = link
-            .transport
-            .disconnect_reason()
-            .map(|r| format!("{r:?}"))
-            .or_else(|| link.client.disconnect_reason().map(|r| format!("{r:?}")))
-            .unwrap_or_else(|| "no reason given".into());
-        drill.link = Link::Lost(reason);
+    if client.is_disconnected() {
+        drill.link = Link::Lost(client.disconnect_reason().unwrap_or_else(|| "no reason given".into()));
         return;
     }
-    if link.client.is_connecting() && link.since_start > CONNECT_TIMEOUT {
-        drill.link = Link::Lost(format!("no answer from the server after {} s", CONNECT_TIMEOUT.as_secs()));
+    if client.is_connecting() && client.age() > CONNECT_TIMEOUT {
+        drill.link = Link::Lost(format!(
+            "no answer from the server after {} s (is it running, and of the same major version?)",
+            CONNECT_TIMEOUT.as_secs()
+        ));
         return;
     }
-    if link.client.is_connected() {
+    if client.is_connected() {
         if !link.hello_sent {
-            let hello = ClientMessage::Hello {
-                protocol: PROTOCOL_VERSION,
-                role: drill.role.clone(),
-                player: drill.player.clone(),
-            };
-            link.client.send_message(channel::RELIABLE, protocol::encode(&hello));
+            client.send(&hello(drill.role.clone(), &drill.player));
             link.hello_sent = true;
             drill.link = Link::Joining;
         }
-        for ch in [channel::RELIABLE, channel::VIEWS] {
-            while let Some(bytes) = link.client.receive_message(ch) {
-                match protocol::decode::<ServerMessage>(&bytes) {
-                    Ok(msg) => drill.apply(msg),
-                    Err(e) => {
-                        warn!("undecodable message from the server: {e}");
-                        drill.notices.push(format!("undecodable message from the server: {e}"));
-                    }
-                }
-            }
+        for msg in client.receive() {
+            drill.apply(msg);
+        }
+        if client.undecodable > link.undecodable_seen {
+            let n = client.undecodable - link.undecodable_seen;
+            link.undecodable_seen = client.undecodable;
+            warn!("{n} undecodable message(s) from the server");
+            drill.notices.push(format!("{n} undecodable message(s) from the server (another version?)"));
         }
         if drill.link == Link::Welcomed {
             for msg in std::mem::take(&mut drill.outbox) {
-                link.client.send_message(channel::RELIABLE, protocol::encode(&msg));
+                client.send(&msg);
             }
         }
     }
-    if let Err(e) = link.transport.send_packets(&mut link.client) {
+    if let Err(e) = client.flush() {
         drill.link = Link::Lost(format!("network error: {e}"));
     }
 }

@@ -67,21 +67,12 @@ pub fn orders_ui(ui: &mut egui::Ui, drill: &mut Drill, form: &mut OrderForm, lan
     }
 }
 
-/// Picks sensible defaults: an informant's own village, the first team, the scenario's hazard.
+/// Picks sensible defaults: an informant's own village, the first team, the drill's hazard.
 fn default_choices(form: &mut OrderForm, drill: &Drill, view: &RoleView) {
     if !form.hazard_from_scenario
-        && let Some(s) = &drill.scenario
+        && let Some(b) = &drill.briefing
     {
-        let h = &s.hazards;
-        form.hazard = if h.flood.is_some() {
-            HazardKind::Flood
-        } else if h.fire.is_some() {
-            HazardKind::Fire
-        } else if h.landslide.is_some() {
-            HazardKind::Landslide
-        } else {
-            form.hazard
-        };
+        form.hazard = b.hazards.first().copied().unwrap_or(form.hazard);
         form.hazard_from_scenario = true;
     }
     if !view.villages.iter().any(|v| v.name == form.village) {

@@ -79,10 +79,10 @@ fn top_bar(ui: &mut egui::Ui, drill: &Drill, lang: &mut Lang, camera: &mut MapCa
     let Some(view) = &drill.view else { return };
     let l = *lang;
     ui.horizontal_wrapped(|ui| {
-        if let Some(s) = &drill.scenario {
-            let name = match (l, &s.name_en) {
+        if let Some(b) = &drill.briefing {
+            let name = match (l, &b.drill.name_en) {
                 (Lang::En, Some(en)) => en.as_str(),
-                _ => s.name.as_str(),
+                _ => b.drill.name.as_str(),
             };
             ui.label(RichText::new(name).strong().size(16.0));
             ui.separator();
@@ -125,10 +125,10 @@ fn top_bar(ui: &mut egui::Ui, drill: &Drill, lang: &mut Lang, camera: &mut MapCa
             T::Rain.text(l),
             w.rain_mm_per_h,
             T::Rain6h.text(l),
-            w.rain_last_6h_mm,
+            w.rain_over(6.0).unwrap_or(0.0),
             T::Wind.text(l),
             w.wind_m_per_s,
-            compass(w.wind_from_deg, l),
+            compass(w.wind_from_deg as f32, l),
             w.temperature_c,
             T::Humidity.text(l),
             w.humidity_percent

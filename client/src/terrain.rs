@@ -164,30 +164,12 @@ pub fn hazard_image(g: &TerrainGrid, cells: &[HazardCell]) -> ColorImage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sim::map::{Features, LocalProjection, MapMeta, WaterArea};
+    use sim::map::WaterArea;
+    use sim::testkit::TestMap;
 
-    fn map(cols: usize, rows: usize, elevation: impl Fn(usize, usize) -> f32) -> MapAsset {
-        let elevation_m: Vec<f32> =
-            (0..rows).flat_map(|r| (0..cols).map(move |c| (c, r))).map(|(c, r)| elevation(c, r)).collect();
-        let slope_deg = TerrainGrid::compute_slope(cols, rows, 100.0, &elevation_m);
-        let grid = TerrainGrid {
-            cols,
-            rows,
-            cell_size_m: 100.0,
-            elevation_m,
-            slope_deg,
-            landcover: vec![LandCover::Grass; cols * rows],
-        };
-        let meta = MapMeta {
-            name: "t".into(),
-            projection: LocalProjection { origin_lon: 0.0, origin_lat: 0.0, centre_lat: 0.0 },
-            cols,
-            rows,
-            cell_size_m: 100.0,
-            attribution: vec!["© OpenStreetMap contributors".into()],
-            sources: vec![],
-        };
-        MapAsset { meta, grid, features: Features::default() }
+    /// Grassland of 100 m cells with the given relief, so only the shading varies.
+    fn map(cols: usize, rows: usize, elevation: impl Fn(usize, usize) -> f32 + 'static) -> MapAsset {
+        TestMap::valley().size(cols, rows).cell_m(100.0).elevation(elevation).cover(LandCover::Grass).build()
     }
 
     fn brightness(c: Color32) -> u32 {

@@ -1,13 +1,49 @@
 //! sandtable's wire protocol: the messages between server and clients, the renet channels that
-//! carry them, and the protocol version both sides must agree on. Encoded with postcard.
+//! carry them, and the protocol version both sides must agree on. Encoded with postcard; the
+//! bytes of every message are pinned per version by `tests/wire.rs`.
 
 use serde::{Deserialize, Serialize};
+use sim::access::Briefing;
 use sim::view::RoleView;
 use sim::{Event, Order, Role};
 
-/// Bumped whenever a message changes shape. Also the netcode protocol id, so mismatched
-/// builds are refused at connection time, before any message is decoded.
-pub const PROTOCOL_VERSION: u64 = 0x5a4e_5441_0000_0001;
+/// The wire format's version, checked in the [`ClientMessage::Hello`]: a client of another
+/// version is refused in words. Bump it by hand whenever any message changes shape;
+/// `protocol/tests/wire.rs` compares every message's bytes with `tests/wire/v<VERSION>.hex` and
+/// fails until it is bumped and the file regenerated
+/// (`UPDATE_EXPECT=1 cargo test -p protocol --test wire`).
+///
+/// Builds before version 2 sent `0x5a4e_5441_0000_0001` here (their netcode id).
+pub const PROTOCOL_VERSION: u64 = 2;
+
+/// The major version: bump it only when the renet channels ([`connection_config`]) or the frozen
+/// leading bytes of `Hello` and `Refused` change, i.e. when builds could not even tell each other
+/// that their versions differ. It is the netcode protocol id ([`NETCODE_PROTOCOL_ID`]), so builds
+/// of another major version are dropped by netcode without a word.
+pub const PROTOCOL_MAJOR: u64 = 1;
+
+/// netcode's protocol id: one per major version. Equal to what builds before version 2 used, so
+/// those connect and are told in words that the versions differ.
+pub const NETCODE_PROTOCOL_ID: u64 = 0x5a4e_5441_0000_0000 | PROTOCOL_MAJOR;
+
+/// The variant index of [`ClientMessage::Hello`] on the wire. Frozen: `Hello` stays the first
+/// variant and `protocol` its first field in every version, so [`hello_version`] can read it.
+pub const HELLO_TAG: u32 = 0;
+
+/// The protocol version of an encoded `Hello`, read from its leading bytes only (variant tag and
+/// varint version), so a server can answer "versions differ" even when the rest of a hello from
+/// another version does not decode. `None` when the bytes are not a hello.
+pub fn hello_version(bytes: &[u8]) -> Option<u64> {
+    match postcard::take_from_bytes::<(u32, u64)>(bytes) {
+        Ok(((HELLO_TAG, version), _)) => Some(version),
+        _ => None,
+    }
+}
+
+/// A version as people read it: small numbers as they are, the old 64-bit ids in hex.
+pub fn version_text(version: u64) -> String {
+    if version <= u64::from(u32::MAX) { version.to_string() } else { format!("{version:#x}") }
+}
 
 /// renet channel ids.
 pub mod channel {
@@ -34,7 +70,8 @@ pub enum Control {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ClientMessage {
-    /// First message: which role the client wants and who is playing it.
+    /// First message: which role the client wants and who is playing it. Must stay the first
+    /// variant with `protocol` first (see [`HELLO_TAG`]).
     Hello {
         protocol: u64,
         role: Role,
@@ -44,15 +81,26 @@ pub enum ClientMessage {
     Control(Control),
 }
 
-/// Scenario and map, sent once after the welcome so clients need nothing but the address.
+/// The seat's briefing and the map, sent once after the welcome so clients need nothing but the
+/// address. Never the scenario file itself: that goes to the controller alone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StaticData {
-    /// The scenario file's text (RON), exactly as loaded by the server.
-    pub scenario_ron: String,
+    /// What this role knows before the drill starts ([`sim::access::briefing`]).
+    pub briefing: Briefing,
+    /// The whole scenario and the drill's seed, for the controller (导调) only.
+    pub controller: Option<ControllerData>,
     pub map_name: String,
     /// `map.json` and `terrain.bin` bytes of the map asset.
     pub map_json: Vec<u8>,
     pub terrain_bin: Vec<u8>,
+}
+
+/// What only the controller receives: the script of the drill.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ControllerData {
+    /// The scenario file's text (RON), exactly as loaded by the server.
+    pub scenario_ron: String,
+    pub seed: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -60,10 +108,10 @@ pub enum ServerMessage {
     Welcome {
         role: Role,
         roles_on_offer: Vec<Role>,
-        seed: u64,
     },
     Static(Box<StaticData>),
-    /// The hello or an order was refused; the reason is shown to the player.
+    /// The hello or an order was refused; the reason is shown to the player. Must stay the third
+    /// variant with `reason` its only field, so a client of another version can read why.
     Refused {
         reason: String,
     },
@@ -132,5 +180,28 @@ mod tests {
         };
         assert_eq!(decode::<ClientMessage>(&encode(&m)).unwrap(), m);
         assert!(decode::<ClientMessage>(&[0xff, 0xff, 0xff, 0x01]).is_err());
+    }
+
+    #[test]
+    fn the_version_of_a_hello_is_read_even_when_the_rest_does_not_decode() {
+        let m = ClientMessage::Hello { protocol: PROTOCOL_VERSION, role: sim::Role::County, player: "x".into() };
+        assert_eq!(hello_version(&encode(&m)), Some(PROTOCOL_VERSION));
+        // A hello of a future version whose fields changed: tag 0, varint 300, then garbage.
+        let future = [0x00, 0xac, 0x02, 0xff, 0xff, 0xff];
+        assert!(decode::<ClientMessage>(&future).is_err());
+        assert_eq!(hello_version(&future), Some(300));
+        // The old 64-bit version ids still read.
+        let old = encode(&ClientMessage::Hello {
+            protocol: NETCODE_PROTOCOL_ID,
+            role: sim::Role::County,
+            player: String::new(),
+        });
+        assert_eq!(hello_version(&old), Some(0x5a4e_5441_0000_0001));
+        assert_eq!(version_text(0x5a4e_5441_0000_0001), "0x5a4e544100000001");
+        assert_eq!(version_text(2), "2");
+        // Not a hello: an order (tag 1), nothing, a truncated varint.
+        assert_eq!(hello_version(&encode(&ClientMessage::Control(Control::Start))), None);
+        assert_eq!(hello_version(&[]), None);
+        assert_eq!(hello_version(&[0x00, 0x80]), None);
     }
 }

@@ -6,8 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use sim::map::{MapError, load_map};
-use sim::scenario::{Problem, load_scenario_file, validate_against};
+use sim::scenario::Problem;
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
@@ -33,19 +32,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
     if all_clean { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
-/// Every problem of one scenario file: syntax, or semantics against the map it names.
+/// Every problem of one scenario file: syntax, or semantics against the map it names, loaded by
+/// the same loader as `run` and `serve` (a map name that is not a folder under `assets/maps/`
+/// is reported, never read).
 pub fn check_file(file: &Path) -> Vec<Problem> {
-    let (scenario, text) = match load_scenario_file(file) {
-        Ok(x) => x,
-        Err(problems) => return problems,
-    };
-    // A map name that is not a plain folder name is reported by the validator; don't read outside assets/.
-    let plain = !scenario.map.is_empty() && !scenario.map.contains(['/', '\\']) && !scenario.map.starts_with('.');
-    let dir = crate::paths::map_dir(if plain { &scenario.map } else { "_" });
-    let map = if plain { load_map(&dir) } else { Err(MapError::Missing { path: dir.join(sim::map::MAP_JSON) }) };
-    let name = file.display().to_string();
-    match &map {
-        Ok(m) => validate_against(&name, &text, &scenario, Ok(m)),
-        Err(e) => validate_against(&name, &text, &scenario, Err(e)),
+    match crate::drill::load::load_scenario_and_map(file) {
+        Ok(loaded) => loaded.problems(),
+        Err(problems) => problems,
     }
 }

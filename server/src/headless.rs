@@ -7,13 +7,25 @@ use std::time::Duration;
 
 use crate::bots::local::LocalBots;
 use crate::drill::{Drill, DrillSetup, Finished, Record};
-use crate::host::{Host, HostOptions};
+use crate::host::{ConnId, Host, HostOptions, Outgoing};
+use sim::Role;
 
 /// Plays the drill to its end; `progress(t_s, duration_s)` is called after every step.
 pub fn run_drill(
     setup: DrillSetup,
     record_dir: &Path,
+    progress: impl FnMut(u32, u32),
+) -> anyhow::Result<(Finished, Host)> {
+    run_drill_watched(setup, record_dir, progress, |_, _, _| {})
+}
+
+/// As [`run_drill`], showing `watch` every message the host sends, with the role of the bot it
+/// goes to: what each seat really receives (tests check no seat learns what its role may not).
+pub fn run_drill_watched(
+    setup: DrillSetup,
+    record_dir: &Path,
     mut progress: impl FnMut(u32, u32),
+    mut watch: impl FnMut(&Host, &Role, &Outgoing),
 ) -> anyhow::Result<(Finished, Host)> {
     let record = Record::create(record_dir, &setup, "run")?;
     let drill = Drill::new(setup, record)?;
@@ -24,8 +36,15 @@ pub fn run_drill(
     let duration = host.drill().world().duration_s();
     // Bots are trusted and not rate-limited; the host's clock only matters for people.
     let now = Duration::ZERO;
+    let mut watch = |host: &Host, out: &Outgoing| {
+        if let ConnId::Local(i) = out.to
+            && let Some(role) = roles.get(i as usize)
+        {
+            watch(host, role, out);
+        }
+    };
     loop {
-        settle(&mut host, &mut bots, now);
+        settle(&mut host, &mut bots, now, &mut watch);
         if host.drill().is_over() {
             break;
         }
@@ -40,13 +59,13 @@ pub fn run_drill(
         st.largest_view_bytes,
         st.refused
     );
-    settle(&mut host, &mut bots, now);
+    settle(&mut host, &mut bots, now, &mut watch);
     Ok((finished, host))
 }
 
 /// Delivers messages both ways, views included, until nobody has anything more to say. Bounded:
 /// brains give each order once, so a few rounds always suffice.
-fn settle(host: &mut Host, bots: &mut LocalBots, now: Duration) {
+fn settle(host: &mut Host, bots: &mut LocalBots, now: Duration, watch: &mut impl FnMut(&Host, &Outgoing)) {
     for _ in 0..16 {
         bots.exchange(host, now);
         host.push_views(|_| true);
@@ -55,6 +74,7 @@ fn settle(host: &mut Host, bots: &mut LocalBots, now: Duration) {
             return;
         }
         for o in out {
+            watch(host, &o);
             if let Some(lost) = bots.deliver(o) {
                 tracing::debug!("message for unknown {} dropped", lost.to);
             }

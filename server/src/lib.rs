@@ -9,7 +9,9 @@
 //! - [`bots`]: headless players: a pure brain, in-process and UDP transports.
 //! - [`hosting`]: the `serve` loop (also [`hosting::ServerHandle`] for the client).
 //! - [`headless`]: the `run` loop, bots in every role, as fast as possible.
-//! - [`cli`], [`check`], [`import`], [`paths`]: the command line and its jobs.
+//! - [`cli`], [`check`], `import` (feature `import`, on by default: the map importer, left out of
+//!   the client), [`paths`]: the command line and its jobs. `cli` includes `join`, the headless
+//!   seat.
 
 pub mod bots;
 pub mod check;
@@ -18,6 +20,7 @@ pub mod drill;
 pub mod headless;
 pub mod host;
 pub mod hosting;
+#[cfg(feature = "import")]
 pub mod import;
 pub mod net;
 pub mod paths;

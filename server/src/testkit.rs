@@ -1,13 +1,12 @@
-//! Test fixtures: a small synthetic valley map written to a temporary directory and a short flood
-//! scenario on it, so the server's unit tests run without the bundled assets.
+//! Test fixtures: the testkit's valley, small and running west to east, written to a temporary
+//! directory, and a short flood scenario on it, so the server's unit tests run without the
+//! bundled assets.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use sim::map::{
-    Features, LandCover, LocalProjection, MapAsset, MapMeta, RoadClass, RoadEdge, RoadGraph, Settlement, TerrainGrid,
-    Township, save_map,
-};
+use sim::map::{LandCover, RoadClass};
+use sim::testkit::TestMap;
 
 use crate::drill::{DrillSetup, Journal, Record};
 
@@ -43,65 +42,24 @@ pub const SCENARIO: &str = r#"(
     ),
 )"#;
 
-/// A 40 x 24 grid of 75 m cells: a valley running west to east, villages on its floor.
-pub fn valley_map() -> MapAsset {
-    let (cols, rows, cell) = (40usize, 24usize, 75.0);
-    let mut elevation = Vec::with_capacity(cols * rows);
-    for r in 0..rows {
-        for c in 0..cols {
-            let across = (r as f64 - 12.0).abs() * 8.0;
-            let along = (cols - c) as f64 * 1.5;
-            elevation.push((1000.0 + across + along) as f32);
-        }
-    }
-    let slope = TerrainGrid::compute_slope(cols, rows, cell, &elevation);
-    let landcover = (0..cols * rows)
-        .map(|i| if (i / cols).abs_diff(12) < 2 { LandCover::Farmland } else { LandCover::Forest })
-        .collect();
-    let grid = TerrainGrid { cols, rows, cell_size_m: cell, elevation_m: elevation, slope_deg: slope, landcover };
-    let y = 12.5 * cell;
-    let nodes = vec![[600.0, y], [1400.0, y], [2200.0, y], [2600.0, y + 600.0]];
-    let edge = |a: u32, b: u32| RoadEdge {
-        a,
-        b,
-        length_m: (nodes[a as usize][0] - nodes[b as usize][0]).hypot(nodes[a as usize][1] - nodes[b as usize][1]),
-        class: RoadClass::Minor,
-        name: None,
-    };
-    let edges = vec![edge(0, 1), edge(1, 2), edge(1, 3)];
-    let mut roads = RoadGraph { nodes: nodes.clone(), edges, adjacency: Vec::new() };
-    roads.rebuild_adjacency();
-    let settlement = |name: &str, i: usize| Settlement {
-        name: name.into(),
-        name_zh: None,
-        place: "village".into(),
-        pos: nodes[i],
-        population: None,
-        township: Some("T1".into()),
-        road_node: Some(i as u32),
-    };
-    let features = Features {
-        townships: vec![Township {
-            name: "T1".into(),
-            rings: vec![vec![[0.0, 0.0], [3000.0, 0.0], [3000.0, 1800.0], [0.0, 1800.0]]],
-            area_km2: 5.4,
-        }],
-        settlements: vec![settlement("Alpha", 0), settlement("Beta", 1), settlement("Gamma", 2)],
-        roads,
-        waterways: Vec::new(),
-        water_areas: Vec::new(),
-        pois: Vec::new(),
-    };
-    let meta = MapMeta {
-        name: "testvalley".into(),
-        projection: LocalProjection { origin_lon: 1.5, origin_lat: 42.5, centre_lat: 42.51 },
-        cols,
-        rows,
-        cell_size_m: cell,
-        attribution: vec!["synthetic test map".into()],
-        sources: Vec::new(),
-    };
-    MapAsset { meta, grid, features }
+/// A 40 x 24 grid of 75 m cells: a valley running west to east, farmed on its floor, three
+/// villages in township T1 on a road along it with a branch north.
+pub fn valley_map() -> TestMap {
+    let y = 12.5 * 75.0;
+    let (alpha, beta, gamma, north) = ([600.0, y], [1400.0, y], [2200.0, y], [2600.0, y + 600.0]);
+    TestMap::valley()
+        .name("testvalley")
+        .size(40, 24)
+        .flowing_east()
+        .floor(1001.5, 1.5)
+        .sides(8.0, 0.0)
+        .floor_cover(LandCover::Farmland, 1)
+        .road(RoadClass::Minor, None, &[alpha, beta, gamma])
+        .road(RoadClass::Minor, None, &[beta, north])
+        .township("T1", [0.0, 0.0], [3000.0, 1800.0])
+        .village("Alpha", alpha)
+        .village("Beta", beta)
+        .village("Gamma", gamma)
 }
 
 /// A fresh, empty directory under the system temp dir.
@@ -118,11 +76,10 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     dir
 }
 
-/// The test scenario and map, the map written under `dir/map` (the host sends its files).
+/// The test scenario and map, the map written under `dir/testvalley` (the host sends its files).
 pub fn setup(dir: &Path) -> DrillSetup {
-    let map = valley_map();
-    let map_dir = dir.join("map");
-    save_map(&map_dir, &map).expect("write test map");
+    let valley = valley_map();
+    let map_dir = valley.write_to(dir);
     let scenario_path = dir.join("test_flood.ron");
     std::fs::write(&scenario_path, SCENARIO).expect("write scenario");
     let scenario = sim::scenario::parse_scenario("test_flood.ron", SCENARIO).expect("test scenario parses");
@@ -131,7 +88,7 @@ pub fn setup(dir: &Path) -> DrillSetup {
         scenario_text: SCENARIO.into(),
         scenario: Arc::new(scenario),
         map_dir,
-        map: Arc::new(map),
+        map: Arc::new(valley.build()),
         seed: 7,
     }
 }

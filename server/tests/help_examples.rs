@@ -4,7 +4,7 @@ use std::process::Command;
 
 #[test]
 fn every_subcommand_help_has_an_example() {
-    let commands: [&[&str]; 8] = [
+    let commands: [&[&str]; 9] = [
         &["check"],
         &["import-map"],
         &["serve"],
@@ -13,6 +13,7 @@ fn every_subcommand_help_has_an_example() {
         &["model", "fire"],
         &["model", "flood"],
         &["model", "landslide"],
+        &["join"],
     ];
     for args in commands {
         let out = Command::new(env!("CARGO_BIN_EXE_sandtable-server"))

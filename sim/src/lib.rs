@@ -5,13 +5,19 @@
 //! [`World::step`] is a function of (scenario, map, seed, ordered commands); iteration is over
 //! `Vec`s and `BTreeMap`s only, so the same inputs give the same drill bit for bit.
 
+pub mod access;
+pub mod hash;
 pub mod hazard;
 pub mod map;
 pub mod roles;
 pub mod scenario;
 pub mod score;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
+pub mod triggers;
 pub mod view;
+pub mod weather;
 pub mod world;
 
-pub use roles::{Role, RoleKind};
+pub use roles::{Role, RoleKind, RolePattern};
 pub use world::{Command, Event, EventKind, HazardKind, Order, OrderKind, Task, World};

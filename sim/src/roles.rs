@@ -1,10 +1,13 @@
 //! Roles a trainee (or a bot) can take, named the same way everywhere:
-//! `controller`, `command` / `command:<township>`, `county`, `informant:<village>`, `team:<team>`.
+//! `controller`, `command` / `command:<township>`, `county`, `informant:<village>`, `team:<team>`,
+//! and the patterns plans use to name several at once ([`RolePattern`]).
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+use crate::scenario::Scenario;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Role {
@@ -48,7 +51,7 @@ impl Role {
             Role::Command(Some(t)) => format!("{t} 指挥部"),
             Role::County => "县应急指挥部".into(),
             Role::Informant(v) => format!("{v} 信息员"),
-            Role::Team(t) => format!("{t}"),
+            Role::Team(t) => t.clone(),
         }
     }
 }
@@ -102,6 +105,97 @@ impl FromStr for Role {
     }
 }
 
+/// A role as plans, injects and `roles:` name it: a kind and a target, `None` meaning any
+/// (`informant:*`, `team:*`, and a bare `command`, which stands for every township's post).
+/// The one place where such names are parsed, matched and expanded.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RolePattern {
+    pub kind: RoleKind,
+    pub target: Option<String>,
+}
+
+impl RolePattern {
+    /// Parses `controller`, `county`, `command`, `command:<township>`, `informant:<village>`,
+    /// `informant:*`, `team:<team>` or `team:*`.
+    pub fn parse(s: &str) -> Result<RolePattern, RoleParseError> {
+        let s = s.trim();
+        for (head, kind) in [("informant", RoleKind::Informant), ("team", RoleKind::Team)] {
+            if s.strip_prefix(head).and_then(|t| t.strip_prefix(':')).map(str::trim) == Some("*") {
+                return Ok(RolePattern { kind, target: None });
+            }
+        }
+        let role: Role = s.parse()?;
+        Ok(RolePattern::exactly(&role))
+    }
+
+    /// The pattern naming exactly `role` (`command` without a township stays "any command post").
+    pub fn exactly(role: &Role) -> RolePattern {
+        let target = match role {
+            Role::Command(t) => t.clone(),
+            Role::Informant(t) | Role::Team(t) => Some(t.clone()),
+            Role::Controller | Role::County => None,
+        };
+        RolePattern { kind: role.kind(), target }
+    }
+
+    /// Whether `role` fits the pattern.
+    pub fn matches(&self, role: &Role) -> bool {
+        if role.kind() != self.kind {
+            return false;
+        }
+        match (&self.target, role) {
+            (None, _) => true,
+            (Some(t), Role::Command(Some(r)) | Role::Informant(r) | Role::Team(r)) => t == r,
+            (Some(_), _) => false,
+        }
+    }
+
+    /// A representative role of the pattern's kind, to ask what that kind may do.
+    pub fn sample(&self) -> Role {
+        match self.kind {
+            RoleKind::Controller => Role::Controller,
+            RoleKind::Command => Role::Command(self.target.clone()),
+            RoleKind::County => Role::County,
+            RoleKind::Informant => Role::Informant(self.target.clone().unwrap_or_else(|| "*".into())),
+            RoleKind::Team => Role::Team(self.target.clone().unwrap_or_else(|| "*".into())),
+        }
+    }
+
+    /// The roles this pattern offers in a scenario: `informant:*` is every village's informant,
+    /// `team:*` every team; any other pattern is the one role it names.
+    pub fn expand(&self, scenario: &Scenario) -> Vec<Role> {
+        match (self.kind, &self.target) {
+            (RoleKind::Informant, None) => scenario.villages.iter().map(|v| Role::Informant(v.name.clone())).collect(),
+            (RoleKind::Team, None) => scenario.teams.iter().map(|t| Role::Team(t.name.clone())).collect(),
+            _ => vec![self.sample()],
+        }
+    }
+}
+
+impl fmt::Display for RolePattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.kind, &self.target) {
+            (RoleKind::Informant, None) => write!(f, "informant:*"),
+            (RoleKind::Team, None) => write!(f, "team:*"),
+            _ => write!(f, "{}", self.sample()),
+        }
+    }
+}
+
+/// The roles a scenario offers, in file order, with `informant:*` and `team:*` expanded and
+/// duplicates dropped.
+pub fn roles_on_offer(scenario: &Scenario) -> Result<Vec<Role>, RoleParseError> {
+    let mut roles: Vec<Role> = Vec::new();
+    for r in &scenario.roles {
+        for role in RolePattern::parse(r)?.expand(scenario) {
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+    }
+    Ok(roles)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +209,24 @@ mod tests {
         assert!("informant".parse::<Role>().is_err());
         assert!("mayor".parse::<Role>().is_err());
         assert!("county:x".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn patterns_match_as_plans_mean_them() {
+        let p = |s: &str| RolePattern::parse(s).unwrap();
+        let inf: Role = "informant:Pal".parse().unwrap();
+        assert!(p("informant:*").matches(&inf));
+        assert!(p("informant:Pal").matches(&inf));
+        assert!(!p("informant:Erts").matches(&inf));
+        assert!(p("command").matches(&"command:Canillo".parse().unwrap()));
+        assert!(p("command").matches(&Role::Command(None)));
+        assert!(!p("command:Encamp").matches(&"command:Canillo".parse().unwrap()));
+        assert!(!p("command:Encamp").matches(&Role::Command(None)));
+        assert!(!p("team:*").matches(&inf));
+        for s in ["informant:*", "team:*", "command", "command:Canillo", "county", "controller", "team:乡镇救援队"]
+        {
+            assert_eq!(p(s).to_string(), s);
+        }
+        assert!(RolePattern::parse("mayor").is_err());
     }
 }

@@ -1,11 +1,13 @@
-//! What one role may see of the drill. Built on the server from the true state and sent to that
-//! role only: a client never receives what its role could not know.
+//! The shape of what one role may see of the drill. Built on the server from the true state by
+//! [`crate::access::view`] and sent to that role only: a client never receives what its role
+//! could not know.
 
 use serde::{Deserialize, Serialize};
 
 use crate::map::Xy;
 use crate::roles::Role;
 use crate::scenario::{Level, Stage};
+use crate::weather::Weather;
 use crate::world::orders::{HazardKind, OrderKind, Task};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -16,8 +18,8 @@ pub struct RoleView {
     pub finished: bool,
     /// The active response level, as announced (everyone hears it).
     pub level: Option<Level>,
-    /// Weather where this role is (rain is felt everywhere on a township-sized map).
-    pub weather: WeatherView,
+    /// The weather of the last tick, rain totals included (felt everywhere on a township-sized map).
+    pub weather: Weather,
     /// Hazard cells this role can see (near its village or team; everything for the controller).
     pub hazard: Vec<HazardCell>,
     pub villages: Vec<VillageView>,
@@ -29,16 +31,6 @@ pub struct RoleView {
     pub orders: Vec<OrderKind>,
     /// Closed road edges this role knows of.
     pub closed_roads: Vec<u32>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct WeatherView {
-    pub rain_mm_per_h: f32,
-    pub rain_last_6h_mm: f32,
-    pub wind_m_per_s: f32,
-    pub wind_from_deg: f32,
-    pub temperature_c: f32,
-    pub humidity_percent: f32,
 }
 
 /// One cell with a hazard: water deeper than 5 cm, fire burning or burned, debris.

@@ -4,67 +4,22 @@
 
 use std::sync::Arc;
 
-use sim::map::{
-    Features, LandCover, LocalProjection, MapAsset, MapMeta, RoadClass, RoadEdge, RoadGraph, Settlement, TerrainGrid,
-};
+use sim::map::{MapAsset, RoadClass, Xy};
 use sim::scenario::parse_scenario;
+use sim::testkit::TestMap;
 use sim::{Command, EventKind, HazardKind, Order, Role, World};
 
-const CELL: f64 = 75.0;
-
-/// A steep-sided valley running north–south with two villages and a road on its floor.
+/// The testkit's valley cut short and steep-sided (sides 4 m × cells²), with two villages and a
+/// road on its floor.
 fn valley_map() -> MapAsset {
-    let (cols, rows) = (41, 40);
-    let mut elevation_m = Vec::new();
-    for r in 0..rows {
-        for c in 0..cols {
-            let across = (c as f32 - 20.0).abs();
-            elevation_m.push(900.0 + r as f32 * 2.0 + across * across * 4.0);
-        }
-    }
-    let slope_deg = TerrainGrid::compute_slope(cols, rows, CELL, &elevation_m);
-    let grid = TerrainGrid {
-        cols,
-        rows,
-        cell_size_m: CELL,
-        elevation_m,
-        slope_deg,
-        landcover: vec![LandCover::Forest; cols * rows],
-    };
-    let x = 20.5 * CELL;
-    let nodes: Vec<[f64; 2]> = (0..8).map(|i| [x, 150.0 + i as f64 * 375.0]).collect();
-    let mut roads = RoadGraph { nodes, edges: Vec::new(), adjacency: Vec::new() };
-    for i in 0..7u32 {
-        roads.edges.push(RoadEdge { a: i, b: i + 1, length_m: 375.0, class: RoadClass::Main, name: None });
-    }
-    roads.rebuild_adjacency();
-    let village = |name: &str, node: u32| Settlement {
-        name: name.into(),
-        name_zh: None,
-        place: "village".into(),
-        pos: roads.nodes[node as usize],
-        population: None,
-        township: None,
-        road_node: Some(node),
-    };
-    let features = Features {
-        settlements: vec![village("Baix", 2), village("Alt", 6)],
-        roads: roads.clone(),
-        ..Features::default()
-    };
-    MapAsset {
-        meta: MapMeta {
-            name: "valley".into(),
-            projection: LocalProjection { origin_lon: 1.5, origin_lat: 42.4, centre_lat: 42.45 },
-            cols,
-            rows,
-            cell_size_m: CELL,
-            attribution: vec!["synthetic".into()],
-            sources: vec![],
-        },
-        grid,
-        features,
-    }
+    let road: Vec<Xy> = (0..8).map(|i| [20.5 * 75.0, 150.0 + i as f64 * 375.0]).collect();
+    TestMap::valley()
+        .size(41, 40)
+        .sides(0.0, 4.0)
+        .road(RoadClass::Main, None, &road)
+        .village("Baix", road[2])
+        .village("Alt", road[6])
+        .build()
 }
 
 const SCENARIO: &str = r#"
@@ -126,7 +81,7 @@ fn warning_then_signs_then_failure_that_buries_the_village_and_blocks_the_road()
         "debris blocks the road"
     );
     // The monitor's word reached the informant of the village below.
-    let view = w.view(&Role::Informant("Baix".into()));
+    let view = sim::access::view(&w, &Role::Informant("Baix".into()));
     assert!(view.messages.iter().any(|m| m.text.contains("东坡隐患点") && m.text.contains("裂缝")));
 }
 

@@ -90,5 +90,5 @@ fn same_seed_same_drill_and_the_seed_matters_for_fire() {
     let fires: Vec<String> = scenarios().into_iter().filter(|f| f.starts_with("fire")).collect();
     assert!(!fires.is_empty());
     let (a, b) = (play(&fires[0], 1, false), play(&fires[0], 2, false));
-    assert_ne!(a.state_hash(), b.state_hash(), "seeded fuel moisture and spotting should differ between seeds");
+    assert_ne!(a.state_hash(), b.state_hash(), "seeded fuel moisture should differ between seeds");
 }

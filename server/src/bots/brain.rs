@@ -1,7 +1,8 @@
-//! A bot's brain: given its role, the scenario's plan and the latest view of its role, it decides
+//! A bot's brain: given its role, its briefing (the plan, its teams, the hazard register) and the latest view of its role, it decides
 //! which orders to give. Pure: no I/O, no clock, no randomness; the same views give the same
 //! orders, so a drill played by bots is reproducible. It knows only what its role's view shows
-//! plus the scenario file every player has (the plan, the hazard register of landslide points).
+//! plus the briefing its seat gets (the plan, its teams, the hazard register of landslide points).
+//! Triggers are judged by the one [`Trigger::met`](sim::scenario::Trigger) over what the view shows.
 //!
 //! What each role does, following the plan (docs: plans.md):
 //! - informant: reports a hazard seen near its village (信息快报), warns and starts evacuating its
@@ -16,11 +17,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use sim::access::{Briefing, RegisteredPoint, orders_for};
 use sim::map::Xy;
-use sim::scenario::{ActionKind, Anchor, Level, RequiredAction, Scenario, Trigger};
-use sim::score::role_matches;
+use sim::scenario::{ActionKind, Anchor, Level, RequiredAction, Stage, Trigger};
+use sim::triggers::TriggerFacts;
 use sim::view::{HazardCellKind, RoleView, TeamState};
-use sim::{HazardKind, Order, Role, Task};
+use sim::weather::Weather;
+use sim::{HazardKind, Order, Role, RolePattern, Task};
 
 /// How far (m) from its position a team reports what it sees.
 const REPORT_RADIUS_M: f64 = 2500.0;
@@ -46,18 +49,17 @@ impl Grid {
 
 pub struct Brain {
     role: Role,
-    scenario: Arc<Scenario>,
+    briefing: Arc<Briefing>,
     grid: Grid,
     /// Things already done, so no order is given twice ("warn:Canillo", "level:III"...).
     done: BTreeSet<String>,
-    /// (t_s, mm/h) samples, for rain over a window and rain since the start.
-    rain: Vec<(u32, f32)>,
+    /// When this role first saw open flame.
     first_fire_t: Option<u32>,
 }
 
 impl Brain {
-    pub fn new(role: Role, scenario: Arc<Scenario>, grid: Grid) -> Brain {
-        Brain { role, scenario, grid, done: BTreeSet::new(), rain: Vec::new(), first_fire_t: None }
+    pub fn new(role: Role, briefing: Arc<Briefing>, grid: Grid) -> Brain {
+        Brain { role, briefing, grid, done: BTreeSet::new(), first_fire_t: None }
     }
 
     pub fn role(&self) -> &Role {
@@ -80,9 +82,6 @@ impl Brain {
     }
 
     fn observe(&mut self, view: &RoleView) {
-        if self.rain.last().map(|r| r.0) != Some(view.t_s) {
-            self.rain.push((view.t_s, view.weather.rain_mm_per_h));
-        }
         if self.first_fire_t.is_none() && view.hazard.iter().any(|h| h.kind == HazardCellKind::Burning) {
             self.first_fire_t = Some(view.t_s);
         }
@@ -161,7 +160,7 @@ impl Brain {
         }
         // Teams of this township (county teams belong to the county).
         let mine: Vec<String> = self
-            .scenario
+            .briefing
             .teams
             .iter()
             .filter(|t| match (township, &t.township) {
@@ -215,7 +214,7 @@ impl Brain {
             })
             .collect();
         let county_teams: Vec<String> =
-            self.scenario.teams.iter().filter(|t| t.township.is_none()).map(|t| t.name.clone()).collect();
+            self.briefing.teams.iter().filter(|t| t.township.is_none()).map(|t| t.name.clone()).collect();
         self.dispatch(view, &county_teams, &hit, out);
     }
 
@@ -246,13 +245,13 @@ impl Brain {
     /// Activates, lowest first, every level of the plan this role may start whose trigger it sees met.
     fn activate_levels(&mut self, view: &RoleView, out: &mut Vec<Order>) {
         let mut levels: Vec<(Level, Trigger, String)> =
-            self.scenario.plan.levels.iter().map(|l| (l.level, l.trigger.clone(), l.by.clone())).collect();
+            self.briefing.plan.levels.iter().map(|l| (l.level, l.trigger.clone(), l.by.clone())).collect();
         levels.sort_by_key(|l| l.0);
         for (level, trigger, by) in levels {
-            if !role_matches(&by, &self.role) || view.level.is_some_and(|cur| cur >= level) {
+            if !fits(&by, &self.role) || view.level.is_some_and(|cur| cur >= level) {
                 continue;
             }
-            if self.trigger_met(&trigger, view) {
+            if trigger.met(&self.facts(view)) {
                 self.once(format!("level:{}", level.name()), Order::ActivateLevel { level }, out);
             }
         }
@@ -325,7 +324,7 @@ impl Brain {
     /// The plan's required actions for this role whose anchor this role can see has happened.
     fn plan_actions(&mut self, view: &RoleView, out: &mut Vec<Order>) {
         let actions: Vec<RequiredAction> =
-            self.scenario.plan.actions.iter().filter(|a| role_matches(&a.who, &self.role)).cloned().collect();
+            self.briefing.plan.actions.iter().filter(|a| fits(&a.who, &self.role)).cloned().collect();
         for a in actions {
             if !self.anchor_met(&a.after, view, 0) {
                 continue;
@@ -345,7 +344,7 @@ impl Brain {
                     _ => all,
                 }
             };
-            let may = sim::OrderKind::allowed_for(&self.role);
+            let may = orders_for(&self.role);
             match &a.what {
                 ActionKind::Warn(v) if may.contains(&sim::OrderKind::Warn) => {
                     for v in targets(self, v) {
@@ -358,8 +357,7 @@ impl Brain {
                     }
                 }
                 ActionKind::ActivateLevel(l) if may.contains(&sim::OrderKind::ActivateLevel) => {
-                    let by_me =
-                        self.scenario.plan.levels.iter().any(|s| s.level == *l && role_matches(&s.by, &self.role));
+                    let by_me = self.briefing.plan.levels.iter().any(|s| s.level == *l && fits(&s.by, &self.role));
                     if by_me && view.level.is_none_or(|cur| cur < *l) {
                         self.once(format!("level:{}", l.name()), Order::ActivateLevel { level: *l }, out);
                     }
@@ -373,7 +371,7 @@ impl Brain {
                     let threatened = self.threatened(view, township.as_deref());
                     let teams: Vec<String> = match team {
                         Some(t) => vec![t.clone()],
-                        None => self.scenario.teams.iter().map(|t| t.name.clone()).collect(),
+                        None => self.briefing.teams.iter().map(|t| t.name.clone()).collect(),
                     };
                     self.dispatch(view, &teams, &threatened, out);
                 }
@@ -390,14 +388,14 @@ impl Brain {
             }
             Anchor::LevelTriggered(l) => {
                 view.level.is_some_and(|cur| cur >= *l)
-                    || self.scenario.plan.levels.iter().any(|s| s.level == *l && self.trigger_met(&s.trigger, view))
+                    || self.briefing.plan.levels.iter().any(|s| s.level == *l && s.trigger.met(&self.facts(view)))
             }
             Anchor::LevelActivated(l) => view.level.is_some_and(|cur| cur >= *l),
             Anchor::Action(id) => {
                 // Another required action counts as done when its effect shows in the view.
                 depth < 8
                     && self
-                        .scenario
+                        .briefing
                         .plan
                         .actions
                         .iter()
@@ -426,92 +424,26 @@ impl Brain {
         }
     }
 
-    fn trigger_met(&self, trigger: &Trigger, view: &RoleView) -> bool {
-        match trigger {
-            Trigger::RainOver { hours, mm } => {
-                let seen = self.rain_over(*hours);
-                let reported = if *hours >= 6.0 { view.weather.rain_last_6h_mm as f64 } else { 0.0 };
-                seen.max(reported) >= *mm
-            }
-            Trigger::GaugeAbove { gauge, stage } => {
-                view.gauges.iter().any(|g| &g.name == gauge && g.stage.is_some_and(|s| s >= *stage))
-            }
-            Trigger::FireArea { hectares } => {
-                let cells = view
-                    .hazard
-                    .iter()
-                    .filter(|h| matches!(h.kind, HazardCellKind::Burning | HazardCellKind::Burned))
-                    .count();
-                cells as f64 * self.grid.cell_size_m * self.grid.cell_size_m / 10_000.0 >= *hectares
-            }
-            Trigger::FireBurning { hours } => {
-                self.first_fire_t.is_some_and(|t0| (view.t_s.saturating_sub(t0)) as f64 >= hours * 3600.0)
-            }
-            Trigger::RainIntensityDuration { scale_mm_per_h, exponent } => {
-                // The bot's own rain record, checked over the usual reporting spells.
-                let curve =
-                    sim::hazard::landslide::IntensityDuration { scale_mm_per_h: *scale_mm_per_h, exponent: *exponent };
-                let spell_h = self.rain_since_start_h();
-                [1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 36.0, 48.0, 72.0, 96.0, 120.0, 240.0]
-                    .into_iter()
-                    .filter(|&d| d <= spell_h + 1e-9)
-                    .any(|d| self.rain_over(d) / d >= curve.threshold_mm_per_h(d))
-            }
-            Trigger::SlopeSigns { point } => {
-                let p = self.landslide_points().find(|p| &p.name == point);
-                view.reports
-                    .iter()
-                    .any(|r| r.hazard == HazardKind::Landslide && p.is_none_or(|p| p.threatens.contains(&r.village)))
-                    || view.messages.iter().any(|m| m.text.contains(point.as_str()))
-            }
-            Trigger::SlopeFailed { point } => {
-                view.hazard.iter().any(|h| h.kind == HazardCellKind::Debris)
-                    || view
-                        .messages
-                        .iter()
-                        .any(|m| m.text.contains(point.as_str()) && (m.text.contains("滑") || m.text.contains("fail")))
-            }
-            Trigger::FirstReport => !view.reports.is_empty(),
-            Trigger::AtMinute(m) => view.t_s as f64 >= m * 60.0,
-            Trigger::Any(any) => any.iter().any(|t| self.trigger_met(t, view)),
-        }
+    /// What this role can tell of the facts triggers ask about, from its view.
+    fn facts<'a>(&'a self, view: &'a RoleView) -> ViewFacts<'a> {
+        ViewFacts { brain: self, view }
     }
 
     // ---- what the role knows -----------------------------------------------------------------
 
-    /// Whether the scenario offers a command post for the township of `village`.
+    /// Whether the drill offers a command post for the township of `village`.
     fn has_command_post(&self, view: &RoleView, village: &str) -> bool {
         let township = view.villages.iter().find(|v| v.name == village).and_then(|v| v.township.clone());
-        self.scenario.roles.iter().any(|r| match r.split_once(':') {
-            None => r.trim() == "command",
-            Some((head, t)) => head.trim() == "command" && township.as_deref() == Some(t.trim()),
+        self.briefing.roles_on_offer.iter().any(|r| match r {
+            Role::Command(None) => true,
+            Role::Command(Some(t)) => township.as_ref() == Some(t),
+            _ => false,
         })
     }
 
-    fn landslide_points(&self) -> impl Iterator<Item = &sim::scenario::HazardPointSpec> {
-        self.scenario.hazards.landslide.iter().flat_map(|l| l.points.iter())
-    }
-
-    /// Rain over the last `hours`, integrated from the views seen.
-    fn rain_over(&self, hours: f64) -> f64 {
-        let Some(&(now, _)) = self.rain.last() else { return 0.0 };
-        let from = now as f64 - hours * 3600.0;
-        let mut mm = 0.0;
-        for w in self.rain.windows(2) {
-            let (t0, rate) = (w[0].0 as f64, w[0].1 as f64);
-            let t1 = w[1].0 as f64;
-            let overlap = (t1 - t0.max(from)).max(0.0);
-            mm += rate * overlap / 3600.0;
-        }
-        mm
-    }
-
-    /// Hours of rain record the bot holds.
-    fn rain_since_start_h(&self) -> f64 {
-        match (self.rain.first(), self.rain.last()) {
-            (Some(a), Some(b)) => (b.0 as f64 - a.0 as f64) / 3600.0,
-            _ => 0.0,
-        }
+    /// The hazard register (隐患点台账) of this role's villages.
+    fn landslide_points(&self) -> impl Iterator<Item = &RegisteredPoint> {
+        self.briefing.hazard_register.iter()
     }
 
     /// Hazards visible within `radius` of `pos`, nearest first, one entry per hazard kind.
@@ -534,6 +466,63 @@ impl Brain {
         v.sort_by(|a, b| a.1.total_cmp(&b.1));
         v
     }
+}
+
+/// A bot's view answering the facts of a trigger: what its role can see or has been told.
+struct ViewFacts<'a> {
+    brain: &'a Brain,
+    view: &'a RoleView,
+}
+
+impl TriggerFacts for ViewFacts<'_> {
+    fn now_s(&self) -> u32 {
+        self.view.t_s
+    }
+    fn weather(&self) -> &Weather {
+        &self.view.weather
+    }
+    fn gauge_stage(&self, gauge: &str) -> Option<Stage> {
+        self.view.gauges.iter().find(|g| g.name == gauge).and_then(|g| g.stage)
+    }
+    /// The burning and burned cells in sight.
+    fn fire_area_ha(&self) -> f64 {
+        let cells = self
+            .view
+            .hazard
+            .iter()
+            .filter(|h| matches!(h.kind, HazardCellKind::Burning | HazardCellKind::Burned))
+            .count();
+        cells as f64 * self.brain.grid.cell_size_m * self.brain.grid.cell_size_m / 10_000.0
+    }
+    fn fire_burning_since_s(&self) -> Option<u32> {
+        self.brain.first_fire_t
+    }
+    /// A landslide report from a village below the point, or the monitor's word naming it.
+    fn slope_signs(&self, point: &str) -> bool {
+        let p = self.brain.landslide_points().find(|p| p.name == point);
+        self.view
+            .reports
+            .iter()
+            .any(|r| r.hazard == HazardKind::Landslide && p.is_none_or(|p| p.threatens.contains(&r.village)))
+            || self.view.messages.iter().any(|m| m.text.contains(point))
+    }
+    /// Debris in sight, or word of the slide.
+    fn slope_failed(&self, point: &str) -> bool {
+        self.view.hazard.iter().any(|h| h.kind == HazardCellKind::Debris)
+            || self
+                .view
+                .messages
+                .iter()
+                .any(|m| m.text.contains(point) && (m.text.contains("滑") || m.text.contains("fail")))
+    }
+    fn first_report_in(&self) -> bool {
+        !self.view.reports.is_empty()
+    }
+}
+
+/// Whether `role` fits a plan's `who`.
+fn fits(who: &str, role: &Role) -> bool {
+    RolePattern::parse(who).is_ok_and(|p| p.matches(role))
 }
 
 fn task_for(hazard: HazardKind, view: &RoleView, village: &str) -> Task {

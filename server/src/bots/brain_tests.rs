@@ -2,17 +2,23 @@
 
 use std::sync::Arc;
 
-use sim::view::{HazardCell, HazardCellKind, ReportView, RoleView, TeamState, TeamView, VillageView, WeatherView};
-use sim::{HazardKind, Order, OrderKind, Role};
+use sim::access::orders_for;
+use sim::view::{HazardCell, HazardCellKind, ReportView, RoleView, TeamState, TeamView, VillageView};
+use sim::weather::Weather;
+use sim::{HazardKind, Order, Role};
 
 use super::{Brain, Grid};
 use crate::testkit;
 
 const GRID: Grid = Grid { cols: 40, cell_size_m: 75.0 };
 
+/// A bot with the briefing its seat gets in the test valley's drill.
 fn brain(role: &str) -> Brain {
-    let s = sim::scenario::parse_scenario("t.ron", testkit::SCENARIO).unwrap();
-    Brain::new(role.parse().unwrap(), Arc::new(s), GRID)
+    let setup = testkit::setup(&testkit::temp_dir("brain"));
+    let world = sim::World::new(setup.scenario.clone(), setup.map.clone(), setup.seed).unwrap();
+    let role: Role = role.parse().unwrap();
+    let briefing = sim::access::briefing(&world, &role);
+    Brain::new(role, Arc::new(briefing), GRID)
 }
 
 fn village(name: &str, x: f64) -> VillageView {
@@ -31,16 +37,17 @@ fn village(name: &str, x: f64) -> VillageView {
     }
 }
 
-fn view(role: &str, t_s: u32, rain: f32) -> RoleView {
+fn view(role: &str, t_s: u32, rain: f64) -> RoleView {
     RoleView {
         role: role.parse().unwrap(),
         t_s,
         duration_s: 7200,
         finished: false,
         level: None,
-        weather: WeatherView {
+        // Rain at `rain` mm/h since the start.
+        weather: Weather {
             rain_mm_per_h: rain,
-            rain_last_6h_mm: 0.0,
+            rain_totals_mm: std::array::from_fn(|i| rain * ((i + 1) as f64).min(t_s as f64 / 3600.0)),
             wind_m_per_s: 2.0,
             wind_from_deg: 0.0,
             temperature_c: 20.0,
@@ -58,7 +65,7 @@ fn view(role: &str, t_s: u32, rain: f32) -> RoleView {
         reports: Vec::new(),
         gauges: Vec::new(),
         messages: Vec::new(),
-        orders: OrderKind::allowed_for(&role.parse().unwrap()).to_vec(),
+        orders: orders_for(&role.parse().unwrap()).to_vec(),
         closed_roads: Vec::new(),
     }
 }
@@ -72,7 +79,7 @@ fn water_at(x: f64) -> HazardCell {
 fn allowed(role: &str, orders: &[Order]) {
     let r: Role = role.parse().unwrap();
     for o in orders {
-        assert!(OrderKind::allowed_for(&r).contains(&o.kind()), "{role} gave {o:?}, which it may not");
+        assert!(orders_for(&r).contains(&o.kind()), "{role} gave {o:?}, which it may not");
     }
 }
 

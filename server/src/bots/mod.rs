@@ -122,10 +122,9 @@ struct MapMetaOnly {
     meta: sim::map::MapMeta,
 }
 
+/// A brain from the seat's briefing and the map's grid geometry.
 fn build_brain(role: Role, data: &protocol::StaticData) -> Result<Brain, String> {
-    let scenario = sim::scenario::parse_scenario("scenario.ron", &data.scenario_ron)
-        .map_err(|p| p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; "))?;
     let meta: MapMetaOnly = serde_json::from_slice(&data.map_json).map_err(|e| format!("map.json: {e}"))?;
     let grid = Grid { cols: meta.meta.cols, cell_size_m: meta.meta.cell_size_m };
-    Ok(Brain::new(role, Arc::new(scenario), grid))
+    Ok(Brain::new(role, Arc::new(data.briefing.clone()), grid))
 }

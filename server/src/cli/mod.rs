@@ -1,5 +1,6 @@
 //! The `sandtable-server` command line: one subcommand per job.
 
+pub mod join;
 mod model;
 mod run;
 mod serve;
@@ -8,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use join::JoinArgs;
 pub use run::RunArgs;
 pub use serve::{BotsArg, ServeArgs};
 
@@ -26,6 +28,7 @@ pub enum Commands {
     #[command(after_help = "Example:\n  sandtable-server check scenarios/*.ron")]
     Check(crate::check::CheckArgs),
     /// Turn a DEM and OpenStreetMap GeoJSON layers into a map asset under assets/maps/<name>/.
+    #[cfg(feature = "import")]
     #[command(after_help = crate::import::EXAMPLE)]
     ImportMap(crate::import::ImportArgs),
     /// Serve a drill over UDP: people join with `sandtable`, bots take the other roles.
@@ -37,16 +40,22 @@ pub enum Commands {
     /// Model calculator for scenario authors: fire, flood or landslide behaviour as JSON.
     #[command(after_help = model::EXAMPLE)]
     Model(model::ModelArgs),
+    /// Take a seat in a served drill without a screen: trace what the seat receives, send orders
+    /// from a file at their drill time (support staff, tests).
+    #[command(after_help = join::EXAMPLE)]
+    Join(JoinArgs),
 }
 
 pub fn main(cli: Cli) -> ExitCode {
     init_logging();
     match cli.command {
         Commands::Check(args) => crate::check::run(args),
+        #[cfg(feature = "import")]
         Commands::ImportMap(args) => crate::import::run(args),
         Commands::Serve(args) => serve::run(args),
         Commands::Run(args) => run::run(args),
         Commands::Model(args) => model::run(args),
+        Commands::Join(args) => join::run(args),
     }
 }
 

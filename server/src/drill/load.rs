@@ -1,11 +1,54 @@
 //! Loading what a drill needs: the scenario file (parsed and validated) and its map asset, with
-//! errors that name the file and every problem found.
+//! errors that name the file and every problem found. The one loader behind `check`, `run` and
+//! `serve` (and the client's hosting): [`load_scenario_and_map`]. A map name that is not a plain
+//! folder name (`../../etc`, `/etc`) is refused before anything outside `assets/maps/` is read.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sim::map::{MapAsset, MapError, load_map};
-use sim::scenario::{Problem, Scenario, load_scenario_file, validate};
+use sim::scenario::{Problem, Scenario, load_scenario_file, validate_against};
+
+/// A scenario file parsed, and its map loaded, or the error that kept the map from loading.
+pub struct Loaded {
+    pub path: PathBuf,
+    /// The file's text, verbatim.
+    pub text: String,
+    pub scenario: Scenario,
+    /// `assets/maps/<map>`; `None` when the map name is not a plain folder name.
+    pub map_dir: Option<PathBuf>,
+    pub map: Result<MapAsset, MapError>,
+}
+
+impl Loaded {
+    /// Every semantic problem, against the map or the reason it did not load (reported at `map`).
+    pub fn problems(&self) -> Vec<Problem> {
+        validate_against(&self.path.display().to_string(), &self.text, &self.scenario, self.map.as_ref())
+    }
+}
+
+/// Parses `path` and loads the map it names from `assets/maps/<map>/` under the data root.
+/// `Err` holds the syntax problems; semantic ones come from [`Loaded::problems`].
+pub fn load_scenario_and_map(path: &Path) -> Result<Loaded, Vec<Problem>> {
+    load_with_maps(path, &crate::paths::maps_root())
+}
+
+/// As [`load_scenario_and_map`] with the maps under `maps` instead of `assets/maps`.
+pub fn load_with_maps(path: &Path, maps: &Path) -> Result<Loaded, Vec<Problem>> {
+    let (scenario, text) = load_scenario_file(path)?;
+    let (map_dir, map) = if crate::paths::is_map_name(&scenario.map) {
+        let dir = maps.join(&scenario.map);
+        let map = load_map(&dir);
+        (Some(dir), map)
+    } else {
+        let refused = std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "a map is named by its folder under assets/maps/, not by a path",
+        );
+        (None, Err(MapError::Io { path: PathBuf::from(&scenario.map), source: refused }))
+    };
+    Ok(Loaded { path: path.to_path_buf(), text, scenario, map_dir, map })
+}
 
 /// A scenario and its map, ready to start a [`World`](sim::World) from.
 #[derive(Clone)]
@@ -35,21 +78,32 @@ fn list(problems: &[Problem]) -> String {
 impl DrillSetup {
     /// Loads and validates `path`, and the map it names from `assets/maps/<map>/`.
     pub fn load(path: &Path, seed: Option<u64>) -> Result<DrillSetup, LoadError> {
-        let scenario_err = |problems| LoadError::Scenario { file: path.to_path_buf(), problems };
-        let (scenario, text) = load_scenario_file(path).map_err(scenario_err)?;
-        let map_dir = crate::paths::map_dir(&scenario.map);
-        let map = load_map(&map_dir).map_err(|source| LoadError::Map {
-            file: path.to_path_buf(),
-            map: scenario.map.clone(),
-            source,
-        })?;
-        let problems = validate(&path.display().to_string(), &text, &scenario, &map);
+        DrillSetup::from_loaded(path, load_scenario_and_map(path), seed)
+    }
+
+    /// As [`DrillSetup::load`] with the maps under `maps`.
+    pub fn load_with_maps(path: &Path, maps: &Path, seed: Option<u64>) -> Result<DrillSetup, LoadError> {
+        DrillSetup::from_loaded(path, load_with_maps(path, maps), seed)
+    }
+
+    fn from_loaded(
+        file: &Path,
+        loaded: Result<Loaded, Vec<Problem>>,
+        seed: Option<u64>,
+    ) -> Result<DrillSetup, LoadError> {
+        let loaded = loaded.map_err(|problems| LoadError::Scenario { file: file.to_path_buf(), problems })?;
+        let problems = loaded.problems();
         if !problems.is_empty() {
-            return Err(scenario_err(problems));
+            return Err(LoadError::Scenario { file: loaded.path, problems });
         }
+        // The validator reports a map that did not load; this is the belt to its braces.
+        let Loaded { path, text, scenario, map_dir, map } = loaded;
+        let map_err = |source| LoadError::Map { file: path.clone(), map: scenario.map.clone(), source };
+        let map = map.map_err(map_err)?;
+        let map_dir = map_dir.unwrap_or_default();
         let seed = seed.unwrap_or(scenario.seed);
         Ok(DrillSetup {
-            scenario_path: path.to_path_buf(),
+            scenario_path: path,
             scenario_text: text,
             scenario: Arc::new(scenario),
             map_dir,
@@ -67,11 +121,56 @@ impl DrillSetup {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hosting::{ServeOptions, Serving};
 
     #[test]
     fn a_missing_scenario_is_an_error_naming_the_file() {
         let err = DrillSetup::load(Path::new("/nonexistent/nope.ron"), None).err().expect("must fail");
         let text = err.to_string();
         assert!(text.contains("/nonexistent/nope.ron"), "{text}");
+    }
+
+    /// `run` and `serve` load through [`DrillSetup::load`]: a map name that climbs out of
+    /// `assets/maps/` is refused, naming the map and the rule, for both.
+    #[test]
+    fn run_and_serve_refuse_a_map_name_that_climbs_out_of_assets() {
+        let dir = crate::testkit::temp_dir("load-climb");
+        let text = crate::testkit::SCENARIO.replace("map: \"testvalley\"", "map: \"../../etc\"");
+        assert!(text.contains("../../etc"), "the fixture names its map as expected");
+        let file = dir.join("climb.ron");
+        std::fs::write(&file, &text).unwrap();
+
+        let err = DrillSetup::load(&file, None).err().expect("a climbing map name must be refused").to_string();
+        assert!(err.contains("../../etc") && err.contains("assets/maps"), "{err}");
+        assert!(err.contains("climb.ron"), "the error names the scenario file: {err}");
+
+        let mut opts = ServeOptions::new(file.clone());
+        opts.bind = "127.0.0.1:0".parse().unwrap();
+        opts.record_dir = Some(dir.join("rec"));
+        let err = Serving::start(opts).err().expect("serve must refuse it too").to_string();
+        assert!(err.contains("../../etc") && err.contains("assets/maps"), "{err}");
+        assert!(!dir.join("rec").exists(), "nothing written for a refused scenario");
+
+        // `check` reports the same through the same loader.
+        let problems = crate::check::check_file(&file);
+        assert!(problems.iter().any(|p| p.to_string().contains("../../etc")), "{problems:?}");
+
+        // The loader refuses before touching the disk, whatever the validator says.
+        let loaded = load_scenario_and_map(&file).expect("parses");
+        assert!(loaded.map_dir.is_none());
+        assert!(loaded.map.as_ref().err().is_some_and(|e| e.to_string().contains("not by a path")));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_plain_map_name_loads_from_the_maps_directory_given() {
+        let dir = crate::testkit::temp_dir("load-plain");
+        let expected = crate::testkit::setup(&dir);
+        let maps = expected.map_dir.parent().expect("map dir has a parent").to_path_buf();
+        let setup = DrillSetup::load_with_maps(&expected.scenario_path, &maps, Some(99)).unwrap();
+        assert_eq!(setup.map_dir, expected.map_dir);
+        assert_eq!(setup.scenario_text, expected.scenario_text);
+        assert_eq!(setup.seed, 99);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -12,9 +12,9 @@ mod tests;
 use std::time::Duration;
 
 use protocol::Control;
+use sim::access::{self, Briefing, Refusal};
 use sim::view::RoleView;
-use sim::world::Refusal;
-use sim::{Command, Event, Order, OrderKind, Role, World};
+use sim::{Command, Event, Order, Role, World};
 
 pub use journal::{Journal, JournalLine};
 pub use load::{DrillSetup, LoadError};
@@ -22,23 +22,6 @@ pub use record::Record;
 
 /// Fastest speed the controller may ask for, simulated seconds per wall second.
 pub const MAX_SPEED: f32 = 100_000.0;
-
-/// Why the server refused a command. The drill goes on; the sender is told the reason.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum Rejection {
-    #[error("角色 {role} 无权下达 {order_zh} / role {role} may not give the order {order}")]
-    NotAllowed { role: String, order: String, order_zh: String },
-    #[error("只有导调可以 {0} / only the controller may {0}")]
-    NotController(String),
-    #[error("速度须在 0 与 {MAX_SPEED} 之间 / speed must be above 0 and at most {MAX_SPEED}, not {0}")]
-    BadSpeed(f32),
-    #[error("日志写入失败, 指令未执行 / journal write failed, the command was not applied: {0}")]
-    Journal(String),
-    #[error("{0}")]
-    World(#[from] Refusal),
-    #[error("演练已结束 / the drill has ended")]
-    Ended,
-}
 
 /// The outcome of a finished (or stopped) drill.
 #[derive(Clone, Debug)]
@@ -59,6 +42,8 @@ pub struct Drill {
     /// Simulated seconds owed to the world by the wall clock, not yet stepped.
     budget_s: f64,
     seq: u64,
+    /// Orders and controls refused so far (they never reach the journal or the world).
+    refused: u32,
     /// Events already written to the record (and handed out by [`Drill::new_events`]).
     written: usize,
     finished: Option<Finished>,
@@ -77,6 +62,7 @@ impl Drill {
             speed: 60.0,
             budget_s: 0.0,
             seq: 0,
+            refused: 0,
             written: 0,
             finished: None,
         })
@@ -112,51 +98,56 @@ impl Drill {
         self.finished.is_some() || self.world.is_finished()
     }
     pub fn view(&self, role: &Role) -> RoleView {
-        self.world.view(role)
+        access::view(&self.world, role)
+    }
+    /// What `role` is told before the drill starts, instead of the scenario file.
+    pub fn briefing(&self, role: &Role) -> Briefing {
+        access::briefing(&self.world, role)
+    }
+    /// Orders and controls refused so far.
+    pub fn refused(&self) -> u32 {
+        self.refused
     }
 
     /// Starts or stops the clock without a command (for `run` and `serve --autostart`).
     pub fn set_running(&mut self, running: bool) {
         self.running = running;
     }
-    pub fn set_speed(&mut self, speed: f32) -> Result<(), Rejection> {
+    pub fn set_speed(&mut self, speed: f32) -> Result<(), Refusal> {
         check_speed(speed)?;
         self.speed = speed;
         Ok(())
     }
 
-    /// Authorises an order, journals it, then applies it. Nothing unauthorised reaches the journal.
-    pub fn order(&mut self, from: &Role, player: &str, order: Order) -> Result<(), Rejection> {
-        if self.is_over() {
-            return Err(Rejection::Ended);
+    /// Authorises an order ([`access::authorise`], the only check), journals it, then applies
+    /// it. Nothing refused reaches the journal or the world.
+    pub fn order(&mut self, from: &Role, player: &str, order: Order) -> Result<(), Refusal> {
+        let cmd = Command { from: from.clone(), order };
+        let authorised =
+            if self.finished.is_some() { Err(Refusal::Ended) } else { access::authorise(&self.world, &cmd) };
+        if let Err(r) = authorised {
+            self.refused += 1;
+            return Err(r);
         }
-        if !self.roles.contains(from) {
-            return Err(Rejection::World(Refusal::UnknownRole(from.to_string())));
-        }
-        let kind = order.kind();
-        if !OrderKind::allowed_for(from).contains(&kind) {
-            return Err(Rejection::NotAllowed {
-                role: from.to_string(),
-                order: format!("{kind:?}"),
-                order_zh: kind.label_zh().into(),
-            });
-        }
-        self.journal(from, player, Some(order.clone()), None)?;
-        // A refusal by the world itself (an unknown village...) is journaled too: replaying the
-        // journal refuses it again in the same way, and the world records an OrderRefused event.
-        Ok(self.world.apply(&Command { from: from.clone(), order })?)
+        self.journal(from, player, Some(cmd.order.clone()), None)?;
+        self.world.execute(&cmd);
+        Ok(())
     }
 
     /// A controller command steering the clock; journaled like an order.
-    pub fn control(&mut self, from: &Role, player: &str, control: Control) -> Result<(), Rejection> {
-        if self.is_over() {
-            return Err(Rejection::Ended);
-        }
-        if *from != Role::Controller {
-            return Err(Rejection::NotController(control_label(&control)));
-        }
-        if let Control::SetSpeed(s) = control {
-            check_speed(s)?;
+    pub fn control(&mut self, from: &Role, player: &str, control: Control) -> Result<(), Refusal> {
+        let checked = if self.is_over() {
+            Err(Refusal::Ended)
+        } else if !access::may_steer_clock(from) {
+            Err(Refusal::ControllerOnly { what: control_label(&control) })
+        } else if let Control::SetSpeed(s) = control {
+            check_speed(s)
+        } else {
+            Ok(())
+        };
+        if let Err(r) = checked {
+            self.refused += 1;
+            return Err(r);
         }
         self.journal(from, player, None, Some(control.clone()))?;
         match control {
@@ -173,7 +164,7 @@ impl Drill {
         player: &str,
         order: Option<Order>,
         control: Option<Control>,
-    ) -> Result<(), Rejection> {
+    ) -> Result<(), Refusal> {
         let line = JournalLine {
             seq: self.seq + 1,
             t_s: self.world.time_s(),
@@ -182,7 +173,10 @@ impl Drill {
             order,
             control,
         };
-        self.record.journal.append(&line).map_err(|e| Rejection::Journal(e.to_string()))?;
+        if let Err(e) = self.record.journal.append(&line) {
+            self.refused += 1;
+            return Err(Refusal::RecordFailed { reason: e.to_string() });
+        }
         self.seq += 1;
         Ok(())
     }
@@ -235,7 +229,7 @@ impl Drill {
             return Ok(f.clone());
         }
         self.new_events();
-        let finished = report::build(&self.world);
+        let finished = report::build(&self.world, self.refused);
         self.record.finish(self.world.time_s(), self.world.is_finished(), &finished.report)?;
         self.running = false;
         self.finished = Some(finished.clone());
@@ -243,14 +237,18 @@ impl Drill {
     }
 }
 
-fn check_speed(s: f32) -> Result<(), Rejection> {
-    if s.is_finite() && s > 0.0 && s <= MAX_SPEED { Ok(()) } else { Err(Rejection::BadSpeed(s)) }
+fn check_speed(speed: f32) -> Result<(), Refusal> {
+    if speed.is_finite() && speed > 0.0 && speed <= MAX_SPEED {
+        Ok(())
+    } else {
+        Err(Refusal::BadSpeed { speed, max: MAX_SPEED })
+    }
 }
 
-fn control_label(c: &Control) -> String {
+fn control_label(c: &Control) -> (&'static str, &'static str) {
     match c {
-        Control::Start => "开始 start".into(),
-        Control::Pause => "暂停 pause".into(),
-        Control::SetSpeed(_) => "调速 set the speed".into(),
+        Control::Start => ("开始", "start"),
+        Control::Pause => ("暂停", "pause"),
+        Control::SetSpeed(_) => ("调速", "set the speed"),
     }
 }

@@ -6,8 +6,10 @@ use sim::score::{ActionStatus, Report};
 
 use super::Finished;
 
-pub fn build(world: &World) -> Finished {
-    let report = sim::score::score(world.scenario(), world.seed(), world.events(), &world.outcome());
+/// `refused`: the orders and controls the server refused (they never reach the world).
+pub fn build(world: &World, refused: u32) -> Finished {
+    let mut report = sim::score::score(world.scenario(), world.seed(), world.events(), &world.outcome());
+    report.orders_refused = refused;
     let summary = summary(&report, world);
     let score = report.score;
     let report = serde_json::to_value(&report).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));

@@ -7,8 +7,9 @@ use std::time::Duration;
 use protocol::Control;
 use sim::{EventKind, Order, Role};
 
-use super::{Drill, Journal, Rejection, record};
+use super::{Drill, Journal, record};
 use crate::testkit;
+use sim::access::Refusal;
 
 /// A journal writer that fails every write, as a full disk would.
 struct FailingWriter;
@@ -45,13 +46,17 @@ fn an_order_the_role_may_not_give_is_refused_and_not_journaled() {
     let rec = testkit::record(&dir, &setup);
     let mut drill = Drill::new(setup, rec).unwrap();
     let err = drill.order(&informant(), "p", Order::ActivateLevel { level: sim::scenario::Level::I }).unwrap_err();
-    assert!(matches!(err, Rejection::NotAllowed { .. }), "{err}");
+    assert!(matches!(err, Refusal::NotAllowed { .. }), "{err}");
     assert!(err.to_string().contains("informant:Alpha"), "{err}");
     // A role the scenario does not offer.
     let err =
         drill.order(&"informant:Nowhere".parse().unwrap(), "p", Order::Warn { village: "Alpha".into() }).unwrap_err();
-    assert!(matches!(err, Rejection::World(_)), "{err}");
+    assert!(matches!(err, Refusal::UnknownRole { .. }), "{err}");
+    // A target outside the role's care is refused before the journal too.
+    let err = drill.order(&informant(), "p", Order::Evacuate { village: "Beta".into() }).unwrap_err();
+    assert_eq!(err.code(), "not_your_village", "{err}");
     assert_eq!(drill.accepted(), 0);
+    assert_eq!(drill.refused(), 3);
     let journal = std::fs::read_to_string(dir.join("record").join(record::JOURNAL)).unwrap();
     assert!(journal.is_empty(), "refused orders must not be journaled: {journal}");
     // An allowed order is journaled with its role and time.
@@ -71,7 +76,7 @@ fn the_journal_is_written_before_the_order_takes_effect() {
     let mut drill = Drill::new(setup.clone(), rec).unwrap();
     let before = drill.world().state_hash();
     let err = drill.order(&informant(), "p", Order::Warn { village: "Alpha".into() }).unwrap_err();
-    assert!(matches!(err, Rejection::Journal(_)), "{err}");
+    assert!(matches!(err, Refusal::RecordFailed { .. }), "{err}");
     assert_eq!(drill.world().state_hash(), before, "the world changed although the journal write failed");
     assert!(!drill.world().events().iter().any(|e| matches!(e.kind, EventKind::WarningIssued { .. })));
     assert_eq!(drill.accepted(), 0);
@@ -94,9 +99,12 @@ fn only_the_controller_steers_the_clock() {
     let setup = testkit::setup(&dir);
     let rec = testkit::record(&dir, &setup);
     let mut drill = Drill::new(setup, rec).unwrap();
-    assert!(matches!(drill.control(&informant(), "p", Control::Start), Err(Rejection::NotController(_))));
-    assert!(matches!(drill.control(&Role::Controller, "p", Control::SetSpeed(f32::NAN)), Err(Rejection::BadSpeed(_))));
-    assert!(matches!(drill.control(&Role::Controller, "p", Control::SetSpeed(-1.0)), Err(Rejection::BadSpeed(_))));
+    assert!(matches!(drill.control(&informant(), "p", Control::Start), Err(Refusal::ControllerOnly { .. })));
+    assert!(matches!(
+        drill.control(&Role::Controller, "p", Control::SetSpeed(f32::NAN)),
+        Err(Refusal::BadSpeed { .. })
+    ));
+    assert!(matches!(drill.control(&Role::Controller, "p", Control::SetSpeed(-1.0)), Err(Refusal::BadSpeed { .. })));
     // Paused: wall time passes, the world does not move.
     drill.advance(Duration::from_secs(10), 100);
     assert_eq!(drill.world().time_s(), 0);
@@ -135,5 +143,5 @@ fn finishing_writes_the_report_and_meta() {
     assert!(events.lines().count() >= 1);
     assert!(f.summary.contains("得分 Score"));
     // Ended: no more orders.
-    assert_eq!(drill.order(&informant(), "p", Order::Warn { village: "Alpha".into() }), Err(Rejection::Ended));
+    assert_eq!(drill.order(&informant(), "p", Order::Warn { village: "Alpha".into() }), Err(Refusal::Ended));
 }

@@ -3,7 +3,6 @@
 //! It reads and writes encoded protocol bytes, so renet clients and in-process bots go through
 //! exactly the same checks. The driver (network loop or `run`) moves the bytes.
 
-pub mod filter;
 pub mod rate;
 #[cfg(test)]
 mod tests;
@@ -11,11 +10,12 @@ mod tests;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage, StaticData, channel};
+use protocol::{ClientMessage, ControllerData, PROTOCOL_VERSION, ServerMessage, StaticData, channel};
 use sim::Role;
 
-use crate::drill::{Drill, Finished, Rejection};
+use crate::drill::{Drill, Finished};
 use rate::RateLimit;
+use sim::access::Refusal;
 
 /// A connection: a renet client, or a bot living in this process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,10 +85,16 @@ pub struct HostStats {
     pub largest_view_bytes: usize,
 }
 
+struct MapBytes {
+    json: Vec<u8>,
+    terrain: Vec<u8>,
+}
+
 pub struct Host {
     drill: Drill,
     sessions: BTreeMap<ConnId, Session>,
-    static_bytes: Vec<u8>,
+    /// The map asset's files, sent to every seat with its briefing.
+    map: MapBytes,
     out: Vec<Outgoing>,
     opts: HostOptions,
     clock_sent: Option<(bool, u32)>,
@@ -105,17 +111,11 @@ impl Host {
             let path = setup.map_dir.join(name);
             std::fs::read(&path).map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
         };
-        let data = StaticData {
-            scenario_ron: setup.scenario_text.clone(),
-            map_name: setup.scenario.map.clone(),
-            map_json: read(sim::map::MAP_JSON)?,
-            terrain_bin: read(sim::map::TERRAIN_BIN)?,
-        };
-        let static_bytes = protocol::encode(&ServerMessage::Static(Box::new(data)));
+        let map = MapBytes { json: read(sim::map::MAP_JSON)?, terrain: read(sim::map::TERRAIN_BIN)? };
         Ok(Host {
             drill,
             sessions: BTreeMap::new(),
-            static_bytes,
+            map,
             out: Vec::new(),
             opts,
             clock_sent: None,
@@ -198,6 +198,12 @@ impl Host {
             Ok(m) => m,
             Err(e) => {
                 self.stats.undecodable += 1;
+                // A hello of another version may not decode: its leading version still reads.
+                if let Some(v) = protocol::hello_version(bytes)
+                    && v != PROTOCOL_VERSION
+                {
+                    return self.refuse(id, versions_differ(v));
+                }
                 return self.refuse(id, format!("无法解析的消息 / undecodable message ({} bytes): {e}", bytes.len()));
             }
         };
@@ -205,13 +211,10 @@ impl Host {
             ClientMessage::Hello { protocol, role, player } => self.hello(id, protocol, role, player),
             ClientMessage::Order(order) => {
                 let Some((role, player)) = self.acting(id, now) else { return };
+                // A refused order changes nothing: no new view is due.
                 match self.drill.order(&role, &player, order) {
                     Ok(()) => self.generation += 1,
-                    Err(r) => {
-                        // A refusal by the world may still have left an OrderRefused event.
-                        self.generation += 1;
-                        self.reject(id, r)
-                    }
+                    Err(r) => self.reject(id, r),
                 }
             }
             ClientMessage::Control(control) => {
@@ -250,10 +253,7 @@ impl Host {
             return self.refuse(id, format!("已加入为 {r} / already joined as {r}"));
         }
         if protocol != PROTOCOL_VERSION {
-            return self.refuse(
-                id,
-                format!("协议版本不符 / protocol mismatch: client {protocol:#x}, server {PROTOCOL_VERSION:#x}"),
-            );
+            return self.refuse(id, versions_differ(protocol));
         }
         let Some(role) = self.resolve(&role) else {
             let offer: Vec<String> = self.drill.roles().iter().map(|r| r.to_string()).collect();
@@ -280,19 +280,31 @@ impl Host {
         s.role = Some(role.clone());
         s.player = player;
         // A bot that held this role stops; its session stays to resume if the human leaves.
-        let welcome = ServerMessage::Welcome {
-            role: role.clone(),
-            roles_on_offer: self.drill.roles().to_vec(),
-            seed: self.drill.setup().seed,
-        };
+        let welcome = ServerMessage::Welcome { role: role.clone(), roles_on_offer: self.drill.roles().to_vec() };
         self.push(id, channel::RELIABLE, protocol::encode(&welcome));
-        self.push(id, channel::RELIABLE, self.static_bytes.clone());
+        let static_bytes = self.static_data(&role);
+        self.push(id, channel::RELIABLE, static_bytes);
         let clock = ServerMessage::Clock { running: self.drill.running(), speed: self.drill.speed() };
         self.push(id, channel::RELIABLE, protocol::encode(&clock));
         if let Some(f) = &self.finished {
             let ended = ServerMessage::Ended { score: f.score, summary: f.summary.clone() };
             self.push(id, channel::RELIABLE, protocol::encode(&ended));
         }
+    }
+
+    /// The seat's briefing and the map; the scenario file and the seed for the controller only.
+    fn static_data(&self, role: &Role) -> Vec<u8> {
+        let setup = self.drill.setup();
+        let controller = sim::access::may_see_script(role)
+            .then(|| ControllerData { scenario_ron: setup.scenario_text.clone(), seed: setup.seed });
+        let data = StaticData {
+            briefing: self.drill.briefing(role),
+            controller,
+            map_name: setup.scenario.map.clone(),
+            map_json: self.map.json.clone(),
+            terrain_bin: self.map.terrain.clone(),
+        };
+        protocol::encode(&ServerMessage::Static(Box::new(data)))
     }
 
     /// `command` stands for the only township's command post when the scenario has one.
@@ -310,7 +322,8 @@ impl Host {
         None
     }
 
-    fn reject(&mut self, id: ConnId, r: Rejection) {
+    fn reject(&mut self, id: ConnId, r: Refusal) {
+        tracing::debug!("{id}: refusal code {}", r.code());
         self.refuse(id, r.to_string());
     }
 
@@ -373,7 +386,7 @@ impl Host {
                 .filter_map(|(id, s)| s.role.clone().map(|r| (*id, r)))
                 .collect();
             for (id, role) in targets {
-                let mine = filter::events_for(&role, &events);
+                let mine = sim::access::events_for(&role, &events);
                 if !mine.is_empty() {
                     self.push(id, channel::RELIABLE, protocol::encode(&ServerMessage::Events(mine)));
                 }
@@ -398,7 +411,7 @@ impl Host {
                 .entry(role.clone())
                 .or_insert_with(|| {
                     let bytes = protocol::encode(&ServerMessage::View(Box::new(self.drill.view(&role))));
-                    let hash = fnv(&bytes);
+                    let hash = sim::hash::fnv(&bytes);
                     (bytes, hash)
                 })
                 .clone();
@@ -436,7 +449,11 @@ impl Host {
     }
 }
 
-/// FNV-1a, to tell whether a view changed without keeping its bytes.
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+/// The refusal of a client of another protocol version, in words.
+fn versions_differ(client: u64) -> String {
+    let (c, s) = (protocol::version_text(client), protocol::version_text(PROTOCOL_VERSION));
+    format!(
+        "协议版本不同, 请使用与服务器相同版本的 sandtable / versions differ: client protocol {c}, server protocol {s}; \
+         use the same sandtable version as the server"
+    )
 }

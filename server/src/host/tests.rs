@@ -72,7 +72,13 @@ fn garbage_is_refused_and_logged_and_the_client_can_go_on() {
         matches!(msgs[0], ServerMessage::Welcome { ref role, .. } if role.to_string() == "informant:Alpha"),
         "{msgs:?}"
     );
-    assert!(matches!(msgs[1], ServerMessage::Static(ref s) if s.scenario_ron == testkit::SCENARIO));
+    // An informant gets its briefing, never the scenario file.
+    assert!(
+        matches!(msgs[1], ServerMessage::Static(ref s) if s.controller.is_none()
+            && s.briefing.villages.iter().map(|v| v.name.as_str()).collect::<Vec<_>>() == ["Alpha"]),
+        "{:?}",
+        msgs[1]
+    );
     h.receive(A, &order(Order::Warn { village: "Alpha".into() }), T);
     assert!(refusals(&inbox(&mut h, A)).is_empty());
     assert_eq!(journal_lines(&dir), 1);

@@ -1,6 +1,6 @@
-//! Land cover per cell: OSM land-use polygons and water areas rasterised by scanline (the
-//! smallest polygon wins where they overlap, water always wins), and a terrain rule where OSM
-//! says nothing.
+//! Land cover per cell: OSM land-use polygons and water areas rasterised at the cell centres (an
+//! R-tree of their bounding boxes, then geo's exact point-in-polygon test; the smallest polygon
+//! wins where they overlap, water always wins), and a terrain rule where OSM says nothing.
 //!
 //! The fallback follows the Pyrenean vegetation belts, which is what the bundled map needs and is
 //! a sound default for mountain townships: above the tree line (about 2,300 m) alpine grass, rock
@@ -8,6 +8,9 @@
 //! meadows and fields on gentle valley floors near settlements; dry south-facing slopes at low
 //! altitude (the *solanes*) shrub rather than forest; very steep ground bare rock everywhere.
 
+use geo::{Area, BoundingRect, Coord, Intersects, LineString, Polygon};
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
 use sim::map::{LandCover, Xy};
 
 use super::grid::Frame;
@@ -28,65 +31,83 @@ pub fn class_of(value: &str) -> Option<LandCover> {
     })
 }
 
-/// Calls `paint(cell)` for every cell whose centre lies inside the polygon (even-odd over all
-/// rings, so holes stay out). Rows are scanned once each: cost grows with edges x rows touched.
-pub fn fill_polygon(frame: &Frame, rings: &[Vec<Xy>], mut paint: impl FnMut(usize)) {
-    let cs = frame.cell_size_m;
-    let (mut ymin, mut ymax) = (f64::INFINITY, f64::NEG_INFINITY);
-    for p in rings.iter().flatten() {
-        ymin = ymin.min(p[1]);
-        ymax = ymax.max(p[1]);
-    }
-    if ymin.partial_cmp(&ymax) != Some(std::cmp::Ordering::Less) {
-        return;
-    }
-    let r0 = ((ymin / cs - 0.5).ceil().max(0.0)) as usize;
-    let r1 = ((ymax / cs - 0.5).floor()).min(frame.rows as f64 - 1.0);
-    if r1 < 0.0 {
-        return;
-    }
-    let mut xs = Vec::new();
-    for row in r0..=r1 as usize {
-        let y = (row as f64 + 0.5) * cs;
-        xs.clear();
-        for ring in rings {
-            for (p, q) in ring.iter().zip(ring.iter().cycle().skip(1)) {
-                if (p[1] <= y) != (q[1] <= y) {
-                    xs.push(p[0] + (y - p[1]) * (q[0] - p[0]) / (q[1] - p[1]));
-                }
-            }
-        }
-        xs.sort_by(f64::total_cmp);
-        for pair in xs.chunks_exact(2) {
-            // Cells whose centre x lies in [pair[0], pair[1]).
-            let c0 = ((pair[0] / cs - 0.5).ceil().max(0.0)) as usize;
-            let c1 = (pair[1] / cs - 0.5).ceil().min(frame.cols as f64);
-            for col in c0..c1.max(0.0) as usize {
-                paint(row * frame.cols + col);
-            }
-        }
+/// A polygon from rings in local metres: the first ring is the outer one, the others its holes.
+pub fn polygon(rings: &[Vec<Xy>]) -> Polygon<f64> {
+    let ring = |r: &Vec<Xy>| LineString::from(r.iter().map(|&[x, y]| Coord { x, y }).collect::<Vec<_>>());
+    match rings.split_first() {
+        Some((outer, holes)) => Polygon::new(ring(outer), holes.iter().map(ring).collect()),
+        None => Polygon::new(LineString::new(Vec::new()), Vec::new()),
     }
 }
 
-/// The mapped polygons painted onto the grid: `None` where no polygon covers a cell centre.
+/// Polygons behind an R-tree of their bounding boxes: the polygons holding a point are a tree
+/// lookup, then geo's exact test on the few candidates.
+pub struct PolygonIndex {
+    polygons: Vec<Polygon<f64>>,
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+}
+
+impl PolygonIndex {
+    pub fn new(polygons: Vec<Polygon<f64>>) -> PolygonIndex {
+        let boxes = polygons
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let r = p.bounding_rect()?;
+                Some(GeomWithData::new(Rectangle::from_corners(r.min().x_y().into(), r.max().x_y().into()), i))
+            })
+            .collect();
+        PolygonIndex { tree: RTree::bulk_load(boxes), polygons }
+    }
+
+    pub fn polygons(&self) -> &[Polygon<f64>] {
+        &self.polygons
+    }
+
+    /// The indices of the polygons holding `p` (inside and not in a hole; on the boundary
+    /// counts), in no particular order.
+    pub fn holding(&self, p: Xy) -> impl Iterator<Item = usize> + '_ {
+        let c = Coord { x: p[0], y: p[1] };
+        self.tree.locate_all_at_point(&p).map(|e| e.data).filter(move |&i| self.polygons[i].intersects(&c))
+    }
+}
+
+/// Which cells have their centre in one of the polygons.
+pub fn covered(frame: &Frame, index: &PolygonIndex) -> Vec<bool> {
+    cell_centres(frame).map(|p| index.holding(p).next().is_some()).collect()
+}
+
+/// The mapped polygons painted onto the grid: `None` where no polygon holds a cell centre. Where
+/// land-use polygons overlap the smallest (by its outer ring) wins, so a village inside a forest
+/// polygon stays a village; of equal ones the later; water wins over all.
 pub fn rasterize(
     frame: &Frame,
     landuse: &[(Vec<Vec<Xy>>, LandCover)],
     water: &[Vec<Vec<Xy>>],
 ) -> Vec<Option<LandCover>> {
-    let mut cover = vec![None; frame.cols * frame.rows];
-    let mut order: Vec<(f64, usize)> =
-        landuse.iter().enumerate().map(|(i, (rings, _))| (ring_area(&rings[0]), i)).collect();
-    // Largest first, so a village inside a forest polygon overwrites the forest.
-    order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, i) in order {
-        let (rings, class) = &landuse[i];
-        fill_polygon(frame, rings, |c| cover[c] = Some(*class));
-    }
-    for rings in water {
-        fill_polygon(frame, rings, |c| cover[c] = Some(LandCover::Water));
-    }
-    cover
+    let landuse_index = PolygonIndex::new(landuse.iter().map(|(rings, _)| polygon(rings)).collect());
+    let outer_area: Vec<f64> = landuse_index
+        .polygons()
+        .iter()
+        .map(|p| Polygon::new(p.exterior().clone(), Vec::new()).unsigned_area())
+        .collect();
+    let water_index = PolygonIndex::new(water.iter().map(|rings| polygon(rings)).collect());
+    cell_centres(frame)
+        .map(|p| {
+            if water_index.holding(p).next().is_some() {
+                return Some(LandCover::Water);
+            }
+            landuse_index
+                .holding(p)
+                .min_by(|&a, &b| outer_area[a].total_cmp(&outer_area[b]).then(b.cmp(&a)))
+                .map(|i| landuse[i].1)
+        })
+        .collect()
+}
+
+/// Cell centres in cell order (row by row from the south-west corner).
+fn cell_centres(frame: &Frame) -> impl Iterator<Item = Xy> + '_ {
+    (0..frame.rows).flat_map(move |row| (0..frame.cols).map(move |col| frame.cell_centre(col, row)))
 }
 
 /// Terrain at one cell, for the rule below.
@@ -132,14 +153,6 @@ pub fn aspect(cols: usize, rows: usize, cell: f64, elev: &[f32], col: usize, row
     (if deg < 0.0 { deg + 360.0 } else { deg }) as f32
 }
 
-fn ring_area(r: &[Xy]) -> f64 {
-    let mut a = 0.0;
-    for (p, q) in r.iter().zip(r.iter().cycle().skip(1)) {
-        a += p[0] * q[1] - q[0] * p[1];
-    }
-    (a / 2.0).abs()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,18 +168,16 @@ mod tests {
     }
 
     #[test]
-    fn scanline_fills_cell_centres_inside_and_respects_holes() {
+    fn cell_centres_inside_count_and_holes_stay_out() {
         let outer = vec![[0.0, 0.0], [100.0, 0.0], [100.0, 100.0], [0.0, 100.0], [0.0, 0.0]];
         let hole = vec![[30.0, 30.0], [70.0, 30.0], [70.0, 70.0], [30.0, 70.0], [30.0, 30.0]];
-        let mut n = 0;
-        fill_polygon(&frame(), &[outer.clone(), hole], |_| n += 1);
-        assert_eq!(n, 100 - 16);
+        let count = |rings: Vec<Vec<Xy>>| covered(&frame(), &PolygonIndex::new(vec![polygon(&rings)]));
+        assert_eq!(count(vec![outer.clone(), hole]).iter().filter(|&&b| b).count(), 100 - 16);
         let tri = vec![[0.0, 0.0], [100.0, 0.0], [0.0, 100.0]];
-        let mut cells = Vec::new();
-        fill_polygon(&frame(), &[tri], |c| cells.push(c));
-        // Centres with x + y < 100: 45 of the 100.
-        assert_eq!(cells.len(), 45);
-        assert!(cells.contains(&0) && !cells.contains(&99));
+        let cells = count(vec![tri]);
+        // Centres with x + y < 100: 45 of the 100, and the 10 on the edge x + y = 100.
+        assert_eq!(cells.iter().filter(|&&b| b).count(), 55);
+        assert!(cells[0] && cells[9] && !cells[99]);
     }
 
     #[test]

@@ -475,13 +475,13 @@ fn near_settlements(frame: &Frame, settlements: &[sim::map::Settlement]) -> Vec<
 
 /// Cells inside any township: the area the land-cover shares are reported for.
 fn inside_townships(frame: &Frame, townships: &[features::TownshipShape]) -> Vec<bool> {
-    let mut inside = vec![townships.is_empty(); frame.cols * frame.rows];
-    for t in townships {
-        for ring in &t.township.rings {
-            landcover::fill_polygon(frame, std::slice::from_ref(ring), |c| inside[c] = true);
-        }
+    if townships.is_empty() {
+        return vec![true; frame.cols * frame.rows];
     }
-    inside
+    let outer_rings = townships.iter().flat_map(|t| &t.township.rings);
+    let index =
+        landcover::PolygonIndex::new(outer_rings.map(|r| landcover::polygon(std::slice::from_ref(r))).collect());
+    landcover::covered(frame, &index)
 }
 
 /// "forest 35.1%, grass ..." over the cells marked in `inside`.

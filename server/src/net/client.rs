@@ -1,11 +1,14 @@
-//! A renet/netcode UDP client speaking the sandtable protocol: connect, say hello, send orders,
-//! receive messages. Bots and the end-to-end tests use it; so can any headless tool.
+//! The one renet/netcode UDP client speaking the sandtable protocol: connect, say hello, send
+//! orders, receive messages. The UDP bots, the headless seat (`sandtable-server join`), the
+//! bevy client (`client/src/net.rs`, one system over it) and the end-to-end tests all use it.
+//! It never blocks except in [`NetClient::wait_connected`]; drive it with [`NetClient::update`],
+//! [`NetClient::receive`] and [`NetClient::flush`].
 
 use std::io;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage, channel};
+use protocol::{ClientMessage, NETCODE_PROTOCOL_ID, PROTOCOL_VERSION, ServerMessage, channel};
 use renet::RenetClient;
 use renet_netcode::{ClientAuthentication, NetcodeClientTransport};
 
@@ -15,7 +18,7 @@ pub enum ClientError {
     Io(#[from] io::Error),
     #[error("netcode: {0}")]
     Netcode(String),
-    #[error("no connection to {addr} within {secs} s (is the server running?)")]
+    #[error("no connection to {addr} within {secs} s (is the server running, and of the same major protocol version?)")]
     Timeout { addr: SocketAddr, secs: u64 },
     #[error("disconnected: {0}")]
     Disconnected(String),
@@ -25,19 +28,22 @@ pub struct NetClient {
     client: RenetClient,
     transport: NetcodeClientTransport,
     server: SocketAddr,
+    started: Instant,
     last: Instant,
     /// Messages the server sent that did not decode (a newer server, a bug): counted, skipped.
     pub undecodable: u32,
 }
 
 impl NetClient {
-    /// Opens a socket and starts connecting to `server` (call [`NetClient::wait_connected`]).
+    /// Opens a socket and starts connecting to `server` (pump it, or call
+    /// [`NetClient::wait_connected`]).
     pub fn connect(server: SocketAddr) -> Result<NetClient, ClientError> {
         let bind: SocketAddr = if server.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().expect("valid");
         let (socket, _) = super::socket::bind_udp(bind)?;
+        // Unsecure netcode needs a client id unique per server: 64 random bits.
         let id_bytes = renet_netcode::generate_random_bytes::<8>();
         let auth = ClientAuthentication::Unsecure {
-            protocol_id: PROTOCOL_VERSION,
+            protocol_id: NETCODE_PROTOCOL_ID,
             client_id: u64::from_le_bytes(id_bytes),
             server_addr: server,
             user_data: None,
@@ -45,17 +51,36 @@ impl NetClient {
         let transport = NetcodeClientTransport::new(super::netcode_now(), auth, socket)
             .map_err(|e| ClientError::Netcode(e.to_string()))?;
         let client = RenetClient::new(protocol::connection_config());
-        Ok(NetClient { client, transport, server, last: Instant::now(), undecodable: 0 })
+        let now = Instant::now();
+        Ok(NetClient { client, transport, server, started: now, last: now, undecodable: 0 })
     }
 
     pub fn client_id(&self) -> u64 {
         self.transport.client_id()
     }
+    pub fn server_addr(&self) -> SocketAddr {
+        self.server
+    }
     pub fn is_connected(&self) -> bool {
         self.client.is_connected()
     }
+    pub fn is_connecting(&self) -> bool {
+        self.client.is_connecting()
+    }
     pub fn is_disconnected(&self) -> bool {
-        self.client.is_disconnected()
+        self.client.is_disconnected() || self.transport.disconnect_reason().is_some()
+    }
+    /// Time since [`NetClient::connect`].
+    pub fn age(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Why the connection ended, in words, once it has.
+    pub fn disconnect_reason(&self) -> Option<String> {
+        self.transport
+            .disconnect_reason()
+            .map(|r| format!("{r:?}"))
+            .or_else(|| self.client.disconnect_reason().map(|r| format!("{r:?}")))
     }
 
     /// Pumps the connection until it is up, or fails after `timeout`.
@@ -72,7 +97,7 @@ impl NetClient {
         Ok(())
     }
 
-    /// Receives packets and advances renet's timers.
+    /// Receives packets and advances renet's timers (by the wall time since the last call).
     pub fn update(&mut self) -> Result<(), ClientError> {
         let now = Instant::now();
         let dt = now - self.last;
@@ -84,7 +109,8 @@ impl NetClient {
         Ok(())
     }
 
-    /// Every message received since the last call, decoded.
+    /// Every message received since the last call, decoded; undecodable ones are counted in
+    /// [`NetClient::undecodable`], logged and skipped.
     pub fn receive(&mut self) -> Vec<ServerMessage> {
         let mut out = Vec::new();
         for ch in [channel::RELIABLE, channel::VIEWS] {
@@ -105,7 +131,7 @@ impl NetClient {
         self.client.send_message(channel::RELIABLE, protocol::encode(msg));
     }
 
-    /// Sends raw bytes as a message (tests use it to send garbage).
+    /// Sends raw bytes as a message (tests use it to send garbage or another version's hello).
     pub fn send_raw(&mut self, bytes: Vec<u8>) {
         self.client.send_message(channel::RELIABLE, bytes);
     }
@@ -115,8 +141,17 @@ impl NetClient {
         self.transport.send_packets(&mut self.client).map_err(|e| ClientError::Disconnected(e.to_string()))
     }
 
+    /// Tells the server goodbye at once (its role is freed without waiting for a timeout).
     pub fn disconnect(&mut self) {
         self.client.disconnect();
+        self.transport.disconnect();
+    }
+}
+
+/// Leaving without [`NetClient::disconnect`] (a dropped bevy resource, an early return) still
+/// says goodbye; a second disconnect is a no-op.
+impl Drop for NetClient {
+    fn drop(&mut self) {
         self.transport.disconnect();
     }
 }

@@ -1,12 +1,13 @@
 //! The renet/netcode UDP server: accepts clients (unsecure netcode auth, fit for a LAN; the
-//! protocol id is `protocol::PROTOCOL_VERSION` so mismatched builds cannot connect), hands their
-//! messages to the host and sends back what the host queued.
+//! netcode protocol id is `protocol::NETCODE_PROTOCOL_ID`, one per major version, so builds of
+//! another minor version connect and the host tells them in words that the versions differ),
+//! hands their messages to the host and sends back what the host queued.
 
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use protocol::{PROTOCOL_VERSION, channel};
+use protocol::{NETCODE_PROTOCOL_ID, channel};
 use renet::{RenetServer, ServerEvent};
 use renet_netcode::{NetcodeServerTransport, ServerAuthentication, ServerConfig};
 
@@ -30,7 +31,7 @@ impl NetServer {
         let config = ServerConfig {
             current_time: super::netcode_now(),
             max_clients: MAX_CLIENTS,
-            protocol_id: PROTOCOL_VERSION,
+            protocol_id: NETCODE_PROTOCOL_ID,
             public_addresses: vec![bound],
             authentication: ServerAuthentication::Unsecure,
         };

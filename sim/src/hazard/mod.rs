@@ -1,5 +1,5 @@
-//! Hazard models on the terrain grid. First versions: simple, documented rules (issue 2); the
-//! validated models of issue 3 replace them behind the same interfaces.
+//! Hazard models on the terrain grid, validated against published numbers (flood, fire,
+//! landslide), and the grid helpers they share.
 
 pub mod fire;
 pub mod flood;

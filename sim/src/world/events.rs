@@ -110,8 +110,4 @@ pub enum EventKind {
         to: Role,
         message: String,
     },
-    OrderRefused {
-        from: Role,
-        reason: String,
-    },
 }

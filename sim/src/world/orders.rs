@@ -52,7 +52,7 @@ impl Task {
     }
 }
 
-/// An order. Which roles may give which order is decided by [`Order::allowed_for`].
+/// An order. Which roles may give which order, and on what, is decided in [`crate::access`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Order {
     /// 信息快报 from an informant (or a team) to the command post.
@@ -120,18 +120,6 @@ impl Order {
 }
 
 impl OrderKind {
-    /// The orders a role may give, as in real life: informants report, warn and start the first
-    /// evacuation of their own village; the command post decides; the county dispatches its teams.
-    pub fn allowed_for(role: &Role) -> &'static [OrderKind] {
-        use OrderKind::*;
-        match role {
-            Role::Controller => &[Inject],
-            Role::Command(_) => &[Acknowledge, ActivateLevel, Warn, Evacuate, Dispatch, ReportUp],
-            Role::County => &[Acknowledge, ActivateLevel, Dispatch],
-            Role::Informant(_) => &[Report, Warn, Evacuate],
-            Role::Team(_) => &[Report],
-        }
-    }
     pub fn label_zh(self) -> &'static str {
         match self {
             OrderKind::Report => "上报险情",

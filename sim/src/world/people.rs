@@ -1,4 +1,5 @@
-//! Villagers: at home until evacuated; walking to their shelter; hit by a hazard if still home.
+//! Villagers and their shelters: at home until evacuated; walking to their shelter; hit by a
+//! hazard if still home.
 //!
 //! Rules (documented for trainers):
 //! - After an evacuation order, people leave at `population / 30 min`, twice that with a team
@@ -14,8 +15,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::map::Xy;
+use crate::map::{MapAsset, Xy};
+use crate::scenario::{Place, Scenario};
+use crate::score::VillageOutcome;
 use crate::world::orders::HazardKind;
+use crate::world::plan_state::PlanState;
+use crate::world::{EventKind, SetupError, dist};
 
 const EVACUATION_MINUTES: f64 = 30.0;
 /// FD2320 hazard rating from which water in a village hurts people ("danger for some").
@@ -141,6 +146,125 @@ impl Village {
 
     pub fn safe(&self) -> u32 {
         self.in_shelter
+    }
+}
+
+/// A shelter (避险安置点) villages evacuate to.
+#[derive(Clone, Debug, Serialize)]
+pub struct Shelter {
+    pub name: String,
+    pub pos: Xy,
+    pub capacity: u32,
+}
+
+/// Everyone the drill protects: the villages, and the shelters they go to.
+pub struct People {
+    pub villages: Vec<Village>,
+    pub shelters: Vec<Shelter>,
+}
+
+impl People {
+    pub(crate) fn new(
+        s: &Scenario,
+        map: &MapAsset,
+        place: &dyn Fn(&str, &Place) -> Result<Xy, SetupError>,
+    ) -> Result<People, SetupError> {
+        let mut shelters = Vec::new();
+        for sh in &s.shelters {
+            shelters.push(Shelter { name: sh.name.clone(), pos: place(&sh.name, &sh.at)?, capacity: sh.capacity });
+        }
+        let mut villages = Vec::new();
+        for v in &s.villages {
+            let m = map
+                .settlement(&v.name)
+                .ok_or_else(|| SetupError(format!("village {} is not on map {}", v.name, s.map)))?;
+            let cell =
+                map.grid.cell_at(m.pos).ok_or_else(|| SetupError(format!("village {} is off the grid", v.name)))?;
+            let node = m.road_node.or_else(|| map.features.roads.nearest_node(m.pos));
+            let name_zh = v.name_zh.clone().or(m.name_zh.clone());
+            let mut village = Village::new(
+                v.name.clone(),
+                name_zh,
+                m.township.clone(),
+                m.pos,
+                cell,
+                node,
+                v.population,
+                v.vulnerable,
+            );
+            if let Some(name) = &v.shelter {
+                let i = shelters
+                    .iter()
+                    .position(|x| &x.name == name)
+                    .ok_or_else(|| SetupError(format!("village {}: unknown shelter {name}", v.name)))?;
+                village.set_shelter(i, shelters[i].pos);
+            } else if let Some((i, sh)) =
+                shelters.iter().enumerate().min_by(|a, b| dist(a.1.pos, m.pos).total_cmp(&dist(b.1.pos, m.pos)))
+            {
+                village.set_shelter(i, sh.pos);
+            } else {
+                // No shelter named: people go to high ground 1 km away.
+                village.set_shelter(usize::MAX, [m.pos[0] + 1000.0, m.pos[1]]);
+            }
+            villages.push(village);
+        }
+        Ok(People { villages, shelters })
+    }
+
+    /// A village by its map name or its Chinese name.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.villages.iter().position(|v| v.name == name || v.name_zh.as_deref() == Some(name))
+    }
+
+    pub fn shelter_name(&self, village: &Village) -> Option<&str> {
+        village.shelter.and_then(|i| self.shelters.get(i)).map(|s| s.name.as_str())
+    }
+
+    pub fn nearest(&self, xy: Xy) -> Option<&Village> {
+        self.villages.iter().min_by(|a, b| dist(a.pos, xy).total_cmp(&dist(b.pos, xy)))
+    }
+
+    /// One tick: hazards reaching villages (`hits(cell)` lists what reaches a village's cell),
+    /// then evacuation. Returns the events.
+    pub(crate) fn step(
+        &mut self,
+        now_s: u32,
+        tick_s: u32,
+        hits: &dyn Fn(usize) -> Vec<(HazardKind, f64)>,
+    ) -> Vec<EventKind> {
+        let mut events = Vec::new();
+        for v in &mut self.villages {
+            for (hazard, rating) in hits(v.cell) {
+                if !v.hit_by.contains(&hazard) {
+                    let (casualties, trapped) = v.hit(hazard, rating);
+                    events.push(EventKind::VillageHit { village: v.name.clone(), hazard, casualties, trapped });
+                }
+            }
+            if v.step_evacuation(now_s, tick_s) && !v.evacuated_event_sent {
+                v.evacuated_event_sent = true;
+                events.push(EventKind::VillageEvacuated { village: v.name.clone(), people: v.in_shelter });
+            }
+        }
+        events
+    }
+
+    /// Per-village outcome: threatened when its hazard was seen or it was hit.
+    pub(crate) fn outcome(&self, plan: &PlanState) -> Vec<VillageOutcome> {
+        self.villages
+            .iter()
+            .enumerate()
+            .map(|(i, v)| VillageOutcome {
+                village: v.name.clone(),
+                population: v.population,
+                threatened: plan.seen.iter().any(|&(_, vi)| vi == i) || !v.hit_by.is_empty(),
+                hit_by: v.hit_by.clone(),
+                at_home: v.at_home,
+                in_shelter: v.in_shelter,
+                in_transit: v.in_transit.iter().map(|(_, n)| n).sum(),
+                casualties: v.casualties,
+                trapped: v.trapped,
+            })
+            .collect()
     }
 }
 

@@ -2,15 +2,16 @@
 //!
 //! Limits (documented for trainers): teams travel by vehicle on the road graph and never enter a
 //! closed road — one with water of 0.3 m or more, fire burning (or just burned), or debris,
-//! which stays until a team clears it (`world::tick::update_roads`). A route is planned round
+//! which stays until a team clears it (`world::roads`). A route is planned round
 //! closed roads; a road that closes ahead makes the team reroute from the last junction, and one
 //! that closes under a team makes it turn back to the junction it came from (the time to drive
 //! back) and reroute from there. With no open route the team is blocked and says so.
 
 use serde::{Deserialize, Serialize};
 
-use crate::map::{RoadGraph, Xy};
-use crate::scenario::TeamKind;
+use crate::map::{MapAsset, RoadGraph, Xy};
+use crate::scenario::{Place, Scenario, TeamKind};
+use crate::world::SetupError;
 use crate::world::orders::Task;
 
 /// Minutes a task takes on site once the team has arrived.
@@ -178,6 +179,53 @@ impl Team {
             }
             _ => 0,
         }
+    }
+}
+
+/// The drill's rescue teams.
+pub struct Teams {
+    pub list: Vec<Team>,
+}
+
+impl Teams {
+    pub(crate) fn new(
+        s: &Scenario,
+        map: &MapAsset,
+        place: &dyn Fn(&str, &Place) -> Result<Xy, SetupError>,
+    ) -> Result<Teams, SetupError> {
+        let roads = &map.features.roads;
+        let mut list = Vec::new();
+        for t in &s.teams {
+            let pos = place(&t.name, &t.base)?;
+            let node = roads.nearest_node(pos).ok_or_else(|| SetupError("the map has no roads".into()))?;
+            list.push(Team {
+                name: t.name.clone(),
+                kind: t.kind,
+                size: t.size,
+                township: t.township.clone(),
+                muster_s: (t.muster_min * 60.0).round() as u32,
+                node,
+                pos: roads.nodes[node as usize],
+                activity: Activity::Idle,
+                job: None,
+            });
+        }
+        Ok(Teams { list })
+    }
+
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.list.iter().position(|t| t.name == name)
+    }
+
+    /// Gives team `ti` a job: a team at rest musters first; one already deployed turns to the
+    /// new job at once.
+    pub(crate) fn dispatch(&mut self, ti: usize, village: usize, task: Task, now_s: u32) {
+        let t = &mut self.list[ti];
+        t.job = Some((village, task));
+        t.activity = match t.activity {
+            Activity::Idle => Activity::Mustering { until_s: now_s + t.muster_s },
+            _ => Activity::Mustering { until_s: now_s },
+        };
     }
 }
 

@@ -58,7 +58,7 @@ pub fn run(a: FloodArgs) -> Result<String, String> {
         return Err(format!("--rain-mm-per-h {} must be between 0 and 1000", a.rain_mm_per_h));
     }
     let rain_h = a.rain_h.unwrap_or(a.duration_h);
-    if !(rain_h >= 0.0) || !rain_h.is_finite() {
+    if !rain_h.is_finite() || rain_h < 0.0 {
         return Err(format!("--rain-h {rain_h} must be 0 or more"));
     }
     if let Some(cn) = a.curve_number

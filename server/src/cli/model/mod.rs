@@ -2,6 +2,7 @@
 //! author's numbers, answered as JSON. Bad arguments exit 2 with a clear message.
 
 mod fire;
+#[cfg(feature = "import")]
 mod flood;
 mod landslide;
 
@@ -25,6 +26,7 @@ pub enum Model {
     )]
     Fire(fire::FireArgs),
     /// Shallow-water flood on an ESRI ASCII DEM: volumes and probe depths.
+    #[cfg(feature = "import")]
     #[command(
         after_help = "Example (X, Y in the grid's own coordinates):\n  sandtable-server model flood --dem valley.asc --duration-h 2 --rain-mm-per-h 30 --rain-h 1 --curve-number 80 --inflow 1005,1995,20 --probe 1005,1005"
     )]
@@ -39,6 +41,7 @@ pub enum Model {
 pub fn run(args: ModelArgs) -> ExitCode {
     let result = match args.model {
         Model::Fire(a) => fire::run(a),
+        #[cfg(feature = "import")]
         Model::Flood(a) => flood::run(a),
         Model::Landslide(a) => landslide::run(a),
     };

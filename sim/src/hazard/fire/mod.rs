@@ -196,7 +196,8 @@ impl Fire {
             index_of[lc as usize] = models.len() as u8;
             models.push((fm, canopy));
         }
-        let perlin = Perlin::new(seed as u32 ^ 0x0f1e);
+        // Every bit of the drill seed reaches the noise (a hash, not a truncation).
+        let perlin = Perlin::new(crate::hash::sub_seed(seed, "fire moisture"));
         let mut state = vec![CellFire::NoFuel; n];
         let mut fuel = vec![0u8; n];
         let mut moisture_offset = vec![0.0f32; n];

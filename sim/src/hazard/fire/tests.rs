@@ -1,3 +1,6 @@
+//! Unit tests of the fire on the grid: arrival times against d/R0, the wind-driven shape, firebreaks,
+//! direct attack, road closure, determinism and slope, fuel overrides and the moisture schedule.
+
 use super::*;
 use crate::scenario::FireSpec;
 

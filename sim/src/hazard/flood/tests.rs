@@ -1,5 +1,9 @@
+//! Flood model checks against known answers: the flat-plane analytic wave, a pond settling at
+//! its sill, closed-basin volume balance, sandbags, and the world's flood conserving mass.
+
 use super::solver::{Solver, SolverConfig};
 use super::*;
+use crate::testkit::TestMap;
 
 fn closed(n: f32) -> SolverConfig {
     SolverConfig { manning_n: n, open_edges: false, ..SolverConfig::default() }
@@ -116,29 +120,10 @@ fn sandbags_hold_until_overtopped() {
     assert!(s.depth()[centre] > 0.1, "overtopped: {}", s.depth()[centre]);
 }
 
-/// A tilted valley: a V across x, sloping down towards row 0.
-pub(crate) fn valley(cols: usize, rows: usize) -> TerrainGrid {
-    let mut elevation_m = Vec::new();
-    for r in 0..rows {
-        for c in 0..cols {
-            let across = (c as f32 - (cols / 2) as f32).abs() * 8.0;
-            elevation_m.push(1000.0 + r as f32 * 3.0 + across);
-        }
-    }
-    let slope_deg = TerrainGrid::compute_slope(cols, rows, 75.0, &elevation_m);
-    TerrainGrid {
-        cols,
-        rows,
-        cell_size_m: 75.0,
-        elevation_m,
-        slope_deg,
-        landcover: vec![LandCover::Grass; cols * rows],
-    }
-}
-
 #[test]
 fn the_world_flood_conserves_mass_and_floods_the_valley_floor_first() {
-    let g = valley(21, 40);
+    // A V across x (8 m a cell), sloping down towards row 0 (3 m a row).
+    let g = TestMap::valley().size(21, 40).floor(1000.0, 3.0).sides(8.0, 0.0).cover(LandCover::Grass).build().grid;
     let mut f = Flood::new(&g, 60.0);
     let inflow_cell = g.index(10, 39);
     assert!(f.is_channel(g.index(10, 20)));

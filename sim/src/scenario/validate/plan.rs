@@ -3,49 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use crate::roles::{Role, RoleKind};
+use crate::access::orders_for;
+use crate::roles::{RoleKind, RolePattern};
+use crate::weather::{RAIN_RECORD_H, RAIN_WINDOWS_H, window_index};
 use crate::world::OrderKind;
 
 use super::super::{ActionKind, Anchor, InjectEvent, Level, Trigger};
 use super::{Check, suggest};
-
-/// A role as a plan names it: a kind and a target, `None` meaning any (`informant:*`, `command`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct RolePattern {
-    kind: RoleKind,
-    target: Option<String>,
-}
-
-impl RolePattern {
-    fn parse(s: &str) -> Result<RolePattern, String> {
-        let s = s.trim();
-        // `command` alone already means any command post.
-        for (head, kind) in [("informant", RoleKind::Informant), ("team", RoleKind::Team)] {
-            if s.strip_prefix(head).and_then(|t| t.strip_prefix(':')).map(str::trim) == Some("*") {
-                return Ok(RolePattern { kind, target: None });
-            }
-        }
-        let role: Role =
-            s.parse().map_err(|e: crate::roles::RoleParseError| format!("{e}, or informant:* / team:* for all"))?;
-        let target = match &role {
-            Role::Command(t) => t.clone(),
-            Role::Informant(t) | Role::Team(t) => Some(t.clone()),
-            Role::Controller | Role::County => None,
-        };
-        Ok(RolePattern { kind: role.kind(), target })
-    }
-
-    /// A representative role, to ask which orders its kind may give.
-    fn sample(&self) -> Role {
-        match self.kind {
-            RoleKind::Controller => Role::Controller,
-            RoleKind::Command => Role::Command(None),
-            RoleKind::County => Role::County,
-            RoleKind::Informant => Role::Informant("*".into()),
-            RoleKind::Team => Role::Team("*".into()),
-        }
-    }
-}
 
 /// The order a required action is done with, if it is done by an order.
 fn order_of(what: &ActionKind) -> Option<OrderKind> {
@@ -61,9 +25,14 @@ fn order_of(what: &ActionKind) -> Option<OrderKind> {
     })
 }
 
+/// A role pattern, with the validator's hint on what else may be written.
+fn parse_pattern(s: &str) -> Result<RolePattern, String> {
+    RolePattern::parse(s).map_err(|e| format!("{e}, or informant:* / team:* for all"))
+}
+
 impl Check<'_> {
     fn offered(&self) -> Vec<RolePattern> {
-        self.s.roles.iter().filter_map(|r| RolePattern::parse(r).ok()).collect()
+        self.s.roles.iter().filter_map(|r| parse_pattern(r).ok()).collect()
     }
 
     /// Checks a role name's target (township, village, team) exists.
@@ -84,7 +53,7 @@ impl Check<'_> {
 
     /// Parses a role used by the plan or an inject and checks the scenario offers it (`None` if not).
     fn role_on_offer(&mut self, path: &str, who: &str) -> Option<RolePattern> {
-        let pat = match RolePattern::parse(who) {
+        let pat = match parse_pattern(who) {
             Ok(p) => p,
             Err(e) => {
                 self.problem(path, e);
@@ -119,7 +88,7 @@ impl Check<'_> {
         let mut seen = BTreeSet::new();
         for (i, r) in s.roles.iter().enumerate() {
             let p = format!("roles[{i}]");
-            match RolePattern::parse(r) {
+            match parse_pattern(r) {
                 Err(e) => self.problem(&p, e),
                 Ok(pat) => {
                     if !seen.insert(r.trim()) {
@@ -144,7 +113,16 @@ impl Check<'_> {
         let s = self.s;
         match t {
             Trigger::RainOver { hours, mm } => {
-                self.range(&format!("{path}.hours"), *hours, 0.1, 240.0, "hours");
+                if window_index(*hours).is_none() {
+                    let windows: Vec<String> = RAIN_WINDOWS_H.iter().map(|h| h.to_string()).collect();
+                    self.problem(
+                        format!("{path}.hours"),
+                        format!(
+                            "{hours} h: rain is recorded in whole hours from 1 to {RAIN_RECORD_H}; the rainstorm signals use {}",
+                            windows.join(", ")
+                        ),
+                    );
+                }
                 self.positive(&format!("{path}.mm"), *mm, "mm");
             }
             Trigger::GaugeAbove { gauge, .. } => {
@@ -262,7 +240,7 @@ impl Check<'_> {
 
     /// The role kind must be allowed to give the order the action needs.
     fn may_give(&mut self, path: &str, who: &str, pat: &RolePattern, order: OrderKind) {
-        let allowed = OrderKind::allowed_for(&pat.sample());
+        let allowed = orders_for(&pat.sample());
         if !allowed.contains(&order) {
             let names: Vec<String> = allowed.iter().map(|o| format!("{o:?}")).collect();
             self.problem(

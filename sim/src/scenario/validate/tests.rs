@@ -1,56 +1,22 @@
 //! Validation tests on a small synthetic map built in code: a clean scenario, then one fault at a time.
 
 use super::*;
-use crate::map::{Features, LandCover, LocalProjection, MapMeta, Settlement, TerrainGrid, Township};
 use crate::scenario::parse_scenario;
+use crate::testkit::TestMap;
 
-fn settlement(name: &str, pos: Xy, township: &str) -> Settlement {
-    Settlement {
-        name: name.into(),
-        name_zh: None,
-        place: "village".into(),
-        pos,
-        population: None,
-        township: Some(township.into()),
-        road_node: None,
-    }
-}
-
-/// A 10 km square map with three villages in two townships.
+/// A flat 10 km square map with three villages in two townships.
 fn map() -> MapAsset {
-    let (cols, rows, cell) = (100, 100, 100.0);
-    let n = cols * rows;
-    MapAsset {
-        meta: MapMeta {
-            name: "testmap".into(),
-            projection: LocalProjection { origin_lon: 1.45, origin_lat: 42.45, centre_lat: 42.5 },
-            cols,
-            rows,
-            cell_size_m: cell,
-            attribution: vec!["test".into()],
-            sources: vec![],
-        },
-        grid: TerrainGrid {
-            cols,
-            rows,
-            cell_size_m: cell,
-            elevation_m: vec![1000.0; n],
-            slope_deg: vec![5.0; n],
-            landcover: vec![LandCover::Forest; n],
-        },
-        features: Features {
-            townships: vec![
-                Township { name: "Andorra la Vella".into(), rings: vec![], area_km2: 12.0 },
-                Township { name: "Encamp".into(), rings: vec![], area_km2: 70.0 },
-            ],
-            settlements: vec![
-                settlement("Santa Coloma", [3000.0, 5000.0], "Andorra la Vella"),
-                settlement("La Margineda", [2000.0, 4000.0], "Andorra la Vella"),
-                settlement("Encamp", [8000.0, 8000.0], "Encamp"),
-            ],
-            ..Default::default()
-        },
-    }
+    TestMap::valley()
+        .name("testmap")
+        .size(100, 100)
+        .cell_m(100.0)
+        .elevation(|_, _| 1000.0)
+        .township("Andorra la Vella", [0.0, 0.0], [5000.0, 10_000.0])
+        .township("Encamp", [5000.0, 0.0], [10_000.0, 10_000.0])
+        .village("Santa Coloma", [3000.0, 5000.0])
+        .village("La Margineda", [2000.0, 4000.0])
+        .village("Encamp", [8000.0, 8000.0])
+        .build()
 }
 
 const CLEAN: &str = r#"(

@@ -1,10 +1,12 @@
 //! Which events a role is told about directly. The controller sees everything; other roles get
 //! the events that name them (their own orders and their outcomes, messages to them) and what
 //! everyone hears (levels activated, drill start and end). Everything else reaches them only
-//! through their filtered [`RoleView`](sim::view::RoleView).
+//! through their filtered [`RoleView`](crate::view::RoleView).
 
-use sim::{Event, EventKind, Role};
+use crate::roles::Role;
+use crate::world::{Event, EventKind};
 
+/// The events of `events` that `role` is told about.
 pub fn events_for(role: &Role, events: &[Event]) -> Vec<Event> {
     if *role == Role::Controller {
         return events.to_vec();
@@ -27,7 +29,6 @@ fn concerns(role: &Role, kind: &EventKind) -> bool {
         TeamArrived { team: t, .. } | TeamTaskDone { team: t, .. } | TeamCannotReach { team: t, .. } => team(t),
         Rescued { team: t, .. } => team(t),
         InjectDelivered { to, .. } => to == role,
-        OrderRefused { from, .. } => from == role,
         _ => false,
     }
 }
@@ -45,7 +46,12 @@ mod tests {
             ev(EventKind::InjectDelivered { to: me.clone(), message: "看看河".into() }),
             ev(EventKind::InjectDelivered { to: other.clone(), message: "secret".into() }),
             ev(EventKind::SlopeFailed { point: "P1".into() }),
-            ev(EventKind::OrderRefused { from: other.clone(), reason: "no".into() }),
+            ev(EventKind::ReportFiled {
+                id: 1,
+                by: other.clone(),
+                village: "Encamp".into(),
+                hazard: crate::world::HazardKind::Flood,
+            }),
         ];
         let mine = events_for(&me, &events);
         assert_eq!(mine, vec![events[0].clone()]);

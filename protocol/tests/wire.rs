@@ -1,0 +1,368 @@
+//! The wire format, pinned per protocol version: one sample of every message (every
+//! `ClientMessage` and `ServerMessage` variant, every `Control`, every `sim::Order`) is encoded and
+//! compared with `tests/wire/v<PROTOCOL_VERSION>.hex`, one `label: hex` line per sample, so a
+//! change to any message shows as a readable diff and cannot ship under an old version number.
+//!
+//! When a message changes shape: bump `protocol::PROTOCOL_VERSION`, then
+//! `UPDATE_EXPECT=1 cargo test -p protocol --test wire` writes the new version's file. The file
+//! of a version never changes once written (the update refuses to overwrite it with other
+//! bytes); files of older versions are kept for reference and never read.
+//!
+//! To extend: add the new variant's sample in [`samples`] and its name in the matching `*_NAMES`
+//! list and `*_name` match (the match has no wildcard, so a new variant does not compile until
+//! it is named).
+
+use std::path::PathBuf;
+
+use protocol::{
+    ClientMessage, Control, ControllerData, HELLO_TAG, PROTOCOL_VERSION, ServerMessage, StaticData, encode,
+    hello_version,
+};
+use sim::access::{
+    Briefing, BriefingDepot, BriefingPlan, BriefingShelter, BriefingTeam, BriefingVillage, DrillInfo, RegisteredPoint,
+};
+use sim::scenario::TeamKind;
+use sim::scenario::{Level, Stage};
+use sim::view::{
+    GaugeView, HazardCell, HazardCellKind, MessageView, ReportView, RoleView, TeamState, TeamView, VillageView,
+};
+use sim::weather::Weather;
+use sim::{Event, EventKind, HazardKind, Order, OrderKind, Role, Task};
+
+const CLIENT_NAMES: &[&str] = &["Hello", "Order", "Control"];
+const SERVER_NAMES: &[&str] = &["Welcome", "Static", "Refused", "View", "Events", "Clock", "Ended"];
+const CONTROL_NAMES: &[&str] = &["Start", "Pause", "SetSpeed"];
+const ORDER_NAMES: &[&str] =
+    &["Report", "Acknowledge", "ActivateLevel", "Warn", "Evacuate", "Dispatch", "ReportUp", "Inject"];
+
+fn client_name(m: &ClientMessage) -> &'static str {
+    match m {
+        ClientMessage::Hello { .. } => "Hello",
+        ClientMessage::Order(_) => "Order",
+        ClientMessage::Control(_) => "Control",
+    }
+}
+
+fn server_name(m: &ServerMessage) -> &'static str {
+    match m {
+        ServerMessage::Welcome { .. } => "Welcome",
+        ServerMessage::Static(_) => "Static",
+        ServerMessage::Refused { .. } => "Refused",
+        ServerMessage::View(_) => "View",
+        ServerMessage::Events(_) => "Events",
+        ServerMessage::Clock { .. } => "Clock",
+        ServerMessage::Ended { .. } => "Ended",
+    }
+}
+
+fn control_name(c: &Control) -> &'static str {
+    match c {
+        Control::Start => "Start",
+        Control::Pause => "Pause",
+        Control::SetSpeed(_) => "SetSpeed",
+    }
+}
+
+fn order_name(o: &Order) -> &'static str {
+    match o {
+        Order::Report { .. } => "Report",
+        Order::Acknowledge { .. } => "Acknowledge",
+        Order::ActivateLevel { .. } => "ActivateLevel",
+        Order::Warn { .. } => "Warn",
+        Order::Evacuate { .. } => "Evacuate",
+        Order::Dispatch { .. } => "Dispatch",
+        Order::ReportUp { .. } => "ReportUp",
+        Order::Inject { .. } => "Inject",
+    }
+}
+
+fn role(s: &str) -> Role {
+    s.parse().unwrap_or_else(|e| panic!("sample role {s}: {e}"))
+}
+
+/// One of every order.
+fn orders() -> Vec<Order> {
+    vec![
+        Order::Report { village: "Canillo".into(), hazard: HazardKind::Flood, note: "河水漫过桥面".into() },
+        Order::Acknowledge { report: 3 },
+        Order::ActivateLevel { level: Level::IV },
+        Order::Warn { village: "Canillo".into() },
+        Order::Evacuate { village: "Encamp".into() },
+        Order::Dispatch { team: "抢险队".into(), village: "Canillo".into(), task: Task::Sandbag },
+        Order::ReportUp { note: "已转移 120 人".into() },
+        Order::Inject { to: role("informant:Canillo"), message: "上游水库泄洪".into() },
+    ]
+}
+
+fn controls() -> Vec<Control> {
+    vec![Control::Start, Control::Pause, Control::SetSpeed(60.0)]
+}
+
+fn weather() -> Weather {
+    Weather {
+        rain_mm_per_h: 42.5,
+        rain_totals_mm: std::array::from_fn(|i| 5.0 * (i + 1) as f64),
+        wind_m_per_s: 3.0,
+        wind_from_deg: 270.0,
+        temperature_c: 18.5,
+        humidity_percent: 95.0,
+    }
+}
+
+/// A briefing with one element in every list but the plan's, whose levels and actions are the
+/// scenario file's own types (pinned by the scenario schema, not here).
+fn briefing() -> Briefing {
+    Briefing {
+        role: role("command"),
+        drill: DrillInfo {
+            name: "卡尼略防汛演练".into(),
+            name_en: Some("Canillo flood drill".into()),
+            description: "暴雨引发山洪".into(),
+            start: "2024-07-01 06:00".into(),
+            duration_s: 57_600,
+            tick_s: 60,
+            map: "andorra".into(),
+        },
+        roles_on_offer: vec![role("controller"), role("command")],
+        hazards: vec![HazardKind::Flood],
+        villages: vec![BriefingVillage {
+            name: "Canillo".into(),
+            name_zh: Some("卡尼略".into()),
+            township: Some("Canillo".into()),
+            pos: [1500.0, 2500.5],
+            population: 300,
+            vulnerable: 40,
+            shelter: Some("学校".into()),
+        }],
+        shelters: vec![BriefingShelter { name: "学校".into(), pos: [1600.0, 2600.0], capacity: 500 }],
+        teams: vec![BriefingTeam {
+            name: "抢险队".into(),
+            kind: TeamKind::Township,
+            kind_zh: "乡镇抢险队".into(),
+            size: 20,
+            township: Some("Canillo".into()),
+            muster_min: 15.0,
+            base: [1000.0, 2000.0],
+        }],
+        depots: vec![BriefingDepot {
+            name: "物资库".into(),
+            pos: [1100.0, 2100.0],
+            materials: [("沙袋".to_string(), 2000)].into_iter().collect(),
+        }],
+        plan: BriefingPlan { name: "防汛预案".into(), levels: Vec::new(), actions: Vec::new() },
+        hazard_register: vec![RegisteredPoint {
+            name: "滑坡点1".into(),
+            pos: [900.0, 1900.0],
+            threatens: vec!["Canillo".into()],
+        }],
+        weather: weather(),
+    }
+}
+
+/// A view with one element in every list.
+fn view() -> RoleView {
+    RoleView {
+        role: role("command"),
+        t_s: 3600,
+        duration_s: 57_600,
+        finished: false,
+        level: Some(Level::III),
+        weather: weather(),
+        hazard: vec![HazardCell { cell: 12_345, kind: HazardCellKind::Water, amount: 80 }],
+        villages: vec![VillageView {
+            name: "Canillo".into(),
+            name_zh: Some("卡尼略".into()),
+            pos: [1500.0, 2500.5],
+            township: Some("Canillo".into()),
+            shelter: Some("学校".into()),
+            population: 300,
+            at_home: Some(250),
+            in_shelter: Some(50),
+            casualties: None,
+            warned: true,
+            evacuation_ordered: false,
+        }],
+        teams: vec![TeamView {
+            name: "抢险队".into(),
+            kind_zh: "乡镇抢险队".into(),
+            size: 20,
+            pos: [1000.0, 2000.0],
+            state: TeamState::EnRoute { village: "Canillo".into(), task: Task::Evacuate, eta_s: 600 },
+        }],
+        reports: vec![ReportView {
+            id: 1,
+            t_s: 1800,
+            by: role("informant:Canillo"),
+            village: "Canillo".into(),
+            hazard: HazardKind::Flood,
+            note: "河水上涨".into(),
+            acknowledged: true,
+        }],
+        gauges: vec![GaugeView {
+            name: "G1".into(),
+            pos: [1200.0, 2400.0],
+            depth_m: 1.25,
+            stage: Some(Stage::Warning),
+        }],
+        messages: vec![MessageView { t_s: 600, text: "县气象局:暴雨红色预警".into() }],
+        orders: vec![OrderKind::Warn, OrderKind::Evacuate],
+        closed_roads: vec![7],
+    }
+}
+
+/// Every sample, labelled. Add new messages here.
+fn samples() -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut client = |m: ClientMessage, detail: &str| {
+        out.push((format!("ClientMessage::{}{detail}", client_name(&m)), encode(&m)));
+    };
+    client(
+        ClientMessage::Hello { protocol: PROTOCOL_VERSION, role: role("informant:Canillo"), player: "张三".into() },
+        "",
+    );
+    for o in orders() {
+        let detail = format!("(Order::{})", order_name(&o));
+        client(ClientMessage::Order(o), &detail);
+    }
+    for c in controls() {
+        let detail = format!("(Control::{})", control_name(&c));
+        client(ClientMessage::Control(c), &detail);
+    }
+    let server_messages = vec![
+        ServerMessage::Welcome {
+            role: role("command"),
+            roles_on_offer: vec![role("controller"), role("command"), role("county"), role("team:抢险队")],
+        },
+        ServerMessage::Static(Box::new(StaticData {
+            briefing: briefing(),
+            controller: Some(ControllerData { scenario_ron: "(schema: 1)".into(), seed: 7 }),
+            map_name: "andorra".into(),
+            map_json: b"{}".to_vec(),
+            terrain_bin: vec![0, 1, 2, 255],
+        })),
+        ServerMessage::Refused { reason: "角色已被占用 / role taken".into() },
+        ServerMessage::View(Box::new(view())),
+        ServerMessage::Events(vec![
+            Event { t_s: 60, kind: EventKind::DrillStarted },
+            Event {
+                t_s: 120,
+                kind: EventKind::ReportFiled {
+                    id: 1,
+                    by: role("informant:Canillo"),
+                    village: "Canillo".into(),
+                    hazard: HazardKind::Flood,
+                },
+            },
+            Event { t_s: 180, kind: EventKind::GaugeStage { gauge: "G1".into(), stage: Stage::Alert, depth_m: 0.5 } },
+        ]),
+        ServerMessage::Clock { running: true, speed: 60.0 },
+        ServerMessage::Ended { score: 87.5, summary: "得分 Score 87.5".into() },
+    ];
+    for m in server_messages {
+        out.push((format!("ServerMessage::{}", server_name(&m)), encode(&m)));
+    }
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn render(samples: &[(String, Vec<u8>)]) -> String {
+    let mut text = format!(
+        "# sandtable wire format, PROTOCOL_VERSION {PROTOCOL_VERSION}: postcard bytes of one sample per message.\n\
+         # Written by `UPDATE_EXPECT=1 cargo test -p protocol --test wire`; never edit by hand.\n"
+    );
+    for (label, bytes) in samples {
+        text.push_str(&format!("{label}: {}\n", hex(bytes)));
+    }
+    text
+}
+
+fn expected_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("wire").join(format!("v{PROTOCOL_VERSION}.hex"))
+}
+
+/// The lines of `a` and `b` that differ, for the failure message.
+fn diff(expected: &str, got: &str) -> String {
+    let exp: Vec<&str> = expected.lines().collect();
+    let new: Vec<&str> = got.lines().collect();
+    let mut out = String::new();
+    for i in 0..exp.len().max(new.len()) {
+        let (e, g) = (exp.get(i).copied(), new.get(i).copied());
+        if e != g {
+            out.push_str(&format!("  - {}\n  + {}\n", e.unwrap_or("<none>"), g.unwrap_or("<none>")));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_message_encodes_as_the_stored_file_of_this_protocol_version_says() {
+    let samples = samples();
+    let labels: Vec<&str> = samples.iter().map(|(l, _)| l.as_str()).collect();
+    let mut uncovered = Vec::new();
+    for n in CLIENT_NAMES.iter().map(|n| format!("ClientMessage::{n}")) {
+        if !labels.iter().any(|l| l.starts_with(&n)) {
+            uncovered.push(n);
+        }
+    }
+    for n in SERVER_NAMES.iter().map(|n| format!("ServerMessage::{n}")) {
+        if !labels.contains(&n.as_str()) {
+            uncovered.push(n);
+        }
+    }
+    for n in CONTROL_NAMES.iter().map(|n| format!("(Control::{n})")) {
+        if !labels.iter().any(|l| l.ends_with(&n)) {
+            uncovered.push(n);
+        }
+    }
+    for n in ORDER_NAMES.iter().map(|n| format!("(Order::{n})")) {
+        if !labels.iter().any(|l| l.ends_with(&n)) {
+            uncovered.push(n);
+        }
+    }
+    assert!(uncovered.is_empty(), "samples() lacks a sample of {uncovered:?}");
+    let mut unique = labels.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), labels.len(), "two samples share a label: {labels:?}");
+
+    let got = render(&samples);
+    let path = expected_path();
+    let stored = std::fs::read_to_string(&path).ok();
+    if stored.as_deref() == Some(got.as_str()) {
+        return;
+    }
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    match (&stored, update) {
+        (None, true) => {
+            std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create tests/wire");
+            std::fs::write(&path, &got).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+            eprintln!("wrote {}", path.display());
+        }
+        (None, false) => panic!(
+            "the wire format changed, or {} is missing: bump PROTOCOL_VERSION in protocol/src/lib.rs if a message \
+             changed shape, and regenerate with `UPDATE_EXPECT=1 cargo test -p protocol --test wire`",
+            path.display()
+        ),
+        (Some(stored), _) => panic!(
+            "the wire format changed: the bytes differ from {} (PROTOCOL_VERSION {PROTOCOL_VERSION}).\n\
+             Bump PROTOCOL_VERSION in protocol/src/lib.rs and regenerate with \
+             `UPDATE_EXPECT=1 cargo test -p protocol --test wire` (a version's file is never overwritten; \
+             delete it only if that version never left your machine).\n{}",
+            path.display(),
+            diff(stored, &got)
+        ),
+    }
+}
+
+/// The bytes another version must still understand: a hello's tag and version, a refusal.
+#[test]
+fn the_leading_bytes_of_hello_and_refused_are_frozen() {
+    let hello = encode(&ClientMessage::Hello { protocol: PROTOCOL_VERSION, role: Role::County, player: String::new() });
+    assert_eq!(u32::from(hello[0]), HELLO_TAG);
+    assert_eq!(hello_version(&hello), Some(PROTOCOL_VERSION));
+    let refused = encode(&ServerMessage::Refused { reason: "x".into() });
+    assert_eq!(refused, [2, 1, b'x'], "Refused must stay variant 2 with only its reason");
+}

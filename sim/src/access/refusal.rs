@@ -1,0 +1,89 @@
+//! Why an order or a control was refused: one type with stable codes (for logs, records and
+//! tests) and its words, Chinese first, in one place.
+
+use crate::world::OrderKind;
+
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    #[error("演练已结束 / the drill has ended")]
+    Ended,
+    #[error("角色 {role} 不在本次演练中 / role {role} is not part of this drill")]
+    UnknownRole { role: String },
+    #[error("角色 {role} 无权下达{zh} / role {role} may not give the order {order:?}", zh = order.label_zh())]
+    NotAllowed { role: String, order: OrderKind },
+    #[error("只有导调可以{zh} / only the controller may {en}", zh = what.0, en = what.1)]
+    ControllerOnly { what: (&'static str, &'static str) },
+    #[error("速度须大于 0 且不超过 {max} / speed must be above 0 and at most {max}, not {speed}")]
+    BadSpeed { speed: f32, max: f32 },
+    #[error("本次演练没有村庄 {village} / no village named {village} in this drill")]
+    NoSuchVillage { village: String },
+    #[error("本次演练没有队伍 {team} / no team named {team} in this drill")]
+    NoSuchTeam { team: String },
+    #[error("没有第 {report} 号报告 / no report number {report}")]
+    NoSuchReport { report: u32 },
+    #[error("第 {report} 号报告已确认 / report {report} is already acknowledged")]
+    AlreadyAcknowledged { report: u32 },
+    #[error("本次演练没有角色 {role} / no role {role} in this drill")]
+    NoSuchRole { role: String },
+    #[error("村庄 {village} 不归 {role} 管 / {village} is not in the care of {role}")]
+    NotYourVillage { role: String, village: String },
+    #[error("队伍 {team} 不归 {role} 调遣, 请向县里申请 / team {team} does not answer to {role}; ask the county")]
+    NotYourTeam { role: String, team: String },
+    #[error("日志写入失败, 指令未执行 / journal write failed, the command was not applied: {reason}")]
+    RecordFailed { reason: String },
+}
+
+impl Refusal {
+    /// A stable code for logs, records and tests; the words may change, the codes do not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Ended => "ended",
+            Refusal::UnknownRole { .. } => "unknown_role",
+            Refusal::NotAllowed { .. } => "not_allowed",
+            Refusal::ControllerOnly { .. } => "controller_only",
+            Refusal::BadSpeed { .. } => "bad_speed",
+            Refusal::NoSuchVillage { .. } => "no_such_village",
+            Refusal::NoSuchTeam { .. } => "no_such_team",
+            Refusal::NoSuchReport { .. } => "no_such_report",
+            Refusal::AlreadyAcknowledged { .. } => "already_acknowledged",
+            Refusal::NoSuchRole { .. } => "no_such_role",
+            Refusal::NotYourVillage { .. } => "not_your_village",
+            Refusal::NotYourTeam { .. } => "not_your_team",
+            Refusal::RecordFailed { .. } => "record_failed",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_carry_both_languages_and_codes_are_distinct() {
+        let all = [
+            Refusal::Ended,
+            Refusal::UnknownRole { role: "x".into() },
+            Refusal::NotAllowed { role: "team:T".into(), order: OrderKind::Warn },
+            Refusal::ControllerOnly { what: ("暂停", "pause") },
+            Refusal::BadSpeed { speed: -1.0, max: 10.0 },
+            Refusal::NoSuchVillage { village: "V".into() },
+            Refusal::NoSuchTeam { team: "T".into() },
+            Refusal::NoSuchReport { report: 3 },
+            Refusal::AlreadyAcknowledged { report: 3 },
+            Refusal::NoSuchRole { role: "r".into() },
+            Refusal::NotYourVillage { role: "r".into(), village: "V".into() },
+            Refusal::NotYourTeam { role: "r".into(), team: "T".into() },
+            Refusal::RecordFailed { reason: "disk full".into() },
+        ];
+        let mut codes: Vec<&str> = all.iter().map(Refusal::code).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+        for r in &all {
+            let words = r.to_string();
+            assert!(words.contains(" / "), "{words}");
+            assert!(words.chars().next().is_some_and(|c| !c.is_ascii()), "Chinese first: {words}");
+        }
+        assert!(Refusal::NotAllowed { role: "team:T".into(), order: OrderKind::Warn }.to_string().contains("发布预警"));
+    }
+}

@@ -1,0 +1,205 @@
+//! What a role sees of the world now: informants around their village, teams around
+//! themselves, the command post what was reported to it and what its teams see, the county
+//! what townships reported up, the controller everything.
+
+use crate::map::Xy;
+use crate::roles::Role;
+use crate::scenario::Level;
+use crate::view::{GaugeView, ReportView, RoleView, TeamState, TeamView, VillageView};
+use crate::world::teams::Activity;
+use crate::world::{INFORMANT_SIGHT_M, TEAM_SIGHT_M, World, dist};
+
+use super::{covers_team, covers_village, orders_for};
+
+/// Points a role sees from: (position, radius).
+fn sight_points(world: &World, role: &Role) -> Vec<(Xy, f64)> {
+    let villages = &world.people.villages;
+    let teams_seen = |pts: &mut Vec<(Xy, f64)>| {
+        for (ti, t) in world.teams.list.iter().enumerate() {
+            if covers_team(world, role, ti) {
+                pts.push((t.pos, TEAM_SIGHT_M));
+            }
+        }
+    };
+    match role {
+        Role::Controller => Vec::new(),
+        Role::Informant(v) => {
+            world.people.index(v).map(|i| vec![(villages[i].pos, INFORMANT_SIGHT_M)]).unwrap_or_default()
+        }
+        Role::Team(_) => {
+            let mut pts = Vec::new();
+            teams_seen(&mut pts);
+            pts
+        }
+        Role::Command(_) => {
+            // Villages that reported see for the command post; so do its own teams (radio).
+            let mut pts: Vec<(Xy, f64)> = world
+                .comms
+                .reports
+                .iter()
+                .filter(|r| covers_village(world, role, r.village))
+                .map(|r| (villages[r.village].pos, INFORMANT_SIGHT_M))
+                .collect();
+            teams_seen(&mut pts);
+            pts
+        }
+        Role::County => {
+            // What townships reported up, and the county's own teams.
+            let mut pts: Vec<(Xy, f64)> = world
+                .comms
+                .reports
+                .iter()
+                .filter(|r| world.comms.reported_up.iter().any(|up| covers_village(world, up, r.village)))
+                .map(|r| (villages[r.village].pos, INFORMANT_SIGHT_M))
+                .collect();
+            pts.extend(world.teams.list.iter().filter(|t| t.township.is_none()).map(|t| (t.pos, TEAM_SIGHT_M)));
+            pts
+        }
+    }
+}
+
+/// The level a role lives under: its own, its township's, or the highest for the controller.
+fn level_for(world: &World, role: &Role) -> Option<Level> {
+    let levels = &world.plan.levels;
+    let township_level = |township: Option<String>| levels.get(&Role::Command(township)).copied();
+    match role {
+        Role::Command(_) | Role::County => levels.get(role).copied(),
+        Role::Controller => levels.values().max().copied(),
+        Role::Informant(v) => {
+            let township = world.people.index(v).and_then(|i| world.people.villages[i].township.clone());
+            township_level(township).or(township_level(None))
+        }
+        Role::Team(name) => {
+            let township = world.teams.list.iter().find(|t| &t.name == name).and_then(|t| t.township.clone());
+            match township {
+                Some(t) => township_level(Some(t)),
+                None => levels.get(&Role::County).copied(),
+            }
+            .or(township_level(None))
+        }
+    }
+}
+
+/// What `role` may see now. Built on the server and sent to that role only.
+pub fn view(world: &World, role: &Role) -> RoleView {
+    let all = matches!(role, Role::Controller);
+    let sight = sight_points(world, role);
+    let grid = &world.map.grid;
+    let sees = |p: Xy| all || sight.iter().any(|&(at, r)| dist(at, p) <= r);
+    let hazard = world.hazards.truth.iter().filter(|h| sees(grid.cell_centre(h.cell as usize))).copied().collect();
+    // Head counts are known to those who have the village in their care (and the county).
+    let knows_numbers = |vi: usize| !matches!(role, Role::Team(_)) && covers_village(world, role, vi);
+    let villages = world
+        .people
+        .villages
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let k = knows_numbers(i);
+            VillageView {
+                name: v.name.clone(),
+                name_zh: v.name_zh.clone(),
+                pos: v.pos,
+                township: v.township.clone(),
+                shelter: world.people.shelter_name(v).map(str::to_string),
+                population: v.population,
+                at_home: k.then_some(v.at_home + v.trapped),
+                in_shelter: k.then_some(v.in_shelter),
+                casualties: k.then_some(v.casualties),
+                warned: v.warned,
+                evacuation_ordered: v.evacuation_ordered,
+            }
+        })
+        .collect();
+    let roads = &world.map.features.roads;
+    let name_of = |vi: usize| world.people.villages[vi].name.clone();
+    let teams = world
+        .teams
+        .list
+        .iter()
+        .enumerate()
+        .filter(|(ti, t)| covers_team(world, role, *ti) || matches!(role, Role::Informant(_)) && sees(t.pos))
+        .map(|(_, t)| TeamView {
+            name: t.name.clone(),
+            kind_zh: team_kind_zh(t.kind).into(),
+            size: t.size,
+            pos: t.pos,
+            state: match (&t.activity, t.job) {
+                (Activity::Mustering { .. }, Some((v, task))) => TeamState::Mustering { village: name_of(v), task },
+                (Activity::Moving { .. }, Some((v, task))) => {
+                    TeamState::EnRoute { village: name_of(v), task, eta_s: t.eta_s(roads) }
+                }
+                (Activity::Working { .. }, Some((v, task))) => TeamState::Working { village: name_of(v), task },
+                (Activity::Blocked, Some((v, _))) => TeamState::Blocked { village: name_of(v) },
+                _ => TeamState::Idle,
+            },
+        })
+        .collect();
+    let reports = world
+        .comms
+        .reports
+        .iter()
+        .filter(|r| match role {
+            Role::Controller | Role::County => true,
+            Role::Command(_) => covers_village(world, role, r.village),
+            Role::Informant(_) | Role::Team(_) => &r.by == role,
+        })
+        .map(|r| ReportView {
+            id: r.id,
+            t_s: r.t_s,
+            by: r.by.clone(),
+            village: name_of(r.village),
+            hazard: r.hazard,
+            note: r.note.clone(),
+            acknowledged: r.acknowledged,
+        })
+        .collect();
+    // Command posts and the county read the gauges (hydrological network); others see those nearby.
+    let monitoring = matches!(role, Role::Controller | Role::County | Role::Command(_));
+    let gauges = world
+        .hazards
+        .gauges
+        .iter()
+        .filter(|g| monitoring || sees(g.pos))
+        .map(|g| GaugeView { name: g.name.clone(), pos: g.pos, depth_m: g.depth_m, stage: g.stage })
+        .collect();
+    let messages = world.comms.messages.iter().filter(|(to, _)| to == role || all).map(|(_, m)| m.clone()).collect();
+    // Informants know the closures they can see; the others hear of every closure by radio.
+    let closed_roads = world
+        .roads
+        .closed()
+        .iter()
+        .enumerate()
+        .filter(|(e, c)| {
+            **c != 0 && (!matches!(role, Role::Informant(_)) || sees(roads.nodes[roads.edges[*e].a as usize]))
+        })
+        .map(|(e, _)| e as u32)
+        .collect();
+    RoleView {
+        role: role.clone(),
+        t_s: world.t_s,
+        duration_s: world.duration_s(),
+        finished: world.is_finished(),
+        level: level_for(world, role),
+        weather: world.weather().clone(),
+        hazard,
+        villages,
+        teams,
+        reports,
+        gauges,
+        messages,
+        orders: orders_for(role).to_vec(),
+        closed_roads,
+    }
+}
+
+pub(crate) fn team_kind_zh(kind: crate::scenario::TeamKind) -> &'static str {
+    use crate::scenario::TeamKind::*;
+    match kind {
+        Township => "乡镇综合应急救援队",
+        Village => "村级应急队伍",
+        CountyProfessional => "县专业救援队",
+        FireBrigade => "森林消防队",
+        Volunteer => "志愿者队伍",
+    }
+}

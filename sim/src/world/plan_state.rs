@@ -1,0 +1,52 @@
+//! The plan's state in the drill: which levels' triggers have been met, which levels each
+//! command activated, which scripted injects went out, and which hazards each village has seen.
+
+use std::collections::BTreeMap;
+
+use crate::roles::Role;
+use crate::scenario::{Level, Scenario};
+use crate::triggers::TriggerFacts;
+use crate::world::EventKind;
+use crate::world::orders::HazardKind;
+
+pub struct PlanState {
+    /// The level each command (a township's post, the county) activated last.
+    pub levels: BTreeMap<Role, Level>,
+    /// Levels whose trigger has been met, in order.
+    pub levels_triggered: Vec<Level>,
+    pub injects_done: Vec<bool>,
+    /// (hazard, village) pairs already seen by the village's informant.
+    pub seen: Vec<(HazardKind, usize)>,
+}
+
+impl PlanState {
+    pub(crate) fn new(s: &Scenario) -> PlanState {
+        PlanState {
+            levels: BTreeMap::new(),
+            levels_triggered: Vec::new(),
+            injects_done: vec![false; s.injects.len()],
+            seen: Vec::new(),
+        }
+    }
+
+    pub(crate) fn activate(&mut self, by: &Role, level: Level) {
+        self.levels.insert(by.clone(), level);
+    }
+
+    /// Levels whose trigger holds now for the first time.
+    pub(crate) fn newly_triggered(&self, scenario: &Scenario, facts: &impl TriggerFacts) -> Vec<Level> {
+        scenario
+            .plan
+            .levels
+            .iter()
+            .filter(|l| !self.levels_triggered.contains(&l.level) && l.trigger.met(facts))
+            .map(|l| l.level)
+            .collect()
+    }
+
+    /// Records levels as triggered: one `LevelTriggered` event each.
+    pub(crate) fn mark_triggered(&mut self, levels: Vec<Level>) -> Vec<EventKind> {
+        self.levels_triggered.extend(&levels);
+        levels.into_iter().map(|level| EventKind::LevelTriggered { level }).collect()
+    }
+}
