@@ -16,7 +16,7 @@ use crate::world::people::{FLOOD_DANGER_RATING, People};
 use crate::world::{EventKind, ROAD_CUT_DEPTH_M, SetupError, dist};
 
 /// Margin of the 2-D flood domain around the flood's places, m.
-const FLOOD_DOMAIN_MARGIN_M: f64 = 1500.0;
+pub(crate) const FLOOD_DOMAIN_MARGIN_M: f64 = 1500.0;
 /// Water this deep (cm) off the river bed is what an informant notices as flooding.
 const NOTICED_WATER_CM: u16 = 30;
 

@@ -1,11 +1,14 @@
-//! The world's weather is worked out once per tick: after a cloudburst, the landslides, the
-//! plan's triggers and every view read the same rain.
+//! The world's weather is worked out once per tick: after a cloudburst, the flood, the fire, the
+//! landslides, the plan's triggers and every view read the same numbers. Each model is checked
+//! against a replica stepped by hand with `World::weather`.
 
 use std::sync::Arc;
 
 use crate::access;
+use crate::hazard::fire::{Fire, FireWeather};
+use crate::hazard::flood::Flood;
 use crate::hazard::landslide::SlopePoint;
-use crate::map::{RoadClass, Xy};
+use crate::map::{LandCover, RoadClass, Xy};
 use crate::roles::Role;
 use crate::scenario::{Level, parse_scenario, resolve_place};
 use crate::testkit::TestMap;
@@ -19,8 +22,11 @@ Scenario(
     start: "2026-07-01 06:00",
     duration_h: 3.0,
     tick_s: 300,
-    weather: [(at_min: 0.0, rain_mm_per_h: 5.0)],
-    hazards: (landslide: (points: [
+    weather: [(at_min: 0.0, rain_mm_per_h: 0.0, wind_m_per_s: 6.0, wind_from_deg: 180.0, humidity_percent: 30.0)],
+    hazards: (
+      flood: Some((runoff_fraction: 0.8)),
+      fire: Some((ignitions: [(at_min: 10, at: Near(village: "Alt", east_m: 450.0, north_m: 0.0))])),
+      landslide: (points: [
         (name: "东坡", at: Near(village: "Baix", east_m: 600.0, north_m: 0.0), threatens: ["Baix"],
          slope_deg: 35, depth_m: 1.5, cohesion_kpa: 6, friction_deg: 32, initial_water_table_ratio: 0.1),
     ])),
@@ -42,6 +48,7 @@ fn a_cloudburst_reaches_the_slopes_the_triggers_and_the_views_alike() {
     let road: Vec<Xy> = (0..8).map(|i| [20.5 * 75.0, 150.0 + i as f64 * 375.0]).collect();
     let map = TestMap::valley()
         .size(41, 40)
+        .cover(LandCover::Grass)
         .road(RoadClass::Main, None, &road)
         .village("Baix", road[2])
         .village("Alt", road[6])
@@ -50,6 +57,11 @@ fn a_cloudburst_reaches_the_slopes_the_triggers_and_the_views_alike() {
     let spec = scenario.hazards.landslide.as_ref().unwrap().points[0].clone();
     let pos = resolve_place(&spec.at, &map).unwrap();
     let mut replica = SlopePoint::from_spec(&spec, pos, map.settlement("Baix").unwrap().pos, &map.grid).unwrap();
+    let villages: Vec<Xy> = ["Baix", "Alt"].iter().map(|v| map.settlement(v).unwrap().pos).collect();
+    let mut flood = Flood::around(&map.grid, &villages, super::hazards::FLOOD_DOMAIN_MARGIN_M);
+    let fire_spec = scenario.hazards.fire.clone().unwrap();
+    let mut fire = Fire::new(&map.grid, &fire_spec, 1);
+    let ignition = map.grid.cell_at(resolve_place(&fire_spec.ignitions[0].at, &map).unwrap()).unwrap();
     let mut w = World::new(Arc::new(scenario), Arc::new(map), 1).expect("world");
     let mut level_at = None;
     let mut rates = Vec::new();
@@ -57,14 +69,28 @@ fn a_cloudburst_reaches_the_slopes_the_triggers_and_the_views_alike() {
         let start_s = w.time_s();
         w.step();
         let weather = w.weather().clone();
-        // The cloudburst runs from minute 30 for an hour, on top of the 5 mm/h.
+        // The cloudburst runs from minute 30 for an hour on a dry, windy day.
         let burst = (1800..5400).contains(&start_s);
-        assert_eq!(weather.rain_mm_per_h, if burst { 65.0 } else { 5.0 }, "tick from {start_s} s");
+        assert_eq!(weather.rain_mm_per_h, if burst { 60.0 } else { 0.0 }, "tick from {start_s} s");
         rates.push(weather.rain_mm_per_h);
         // The views show that very weather.
         for role in [Role::Controller, Role::Command(None), Role::Informant("Alt".into())] {
             assert_eq!(access::view(&w, &role).weather, weather, "{role} at {} s", w.time_s());
         }
+        // The flood took the same rain (no inflows here), the fire the same rain, wind and air.
+        flood.step(300.0, weather.rain_mm_per_h, 0.8, &[]);
+        assert_eq!(w.hazards.flood.as_ref().unwrap().model.depth_m, flood.depth_m, "flood at {} s", w.time_s());
+        if w.time_s() == 600 {
+            assert!(fire.ignite(ignition), "the ignition cell burns");
+        }
+        let fire_weather = FireWeather {
+            wind_m_per_s: weather.wind_m_per_s,
+            wind_from_deg: weather.wind_from_deg,
+            humidity_percent: weather.humidity_percent,
+            rain_mm_per_h: weather.rain_mm_per_h,
+        };
+        fire.step(&w.map.grid, 5.0, fire_weather);
+        assert!(w.hazards.fire.as_ref().unwrap().model.state == fire.state, "fire at {} s", w.time_s());
         // The slope was wetted by the same rain.
         replica.step(weather.rain_mm_per_h, 300.0 / 3600.0);
         assert_eq!(w.hazards.slopes[0].point.factor_of_safety, replica.factor_of_safety);
