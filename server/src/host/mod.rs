@@ -204,7 +204,7 @@ impl Host {
                 {
                     return self.refuse(id, versions_differ(v));
                 }
-                return self.refuse(id, format!("无法解析的消息 / undecodable message ({} bytes): {e}", bytes.len()));
+                return self.refuse(id, Refusal::Undecodable { bytes: bytes.len(), error: e.to_string() });
             }
         };
         match msg {
@@ -214,14 +214,14 @@ impl Host {
                 // A refused order changes nothing: no new view is due.
                 match self.drill.order(&role, &player, order) {
                     Ok(()) => self.generation += 1,
-                    Err(r) => self.reject(id, r),
+                    Err(r) => self.refuse(id, r),
                 }
             }
             ClientMessage::Control(control) => {
                 let Some((role, player)) = self.acting(id, now) else { return };
                 match self.drill.control(&role, &player, control) {
                     Ok(()) => self.send_clock(),
-                    Err(r) => self.reject(id, r),
+                    Err(r) => self.refuse(id, r),
                 }
             }
         }
@@ -231,12 +231,12 @@ impl Host {
     fn acting(&mut self, id: ConnId, now: Duration) -> Option<(Role, String)> {
         let s = self.sessions.get_mut(&id)?;
         let Some(role) = s.role.clone() else {
-            self.refuse(id, "请先选择角色 / send Hello with a role first".into());
+            self.refuse(id, Refusal::HelloFirst);
             return None;
         };
         if s.peer == Peer::Human && !s.rate.allow(now) {
             self.stats.rate_limited += 1;
-            self.refuse(id, format!("指令过于频繁 / too many orders: at most {} per second", self.opts.orders_per_s));
+            self.refuse(id, Refusal::TooManyOrders { per_s: self.opts.orders_per_s });
             return None;
         }
         let player = s.player.clone();
@@ -250,24 +250,21 @@ impl Host {
     fn hello(&mut self, id: ConnId, protocol: u64, role: Role, player: String) {
         let peer = self.sessions[&id].peer;
         if let Some(r) = &self.sessions[&id].role {
-            return self.refuse(id, format!("已加入为 {r} / already joined as {r}"));
+            return self.refuse(id, Refusal::AlreadyJoined { role: r.to_string() });
         }
         if protocol != PROTOCOL_VERSION {
             return self.refuse(id, versions_differ(protocol));
         }
         let Some(role) = self.resolve(&role) else {
             let offer: Vec<String> = self.drill.roles().iter().map(|r| r.to_string()).collect();
-            return self.refuse(
-                id,
-                format!("角色 {role} 不在本次演练中 / role {role} is not on offer; on offer: {}", offer.join(", ")),
-            );
+            return self.refuse(id, Refusal::RoleNotOnOffer { role: role.to_string(), offer: offer.join(", ") });
         };
         if peer == Peer::Human
             && let Some(other) =
                 self.sessions.values().find(|s| s.peer == Peer::Human && s.role.as_ref() == Some(&role))
         {
             let who = other.player.clone();
-            return self.refuse(id, format!("角色 {role} 已被 {who} 占用 / role {role} is taken by {who}"));
+            return self.refuse(id, Refusal::RoleTaken { role: role.to_string(), by: who });
         }
         let player = if player.trim().is_empty() { format!("{id}") } else { player.chars().take(64).collect() };
         match peer {
@@ -322,12 +319,8 @@ impl Host {
         None
     }
 
-    fn reject(&mut self, id: ConnId, r: Refusal) {
-        tracing::debug!("{id}: refusal code {}", r.code());
-        self.refuse(id, r.to_string());
-    }
-
-    fn refuse(&mut self, id: ConnId, reason: String) {
+    /// Tells a connection why its message was refused, and logs it with the refusal's code.
+    fn refuse(&mut self, id: ConnId, refusal: Refusal) {
         self.stats.refused += 1;
         let (role, player) = match self.sessions.get_mut(&id) {
             Some(s) => {
@@ -336,7 +329,9 @@ impl Host {
             }
             None => ("-".into(), String::new()),
         };
-        tracing::warn!("refused {id} (role {role}, player {player}): {reason}");
+        let code = refusal.code();
+        let reason = refusal.to_string();
+        tracing::warn!("refused {id} (role {role}, player {player}): [{code}] {reason}");
         self.push(id, channel::RELIABLE, protocol::encode(&ServerMessage::Refused { reason }));
     }
 
@@ -450,10 +445,6 @@ impl Host {
 }
 
 /// The refusal of a client of another protocol version, in words.
-fn versions_differ(client: u64) -> String {
-    let (c, s) = (protocol::version_text(client), protocol::version_text(PROTOCOL_VERSION));
-    format!(
-        "协议版本不同, 请使用与服务器相同版本的 sandtable / versions differ: client protocol {c}, server protocol {s}; \
-         use the same sandtable version as the server"
-    )
+fn versions_differ(client: u64) -> Refusal {
+    Refusal::VersionsDiffer { client: protocol::version_text(client), server: protocol::version_text(PROTOCOL_VERSION) }
 }

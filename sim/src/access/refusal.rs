@@ -1,5 +1,6 @@
-//! Why an order or a control was refused: one type with stable codes (for logs, records and
-//! tests) and its words, Chinese first, in one place.
+//! Why a message, an order or a control was refused: one type with stable codes (for logs,
+//! records and tests) and its words, Chinese first, in one place. The lobby (joining a seat)
+//! and the drill (orders, the clock) both refuse with it.
 
 use crate::world::OrderKind;
 
@@ -31,6 +32,22 @@ pub enum Refusal {
     NotYourTeam { role: String, team: String },
     #[error("日志写入失败, 指令未执行 / journal write failed, the command was not applied: {reason}")]
     RecordFailed { reason: String },
+    #[error("无法解析的消息 / undecodable message ({bytes} bytes): {error}")]
+    Undecodable { bytes: usize, error: String },
+    #[error(
+        "协议版本不同, 请使用与服务器相同版本的 sandtable / versions differ: client protocol {client}, server protocol {server}; use the same sandtable version as the server"
+    )]
+    VersionsDiffer { client: String, server: String },
+    #[error("请先选择角色 / send Hello with a role first")]
+    HelloFirst,
+    #[error("指令过于频繁 / too many orders: at most {per_s} per second")]
+    TooManyOrders { per_s: f64 },
+    #[error("已加入为 {role} / already joined as {role}")]
+    AlreadyJoined { role: String },
+    #[error("角色 {role} 不在本次演练中 / role {role} is not on offer; on offer: {offer}")]
+    RoleNotOnOffer { role: String, offer: String },
+    #[error("角色 {role} 已被 {by} 占用 / role {role} is taken by {by}")]
+    RoleTaken { role: String, by: String },
 }
 
 impl Refusal {
@@ -50,6 +67,13 @@ impl Refusal {
             Refusal::NotYourVillage { .. } => "not_your_village",
             Refusal::NotYourTeam { .. } => "not_your_team",
             Refusal::RecordFailed { .. } => "record_failed",
+            Refusal::Undecodable { .. } => "undecodable",
+            Refusal::VersionsDiffer { .. } => "versions_differ",
+            Refusal::HelloFirst => "hello_first",
+            Refusal::TooManyOrders { .. } => "too_many_orders",
+            Refusal::AlreadyJoined { .. } => "already_joined",
+            Refusal::RoleNotOnOffer { .. } => "role_not_on_offer",
+            Refusal::RoleTaken { .. } => "role_taken",
         }
     }
 }
@@ -74,6 +98,13 @@ mod tests {
             Refusal::NotYourVillage { role: "r".into(), village: "V".into() },
             Refusal::NotYourTeam { role: "r".into(), team: "T".into() },
             Refusal::RecordFailed { reason: "disk full".into() },
+            Refusal::Undecodable { bytes: 3, error: "eof".into() },
+            Refusal::VersionsDiffer { client: "1".into(), server: "2".into() },
+            Refusal::HelloFirst,
+            Refusal::TooManyOrders { per_s: 20.0 },
+            Refusal::AlreadyJoined { role: "county".into() },
+            Refusal::RoleNotOnOffer { role: "county".into(), offer: "command".into() },
+            Refusal::RoleTaken { role: "command".into(), by: "张三".into() },
         ];
         let mut codes: Vec<&str> = all.iter().map(Refusal::code).collect();
         codes.sort();
