@@ -93,9 +93,9 @@ fn read(path: &Path) -> Result<Vec<u8>, MapError> {
     })
 }
 
-/// FNV-1a: enough to catch truncation and bit rot, no dependency.
+/// FNV-1a ([`crate::hash`]): enough to catch truncation and bit rot.
 fn checksum(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    crate::hash::fnv(bytes)
 }
 
 fn encode_grid(g: &TerrainGrid) -> Vec<u8> {
