@@ -11,21 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::roles::{Role, RolePattern};
 use crate::scenario::{ActionKind, Anchor, Level, RequiredAction, Scenario};
-use crate::world::{Event, EventKind, HazardKind};
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VillageOutcome {
-    pub village: String,
-    pub population: u32,
-    /// The hazard was seen near the village or reached it.
-    pub threatened: bool,
-    pub hit_by: Vec<HazardKind>,
-    pub at_home: u32,
-    pub in_shelter: u32,
-    pub in_transit: u32,
-    pub casualties: u32,
-    pub trapped: u32,
-}
+pub use crate::world::people::VillageOutcome;
+use crate::world::{Event, EventKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ActionStatus {
@@ -393,7 +380,14 @@ mod tests {
     fn every_threatened_village_is_judged_from_its_own_sighting() {
         let cmd = Role::Command(None);
         let seen = |t, v: &str| {
-            ev(t, EventKind::HazardSeen { hazard: HazardKind::Fire, by: Role::Informant(v.into()), village: v.into() })
+            ev(
+                t,
+                EventKind::HazardSeen {
+                    hazard: crate::world::HazardKind::Fire,
+                    by: Role::Informant(v.into()),
+                    village: v.into(),
+                },
+            )
         };
         let warn = |t, v: &str| ev(t, EventKind::WarningIssued { village: v.into(), by: cmd.clone() });
         let threatened = vec!["A".to_string(), "B".to_string()];

@@ -134,7 +134,7 @@ impl World {
     }
 
     /// Per-village outcome, for scoring and the report.
-    pub fn outcome(&self) -> Vec<crate::score::VillageOutcome> {
+    pub fn outcome(&self) -> Vec<people::VillageOutcome> {
         self.people.outcome(&self.plan)
     }
 

@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::map::{MapAsset, Xy};
 use crate::scenario::{Place, Scenario};
-use crate::score::VillageOutcome;
 use crate::world::orders::HazardKind;
 use crate::world::plan_state::PlanState;
 use crate::world::{EventKind, SetupError, dist};
@@ -147,6 +146,21 @@ impl Village {
     pub fn safe(&self) -> u32 {
         self.in_shelter
     }
+}
+
+/// What became of a village's people, for the score and the report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VillageOutcome {
+    pub village: String,
+    pub population: u32,
+    /// The hazard was seen near the village or reached it.
+    pub threatened: bool,
+    pub hit_by: Vec<HazardKind>,
+    pub at_home: u32,
+    pub in_shelter: u32,
+    pub in_transit: u32,
+    pub casualties: u32,
+    pub trapped: u32,
 }
 
 /// A shelter (避险安置点) villages evacuate to.
