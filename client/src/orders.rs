@@ -27,7 +27,7 @@ pub struct OrderForm {
     note: String,
     inject_to: Option<Role>,
     message: String,
-    /// The hazard choice was set from the scenario once; the player's choice stands after that.
+    /// The hazard choice was set from the briefing once; the player's choice stands after that.
     hazard_from_scenario: bool,
 }
 
@@ -50,7 +50,7 @@ impl Default for OrderForm {
 /// The orders section: a form per order kind the view allows.
 pub fn orders_ui(ui: &mut egui::Ui, drill: &mut Drill, form: &mut OrderForm, lang: Lang) {
     let Some(view) = drill.view.clone() else { return };
-    if drill.role == Role::Controller {
+    if sim::access::may_steer_clock(&drill.role) {
         controller_ui(ui, drill, lang);
     }
     let kinds: Vec<OrderKind> = view.orders.iter().copied().filter(|k| *k != OrderKind::Acknowledge).collect();

@@ -3,7 +3,7 @@
 //!
 //! # Layout
 //! - [`drill`]: a drill on the server: world, record (journal before apply), clock, report.
-//! - [`host`]: the lobby and message handling every transport shares (roles, authorisation,
+//! - [`host`]: the lobby and message handling every transport shares (roles, hello, orders to the drill,
 //!   rate limits, per-role views and events).
 //! - [`net`]: renet + netcode over UDP: [`net::NetServer`] and [`net::NetClient`].
 //! - [`bots`]: headless players: a pure brain, in-process and UDP transports.

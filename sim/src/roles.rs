@@ -182,6 +182,12 @@ impl fmt::Display for RolePattern {
     }
 }
 
+/// Whether `role` fits a pattern as a plan writes it (`who`, `by`); a pattern that does not
+/// parse fits nobody (the validator has already said so).
+pub fn fits(pattern: &str, role: &Role) -> bool {
+    RolePattern::parse(pattern).is_ok_and(|p| p.matches(role))
+}
+
 /// The roles a scenario offers, in file order, with `informant:*` and `team:*` expanded and
 /// duplicates dropped.
 pub fn roles_on_offer(scenario: &Scenario) -> Result<Vec<Role>, RoleParseError> {

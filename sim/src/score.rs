@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::roles::{Role, RolePattern};
+use crate::roles::{Role, fits};
 use crate::scenario::{ActionKind, Anchor, Level, RequiredAction, Scenario};
 pub use crate::world::people::VillageOutcome;
 use crate::world::{Event, EventKind};
@@ -67,12 +67,6 @@ pub struct Report {
     pub people_threatened: u32,
     pub people_safe: u32,
     pub orders_refused: u32,
-}
-
-/// Whether `role` fits the plan's `who`; a pattern that does not parse fits nobody (the
-/// validator has already said so).
-fn fits(who: &str, role: &Role) -> bool {
-    RolePattern::parse(who).is_ok_and(|p| p.matches(role))
 }
 
 fn minutes(t_s: u32) -> f64 {

@@ -1,8 +1,9 @@
-//! A bot's brain: given its role, its briefing (the plan, its teams, the hazard register) and the latest view of its role, it decides
+//! A bot's brain: given its role, its seat's briefing (the plan, the villages and teams in its
+//! care, the hazard register of landslide points) and the latest view of its role, it decides
 //! which orders to give. Pure: no I/O, no clock, no randomness; the same views give the same
-//! orders, so a drill played by bots is reproducible. It knows only what its role's view shows
-//! plus the briefing its seat gets (the plan, its teams, the hazard register of landslide points).
-//! Triggers are judged by the one [`Trigger::met`](sim::scenario::Trigger) over what the view shows.
+//! orders, so a drill played by bots is reproducible. It knows only what its seat is told.
+//! Triggers are judged by the one [`Trigger::met`](sim::scenario::Trigger) over what the view
+//! shows; which villages and teams are its own comes from the briefing (`sim::access`).
 //!
 //! What each role does, following the plan (docs: plans.md):
 //! - informant: reports a hazard seen near its village (信息快报), warns and starts evacuating its
@@ -19,11 +20,12 @@ use std::sync::Arc;
 
 use sim::access::{Briefing, RegisteredPoint, orders_for};
 use sim::map::Xy;
+use sim::roles::fits;
 use sim::scenario::{ActionKind, Anchor, Level, RequiredAction, Stage, Trigger};
 use sim::triggers::TriggerFacts;
 use sim::view::{HazardCellKind, RoleView, TeamState};
 use sim::weather::Weather;
-use sim::{HazardKind, Order, Role, RolePattern, Task};
+use sim::{HazardKind, Order, Role, Task};
 
 /// How far (m) from its position a team reports what it sees.
 const REPORT_RADIUS_M: f64 = 2500.0;
@@ -131,7 +133,7 @@ impl Brain {
     fn command(&mut self, township: Option<&str>, view: &RoleView, out: &mut Vec<Order>) {
         self.acknowledge(view, out);
         self.activate_levels(view, out);
-        let threatened = self.threatened(view, township);
+        let threatened = self.threatened(view);
         for (village, hazard) in &threatened {
             self.once(format!("warn:{village}"), Order::Warn { village: village.clone() }, out);
             let reported = view.reports.iter().any(|r| &r.village == village);
@@ -143,14 +145,8 @@ impl Brain {
         // The hazard register (隐患点台账): once a level is on, villages below registered
         // landslide points are told to get ready, and moved out from level II (orange) up.
         if let Some(level) = view.level {
-            let register: Vec<String> = self
-                .landslide_points()
-                .flat_map(|p| p.threatens.iter().cloned())
-                .filter(|v| {
-                    township.is_none()
-                        || view.villages.iter().any(|x| &x.name == v && x.township.as_deref() == township)
-                })
-                .collect();
+            let register: Vec<String> =
+                self.landslide_points().flat_map(|p| p.threatens.iter().cloned()).filter(|v| self.in_care(v)).collect();
             for village in register {
                 self.once(format!("warn:{village}"), Order::Warn { village: village.clone() }, out);
                 if level >= Level::II {
@@ -158,18 +154,10 @@ impl Brain {
                 }
             }
         }
-        // Teams of this township (county teams belong to the county).
-        let mine: Vec<String> = self
-            .briefing
-            .teams
-            .iter()
-            .filter(|t| match (township, &t.township) {
-                (Some(me), Some(theirs)) => me == theirs,
-                (None, Some(_)) => true,
-                (_, None) => false,
-            })
-            .map(|t| t.name.clone())
-            .collect();
+        // The township's own teams (the briefing lists the teams this post may send): the bot
+        // leaves county teams to the county, as a township does.
+        let mine: Vec<String> =
+            self.briefing.teams.iter().filter(|t| t.township.is_some()).map(|t| t.name.clone()).collect();
         self.dispatch(view, &mine, &threatened, out);
         if !view.reports.is_empty() {
             let note = format!(
@@ -206,7 +194,7 @@ impl Brain {
         }
         self.activate_levels(view, out);
         let hit: Vec<(String, HazardKind)> = self
-            .threatened(view, None)
+            .threatened(view)
             .into_iter()
             .filter(|(v, _)| {
                 let casualties = view.villages.iter().find(|x| &x.name == v).and_then(|x| x.casualties).unwrap_or(0);
@@ -286,17 +274,11 @@ impl Brain {
         }
     }
 
-    /// Villages (of `township`, or all when `None`) this role has reason to think threatened,
-    /// with the hazard, in a stable order.
-    fn threatened(&self, view: &RoleView, township: Option<&str>) -> Vec<(String, HazardKind)> {
+    /// Villages in this role's care (its briefing) it has reason to think threatened, with the
+    /// hazard, in a stable order.
+    fn threatened(&self, view: &RoleView) -> Vec<(String, HazardKind)> {
         let mut out: BTreeMap<String, HazardKind> = BTreeMap::new();
-        let in_scope = |name: &str| {
-            township.is_none()
-                || view
-                    .villages
-                    .iter()
-                    .any(|v| v.name == name && (v.township.as_deref() == township || v.township.is_none()))
-        };
+        let in_scope = |name: &str| self.in_care(name);
         for r in &view.reports {
             out.entry(r.village.clone()).or_insert(r.hazard);
             // A slope moving above one village threatens every village below that point.
@@ -329,20 +311,13 @@ impl Brain {
             if !self.anchor_met(&a.after, view, 0) {
                 continue;
             }
-            let township = match &self.role {
-                Role::Command(t) => t.clone(),
-                _ => None,
-            };
             let targets = |s: &Self, v: &Option<String>| -> Vec<String> {
                 let all: Vec<String> = match v {
                     Some(v) => vec![v.clone()],
-                    None => s.threatened(view, township.as_deref()).into_iter().map(|(v, _)| v).collect(),
+                    None => s.threatened(view).into_iter().map(|(v, _)| v).collect(),
                 };
-                // An informant acts for its own village only.
-                match &s.role {
-                    Role::Informant(mine) => all.into_iter().filter(|v| v == mine).collect(),
-                    _ => all,
-                }
+                // A role acts for the villages in its care only.
+                all.into_iter().filter(|v| s.in_care(v)).collect()
             };
             let may = orders_for(&self.role);
             match &a.what {
@@ -368,7 +343,7 @@ impl Brain {
                 }
                 ActionKind::Acknowledge if may.contains(&sim::OrderKind::Acknowledge) => self.acknowledge(view, out),
                 ActionKind::Dispatch(team) if may.contains(&sim::OrderKind::Dispatch) => {
-                    let threatened = self.threatened(view, township.as_deref());
+                    let threatened = self.threatened(view);
                     let teams: Vec<String> = match team {
                         Some(t) => vec![t.clone()],
                         None => self.briefing.teams.iter().map(|t| t.name.clone()).collect(),
@@ -439,6 +414,12 @@ impl Brain {
             Role::Command(Some(t)) => township.as_ref() == Some(t),
             _ => false,
         })
+    }
+
+    /// Whether a village is in this role's care: the briefing lists exactly those
+    /// ([`sim::access::covers_village`] decided it on the server).
+    fn in_care(&self, village: &str) -> bool {
+        self.briefing.villages.iter().any(|v| v.name == village)
     }
 
     /// The hazard register (隐患点台账) of this role's villages.
@@ -518,11 +499,6 @@ impl TriggerFacts for ViewFacts<'_> {
     fn first_report_in(&self) -> bool {
         !self.view.reports.is_empty()
     }
-}
-
-/// Whether `role` fits a plan's `who`.
-fn fits(who: &str, role: &Role) -> bool {
-    RolePattern::parse(who).is_ok_and(|p| p.matches(role))
 }
 
 fn task_for(hazard: HazardKind, view: &RoleView, village: &str) -> Task {

@@ -1,5 +1,6 @@
 //! The lobby and message handling every transport shares: who holds which role, the hello
-//! handshake, authorising and rate-limiting orders, and fanning out per-role views and events.
+//! handshake, rate-limiting orders and handing them to the [`Drill`] (which authorises them with
+//! `sim::access`), and fanning out per-role briefings, views and events.
 //! It reads and writes encoded protocol bytes, so renet clients and in-process bots go through
 //! exactly the same checks. The driver (network loop or `run`) moves the bytes.
 

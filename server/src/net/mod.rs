@@ -1,5 +1,6 @@
 //! Networking: renet + netcode over UDP. [`NetServer`] moves bytes between renet clients and the
-//! [`Host`](crate::host::Host); [`NetClient`] is the matching client used by bots and tests.
+//! [`Host`](crate::host::Host); [`NetClient`] is the one renet client: bots, the bevy client,
+//! `join` and the tests use it.
 
 pub mod client;
 pub mod server;
