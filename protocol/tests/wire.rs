@@ -1,5 +1,7 @@
 //! The wire format, pinned per protocol version: one sample of every message (every
-//! `ClientMessage` and `ServerMessage` variant, every `Control`, every `sim::Order`) is encoded and
+//! `ClientMessage` and `ServerMessage` variant, every `Control`, every `sim::Order`, every
+//! `EventKind`; views with every team state and hazard cell kind; a briefing whose plan holds
+//! every trigger, action kind and anchor) is encoded and
 //! compared with `tests/wire/v<PROTOCOL_VERSION>.hex`, one `label: hex` line per sample, so a
 //! change to any message shows as a readable diff and cannot ship under an old version number.
 //!
@@ -22,7 +24,7 @@ use sim::access::{
     Briefing, BriefingDepot, BriefingPlan, BriefingShelter, BriefingTeam, BriefingVillage, DrillInfo, RegisteredPoint,
 };
 use sim::scenario::TeamKind;
-use sim::scenario::{Level, Stage};
+use sim::scenario::{ActionKind, Anchor, Level, LevelSpec, RequiredAction, Stage, Trigger};
 use sim::view::{
     GaugeView, HazardCell, HazardCellKind, MessageView, ReportView, RoleView, TeamState, TeamView, VillageView,
 };
@@ -76,6 +78,111 @@ fn order_name(o: &Order) -> &'static str {
     }
 }
 
+fn event_name(k: &EventKind) -> &'static str {
+    match k {
+        EventKind::DrillStarted => "DrillStarted",
+        EventKind::DrillEnded => "DrillEnded",
+        EventKind::HazardStarted { .. } => "HazardStarted",
+        EventKind::HazardSeen { .. } => "HazardSeen",
+        EventKind::ReportFiled { .. } => "ReportFiled",
+        EventKind::ReportAcknowledged { .. } => "ReportAcknowledged",
+        EventKind::LevelTriggered { .. } => "LevelTriggered",
+        EventKind::LevelActivated { .. } => "LevelActivated",
+        EventKind::WarningIssued { .. } => "WarningIssued",
+        EventKind::EvacuationOrdered { .. } => "EvacuationOrdered",
+        EventKind::VillageEvacuated { .. } => "VillageEvacuated",
+        EventKind::TeamDispatched { .. } => "TeamDispatched",
+        EventKind::TeamArrived { .. } => "TeamArrived",
+        EventKind::TeamTaskDone { .. } => "TeamTaskDone",
+        EventKind::TeamCannotReach { .. } => "TeamCannotReach",
+        EventKind::ReportedUp { .. } => "ReportedUp",
+        EventKind::RoadClosed { .. } => "RoadClosed",
+        EventKind::GaugeStage { .. } => "GaugeStage",
+        EventKind::SlopeSigns { .. } => "SlopeSigns",
+        EventKind::SlopeFailed { .. } => "SlopeFailed",
+        EventKind::VillageHit { .. } => "VillageHit",
+        EventKind::Rescued { .. } => "Rescued",
+        EventKind::InjectDelivered { .. } => "InjectDelivered",
+    }
+}
+
+/// One of every event, each with its fields filled.
+fn events() -> Vec<EventKind> {
+    let (v, t, by) = (|| "Canillo".to_string(), || "抢险队".to_string(), || role("command"));
+    vec![
+        EventKind::DrillStarted,
+        EventKind::DrillEnded,
+        EventKind::HazardStarted { hazard: HazardKind::Fire, near: v() },
+        EventKind::HazardSeen { hazard: HazardKind::Landslide, by: role("informant:Canillo"), village: v() },
+        EventKind::ReportFiled { id: 1, by: role("informant:Canillo"), village: v(), hazard: HazardKind::Flood },
+        EventKind::ReportAcknowledged { id: 1, by: by() },
+        EventKind::LevelTriggered { level: Level::III },
+        EventKind::LevelActivated { level: Level::II, by: by() },
+        EventKind::WarningIssued { village: v(), by: by() },
+        EventKind::EvacuationOrdered { village: v(), by: by() },
+        EventKind::VillageEvacuated { village: v(), people: 120 },
+        EventKind::TeamDispatched { team: t(), village: v(), task: Task::Rescue, by: by() },
+        EventKind::TeamArrived { team: t(), village: v() },
+        EventKind::TeamTaskDone { team: t(), village: v(), task: Task::Pump },
+        EventKind::TeamCannotReach { team: t(), village: v() },
+        EventKind::ReportedUp { by: role("command:Canillo") },
+        EventKind::RoadClosed { edge: 42, cause: HazardKind::Flood },
+        EventKind::GaugeStage { gauge: "G1".into(), stage: Stage::Guaranteed, depth_m: 2.5 },
+        EventKind::SlopeSigns { point: "东坡".into() },
+        EventKind::SlopeFailed { point: "东坡".into() },
+        EventKind::VillageHit { village: v(), hazard: HazardKind::Landslide, casualties: 3, trapped: 40 },
+        EventKind::Rescued { village: v(), people: 40, team: t() },
+        EventKind::InjectDelivered { to: role("county"), message: "上游水库泄洪".into() },
+    ]
+}
+
+/// A plan with every trigger (in one `Any`), every kind of action and every anchor.
+fn plan() -> BriefingPlan {
+    let trigger = Trigger::Any(vec![
+        Trigger::RainOver { hours: 3.0, mm: 50.0 },
+        Trigger::GaugeAbove { gauge: "G1".into(), stage: Stage::Warning },
+        Trigger::FireArea { hectares: 1.0 },
+        Trigger::FireBurning { hours: 3.0 },
+        Trigger::RainIntensityDuration { scale_mm_per_h: 14.82, exponent: 0.39 },
+        Trigger::SlopeSigns { point: "滑坡点1".into() },
+        Trigger::SlopeFailed { point: "滑坡点1".into() },
+        Trigger::FirstReport,
+        Trigger::AtMinute(30.0),
+    ]);
+    let levels = vec![LevelSpec { level: Level::IV, trigger, by: "command".into(), source: "预案 4.1".into() }];
+    let anchors = [
+        Anchor::Start,
+        Anchor::HazardSeen,
+        Anchor::LevelTriggered(Level::IV),
+        Anchor::LevelActivated(Level::IV),
+        Anchor::Action("a0".into()),
+    ];
+    let whats = [
+        ActionKind::Report,
+        ActionKind::Acknowledge,
+        ActionKind::ActivateLevel(Level::IV),
+        ActionKind::Warn(None),
+        ActionKind::Evacuate(Some("Canillo".into())),
+        ActionKind::Dispatch(Some("抢险队".into())),
+        ActionKind::ReportUp,
+        ActionKind::AllSafe(None),
+    ];
+    let actions = whats
+        .into_iter()
+        .enumerate()
+        .map(|(i, what)| RequiredAction {
+            id: format!("a{i}"),
+            name: format!("动作 {i}"),
+            who: "command".into(),
+            what,
+            deadline_min: 10.0 + i as f64,
+            after: anchors[i % anchors.len()].clone(),
+            source: String::new(),
+        })
+        .collect();
+    BriefingPlan { name: "防汛预案".into(), levels, actions }
+}
+
 fn role(s: &str) -> Role {
     s.parse().unwrap_or_else(|e| panic!("sample role {s}: {e}"))
 }
@@ -109,8 +216,7 @@ fn weather() -> Weather {
     }
 }
 
-/// A briefing with one element in every list but the plan's, whose levels and actions are the
-/// scenario file's own types (pinned by the scenario schema, not here).
+/// A briefing with one element in every list.
 fn briefing() -> Briefing {
     Briefing {
         role: role("command"),
@@ -149,7 +255,7 @@ fn briefing() -> Briefing {
             pos: [1100.0, 2100.0],
             materials: [("沙袋".to_string(), 2000)].into_iter().collect(),
         }],
-        plan: BriefingPlan { name: "防汛预案".into(), levels: Vec::new(), actions: Vec::new() },
+        plan: plan(),
         hazard_register: vec![RegisteredPoint {
             name: "滑坡点1".into(),
             pos: [900.0, 1900.0],
@@ -168,7 +274,17 @@ fn view() -> RoleView {
         finished: false,
         level: Some(Level::III),
         weather: weather(),
-        hazard: vec![HazardCell { cell: 12_345, kind: HazardCellKind::Water, amount: 80 }],
+        hazard: [
+            HazardCellKind::Water,
+            HazardCellKind::Burning,
+            HazardCellKind::Burned,
+            HazardCellKind::Debris,
+            HazardCellKind::Barrier,
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| HazardCell { cell: 12_345 + i as u32, kind, amount: 80 })
+        .collect(),
         villages: vec![VillageView {
             name: "Canillo".into(),
             name_zh: Some("卡尼略".into()),
@@ -182,13 +298,22 @@ fn view() -> RoleView {
             warned: true,
             evacuation_ordered: false,
         }],
-        teams: vec![TeamView {
+        teams: [
+            TeamState::Idle,
+            TeamState::Mustering { village: "Canillo".into(), task: Task::Firebreak },
+            TeamState::EnRoute { village: "Canillo".into(), task: Task::Evacuate, eta_s: 600 },
+            TeamState::Working { village: "Canillo".into(), task: Task::ClearRoad },
+            TeamState::Blocked { village: "Canillo".into() },
+        ]
+        .into_iter()
+        .map(|state| TeamView {
             name: "抢险队".into(),
             kind_zh: "乡镇抢险队".into(),
             size: 20,
             pos: [1000.0, 2000.0],
-            state: TeamState::EnRoute { village: "Canillo".into(), task: Task::Evacuate, eta_s: 600 },
-        }],
+            state,
+        })
+        .collect(),
         reports: vec![ReportView {
             id: 1,
             t_s: 1800,
@@ -260,6 +385,10 @@ fn samples() -> Vec<(String, Vec<u8>)> {
     ];
     for m in server_messages {
         out.push((format!("ServerMessage::{}", server_name(&m)), encode(&m)));
+    }
+    for (i, kind) in events().into_iter().enumerate() {
+        let name = format!("ServerMessage::Events(EventKind::{})", event_name(&kind));
+        out.push((name, encode(&ServerMessage::Events(vec![Event { t_s: 60 * i as u32, kind }]))));
     }
     out
 }
