@@ -26,7 +26,7 @@ pub struct Meta {
     pub scenario_name: String,
     pub map: String,
     pub seed: u64,
-    /// `protocol::PROTOCOL_VERSION` in hex.
+    /// `protocol::PROTOCOL_VERSION` as people read it (`protocol::version_text`).
     pub protocol: String,
     pub server_version: String,
     /// `serve` or `run`.
@@ -67,7 +67,7 @@ impl Record {
             scenario_name: setup.scenario.name.clone(),
             map: setup.scenario.map.clone(),
             seed: setup.seed,
-            protocol: format!("{:#018x}", protocol::PROTOCOL_VERSION),
+            protocol: protocol::version_text(protocol::PROTOCOL_VERSION),
             server_version: env!("CARGO_PKG_VERSION").into(),
             mode: mode.into(),
             started_utc: utc_now(),
