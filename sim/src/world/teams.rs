@@ -245,17 +245,7 @@ mod tests {
             adjacency: vec![],
         };
         g.rebuild_adjacency();
-        let mut t = Team {
-            name: "T".into(),
-            kind: TeamKind::Township,
-            size: 20,
-            township: None,
-            muster_s: 0,
-            node: 0,
-            pos: [0.0, 0.0],
-            activity: Activity::Mustering { until_s: 0 },
-            job: Some((0, Task::Sandbag)),
-        };
+        let mut t = ready_team(Task::Sandbag);
         let open = |_| false;
         assert_eq!(t.step(0, 60, &g, Some(2), &open), TeamUpdate::StartedMoving);
         let mut now = 0;
@@ -271,6 +261,21 @@ mod tests {
         assert!(matches!(arrived_at, Some(720) | Some(780)), "{arrived_at:?}");
         assert_eq!(t.pos, [10000.0, 0.0]);
         assert_eq!(t.step(now + 3600, 60, &g, Some(2), &open), TeamUpdate::TaskDone);
+    }
+
+    /// A township team at node 0, mustered and about to leave for a job at village 0.
+    fn ready_team(task: Task) -> Team {
+        Team {
+            name: "T".into(),
+            kind: TeamKind::Township,
+            size: 20,
+            township: None,
+            muster_s: 0,
+            node: 0,
+            pos: [0.0, 0.0],
+            activity: Activity::Mustering { until_s: 0 },
+            job: Some((0, task)),
+        }
     }
 
     /// Two ways from 0 to 2: a short main road through 1 and a long track through 3.
@@ -292,17 +297,7 @@ mod tests {
     #[test]
     fn a_road_closing_under_the_team_sends_it_back_and_round() {
         let g = two_routes();
-        let mut t = Team {
-            name: "T".into(),
-            kind: TeamKind::Township,
-            size: 20,
-            township: None,
-            muster_s: 0,
-            node: 0,
-            pos: [0.0, 0.0],
-            activity: Activity::Mustering { until_s: 0 },
-            job: Some((0, Task::Rescue)),
-        };
+        let mut t = ready_team(Task::Rescue);
         let open = |_| false;
         assert_eq!(t.step(0, 60, &g, Some(2), &open), TeamUpdate::StartedMoving);
         assert!(matches!(&t.activity, Activity::Moving { edges, .. } if edges == &vec![0, 1]));
@@ -326,17 +321,7 @@ mod tests {
     #[test]
     fn with_every_way_closed_the_team_is_blocked() {
         let g = two_routes();
-        let mut t = Team {
-            name: "T".into(),
-            kind: TeamKind::Township,
-            size: 20,
-            township: None,
-            muster_s: 0,
-            node: 0,
-            pos: [0.0, 0.0],
-            activity: Activity::Mustering { until_s: 0 },
-            job: Some((0, Task::Rescue)),
-        };
+        let mut t = ready_team(Task::Rescue);
         let debris = |e: u32| e == 1 || e == 3;
         assert_eq!(t.step(0, 60, &g, Some(2), &debris), TeamUpdate::CannotReach);
         assert_eq!(t.activity, Activity::Blocked);
