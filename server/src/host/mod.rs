@@ -96,6 +96,9 @@ pub struct Host {
     sessions: BTreeMap<ConnId, Session>,
     /// The map asset's files, sent to every seat with its briefing.
     map: MapBytes,
+    /// Each role's briefing, made when the drill opens: a seat that joins late is told the
+    /// same as one that joined at the start.
+    briefings: BTreeMap<Role, sim::access::Briefing>,
     out: Vec<Outgoing>,
     opts: HostOptions,
     clock_sent: Option<(bool, u32)>,
@@ -113,10 +116,12 @@ impl Host {
             std::fs::read(&path).map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
         };
         let map = MapBytes { json: read(sim::map::MAP_JSON)?, terrain: read(sim::map::TERRAIN_BIN)? };
+        let briefings = drill.roles().iter().map(|r| (r.clone(), drill.briefing(r))).collect();
         Ok(Host {
             drill,
             sessions: BTreeMap::new(),
             map,
+            briefings,
             out: Vec::new(),
             opts,
             clock_sent: None,
@@ -296,7 +301,7 @@ impl Host {
         let controller = sim::access::may_see_script(role)
             .then(|| ControllerData { scenario_ron: setup.scenario_text.clone(), seed: setup.seed });
         let data = StaticData {
-            briefing: self.drill.briefing(role),
+            briefing: self.briefings.get(role).cloned().unwrap_or_else(|| self.drill.briefing(role)),
             controller,
             map_name: setup.scenario.map.clone(),
             map_json: self.map.json.clone(),
