@@ -509,6 +509,17 @@ impl Host {
         }
     }
 
+    /// As [`Host::step_fast`], returning the wall seconds the step would take in adaptive time
+    /// (`run --adaptive`: nothing sleeps); `None` once the drill is over.
+    pub fn step_counted(&mut self) -> Option<f64> {
+        let wall = self.drill.step_counted();
+        if wall.is_some() {
+            self.generation += 1;
+        }
+        self.pump_events();
+        wall
+    }
+
     /// Steps one tick regardless of the clock (`run`, as fast as the machine allows).
     pub fn step_fast(&mut self) {
         if self.drill.step_once() {
