@@ -289,6 +289,8 @@ impl Host {
                     Ok(()) => {
                         self.generation += 1;
                         self.seat_control(id, label);
+                        // Every accepted control is answered with the clock (a step moves it).
+                        self.clock_sent = None;
                         self.send_clock();
                     }
                     Err(r) => self.refuse(id, r),
