@@ -58,6 +58,15 @@ fn args() -> Args {
     a
 }
 
+/// This thread's CPU time in ns (Linux `/proc/thread-self/schedstat`), 0 elsewhere: the server's
+/// own work, apart from the time the client threads take the cores from it.
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -127,18 +136,23 @@ fn main() -> anyhow::Result<()> {
     let mut step_ms: Vec<f64> = Vec::new();
     let mut busy_ms: Vec<f64> = Vec::new();
     let mut busy_this_tick = 0.0;
+    let mut cpu_ms: Vec<f64> = Vec::new();
+    let mut cpu_this_tick = 0u64;
+    let mut cpu_at_start = 0u64;
     let mut t_start = 0;
     loop {
         let t0 = Instant::now();
+        let c0 = thread_cpu_ns();
         let now = t0 - started;
         net.receive(t0 - last_poll, &mut host, now);
         last_poll = t0;
         bots.exchange(&mut host, now);
-        let seated = host.holders().iter().filter(|(_, p)| p.is_some()).count();
-        if running_since.is_none() && net.connected_clients() >= a.seats && seated >= players {
+        let seated = || host.holders().iter().filter(|(_, p)| p.is_some()).count();
+        if running_since.is_none() && net.connected_clients() >= a.seats && seated() >= players {
             println!("{} seats connected after {:.1} s; the drill starts", net.connected_clients(), now.as_secs_f64());
             host.drill_mut().set_running(true);
             running_since = Some(t0);
+            cpu_at_start = c0;
             t_start = host.drill().world().time_s();
         }
         if running_since.is_none() && now > Duration::from_secs(180) {
@@ -170,11 +184,14 @@ fn main() -> anyhow::Result<()> {
         }
         net.flush();
         busy_this_tick += t0.elapsed().as_secs_f64() * 1e3;
+        cpu_this_tick += thread_cpu_ns().saturating_sub(c0);
         if ticked {
             if running_since.is_some() {
                 busy_ms.push(busy_this_tick);
+                cpu_ms.push(cpu_this_tick as f64 / 1e6);
             }
             busy_this_tick = 0.0;
+            cpu_this_tick = 0;
         }
         if running_since.is_some_and(|t| t.elapsed() >= Duration::from_secs(a.seconds)) || host.drill().is_over() {
             break;
@@ -182,6 +199,7 @@ fn main() -> anyhow::Result<()> {
         thread::sleep(Duration::from_millis(5));
     }
     let wall = running_since.map_or(0.0, |t| t.elapsed().as_secs_f64());
+    let server_cpu_s = thread_cpu_ns().saturating_sub(cpu_at_start) as f64 / 1e9;
     let drill_min = (host.drill().world().time_s() - t_start) / 60;
     stop.store(true, Ordering::Relaxed);
     let st = host.stats().clone();
@@ -198,6 +216,7 @@ fn main() -> anyhow::Result<()> {
 
     step_ms.sort_by(f64::total_cmp);
     busy_ms.sort_by(f64::total_cmp);
+    cpu_ms.sort_by(f64::total_cmp);
     let n = bytes.len().max(1) as f64;
     let join_b: f64 = bytes.values().map(|b| b.0 as f64).sum::<f64>() / n;
     let drill_b: f64 = bytes.values().map(|b| b.1 as f64).sum::<f64>() / n;
@@ -220,6 +239,13 @@ fn main() -> anyhow::Result<()> {
         percentile(&busy_ms, 0.5),
         percentile(&busy_ms, 0.95),
         percentile(&busy_ms, 1.0)
+    );
+    println!(
+        "server thread CPU per 100 ms tick: p50 {:.1} ms, p95 {:.1}, max {:.1}; {:.0} % of one core over the run",
+        percentile(&cpu_ms, 0.5),
+        percentile(&cpu_ms, 0.95),
+        percentile(&cpu_ms, 1.0),
+        100.0 * server_cpu_s / wall.max(1e-9)
     );
     println!(
         "payload per client: joining {:.0} KB (briefing + map); during the drill {:.0} KB mean ({:.1} KB/s), {:.0} KB max",
