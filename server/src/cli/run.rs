@@ -10,6 +10,7 @@ use crate::drill::{DrillSetup, record};
 
 pub const EXAMPLE: &str = "Example:
   sandtable-server run scenarios/flood_valira.ron --bots all --report-dir /tmp/drill --seed 7
+  sandtable-server run scenarios/fire_aubinya.ron --adaptive   # + the wall time in adaptive time
 
 Writes scenario.ron, seed.txt, meta.json, journal.jsonl, events.jsonl and report.json into
 the report directory and prints the score.";
