@@ -25,12 +25,14 @@ use sim::access::{
     PublicReport, PublicView, PublicVillage, RegisteredPoint,
 };
 use sim::scenario::TeamKind;
-use sim::scenario::{ActionKind, Anchor, Level, LevelSpec, RequiredAction, Stage, Trigger};
+use sim::scenario::{ActionKind, Anchor, Level, LevelSpec, ReactionSpec, RequiredAction, Stage, Trigger};
 use sim::score::{ActionResult, ActionStatus, Report, ResponseTimes, VillageOutcome};
 use sim::view::{
-    GaugeView, HazardCell, HazardCellKind, MessageView, ReportView, RoleView, TeamState, TeamView, VillageView,
+    DepotView, GaugeView, HazardCell, HazardCellKind, MessageView, ReportView, RequestView, RoleView, ShelterView,
+    TeamState, TeamView, VillageView,
 };
 use sim::weather::Weather;
+use sim::world::{Consignee, ReportForm, ReportStage, SupportKind, Target, TeamReportKind, Trend, WorldEvent};
 use sim::{Event, EventKind, HazardKind, Order, OrderKind, Role, Task};
 
 const CLIENT_NAMES: &[&str] = &["Hello", "Order", "Control"];
@@ -39,8 +41,32 @@ const SERVER_NAMES: &[&str] = &[
 ];
 const CONTROL_NAMES: &[&str] =
     &["Start", "Pause", "SetSpeed", "Step", "Adaptive", "ViewAs", "ShowObservers", "FocusArea"];
-const ORDER_NAMES: &[&str] =
-    &["Report", "Acknowledge", "ActivateLevel", "Warn", "Evacuate", "Dispatch", "ReportUp", "Inject"];
+const ORDER_NAMES: &[&str] = &[
+    "Report",
+    "CallForHelp",
+    "Warn",
+    "Evacuate",
+    "HeadCount",
+    "Acknowledge",
+    "Verify",
+    "ActivateLevel",
+    "LowerLevel",
+    "EndResponse",
+    "Dispatch",
+    "SendMaterials",
+    "ReportUp",
+    "RequestSupport",
+    "HoldVillage",
+    "AcceptTask",
+    "RefuseTask",
+    "TeamReport",
+    "MoveTo",
+    "Decide",
+    "Directive",
+    "Inject",
+    "FireInject",
+    "Freeze",
+];
 
 fn client_name(m: &ClientMessage) -> &'static str {
     match m {
@@ -82,14 +108,30 @@ fn control_name(c: &Control) -> &'static str {
 
 fn order_name(o: &Order) -> &'static str {
     match o {
-        Order::Report { .. } => "Report",
-        Order::Acknowledge { .. } => "Acknowledge",
-        Order::ActivateLevel { .. } => "ActivateLevel",
+        Order::Report(..) => "Report",
+        Order::CallForHelp { .. } => "CallForHelp",
         Order::Warn { .. } => "Warn",
         Order::Evacuate { .. } => "Evacuate",
+        Order::HeadCount { .. } => "HeadCount",
+        Order::Acknowledge { .. } => "Acknowledge",
+        Order::Verify { .. } => "Verify",
+        Order::ActivateLevel { .. } => "ActivateLevel",
+        Order::LowerLevel { .. } => "LowerLevel",
+        Order::EndResponse => "EndResponse",
         Order::Dispatch { .. } => "Dispatch",
+        Order::SendMaterials { .. } => "SendMaterials",
         Order::ReportUp { .. } => "ReportUp",
+        Order::RequestSupport { .. } => "RequestSupport",
+        Order::HoldVillage { .. } => "HoldVillage",
+        Order::AcceptTask => "AcceptTask",
+        Order::RefuseTask { .. } => "RefuseTask",
+        Order::TeamReport { .. } => "TeamReport",
+        Order::MoveTo { .. } => "MoveTo",
+        Order::Decide { .. } => "Decide",
+        Order::Directive { .. } => "Directive",
         Order::Inject { .. } => "Inject",
+        Order::FireInject { .. } => "FireInject",
+        Order::Freeze { .. } => "Freeze",
     }
 }
 
@@ -118,6 +160,30 @@ fn event_name(k: &EventKind) -> &'static str {
         EventKind::VillageHit { .. } => "VillageHit",
         EventKind::Rescued { .. } => "Rescued",
         EventKind::InjectDelivered { .. } => "InjectDelivered",
+        EventKind::VerifyAsked { .. } => "VerifyAsked",
+        EventKind::CalledForHelp { .. } => "CalledForHelp",
+        EventKind::HeadCounted { .. } => "HeadCounted",
+        EventKind::LevelLowered { .. } => "LevelLowered",
+        EventKind::ResponseEnded { .. } => "ResponseEnded",
+        EventKind::ShelterAssigned { .. } => "ShelterAssigned",
+        EventKind::ShelterFull { .. } => "ShelterFull",
+        EventKind::VillageHeld { .. } => "VillageHeld",
+        EventKind::PeopleReturned { .. } => "PeopleReturned",
+        EventKind::ReturnStopped { .. } => "ReturnStopped",
+        EventKind::TaskAccepted { .. } => "TaskAccepted",
+        EventKind::TaskRefused { .. } => "TaskRefused",
+        EventKind::TaskWaiting { .. } => "TaskWaiting",
+        EventKind::MaterialsUsed { .. } => "MaterialsUsed",
+        EventKind::TeamReported { .. } => "TeamReported",
+        EventKind::TeamMoving { .. } => "TeamMoving",
+        EventKind::FireAttacked { .. } => "FireAttacked",
+        EventKind::MaterialsSent { .. } => "MaterialsSent",
+        EventKind::MaterialsArrived { .. } => "MaterialsArrived",
+        EventKind::SupportRequested { .. } => "SupportRequested",
+        EventKind::RequestDecided { .. } => "RequestDecided",
+        EventKind::DirectiveSent { .. } => "DirectiveSent",
+        EventKind::InjectDue { .. } => "InjectDue",
+        EventKind::HazardFrozen { .. } => "HazardFrozen",
     }
 }
 
@@ -129,7 +195,13 @@ fn events() -> Vec<EventKind> {
         EventKind::DrillEnded,
         EventKind::HazardStarted { hazard: HazardKind::Fire, near: v() },
         EventKind::HazardSeen { hazard: HazardKind::Landslide, by: role("informant:Canillo"), village: v() },
-        EventKind::ReportFiled { id: 1, by: role("informant:Canillo"), village: v(), hazard: HazardKind::Flood },
+        EventKind::ReportFiled {
+            id: 1,
+            by: role("informant:Canillo"),
+            village: v(),
+            hazard: HazardKind::Flood,
+            stage: ReportStage::Initial,
+        },
         EventKind::ReportAcknowledged { id: 1, by: by() },
         EventKind::LevelTriggered { level: Level::III },
         EventKind::LevelActivated { level: Level::II, by: by() },
@@ -140,7 +212,7 @@ fn events() -> Vec<EventKind> {
         EventKind::TeamArrived { team: t(), village: v() },
         EventKind::TeamTaskDone { team: t(), village: v(), task: Task::Pump },
         EventKind::TeamCannotReach { team: t(), village: v() },
-        EventKind::ReportedUp { by: role("command:Canillo") },
+        EventKind::ReportedUp { by: role("command:Canillo"), stage: ReportStage::Final },
         EventKind::RoadClosed { edge: 42, cause: HazardKind::Flood },
         EventKind::GaugeStage { gauge: "G1".into(), stage: Stage::Guaranteed, depth_m: 2.5 },
         EventKind::SlopeSigns { point: "东坡".into() },
@@ -148,6 +220,37 @@ fn events() -> Vec<EventKind> {
         EventKind::VillageHit { village: v(), hazard: HazardKind::Landslide, casualties: 3, trapped: 40 },
         EventKind::Rescued { village: v(), people: 40, team: t() },
         EventKind::InjectDelivered { to: role("county"), message: "上游水库泄洪".into() },
+        EventKind::VerifyAsked { id: 1, by: by() },
+        EventKind::CalledForHelp { village: v(), by: role("informant:Canillo") },
+        EventKind::HeadCounted { village: v(), moved: 118, in_shelter: 120, by: role("informant:Canillo") },
+        EventKind::LevelLowered { level: Level::IV, by: by() },
+        EventKind::ResponseEnded { by: by() },
+        EventKind::ShelterAssigned { village: v(), shelter: "学校".into(), by: by() },
+        EventKind::ShelterFull { shelter: "学校".into(), village: v(), waiting: 30 },
+        EventKind::VillageHeld { village: v(), held: true, by: by() },
+        EventKind::PeopleReturned { village: v(), people: 25 },
+        EventKind::ReturnStopped { village: v() },
+        EventKind::TaskAccepted { team: t() },
+        EventKind::TaskRefused { team: t(), reason: "道路中断".into() },
+        EventKind::TaskWaiting { team: t(), material: "编织袋".into(), missing: 1200 },
+        EventKind::MaterialsUsed { team: t(), material: "编织袋".into(), amount: 2000 },
+        EventKind::TeamReported { team: t(), kind: TeamReportKind::Problem },
+        EventKind::TeamMoving { team: t() },
+        EventKind::FireAttacked { team: t(), cells: 4 },
+        EventKind::MaterialsSent {
+            depot: "物资库".into(),
+            material: "编织袋".into(),
+            amount: 2000,
+            to: v(),
+            by: by(),
+            arrive_s: 1800,
+        },
+        EventKind::MaterialsArrived { material: "编织袋".into(), amount: 2000, to: t() },
+        EventKind::SupportRequested { id: 1, kind: SupportKind::Experts, by: by() },
+        EventKind::RequestDecided { id: 1, approved: false, by: role("county") },
+        EventKind::DirectiveSent { to: by(), by: role("county") },
+        EventKind::InjectDue { index: 3 },
+        EventKind::HazardFrozen { hazard: HazardKind::Flood, frozen: true },
     ]
 }
 
@@ -181,6 +284,14 @@ fn plan() -> BriefingPlan {
         ActionKind::Dispatch(Some("抢险队".into())),
         ActionKind::ReportUp,
         ActionKind::AllSafe(None),
+        ActionKind::FollowUpReport,
+        ActionKind::FinalReport,
+        ActionKind::HeadCount,
+        ActionKind::SendMaterials,
+        ActionKind::RequestSupport,
+        ActionKind::DecideRequest,
+        ActionKind::HoldVillage,
+        ActionKind::EndResponse,
     ];
     let actions = whats
         .into_iter()
@@ -202,18 +313,97 @@ fn role(s: &str) -> Role {
     s.parse().unwrap_or_else(|e| panic!("sample role {s}: {e}"))
 }
 
-/// One of every order.
+/// One of every order, with every report stage, trend, task, target, consignee, support kind,
+/// team report kind and world event.
 fn orders() -> Vec<Order> {
-    vec![
-        Order::Report { village: "Canillo".into(), hazard: HazardKind::Flood, note: "河水漫过桥面".into() },
-        Order::Acknowledge { report: 3 },
-        Order::ActivateLevel { level: Level::IV },
+    let form = |stage, trend, follows| ReportForm {
+        stage,
+        village: "Canillo".into(),
+        hazard: HazardKind::Flood,
+        at: Some([1500.0, 2500.0]),
+        severity: 3,
+        people_at_risk: 40,
+        trend,
+        actions_taken: "已通知村民上楼".into(),
+        note: "河水漫过桥面".into(),
+        follows,
+    };
+    let targets = [
+        Target::Village("Canillo".into()),
+        Target::Point([1200.0, 800.0]),
+        Target::Path(vec![[0.0, 0.0], [100.0, 50.0], [200.0, 75.0]]),
+    ];
+    let mut orders = vec![
+        Order::Report(form(ReportStage::Initial, Trend::Rising, None)),
+        Order::Report(form(ReportStage::FollowUp, Trend::Steady, Some(1))),
+        Order::Report(form(ReportStage::Final, Trend::Easing, Some(1))),
+        Order::CallForHelp { village: "Canillo".into(), note: "有人被困".into() },
         Order::Warn { village: "Canillo".into() },
-        Order::Evacuate { village: "Encamp".into() },
-        Order::Dispatch { team: "抢险队".into(), village: "Canillo".into(), task: Task::Sandbag },
-        Order::ReportUp { note: "已转移 120 人".into() },
-        Order::Inject { to: role("informant:Canillo"), message: "上游水库泄洪".into() },
-    ]
+        Order::Evacuate { village: "Encamp".into(), shelter: Some("学校".into()) },
+        Order::Evacuate { village: "Encamp".into(), shelter: None },
+        Order::HeadCount { village: "Encamp".into(), moved: 118 },
+        Order::Acknowledge { report: 3 },
+        Order::Verify { report: 3 },
+        Order::ActivateLevel { level: Level::IV },
+        Order::LowerLevel { level: Level::IV },
+        Order::EndResponse,
+    ];
+    for (i, task) in Task::ALL.iter().enumerate() {
+        orders.push(Order::Dispatch {
+            team: "抢险队".into(), task: *task, target: targets[i % targets.len()].clone()
+        });
+    }
+    orders.extend([
+        Order::SendMaterials {
+            depot: "物资库".into(),
+            material: "编织袋".into(),
+            amount: 2000,
+            to: Consignee::Village("Canillo".into()),
+        },
+        Order::SendMaterials {
+            depot: "物资库".into(),
+            material: "柴油".into(),
+            amount: 200,
+            to: Consignee::Team("抢险队".into()),
+        },
+        Order::ReportUp {
+            stage: ReportStage::FollowUp,
+            casualties: 0,
+            trapped: 3,
+            evacuated: 120,
+            note: "已转移 120 人".into(),
+        },
+        Order::RequestSupport { kind: SupportKind::Teams, detail: "需要冲锋舟".into(), material: None },
+        Order::RequestSupport {
+            kind: SupportKind::Materials,
+            detail: "沙袋".into(),
+            material: Some(("编织袋".into(), 5000)),
+        },
+        Order::RequestSupport { kind: SupportKind::Experts, detail: "地质专家".into(), material: None },
+        Order::HoldVillage { village: "Canillo".into(), held: true },
+        Order::AcceptTask,
+        Order::RefuseTask { reason: "道路中断".into() },
+    ]);
+    for kind in [TeamReportKind::Arrived, TeamReportKind::Progress, TeamReportKind::Done, TeamReportKind::Problem] {
+        orders.push(Order::TeamReport { kind, note: "已到达".into() });
+    }
+    orders.extend([
+        Order::MoveTo { point: [1300.0, 900.0] },
+        Order::Decide { request: 1, approve: true, note: "同意".into() },
+        Order::Directive { to: role("command:Canillo"), text: "立即转移".into() },
+    ]);
+    let events = [
+        None,
+        Some(WorldEvent::Cloudburst { rain_mm_per_h: 80.0, for_min: 60.0 }),
+        Some(WorldEvent::Ignition([500.0, 600.0])),
+        Some(WorldEvent::RoadBlocked([700.0, 800.0])),
+        Some(WorldEvent::ReturnHome { village: "Canillo".into() }),
+    ];
+    for event in events {
+        orders.push(Order::Inject { to: role("informant:Canillo"), message: "上游水库泄洪".into(), event });
+    }
+    orders.extend([Order::FireInject { index: 2 }, Order::Freeze { hazard: HazardKind::Fire, frozen: true }]);
+    orders
 }
 
 fn adaptive() -> AdaptiveSpec {
@@ -363,7 +553,9 @@ fn briefing() -> Briefing {
             name: "物资库".into(),
             pos: [1100.0, 2100.0],
             materials: [("沙袋".to_string(), 2000)].into_iter().collect(),
+            county: false,
         }],
+        reaction: vec![ReactionSpec { who: "informant:*".into(), min_min: 2.0, max_min: 8.0 }],
         plan: plan(),
         hazard_register: vec![RegisteredPoint {
             name: "滑坡点1".into(),
@@ -406,6 +598,8 @@ fn view() -> RoleView {
             casualties: None,
             warned: true,
             evacuation_ordered: false,
+            held: true,
+            waiting: Some(30),
         }],
         teams: [
             TeamState::Idle,
@@ -413,6 +607,13 @@ fn view() -> RoleView {
             TeamState::EnRoute { village: "Canillo".into(), task: Task::Evacuate, eta_s: 600 },
             TeamState::Working { village: "Canillo".into(), task: Task::ClearRoad },
             TeamState::Blocked { village: "Canillo".into() },
+            TeamState::Waiting {
+                village: "Canillo".into(),
+                task: Task::Sandbag,
+                material: "编织袋".into(),
+                missing: 800,
+            },
+            TeamState::Moving { to: [1300.0, 900.0], eta_s: 420 },
         ]
         .into_iter()
         .map(|state| TeamView {
@@ -421,6 +622,8 @@ fn view() -> RoleView {
             size: 20,
             pos: [1000.0, 2000.0],
             state,
+            accepted: true,
+            carrying: [("编织袋".to_string(), 400)].into_iter().collect(),
         })
         .collect(),
         reports: vec![ReportView {
@@ -431,6 +634,9 @@ fn view() -> RoleView {
             hazard: HazardKind::Flood,
             note: "河水上涨".into(),
             acknowledged: true,
+            by_name: "王五".into(),
+            form: ReportForm::initial("Canillo", HazardKind::Flood, "河水上涨"),
+            verify_asked: true,
         }],
         gauges: vec![GaugeView {
             name: "G1".into(),
@@ -438,9 +644,33 @@ fn view() -> RoleView {
             depth_m: 1.25,
             stage: Some(Stage::Warning),
         }],
-        messages: vec![MessageView { t_s: 600, text: "县气象局:暴雨红色预警".into() }],
+        messages: vec![MessageView {
+            t_s: 600,
+            text: "县气象局:暴雨红色预警".into(),
+            from: Some(role("controller")),
+            by: "李四".into(),
+        }],
         orders: vec![OrderKind::Warn, OrderKind::Evacuate],
         closed_roads: vec![7],
+        depots: vec![DepotView {
+            name: "物资库".into(),
+            pos: [1100.0, 2100.0],
+            county: true,
+            stock: [("编织袋".to_string(), 1500)].into_iter().collect(),
+        }],
+        shelters: vec![ShelterView { name: "学校".into(), pos: [1600.0, 2600.0], capacity: 500, occupied: 120 }],
+        requests: vec![RequestView {
+            id: 1,
+            t_s: 900,
+            from: role("command"),
+            by: "赵六".into(),
+            kind: SupportKind::Materials,
+            detail: "沙袋".into(),
+            material: Some(("编织袋".into(), 5000)),
+            decision: Some((true, "同意".into())),
+        }],
+        frozen: vec![HazardKind::Fire],
+        injects_due: vec![2],
     }
 }
 
@@ -458,8 +688,8 @@ fn samples() -> Vec<(String, Vec<u8>)> {
             &format!("(Seat::{name})"),
         );
     }
-    for o in orders() {
-        let detail = format!("(Order::{})", order_name(&o));
+    for (i, o) in orders().into_iter().enumerate() {
+        let detail = format!("#{i}(Order::{})", order_name(&o));
         client(ClientMessage::Order(o), &detail);
     }
     for c in controls() {
@@ -490,6 +720,7 @@ fn samples() -> Vec<(String, Vec<u8>)> {
                     by: role("informant:Canillo"),
                     village: "Canillo".into(),
                     hazard: HazardKind::Flood,
+                    stage: ReportStage::Initial,
                 },
             },
             Event { t_s: 180, kind: EventKind::GaugeStage { gauge: "G1".into(), stage: Stage::Alert, depth_m: 0.5 } },

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::roles::{Role, fits};
 use crate::scenario::{ActionKind, Anchor, Level, RequiredAction, Scenario};
 pub use crate::world::people::VillageOutcome;
-use crate::world::{Event, EventKind};
+use crate::world::{Event, EventKind, ReportStage};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ActionStatus {
@@ -150,7 +150,29 @@ fn done_when(what: &ActionKind, who: &str, events: &[Event], threatened: &[Strin
             EventKind::TeamDispatched { team: t, by, .. } if team.as_ref().is_none_or(|x| x == t) => Some(by),
             _ => None,
         }),
-        ActionKind::ReportUp => first(&|k| if let EventKind::ReportedUp { by } = k { Some(by) } else { None }),
+        ActionKind::ReportUp => first(&|k| if let EventKind::ReportedUp { by, .. } = k { Some(by) } else { None }),
+        ActionKind::FollowUpReport | ActionKind::FinalReport => {
+            let want = if matches!(what, ActionKind::FinalReport) { ReportStage::Final } else { ReportStage::FollowUp };
+            first(&|k| match k {
+                EventKind::ReportFiled { by, stage, .. } if *stage == want => Some(by),
+                _ => None,
+            })
+        }
+        ActionKind::HeadCount => first(&|k| if let EventKind::HeadCounted { by, .. } = k { Some(by) } else { None }),
+        ActionKind::SendMaterials => {
+            first(&|k| if let EventKind::MaterialsSent { by, .. } = k { Some(by) } else { None })
+        }
+        ActionKind::RequestSupport => {
+            first(&|k| if let EventKind::SupportRequested { by, .. } = k { Some(by) } else { None })
+        }
+        ActionKind::DecideRequest => {
+            first(&|k| if let EventKind::RequestDecided { by, .. } = k { Some(by) } else { None })
+        }
+        ActionKind::HoldVillage => first(&|k| match k {
+            EventKind::VillageHeld { by, held: true, .. } => Some(by),
+            _ => None,
+        }),
+        ActionKind::EndResponse => first(&|k| if let EventKind::ResponseEnded { by } = k { Some(by) } else { None }),
         ActionKind::AllSafe(Some(v)) => events.iter().find_map(|e| match &e.kind {
             EventKind::VillageEvacuated { village, .. } if village == v => Some((e.t_s, String::new())),
             _ => None,
@@ -399,5 +421,37 @@ mod tests {
         let events = vec![seen(0, "A"), warn(300, "A"), seen(3600, "B")];
         let r = judge_per_village(&action(ActionKind::Warn(None)), &villages(&events), &events, 7200);
         assert_eq!(r.status, ActionStatus::Missing);
+    }
+
+    #[test]
+    fn the_orders_of_issue_7_count_for_their_actions_by_the_right_role() {
+        let cmd = Role::Command(None);
+        let informant = Role::Informant("A".into());
+        let filed = |stage| EventKind::ReportFiled {
+            id: 1,
+            by: informant.clone(),
+            village: "A".into(),
+            hazard: crate::world::HazardKind::Flood,
+            stage,
+        };
+        let events = vec![
+            ev(60, filed(ReportStage::Initial)),
+            ev(120, filed(ReportStage::FollowUp)),
+            ev(180, EventKind::SupportRequested { id: 1, kind: crate::world::SupportKind::Teams, by: cmd.clone() }),
+            ev(240, EventKind::RequestDecided { id: 1, approved: true, by: Role::County }),
+            ev(300, EventKind::VillageHeld { village: "A".into(), held: true, by: cmd.clone() }),
+            ev(360, EventKind::ResponseEnded { by: cmd.clone() }),
+        ];
+        let when = |what: ActionKind, who: &str| done_when(&what, who, &events, &[]).map(|(t, _)| t);
+        assert_eq!(when(ActionKind::Report, "informant:*"), Some(60));
+        assert_eq!(when(ActionKind::FollowUpReport, "informant:*"), Some(120));
+        assert_eq!(when(ActionKind::FinalReport, "informant:*"), None);
+        assert_eq!(when(ActionKind::RequestSupport, "command"), Some(180));
+        assert_eq!(when(ActionKind::RequestSupport, "county"), None, "the wrong role does not count");
+        assert_eq!(when(ActionKind::DecideRequest, "county"), Some(240));
+        assert_eq!(when(ActionKind::HoldVillage, "command"), Some(300));
+        assert_eq!(when(ActionKind::EndResponse, "command"), Some(360));
+        assert_eq!(when(ActionKind::SendMaterials, "command"), None);
+        assert_eq!(when(ActionKind::HeadCount, "informant:*"), None);
     }
 }

@@ -7,6 +7,8 @@ use sim::map::{LandCover, MapAsset, RoadClass, Xy};
 use sim::scenario::parse_scenario;
 use sim::score::{ActionStatus, score};
 use sim::testkit::TestMap;
+use sim::view::HazardCellKind;
+use sim::world::{ReportForm, ReportStage, Target};
 use sim::{Command, EventKind, Order, Role, Task, World};
 
 const CELL: f64 = 75.0;
@@ -73,25 +75,36 @@ fn play(seed: u64, respond: bool) -> World {
             match e.kind {
                 EventKind::HazardSeen { village, .. } if !reported => {
                     reported = true;
-                    let order = Order::Report {
-                        village: village.clone(),
-                        hazard: sim::HazardKind::Flood,
-                        note: "河水漫滩".into(),
-                    };
-                    w.apply(&Command { from: Role::Informant(village), order }).unwrap();
-                    w.apply(&Command { from: command.clone(), order: Order::Acknowledge { report: 1 } }).unwrap();
+                    let order = Order::Report(ReportForm::initial(&village, sim::HazardKind::Flood, "河水漫滩"));
+                    w.apply(&Command { from: Role::Informant(village), by: String::new(), order }).unwrap();
+                    w.apply(&Command {
+                        from: command.clone(),
+                        by: String::new(),
+                        order: Order::Acknowledge { report: 1 },
+                    })
+                    .unwrap();
                     for village in ["Baix", "Alt"] {
-                        w.apply(&Command { from: command.clone(), order: Order::Evacuate { village: village.into() } })
-                            .unwrap();
+                        w.apply(&Command {
+                            from: command.clone(),
+                            by: String::new(),
+                            order: Order::Evacuate { village: village.into(), shelter: None },
+                        })
+                        .unwrap();
                     }
-                    let dispatch =
-                        Order::Dispatch {
-                            team: "乡镇救援队".into(), village: "Baix".into(), task: Task::Evacuate
-                        };
-                    w.apply(&Command { from: command.clone(), order: dispatch }).unwrap();
+                    let dispatch = Order::Dispatch {
+                        team: "乡镇救援队".into(),
+                        task: Task::Evacuate,
+                        target: Target::Village("Baix".into()),
+                    };
+                    w.apply(&Command { from: command.clone(), by: String::new(), order: dispatch }).unwrap();
                 }
                 EventKind::LevelTriggered { level } => {
-                    w.apply(&Command { from: command.clone(), order: Order::ActivateLevel { level } }).unwrap();
+                    w.apply(&Command {
+                        from: command.clone(),
+                        by: String::new(),
+                        order: Order::ActivateLevel { level },
+                    })
+                    .unwrap();
                 }
                 _ => {}
             }
@@ -138,12 +151,29 @@ fn orders_from_the_wrong_role_are_refused_and_logged() {
     let mut w = world(1);
     let informant = Role::Informant("Baix".into());
     let events_before = w.events().len();
-    let err =
-        w.apply(&Command { from: informant.clone(), order: Order::ActivateLevel { level: sim::scenario::Level::I } });
+    let err = w.apply(&Command {
+        from: informant.clone(),
+        by: String::new(),
+        order: Order::ActivateLevel { level: sim::scenario::Level::I },
+    });
     assert_eq!(err.map_err(|r| r.code()), Err("not_allowed"));
-    let err = w.apply(&Command { from: informant, order: Order::Evacuate { village: "Alt".into() } });
+    let err = w.apply(&Command {
+        from: informant,
+        by: String::new(),
+        order: Order::Evacuate { village: "Alt".into(), shelter: None },
+    });
     assert_eq!(err.map_err(|r| r.code()), Err("not_your_village"), "an informant evacuates only its own village");
-    let err = w.apply(&Command { from: Role::County, order: Order::ReportUp { note: String::new() } });
+    let err = w.apply(&Command {
+        from: Role::County,
+        by: String::new(),
+        order: Order::ReportUp {
+            stage: ReportStage::Initial,
+            casualties: 0,
+            trapped: 0,
+            evacuated: 0,
+            note: String::new(),
+        },
+    });
     assert_eq!(err.map_err(|r| r.code()), Err("unknown_role"), "no county in this drill");
     assert_eq!(w.events().len(), events_before, "a refused order changes nothing in the world");
 }
@@ -170,8 +200,8 @@ fn views_are_filtered_by_role() {
 fn a_team_sets_up_a_pump_that_takes_water_out_of_the_flood() {
     let run = |task: Task| {
         let mut w = world(4);
-        let order = Order::Dispatch { team: "乡镇救援队".into(), village: "Baix".into(), task };
-        w.apply(&Command { from: Role::Command(None), order }).unwrap();
+        let order = Order::Dispatch { team: "乡镇救援队".into(), task, target: Target::Village("Baix".into()) };
+        w.apply(&Command { from: Role::Command(None), by: String::new(), order }).unwrap();
         while !w.is_finished() {
             w.step();
         }
@@ -181,4 +211,31 @@ fn a_team_sets_up_a_pump_that_takes_water_out_of_the_flood() {
     assert!(pumped.events().iter().any(|e| matches!(&e.kind, EventKind::TeamTaskDone { task: Task::Pump, .. })));
     assert!(pumped.pumped_m3() > 1000.0, "pumped {} m³", pumped.pumped_m3());
     assert_eq!(run(Task::Evacuate).pumped_m3(), 0.0);
+}
+
+#[test]
+fn a_sandbag_line_drawn_across_the_floor_raises_its_cells_by_the_bagged_height() {
+    let mut w = world(5);
+    // Across the floor 100 m above Baix: 7 cells, 525 m of line.
+    let baix = w.map().settlement("Baix").unwrap().pos;
+    let path = vec![[17.0 * CELL, baix[1] + 100.0], [24.0 * CELL, baix[1] + 100.0]];
+    let order =
+        Order::Dispatch { team: "乡镇救援队".into(), task: Task::Sandbag, target: Target::Path(path.clone()) };
+    w.apply(&Command::new(Role::Command(None), order)).unwrap();
+    let mut done = false;
+    while !w.is_finished() && !done {
+        done = w.step().iter().any(|e| matches!(e.kind, EventKind::TeamTaskDone { task: Task::Sandbag, .. }));
+    }
+    assert!(done, "the line was built");
+    let view = sim::access::view(&w, &Role::Controller);
+    let grid = &w.map().grid;
+    let row = grid.cell_at(path[0]).unwrap() / grid.cols;
+    let barrier: Vec<u16> = (17..24)
+        .map(|col| {
+            let c = (row * grid.cols + col) as u32;
+            view.hazard.iter().find(|h| h.cell == c && h.kind == HazardCellKind::Barrier).map_or(0, |h| h.amount)
+        })
+        .collect();
+    // 0.3 m: the height the 20 bags a metre are for.
+    assert_eq!(barrier, vec![30; 7], "row {row}");
 }

@@ -33,6 +33,8 @@ pub enum Answer {
     Activated(sim::scenario::Level),
     /// A hazard seen at a village is reported.
     Reported(String),
+    /// A support request is approved or refused by the county.
+    Decided(u32),
 }
 
 /// Whether an event needs a person, and what answers it. The one place adaptive time reads
@@ -57,6 +59,22 @@ pub fn need_of(kind: &EventKind) -> Option<Need> {
         }
         EventKind::TeamTaskDone { team, .. } => Some(Need::Hold(format!("{team} 完成任务 / {team} reports done"))),
         EventKind::TeamCannotReach { team, .. } => Some(Need::Hold(format!("{team} 无法到达 / {team} cannot reach"))),
+        EventKind::TeamReported { team, .. } => Some(Need::Hold(format!("{team} 报告 / {team} reports"))),
+        EventKind::TaskRefused { team, .. } => Some(Need::Hold(format!("{team} 拒绝任务 / {team} refuses a task"))),
+        EventKind::TaskWaiting { team, material, .. } => {
+            Some(Need::Hold(format!("{team} 缺少{material} / {team} waits for {material}")))
+        }
+        EventKind::CalledForHelp { village, .. } => {
+            Some(Need::Hold(format!("{village} 求援 / {village} calls for help")))
+        }
+        EventKind::ShelterFull { shelter, .. } => Some(Need::Hold(format!("{shelter} 已满 / {shelter} is full"))),
+        EventKind::SupportRequested { id, by, .. } => {
+            Some(Need::Until(Answer::Decided(*id), format!("{by} 请求支援 / {by} requests support")))
+        }
+        EventKind::DirectiveSent { to, .. } => Some(Need::Hold(format!("县指令送达 {to} / county directive to {to}"))),
+        EventKind::InjectDue { index } => {
+            Some(Need::Hold(format!("脚本注入 {index} 到时 / scripted inject {index} is due")))
+        }
         _ => None,
     }
 }
@@ -67,6 +85,7 @@ fn answers(kind: &EventKind, a: &Answer) -> bool {
         (EventKind::ReportAcknowledged { id, .. }, Answer::Acknowledged(want)) => id == want,
         (EventKind::LevelActivated { level, .. }, Answer::Activated(want)) => level >= want,
         (EventKind::ReportFiled { village, .. }, Answer::Reported(want)) => village == want,
+        (EventKind::RequestDecided { id, .. }, Answer::Decided(want)) => id == want,
         _ => false,
     }
 }
@@ -251,6 +270,7 @@ mod tests {
                 by: Role::Informant("A".into()),
                 village: "A".into(),
                 hazard: HazardKind::Flood,
+                stage: sim::world::ReportStage::Initial,
             },
         )
     }

@@ -53,7 +53,7 @@ fn an_order_the_role_may_not_give_is_refused_and_not_journaled() {
         drill.order(&"informant:Nowhere".parse().unwrap(), "p", Order::Warn { village: "Alpha".into() }).unwrap_err();
     assert!(matches!(err, Refusal::UnknownRole { .. }), "{err}");
     // A target outside the role's care is refused before the journal too.
-    let err = drill.order(&informant(), "p", Order::Evacuate { village: "Beta".into() }).unwrap_err();
+    let err = drill.order(&informant(), "p", Order::Evacuate { village: "Beta".into(), shelter: None }).unwrap_err();
     assert_eq!(err.code(), "not_your_village", "{err}");
     assert_eq!(drill.accepted(), 0);
     assert_eq!(drill.refused(), 3);
@@ -150,7 +150,7 @@ fn adaptive_time_drops_to_decision_speed_when_a_report_arrives_and_speeds_up_onc
     // Both informants report; the reports wait for the command post's acknowledgement.
     for v in ["Alpha", "Beta"] {
         let from: Role = format!("informant:{v}").parse().unwrap();
-        let report = Order::Report { village: v.into(), hazard: sim::HazardKind::Flood, note: "水".into() };
+        let report = Order::Report(sim::world::ReportForm::initial(v, sim::HazardKind::Flood, "水"));
         drill.order(&from, "李", report).unwrap();
     }
     drill.advance(Duration::from_secs(1), 100);
