@@ -1,11 +1,13 @@
 //! `run`: a whole drill as fast as the machine allows, with in-process bots in every role. Bots
-//! get each tick's views and answer before the world steps again, so the drill is reproducible:
-//! the same scenario and seed give the same journal, events and score.
+//! get each tick's views and answer before the world steps again, each order at its reaction
+//! time in drill minutes (`bots::agenda`), so the drill is reproducible: the same scenario, seed
+//! and bot policies give the same journal, events and score.
 
 use std::path::Path;
 use std::time::Duration;
 
 use crate::bots::local::LocalBots;
+use crate::bots::policy::BotPolicies;
 use crate::drill::{Drill, DrillSetup, Finished, Record};
 use crate::host::{ConnId, Host, HostOptions, Outgoing};
 use sim::Role;
@@ -24,14 +26,26 @@ pub fn run_drill(
 pub fn run_drill_watched(
     setup: DrillSetup,
     record_dir: &Path,
+    progress: impl FnMut(u32, u32),
+    watch: impl FnMut(&Host, &Role, &Outgoing),
+) -> anyhow::Result<(Finished, Host)> {
+    run_drill_with(setup, record_dir, &BotPolicies::default(), progress, watch).map(|(f, host, _)| (f, host))
+}
+
+/// As [`run_drill_watched`], each bot playing the policy `policies` give its role; also returns
+/// the bots, with what each gave and when.
+pub fn run_drill_with(
+    setup: DrillSetup,
+    record_dir: &Path,
+    policies: &BotPolicies,
     mut progress: impl FnMut(u32, u32),
     mut watch: impl FnMut(&Host, &Role, &Outgoing),
-) -> anyhow::Result<(Finished, Host)> {
+) -> anyhow::Result<(Finished, Host, LocalBots)> {
     let record = Record::create(record_dir, &setup, "run")?;
     let drill = Drill::new(setup, record)?;
     let mut host = Host::new(drill, HostOptions::default())?;
     let roles = host.drill().roles().to_vec();
-    let mut bots = LocalBots::spawn(&mut host, &roles, None);
+    let mut bots = LocalBots::spawn_with(&mut host, &roles, None, policies)?;
     host.drill_mut().set_running(true);
     let duration = host.drill().world().duration_s();
     // Bots are trusted and not rate-limited; the host's clock only matters for people.
@@ -60,7 +74,7 @@ pub fn run_drill_watched(
         st.refused
     );
     settle(&mut host, &mut bots, now, &mut watch);
-    Ok((finished, host))
+    Ok((finished, host, bots))
 }
 
 /// Delivers messages both ways, views included, until nobody has anything more to say. Bounded:

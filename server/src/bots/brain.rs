@@ -2,6 +2,8 @@
 //! care, the hazard register of landslide points) and the latest view of its role, it decides
 //! which orders to give. Pure: no I/O, no clock, no randomness; the same views give the same
 //! orders, so a drill played by bots is reproducible. It knows only what its seat is told.
+//! It decides *what*; when the order goes out is the bot's agenda (`bots::agenda`), which asks
+//! [`Brain::still_needed`] once the time has come.
 //! Triggers are judged by the one [`Trigger::met`](sim::scenario::Trigger) over what the view
 //! shows; which villages and teams are its own comes from the briefing (`sim::access`).
 //!
@@ -86,6 +88,26 @@ impl Brain {
     fn observe(&mut self, view: &RoleView) {
         if self.first_fire_t.is_none() && view.hazard.iter().any(|h| h.kind == HazardCellKind::Burning) {
             self.first_fire_t = Some(view.t_s);
+        }
+    }
+
+    /// Whether an order decided earlier is still worth giving now that its time has come: a
+    /// report already answered, a level already on, a team no longer idle are not.
+    pub fn still_needed(&self, order: &Order, view: &RoleView) -> bool {
+        match order {
+            Order::Acknowledge { report } => !view.reports.iter().any(|r| r.id == *report && r.acknowledged),
+            Order::ActivateLevel { level } => view.level.is_none_or(|cur| cur < *level),
+            Order::Dispatch { team, .. } => view.teams.iter().any(|t| &t.name == team && t.state == TeamState::Idle),
+            _ => true,
+        }
+    }
+
+    /// Forgets having decided `order` (it was dropped as no longer needed), so the brain may
+    /// decide afresh: a village whose team went elsewhere gets another one.
+    pub fn retract(&mut self, order: &Order) {
+        if let Order::Dispatch { team, village, .. } = order {
+            self.done.remove(&format!("dispatch:{team}"));
+            self.done.remove(&format!("dispatched-to:{village}"));
         }
     }
 
