@@ -164,3 +164,19 @@ fn per_role_policies_and_the_same_seed_gives_the_same_drill() {
         let _ = std::fs::remove_dir_all(&p.out);
     }
 }
+
+#[test]
+fn serve_refuses_a_policy_for_a_role_the_drill_does_not_offer() {
+    let dir = testkit::temp_dir("serve-policy");
+    let mut opts = crate::hosting::ServeOptions::new(dir.join("unused.ron"));
+    opts.bind = "127.0.0.1:0".parse().unwrap();
+    opts.record_dir = Some(dir.join("record"));
+    opts.bot_policy = "county=late".parse().unwrap();
+    let Err(e) = crate::hosting::Serving::from_setup(testkit::setup(&dir), opts.clone()) else {
+        panic!("a drill without a county took `county=late`")
+    };
+    assert!(e.to_string().contains("--bot-policy") && e.to_string().contains("county"), "{e:#}");
+    opts.bot_policy = "informant:*=absent,command=late".parse().unwrap();
+    assert!(crate::hosting::Serving::from_setup(testkit::setup(&dir), opts).is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}
