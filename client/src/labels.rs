@@ -18,12 +18,27 @@ pub fn order(kind: OrderKind, lang: Lang) -> &'static str {
         OrderKind::Dispatch => "Dispatch team",
         OrderKind::ReportUp => "Report to county",
         OrderKind::Inject => "Inject message",
+        OrderKind::CallForHelp => "Call for help",
+        OrderKind::HeadCount => "Head count",
+        OrderKind::Verify => "Ask to verify",
+        OrderKind::LowerLevel => "Lower level",
+        OrderKind::EndResponse => "End response",
+        OrderKind::SendMaterials => "Send materials",
+        OrderKind::RequestSupport => "Request county support",
+        OrderKind::HoldVillage => "Hold village",
+        OrderKind::AcceptTask => "Accept task",
+        OrderKind::RefuseTask => "Refuse task",
+        OrderKind::TeamReport => "Team report",
+        OrderKind::MoveTo => "Move to",
+        OrderKind::Decide => "Decide request",
+        OrderKind::Directive => "Directive",
+        OrderKind::FireInject => "Fire scripted inject",
+        OrderKind::Freeze => "Freeze hazard",
     };
     lang.pick(kind.label_zh(), en)
 }
 
-pub const TASKS: [Task; 6] =
-    [Task::Evacuate, Task::Sandbag, Task::Firebreak, Task::Rescue, Task::ClearRoad, Task::Pump];
+pub const TASKS: [Task; 9] = Task::ALL;
 
 pub fn task(t: Task, lang: Lang) -> &'static str {
     let en = match t {
@@ -33,6 +48,9 @@ pub fn task(t: Task, lang: Lang) -> &'static str {
         Task::Rescue => "search & rescue",
         Task::ClearRoad => "clear road",
         Task::Pump => "set up pump",
+        Task::MoveVulnerable => "move the vulnerable",
+        Task::AttackFire => "attack the fire edge",
+        Task::Watch => "watch",
     };
     lang.pick(t.label_zh(), en)
 }
@@ -106,6 +124,14 @@ pub fn team_state(s: &TeamState, lang: Lang) -> String {
             format!("{} @ {village}: {}", lang.pick("作业", "working"), task(*t, lang))
         }
         TeamState::Blocked { village } => format!("{} → {village}", lang.pick("受阻", "blocked")),
+        TeamState::Waiting { village, task: t, material, missing } => format!(
+            "{} @ {village} ({}): {material} {missing}",
+            lang.pick("等待物资", "waiting for materials"),
+            task(*t, lang)
+        ),
+        TeamState::Moving { eta_s, .. } => {
+            format!("{}, {} {}", lang.pick("机动", "moving"), lang.pick("预计", "ETA"), minutes(*eta_s))
+        }
     }
 }
 
@@ -137,7 +163,7 @@ pub fn event(kind: &EventKind, lang: Lang) -> String {
                 format!("{} sees {} at {village}", r(by), h(k))
             }
         }
-        E::ReportFiled { id, by, village, hazard: k } => {
+        E::ReportFiled { id, by, village, hazard: k, .. } => {
             if z {
                 format!("报告 #{id}: {} 报 {village} {}", r(by), h(k))
             } else {
@@ -214,7 +240,7 @@ pub fn event(kind: &EventKind, lang: Lang) -> String {
                 format!("{team} cannot reach {village}")
             }
         }
-        E::ReportedUp { by } => {
+        E::ReportedUp { by, .. } => {
             if z {
                 format!("{} 向县报告", r(by))
             } else {
@@ -258,6 +284,8 @@ pub fn event(kind: &EventKind, lang: Lang) -> String {
             }
         }
         E::InjectDelivered { to, message } => format!("→ {}: {message}", r(to)),
+        // The events of issue 7 get their words in the client branch.
+        other => format!("{other:?}"),
     }
 }
 

@@ -383,8 +383,10 @@ fn draw_teams(painter: &egui::Painter, proj: &Projection, view: &RoleView, lang:
         let p = proj.to_screen(t.pos);
         let colour = match t.state {
             TeamState::Idle => Color32::from_rgb(230, 230, 230),
-            TeamState::Mustering { .. } | TeamState::EnRoute { .. } => Color32::from_rgb(60, 200, 240),
-            TeamState::Working { .. } => Color32::from_rgb(60, 220, 90),
+            TeamState::Mustering { .. } | TeamState::EnRoute { .. } | TeamState::Moving { .. } => {
+                Color32::from_rgb(60, 200, 240)
+            }
+            TeamState::Working { .. } | TeamState::Waiting { .. } => Color32::from_rgb(60, 220, 90),
             TeamState::Blocked { .. } => Color32::from_rgb(230, 40, 40),
         };
         let r = Rect::from_center_size(p, Vec2::splat(11.0));

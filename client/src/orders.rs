@@ -114,11 +114,8 @@ fn order_form(
                     ui.text_edit_singleline(&mut form.note);
                 });
                 if send_button(ui, lang, !form.village.is_empty()) {
-                    out = Some(Order::Report {
-                        village: form.village.clone(),
-                        hazard: form.hazard,
-                        note: std::mem::take(&mut form.note),
-                    });
+                    let note = std::mem::take(&mut form.note);
+                    out = Some(Order::Report(sim::world::ReportForm::initial(&form.village, form.hazard, &note)));
                 }
             }
             OrderKind::ActivateLevel => {
@@ -142,7 +139,7 @@ fn order_form(
                     out = Some(if kind == OrderKind::Warn {
                         Order::Warn { village }
                     } else {
-                        Order::Evacuate { village }
+                        Order::Evacuate { village, shelter: None }
                     });
                 }
             }
@@ -165,8 +162,8 @@ fn order_form(
                 if send_button(ui, lang, !form.team.is_empty() && !form.village.is_empty()) {
                     out = Some(Order::Dispatch {
                         team: form.team.clone(),
-                        village: form.village.clone(),
                         task: form.task,
+                        target: sim::world::Target::Village(form.village.clone()),
                     });
                 }
             }
@@ -176,7 +173,13 @@ fn order_form(
                     ui.text_edit_singleline(&mut form.note);
                 });
                 if send_button(ui, lang, true) {
-                    out = Some(Order::ReportUp { note: std::mem::take(&mut form.note) });
+                    out = Some(Order::ReportUp {
+                        stage: sim::world::ReportStage::Initial,
+                        casualties: 0,
+                        trapped: 0,
+                        evacuated: 0,
+                        note: std::mem::take(&mut form.note),
+                    });
                 }
             }
             OrderKind::Inject => {
@@ -193,10 +196,11 @@ fn order_form(
                 if send_button(ui, lang, form.inject_to.is_some() && !form.message.trim().is_empty())
                     && let Some(to) = form.inject_to.clone()
                 {
-                    out = Some(Order::Inject { to, message: std::mem::take(&mut form.message) });
+                    out = Some(Order::Inject { to, message: std::mem::take(&mut form.message), event: None });
                 }
             }
-            OrderKind::Acknowledge => {}
+            // The forms of the other orders of issue 7 come with the client branch.
+            _ => {}
         }
     });
     out

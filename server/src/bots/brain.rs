@@ -14,8 +14,9 @@
 //! - command: acknowledges reports (叫应), activates each level whose trigger it can see met,
 //!   warns and evacuates threatened villages, dispatches its teams, reports up to the county;
 //! - county: acknowledges, activates county levels, sends county teams where villages are hit;
-//! - team: reports what it sees where it is;
-//! - controller: steers nothing by itself (the server's `--autostart` or a human does).
+//! - team: accepts the tasks it is given, reports what it sees where it is;
+//! - controller: fires each scripted inject once it is due (the clock is the server's
+//!   `--autostart` or a human's).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use sim::scenario::{ActionKind, Anchor, Level, RequiredAction, Stage, Trigger};
 use sim::triggers::TriggerFacts;
 use sim::view::{HazardCellKind, RoleView, TeamState};
 use sim::weather::Weather;
+use sim::world::{ReportForm, Target};
 use sim::{HazardKind, Order, Role, Task};
 
 /// How far (m) from its position a team reports what it sees.
@@ -59,11 +61,13 @@ pub struct Brain {
     done: BTreeSet<String>,
     /// When this role first saw open flame.
     first_fire_t: Option<u32>,
+    /// A team bot: the task it has decided to accept (and not yet seen accepted).
+    accepting: Option<(String, Task)>,
 }
 
 impl Brain {
     pub fn new(role: Role, briefing: Arc<Briefing>, grid: Grid) -> Brain {
-        Brain { role, briefing, grid, done: BTreeSet::new(), first_fire_t: None }
+        Brain { role, briefing, grid, done: BTreeSet::new(), first_fire_t: None, accepting: None }
     }
 
     pub fn role(&self) -> &Role {
@@ -79,7 +83,12 @@ impl Brain {
             Role::Command(t) => self.command(t.as_deref(), view, &mut out),
             Role::County => self.county(view, &mut out),
             Role::Team(t) => self.team(&t, view, &mut out),
-            Role::Controller => {}
+            Role::Controller => {
+                // Scripted injects are delivered when the controller fires them: at once when due.
+                for &index in &view.injects_due {
+                    self.once(format!("inject:{index}"), Order::FireInject { index }, &mut out);
+                }
+            }
         }
         self.plan_actions(view, &mut out);
         out
@@ -98,6 +107,8 @@ impl Brain {
             Order::Acknowledge { report } => !view.reports.iter().any(|r| r.id == *report && r.acknowledged),
             Order::ActivateLevel { level } => view.level.is_none_or(|cur| cur < *level),
             Order::Dispatch { team, .. } => view.teams.iter().any(|t| &t.name == team && t.state == TeamState::Idle),
+            Order::FireInject { index } => view.injects_due.contains(index),
+            Order::AcceptTask => self.own_team(view).is_some_and(|t| task_of(&t.state).is_some() && !t.accepted),
             _ => true,
         }
     }
@@ -105,9 +116,15 @@ impl Brain {
     /// Forgets having decided `order` (it was dropped as no longer needed), so the brain may
     /// decide afresh: a village whose team went elsewhere gets another one.
     pub fn retract(&mut self, order: &Order) {
-        if let Order::Dispatch { team, village, .. } = order {
-            self.done.remove(&format!("dispatch:{team}"));
-            self.done.remove(&format!("dispatched-to:{village}"));
+        match order {
+            Order::Dispatch { team, target, .. } => {
+                self.done.remove(&format!("dispatch:{team}"));
+                if let Target::Village(village) = target {
+                    self.done.remove(&format!("dispatched-to:{village}"));
+                }
+            }
+            Order::AcceptTask => self.accepting = None,
+            _ => {}
         }
     }
 
@@ -128,7 +145,7 @@ impl Brain {
                 "{village} 附近发现{} (约 {d:.0} 米) / {hazard:?} seen {d:.0} m from {village}",
                 hazard.label_zh()
             );
-            self.once(format!("report:{hazard:?}"), Order::Report { village: village.into(), hazard, note }, out);
+            self.once(format!("report:{hazard:?}"), Order::Report(ReportForm::initial(village, hazard, &note)), out);
             if d <= DANGER_RADIUS_M {
                 self.warn_and_evacuate(village, out);
             }
@@ -145,7 +162,7 @@ impl Brain {
             let note = format!("{point} 出现裂缝蠕动迹象 / cracks and creep at {point}");
             self.once(
                 format!("report:slope:{point}"),
-                Order::Report { village: village.into(), hazard: HazardKind::Landslide, note },
+                Order::Report(ReportForm::initial(village, HazardKind::Landslide, &note)),
                 out,
             );
             self.warn_and_evacuate(village, out);
@@ -160,7 +177,7 @@ impl Brain {
             self.once(format!("warn:{village}"), Order::Warn { village: village.clone() }, out);
             let reported = view.reports.iter().any(|r| &r.village == village);
             if view.level.is_some() || reported {
-                self.once(format!("evac:{village}"), Order::Evacuate { village: village.clone() }, out);
+                self.once(format!("evac:{village}"), Order::Evacuate { village: village.clone(), shelter: None }, out);
             }
             let _ = hazard;
         }
@@ -172,7 +189,7 @@ impl Brain {
             for village in register {
                 self.once(format!("warn:{village}"), Order::Warn { village: village.clone() }, out);
                 if level >= Level::II {
-                    self.once(format!("evac:{village}"), Order::Evacuate { village }, out);
+                    self.once(format!("evac:{village}"), Order::Evacuate { village, shelter: None }, out);
                 }
             }
         }
@@ -188,7 +205,7 @@ impl Brain {
                 view.reports.len(),
                 view.reports.len()
             );
-            self.once("reportup:first".into(), Order::ReportUp { note }, out);
+            self.once("reportup:first".into(), report_up(note), out);
         }
         // Follow-up reports on levels come after the first report (续报 after 初报), never before.
         if let Some(level) = view.level.filter(|_| self.done.contains("reportup:first")) {
@@ -198,7 +215,7 @@ impl Brain {
                 level.label_zh(),
                 level.name()
             );
-            self.once(format!("reportup:{}", level.name()), Order::ReportUp { note }, out);
+            self.once(format!("reportup:{}", level.name()), report_up(note), out);
         }
     }
 
@@ -229,13 +246,29 @@ impl Brain {
     }
 
     fn team(&mut self, name: &str, view: &RoleView, out: &mut Vec<Order>) {
+        // A task from its command post: accept it (the order waits on the agenda for the radio).
+        if let Some(t) = self.own_team(view) {
+            match task_of(&t.state) {
+                Some(job) if !t.accepted => {
+                    if self.accepting.as_ref() != Some(&job) {
+                        self.accepting = Some(job);
+                        out.push(Order::AcceptTask);
+                    }
+                }
+                _ => self.accepting = None,
+            }
+        }
         let Some(pos) = view.teams.iter().find(|t| t.name == name).map(|t| t.pos) else { return };
         for (hazard, d) in self.hazards_near(view, pos, REPORT_RADIUS_M) {
             let Some(village) = nearest_village(view, pos) else { continue };
             let note =
                 format!("{name} 在 {village} 附近发现{} / {hazard:?} seen by {name} near {village}", hazard.label_zh());
             let _ = d;
-            self.once(format!("report:{village}:{hazard:?}"), Order::Report { village, hazard, note }, out);
+            self.once(
+                format!("report:{village}:{hazard:?}"),
+                Order::Report(ReportForm::initial(&village, hazard, &note)),
+                out,
+            );
         }
     }
 
@@ -243,7 +276,7 @@ impl Brain {
 
     fn warn_and_evacuate(&mut self, village: &str, out: &mut Vec<Order>) {
         self.once(format!("warn:{village}"), Order::Warn { village: village.into() }, out);
-        self.once(format!("evac:{village}"), Order::Evacuate { village: village.into() }, out);
+        self.once(format!("evac:{village}"), Order::Evacuate { village: village.into(), shelter: None }, out);
     }
 
     fn acknowledge(&mut self, view: &RoleView, out: &mut Vec<Order>) {
@@ -292,7 +325,11 @@ impl Brain {
             let Some(team) = idle.map(|t| t.name.clone()) else { continue };
             let task = task_for(*hazard, view, village);
             self.done.insert(format!("dispatched-to:{village}"));
-            self.once(format!("dispatch:{team}"), Order::Dispatch { team, village: village.clone(), task }, out);
+            self.once(
+                format!("dispatch:{team}"),
+                Order::Dispatch { team, task, target: Target::Village(village.clone()) },
+                out,
+            );
         }
     }
 
@@ -350,7 +387,7 @@ impl Brain {
                 }
                 ActionKind::Evacuate(v) | ActionKind::AllSafe(v) if may.contains(&sim::OrderKind::Evacuate) => {
                     for v in targets(self, v) {
-                        self.once(format!("evac:{v}"), Order::Evacuate { village: v }, out);
+                        self.once(format!("evac:{v}"), Order::Evacuate { village: v, shelter: None }, out);
                     }
                 }
                 ActionKind::ActivateLevel(l) if may.contains(&sim::OrderKind::ActivateLevel) => {
@@ -361,7 +398,7 @@ impl Brain {
                 }
                 ActionKind::ReportUp if may.contains(&sim::OrderKind::ReportUp) => {
                     let note = format!("按预案报告: {} / as the plan requires: {}", a.name, a.id);
-                    self.once(format!("reportup:{}", a.id), Order::ReportUp { note }, out);
+                    self.once(format!("reportup:{}", a.id), report_up(note), out);
                 }
                 ActionKind::Acknowledge if may.contains(&sim::OrderKind::Acknowledge) => self.acknowledge(view, out),
                 ActionKind::Dispatch(team) if may.contains(&sim::OrderKind::Dispatch) => {
@@ -418,6 +455,7 @@ impl Brain {
                 self.done.iter().any(|k| k.starts_with("reportup:")) || self.done.contains(&format!("reportup:{id}"))
             }
             ActionKind::AllSafe(v) => village(v, &|x| x.at_home == Some(0)),
+            _ => false,
         }
     }
 
@@ -427,6 +465,12 @@ impl Brain {
     }
 
     // ---- what the role knows -----------------------------------------------------------------
+
+    /// A team bot's own team as its view shows it.
+    fn own_team<'v>(&self, view: &'v RoleView) -> Option<&'v sim::view::TeamView> {
+        let Role::Team(name) = &self.role else { return None };
+        view.teams.iter().find(|t| &t.name == name)
+    }
 
     /// Whether the drill offers a command post for the township of `village`.
     fn has_command_post(&self, view: &RoleView, village: &str) -> bool {
@@ -523,6 +567,17 @@ impl TriggerFacts for ViewFacts<'_> {
     }
 }
 
+/// The task a team is on and where, as its state shows it.
+fn task_of(state: &TeamState) -> Option<(String, Task)> {
+    match state {
+        TeamState::Mustering { village, task }
+        | TeamState::EnRoute { village, task, .. }
+        | TeamState::Working { village, task }
+        | TeamState::Waiting { village, task, .. } => Some((village.clone(), *task)),
+        TeamState::Idle | TeamState::Blocked { .. } | TeamState::Moving { .. } => None,
+    }
+}
+
 fn task_for(hazard: HazardKind, view: &RoleView, village: &str) -> Task {
     let hit = view.villages.iter().find(|v| v.name == village).and_then(|v| v.casualties).unwrap_or(0) > 0;
     match hazard {
@@ -552,3 +607,8 @@ fn dist(a: Xy, b: Xy) -> f64 {
 #[cfg(test)]
 #[path = "brain_tests.rs"]
 mod tests;
+
+/// A first report up (初报) with the note only (the structured numbers come from the bots branch).
+fn report_up(note: String) -> Order {
+    Order::ReportUp { stage: sim::world::ReportStage::Initial, casualties: 0, trapped: 0, evacuated: 0, note }
+}

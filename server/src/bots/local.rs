@@ -9,7 +9,6 @@ use sim::Role;
 
 use super::Bot;
 use super::policy::{BotPolicies, PolicyError};
-use super::reaction::rules_of;
 use crate::host::{ConnId, Host, Outgoing, Peer};
 
 /// A bot and its end of the channels.
@@ -58,8 +57,8 @@ impl LocalBots {
     }
 
     /// As [`LocalBots::spawn`], each bot playing the policy `policies` give its role, its delays
-    /// drawn from the drill's seed and the scenario's reaction rules (the server knows both;
-    /// seats are never told the seed). Refuses policies naming a role the drill does not offer.
+    /// drawn from the drill's seed (the server knows it; seats are never told it) and the
+    /// scenario's reaction rules (each bot reads its role's in its briefing). Refuses policies naming a role the drill does not offer.
     pub fn spawn_with(
         host: &mut Host,
         roles: &[Role],
@@ -67,17 +66,14 @@ impl LocalBots {
         policies: &BotPolicies,
     ) -> Result<LocalBots, PolicyError> {
         policies.check(host.drill().roles())?;
-        let (seed, rules) = {
-            let setup = host.drill().setup();
-            (setup.seed, rules_of(&setup.scenario))
-        };
+        let seed = host.drill().setup().seed;
         let mut all = LocalBots::default();
         for (i, role) in roles.iter().enumerate() {
             let id = ConnId::Local(i as u32);
             let (to_bot, inbox) = channel();
             let (to_host, from_bot) = channel();
             host.connect(id, Peer::Bot);
-            let mut bot = Bot::new(role.clone()).with_policy(policies.for_role(role)).with_drill(seed, rules.clone());
+            let mut bot = Bot::new(role.clone()).with_policy(policies.for_role(role)).with_seed(seed);
             if *role == Role::Controller
                 && let Some(speed) = controller_speed
             {

@@ -21,7 +21,7 @@ use sim::view::RoleView;
 use agenda::{Agenda, Planned};
 use brain::{Brain, Grid};
 use policy::Policy;
-use reaction::{ReactionRule, Reactions, bot_seed, duty_of};
+use reaction::{Reactions, bot_seed, duty_of};
 
 /// One bot player: role, brain (built once the static data arrives), and what it has seen.
 pub struct Bot {
@@ -37,8 +37,6 @@ pub struct Bot {
     policy: Policy,
     /// The drill's seed, when the side that spawns the bot knows it (local bots).
     seed: Option<u64>,
-    /// The scenario's reaction rules, when known.
-    rules: Vec<ReactionRule>,
     /// Built with the brain, for the role as welcomed.
     reactions: Option<Reactions>,
     agenda: Agenda,
@@ -62,7 +60,6 @@ impl Bot {
             started: false,
             policy: Policy::Diligent,
             seed: None,
-            rules: Vec::new(),
             reactions: None,
             agenda: Agenda::default(),
             given: Vec::new(),
@@ -90,11 +87,10 @@ impl Bot {
         self
     }
 
-    /// The same bot drawing its delays from the drill's stream (`seed`: the drill seed) and the
-    /// scenario's reaction rules. Without it a bot seeds its stream from its role name.
-    pub fn with_drill(mut self, seed: u64, rules: Vec<ReactionRule>) -> Bot {
+    /// The same bot drawing its delays from the drill's stream (`seed`: the drill seed). Without
+    /// it a bot seeds its stream from its role name.
+    pub fn with_seed(mut self, seed: u64) -> Bot {
         self.seed = Some(seed);
-        self.rules = rules;
         self
     }
 
@@ -140,7 +136,7 @@ impl Bot {
                     Err(e) => tracing::error!("bot {}: cannot read the static data: {e}", self.role),
                 }
                 let seed = bot_seed(self.seed, &role);
-                self.reactions = Some(Reactions::new(role, self.policy, seed, &self.rules));
+                self.reactions = Some(Reactions::new(role, self.policy, seed, &data.briefing.reaction));
                 let mut out = Vec::new();
                 if let (Some(speed), false) = (self.start_at_speed, self.started) {
                     self.started = true;

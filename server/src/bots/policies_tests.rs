@@ -11,7 +11,7 @@ use sim::{Event, EventKind, HazardKind, Role};
 
 use super::Bot;
 use super::policy::{BotPolicies, Policy};
-use super::reaction::{COMMAND_ACKNOWLEDGE, INFORMANT, LATE, Window};
+use super::reaction::{COMMAND_ACKNOWLEDGE, CONTROLLER, INFORMANT, LATE, Window};
 use crate::drill::journal::{JournalLine, read_journal};
 use crate::drill::{DrillSetup, record};
 use crate::headless::run_drill_with;
@@ -53,7 +53,7 @@ fn delays(p: &Played) -> (Vec<f64>, Vec<f64>) {
     for e in &p.events {
         match &e.kind {
             EventKind::HazardSeen { hazard, village, .. } => seen.push((hazard, village, e.t_s)),
-            EventKind::ReportFiled { id, by: Role::Informant(v), village, hazard } if v == village => {
+            EventKind::ReportFiled { id, by: Role::Informant(v), village, hazard, .. } if v == village => {
                 filed.insert(*id, e.t_s);
                 if *hazard != HazardKind::Landslide
                     && let Some((_, _, t0)) = seen.iter().find(|(h, sv, _)| *h == hazard && *sv == village)
@@ -94,6 +94,29 @@ fn bots_kept_their_windows(name: &str, p: &Played) -> usize {
     n
 }
 
+/// For each scripted inject that came due: when (drill minutes), and the minutes until the
+/// controller fired it (`None`: never fired).
+fn inject_delays(p: &Played) -> Vec<(f64, Option<f64>)> {
+    let due: Vec<(u32, u32)> = p
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::InjectDue { index } => Some((index, e.t_s)),
+            _ => None,
+        })
+        .collect();
+    due.iter()
+        .map(|(index, t0)| {
+            let fired = p
+                .journal
+                .iter()
+                .find(|l| l.role == "controller" && l.order == Some(sim::Order::FireInject { index: *index }))
+                .map(|l| f64::from(l.t_s - t0) / 60.0);
+            (f64::from(*t0) / 60.0, fired)
+        })
+        .collect()
+}
+
 fn all_within(name: &str, what: &str, got: &[f64], w: Window, slack_min: f64) {
     let bad: Vec<&f64> = got.iter().filter(|m| !w.holds(**m, slack_min)).collect();
     assert!(bad.is_empty(), "{name}: {what} outside {w:?} (+{slack_min} min): {bad:?} of {got:?}");
@@ -120,11 +143,37 @@ fn each_policy_on_every_shipped_scenario() {
                     let s2r = rt.seen_to_reported_min.unwrap_or_else(|| panic!("{name}: nothing reported"));
                     let r2a = rt.reported_to_acknowledged_min.unwrap_or_else(|| panic!("{name}: nothing acknowledged"));
                     assert!(s2r > 0.0 && r2a > 0.0, "{name} {policy}: response times {rt:?}");
+                    // The controller bot fires every scripted inject that came due, in its window
+                    // (or the drill ended first).
+                    let w = if policy == Policy::Late { LATE } else { CONTROLLER };
+                    let injects = inject_delays(&p);
+                    assert!(!injects.is_empty(), "{name}: no inject came due");
+                    for (due, fired) in &injects {
+                        match fired {
+                            Some(m) => assert!(w.holds(*m, p.tick_min), "{name} {policy}: fired {m} min after due"),
+                            None => {
+                                assert!(p.report.duration_min - due < w.max_min + p.tick_min, "{name}: {injects:?}")
+                            }
+                        }
+                    }
+                    // Team bots accept the tasks they are given.
+                    let dispatched =
+                        p.events.iter().filter(|e| matches!(e.kind, EventKind::TeamDispatched { .. })).count();
+                    let accepted = p.events.iter().filter(|e| matches!(e.kind, EventKind::TaskAccepted { .. })).count();
+                    assert!(
+                        dispatched > 0 && accepted > 0,
+                        "{name} {policy}: {dispatched} dispatched, {accepted} accepted"
+                    );
                 }
                 Policy::Absent => {
                     let orders: Vec<&JournalLine> = p.journal.iter().filter(|l| l.order.is_some()).collect();
                     assert!(orders.is_empty(), "{name}: absent bots gave orders: {orders:?}");
                     assert_eq!(rt.seen_to_reported_min, None, "{name}");
+                    assert!(inject_delays(&p).iter().all(|(_, f)| f.is_none()), "{name}: an absent controller fired");
+                    assert!(
+                        !p.events.iter().any(|e| matches!(e.kind, EventKind::InjectDelivered { .. })),
+                        "{name}: an inject reached a role with nobody to fire it"
+                    );
                 }
             }
             println!("{name} {policy}: {:.1} {rt:?}", p.report.score);

@@ -8,6 +8,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sim::hash::{fnv, sub_seed};
 use sim::roles::RolePattern;
+use sim::scenario::ReactionSpec;
 use sim::{Order, Role};
 
 use super::policy::Policy;
@@ -80,24 +81,11 @@ pub fn default_window(role: &Role, duty: Duty) -> Window {
 pub fn duty_of(role: &Role, order: &Order) -> Duty {
     match (role, order) {
         (Role::Controller, _) => Duty::Fire,
-        (_, Order::Acknowledge { .. }) => Duty::Acknowledge,
+        (_, Order::Acknowledge { .. } | Order::Verify { .. }) => Duty::Acknowledge,
+        (Role::Team(_), Order::AcceptTask | Order::RefuseTask { .. }) => Duty::Accept,
         (Role::Informant(_) | Role::Team(_), _) => Duty::Report,
         (Role::Command(_) | Role::County, _) => Duty::Decide,
     }
-}
-
-/// A scenario's reaction rule: every bot whose role fits `who` draws all its delays from
-/// `min_min..=max_min` instead of the defaults (the shape of the scenario's `reaction` entries).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReactionRule {
-    pub who: String,
-    pub window: Window,
-}
-
-/// The scenario's reaction rules. The schema has no `reaction` field yet: none, so the defaults
-/// above apply.
-pub fn rules_of(_scenario: &sim::scenario::Scenario) -> Vec<ReactionRule> {
-    Vec::new()
 }
 
 /// The seed of a bot's stream: the drill seed hashed with `bot:<role>`. A bot without the drill
@@ -120,9 +108,13 @@ pub struct Reactions {
 }
 
 impl Reactions {
-    /// `rules`: the scenario's; the first whose `who` fits `role` applies.
-    pub fn new(role: Role, policy: Policy, seed: u64, rules: &[ReactionRule]) -> Reactions {
-        let rule = rules.iter().find(|r| RolePattern::parse(&r.who).is_ok_and(|p| p.matches(&role))).map(|r| r.window);
+    /// `rules`: the scenario's `reaction` entries (a seat's briefing carries those of its role);
+    /// the first whose `who` fits `role` replaces every default window.
+    pub fn new(role: Role, policy: Policy, seed: u64, rules: &[ReactionSpec]) -> Reactions {
+        let rule = rules
+            .iter()
+            .find(|r| RolePattern::parse(&r.who).is_ok_and(|p| p.matches(&role)))
+            .map(|r| Window::new(r.min_min, r.max_min));
         Reactions { role, policy, rule, rng: ChaCha8Rng::seed_from_u64(seed) }
     }
 
@@ -186,9 +178,9 @@ mod tests {
         let mut absent = Reactions::new(cmd.clone(), Policy::Absent, 1, &[]);
         assert_eq!(absent.draw_s(Duty::Decide), None);
         let rules = [
-            ReactionRule { who: "informant:*".into(), window: Window::new(0.5, 1.0) },
-            ReactionRule { who: "command".into(), window: Window::new(20.0, 20.0) },
-            ReactionRule { who: "command".into(), window: Window::new(1.0, 2.0) },
+            ReactionSpec { who: "informant:*".into(), min_min: 0.5, max_min: 1.0 },
+            ReactionSpec { who: "command".into(), min_min: 20.0, max_min: 20.0 },
+            ReactionSpec { who: "command".into(), min_min: 1.0, max_min: 2.0 },
         ];
         let mut ruled = Reactions::new(cmd.clone(), Policy::Diligent, 1, &rules);
         assert_eq!(ruled.window(Duty::Acknowledge), Some(Window::new(20.0, 20.0)), "the first fitting rule");
@@ -201,6 +193,8 @@ mod tests {
         assert_eq!(default_window(&Role::Controller, Duty::Fire), CONTROLLER);
         assert_eq!(default_window(&Role::County, Duty::Decide), COUNTY_DECIDE);
         assert_eq!(duty_of(&cmd, &Order::Acknowledge { report: 1 }), Duty::Acknowledge);
+        assert_eq!(duty_of(&role("team:T1 队"), &Order::AcceptTask), Duty::Accept);
+        assert_eq!(duty_of(&Role::Controller, &Order::FireInject { index: 0 }), Duty::Fire);
         assert_eq!(duty_of(&cmd, &Order::Warn { village: "Alpha".into() }), Duty::Decide);
         assert_eq!(duty_of(&role("informant:Alpha"), &Order::Warn { village: "Alpha".into() }), Duty::Report);
         assert!(Window::new(2.0, 8.0).holds(9.0, 1.0) && !Window::new(2.0, 8.0).holds(1.5, 1.0));
