@@ -164,6 +164,11 @@ mod tests {
             messages: vec![],
             orders: vec![],
             closed_roads: vec![],
+            depots: vec![],
+            shelters: vec![],
+            requests: vec![],
+            frozen: vec![],
+            injects_due: vec![],
         };
         let mut d = Drill::new(Role::County, "p".into());
         d.apply(ServerMessage::View(Box::new(view(120))));
@@ -221,6 +226,7 @@ mod tests {
             plan: sim::access::BriefingPlan { name: "预案".into(), levels: vec![], actions: vec![] },
             hazard_register: vec![],
             weather: weather(),
+            reaction: vec![],
         }
     }
 }
