@@ -1,11 +1,13 @@
 //! `run`: a whole drill as fast as the machine allows, with in-process bots in every role. Bots
-//! get each tick's views and answer before the world steps again, so the drill is reproducible:
-//! the same scenario and seed give the same journal, events and score.
+//! get each tick's views and answer before the world steps again, each order at its reaction
+//! time in drill minutes (`bots::agenda`), so the drill is reproducible: the same scenario, seed
+//! and bot policies give the same journal, events and score.
 
 use std::path::Path;
 use std::time::Duration;
 
 use crate::bots::local::LocalBots;
+use crate::bots::policy::BotPolicies;
 use crate::drill::{Drill, DrillSetup, Finished, Record};
 use crate::host::{ConnId, Host, HostOptions, Outgoing};
 use sim::Role;
@@ -27,19 +29,35 @@ pub fn run_drill_watched(
     progress: impl FnMut(u32, u32),
     watch: impl FnMut(&Host, &Role, &Outgoing),
 ) -> anyhow::Result<(Finished, Host)> {
-    run_drill_timed(setup, record_dir, None, progress, watch).map(|(f, h, _)| (f, h))
+    run_drill_with(setup, record_dir, &HeadlessOptions::default(), progress, watch).map(|r| (r.finished, r.host))
 }
 
-/// As [`run_drill_watched`]; with `adaptive`, the drill's clock runs in adaptive time and the
-/// wall seconds the drill would take in a hall are counted step by step without sleeping
-/// (returned third; `None` without `adaptive`).
-pub fn run_drill_timed(
+/// How a headless drill is played: the bots' policies, and whether the clock runs in adaptive
+/// time (then the wall time a hall would spend is counted step by step, without sleeping).
+#[derive(Clone, Debug, Default)]
+pub struct HeadlessOptions {
+    pub policies: BotPolicies,
+    pub adaptive: Option<protocol::AdaptiveSpec>,
+}
+
+/// What a headless drill leaves: the result, the host, the bots (with what each gave and when),
+/// and the wall seconds it would take in adaptive time (`None` without `adaptive`).
+pub struct HeadlessRun {
+    pub finished: Finished,
+    pub host: Host,
+    pub bots: LocalBots,
+    pub wall_s: Option<f64>,
+}
+
+/// As [`run_drill_watched`], played as `opts` say.
+pub fn run_drill_with(
     setup: DrillSetup,
     record_dir: &Path,
-    adaptive: Option<protocol::AdaptiveSpec>,
+    opts: &HeadlessOptions,
     mut progress: impl FnMut(u32, u32),
     mut watch: impl FnMut(&Host, &Role, &Outgoing),
-) -> anyhow::Result<(Finished, Host, Option<f64>)> {
+) -> anyhow::Result<HeadlessRun> {
+    let adaptive = opts.adaptive.clone();
     let record = Record::create(record_dir, &setup, "run")?;
     let mut drill = Drill::new(setup, record)?;
     let timed = adaptive.is_some();
@@ -47,7 +65,7 @@ pub fn run_drill_timed(
     let mut wall_s = 0.0;
     let mut host = Host::new(drill, HostOptions::default())?;
     let roles = host.drill().roles().to_vec();
-    let mut bots = LocalBots::spawn(&mut host, &roles, None);
+    let mut bots = LocalBots::spawn_with(&mut host, &roles, None, &opts.policies)?;
     host.drill_mut().set_running(true);
     let duration = host.drill().world().duration_s();
     // Bots are trusted and not rate-limited; the host's clock only matters for people.
@@ -80,7 +98,7 @@ pub fn run_drill_timed(
         st.refused
     );
     settle(&mut host, &mut bots, now, &mut watch);
-    Ok((finished, host, timed.then_some(wall_s)))
+    Ok(HeadlessRun { finished, host, bots, wall_s: timed.then_some(wall_s) })
 }
 
 /// Delivers messages both ways, views included, until nobody has anything more to say. Bounded:
@@ -146,7 +164,8 @@ mod tests {
         let duration_s = setup.scenario.duration_h * 3600.0;
         let spec = protocol::AdaptiveSpec { decision_speed: 1.0, fast_speed: 600.0, hold_min: 10.0 };
         let out = dir.join("out");
-        let (_, _, wall) = run_drill_timed(setup, &out, Some(spec), |_, _| {}, |_, _, _| {}).unwrap();
+        let opts = HeadlessOptions { adaptive: Some(spec), ..HeadlessOptions::default() };
+        let wall = run_drill_with(setup, &out, &opts, |_, _| {}, |_, _, _| {}).unwrap().wall_s;
         let wall = wall.expect("counted");
         // Faster than real time, slower than all fast: something needed a person.
         assert!(wall > duration_s / 600.0 && wall < duration_s, "{wall} s for {duration_s} drill s");

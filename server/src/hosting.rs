@@ -29,6 +29,8 @@ pub struct ServeOptions {
     pub record_dir: Option<PathBuf>,
     /// Bots play every role nobody takes.
     pub bots: bool,
+    /// How they play (`--bot-policy`).
+    pub bot_policy: crate::bots::policy::BotPolicies,
     /// Start the clock at once instead of waiting for the controller.
     pub autostart: bool,
     /// Simulated seconds per wall second until the controller changes it.
@@ -45,6 +47,7 @@ impl ServeOptions {
             bind: "0.0.0.0:5000".parse().expect("valid"),
             record_dir: None,
             bots: true,
+            bot_policy: Default::default(),
             autostart: false,
             speed: 60.0,
             seed: None,
@@ -77,7 +80,12 @@ impl Serving {
         let mut host = Host::new(drill, HostOptions::default())?;
         let net = NetServer::bind(opts.bind)?;
         let roles = host.drill().roles().to_vec();
-        let bots = if opts.bots { LocalBots::spawn(&mut host, &roles, None) } else { LocalBots::default() };
+        let bots = if opts.bots {
+            LocalBots::spawn_with(&mut host, &roles, None, &opts.bot_policy)
+                .map_err(|e| anyhow::anyhow!("--bot-policy: {e}"))?
+        } else {
+            LocalBots::default()
+        };
         if opts.autostart {
             host.drill_mut().set_running(true);
         }

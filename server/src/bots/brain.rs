@@ -2,6 +2,8 @@
 //! care, the hazard register of landslide points) and the latest view of its role, it decides
 //! which orders to give. Pure: no I/O, no clock, no randomness; the same views give the same
 //! orders, so a drill played by bots is reproducible. It knows only what its seat is told.
+//! It decides *what*; when the order goes out is the bot's agenda (`bots::agenda`), which asks
+//! [`Brain::still_needed`] once the time has come.
 //! Triggers are judged by the one [`Trigger::met`](sim::scenario::Trigger) over what the view
 //! shows; which villages and teams are its own comes from the briefing (`sim::access`).
 //!
@@ -12,8 +14,9 @@
 //! - command: acknowledges reports (叫应), activates each level whose trigger it can see met,
 //!   warns and evacuates threatened villages, dispatches its teams, reports up to the county;
 //! - county: acknowledges, activates county levels, sends county teams where villages are hit;
-//! - team: reports what it sees where it is;
-//! - controller: steers nothing by itself (the server's `--autostart` or a human does).
+//! - team: accepts the tasks it is given, reports what it sees where it is;
+//! - controller: fires each scripted inject once it is due (the clock is the server's
+//!   `--autostart` or a human's).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -25,13 +28,15 @@ use sim::scenario::{ActionKind, Anchor, Level, RequiredAction, Stage, Trigger};
 use sim::triggers::TriggerFacts;
 use sim::view::{HazardCellKind, RoleView, TeamState};
 use sim::weather::Weather;
-use sim::world::{ReportForm, Target};
+use sim::world::{ReportForm, ReportStage, Target};
 use sim::{HazardKind, Order, Role, Task};
 
 /// How far (m) from its position a team reports what it sees.
 const REPORT_RADIUS_M: f64 = 2500.0;
 /// A hazard this close to a village means warn and leave now.
 const DANGER_RADIUS_M: f64 = 1500.0;
+/// A hazard this close to a village is in it (about two cells).
+const VILLAGE_RADIUS_M: f64 = 150.0;
 /// Villages this close to a gauge at 警戒水位 or above count as threatened.
 const GAUGE_RADIUS_M: f64 = 3000.0;
 
@@ -58,11 +63,13 @@ pub struct Brain {
     done: BTreeSet<String>,
     /// When this role first saw open flame.
     first_fire_t: Option<u32>,
+    /// A team bot: the task it has decided to accept (and not yet seen accepted).
+    accepting: Option<(String, Task)>,
 }
 
 impl Brain {
     pub fn new(role: Role, briefing: Arc<Briefing>, grid: Grid) -> Brain {
-        Brain { role, briefing, grid, done: BTreeSet::new(), first_fire_t: None }
+        Brain { role, briefing, grid, done: BTreeSet::new(), first_fire_t: None, accepting: None }
     }
 
     pub fn role(&self) -> &Role {
@@ -95,6 +102,34 @@ impl Brain {
         }
     }
 
+    /// Whether an order decided earlier is still worth giving now that its time has come: a
+    /// report already answered, a level already on, a team no longer idle are not.
+    pub fn still_needed(&self, order: &Order, view: &RoleView) -> bool {
+        match order {
+            Order::Acknowledge { report } => !view.reports.iter().any(|r| r.id == *report && r.acknowledged),
+            Order::ActivateLevel { level } => view.level.is_none_or(|cur| cur < *level),
+            Order::Dispatch { team, .. } => view.teams.iter().any(|t| &t.name == team && t.state == TeamState::Idle),
+            Order::FireInject { index } => view.injects_due.contains(index),
+            Order::AcceptTask => self.own_team(view).is_some_and(|t| task_of(&t.state).is_some() && !t.accepted),
+            _ => true,
+        }
+    }
+
+    /// Forgets having decided `order` (it was dropped as no longer needed), so the brain may
+    /// decide afresh: a village whose team went elsewhere gets another one.
+    pub fn retract(&mut self, order: &Order) {
+        match order {
+            Order::Dispatch { team, target, .. } => {
+                self.done.remove(&format!("dispatch:{team}"));
+                if let Target::Village(village) = target {
+                    self.done.remove(&format!("dispatched-to:{village}"));
+                }
+            }
+            Order::AcceptTask => self.accepting = None,
+            _ => {}
+        }
+    }
+
     /// Gives `order` once per `key`.
     fn once(&mut self, key: String, order: Order, out: &mut Vec<Order>) {
         if self.done.insert(key) {
@@ -107,12 +142,13 @@ impl Brain {
     fn informant(&mut self, village: &str, view: &RoleView, out: &mut Vec<Order>) {
         let Some(pos) = village_pos(view, village) else { return };
         // Whatever hazard the informant's view shows is in sight: report it (信息快报) at once.
-        for (hazard, d) in self.hazards_near(view, pos, f64::INFINITY) {
+        for (hazard, d, at) in self.hazard_points_near(view, pos, f64::INFINITY) {
             let note = format!(
                 "{village} 附近发现{} (约 {d:.0} 米) / {hazard:?} seen {d:.0} m from {village}",
                 hazard.label_zh()
             );
-            self.once(format!("report:{hazard:?}"), Order::Report(ReportForm::initial(village, hazard, &note)), out);
+            let form = informant_form(view, village, hazard, d, at, note);
+            self.once(format!("report:{hazard:?}"), Order::Report(form), out);
             if d <= DANGER_RADIUS_M {
                 self.warn_and_evacuate(village, out);
             }
@@ -172,7 +208,8 @@ impl Brain {
                 view.reports.len(),
                 view.reports.len()
             );
-            self.once("reportup:first".into(), report_up(note), out);
+            let order = self.report_up(view, ReportStage::Initial, note);
+            self.once("reportup:first".into(), order, out);
         }
         // Follow-up reports on levels come after the first report (续报 after 初报), never before.
         if let Some(level) = view.level.filter(|_| self.done.contains("reportup:first")) {
@@ -182,7 +219,8 @@ impl Brain {
                 level.label_zh(),
                 level.name()
             );
-            self.once(format!("reportup:{}", level.name()), report_up(note), out);
+            let order = self.report_up(view, ReportStage::FollowUp, note);
+            self.once(format!("reportup:{}", level.name()), order, out);
         }
     }
 
@@ -213,6 +251,18 @@ impl Brain {
     }
 
     fn team(&mut self, name: &str, view: &RoleView, out: &mut Vec<Order>) {
+        // A task from its command post: accept it (the order waits on the agenda for the radio).
+        if let Some(t) = self.own_team(view) {
+            match task_of(&t.state) {
+                Some(job) if !t.accepted => {
+                    if self.accepting.as_ref() != Some(&job) {
+                        self.accepting = Some(job);
+                        out.push(Order::AcceptTask);
+                    }
+                }
+                _ => self.accepting = None,
+            }
+        }
         let Some(pos) = view.teams.iter().find(|t| t.name == name).map(|t| t.pos) else { return };
         for (hazard, d) in self.hazards_near(view, pos, REPORT_RADIUS_M) {
             let Some(village) = nearest_village(view, pos) else { continue };
@@ -353,7 +403,10 @@ impl Brain {
                 }
                 ActionKind::ReportUp if may.contains(&sim::OrderKind::ReportUp) => {
                     let note = format!("按预案报告: {} / as the plan requires: {}", a.name, a.id);
-                    self.once(format!("reportup:{}", a.id), report_up(note), out);
+                    let first = self.done.iter().any(|k| k.starts_with("reportup:"));
+                    let stage = if first { ReportStage::FollowUp } else { ReportStage::Initial };
+                    let order = self.report_up(view, stage, note);
+                    self.once(format!("reportup:{}", a.id), order, out);
                 }
                 ActionKind::Acknowledge if may.contains(&sim::OrderKind::Acknowledge) => self.acknowledge(view, out),
                 ActionKind::Dispatch(team) if may.contains(&sim::OrderKind::Dispatch) => {
@@ -421,6 +474,21 @@ impl Brain {
 
     // ---- what the role knows -----------------------------------------------------------------
 
+    /// A report up (初报 / 续报) with the numbers this post knows of the villages in its care:
+    /// casualties and people in shelters (trapped people it cannot count from its view).
+    fn report_up(&self, view: &RoleView, stage: ReportStage, note: String) -> Order {
+        let mine = || view.villages.iter().filter(|v| self.in_care(&v.name));
+        let casualties = mine().filter_map(|v| v.casualties).sum();
+        let evacuated = mine().filter_map(|v| v.in_shelter).sum();
+        Order::ReportUp { stage, casualties, trapped: 0, evacuated, note }
+    }
+
+    /// A team bot's own team as its view shows it.
+    fn own_team<'v>(&self, view: &'v RoleView) -> Option<&'v sim::view::TeamView> {
+        let Role::Team(name) = &self.role else { return None };
+        view.teams.iter().find(|t| &t.name == name)
+    }
+
     /// Whether the drill offers a command post for the township of `village`.
     fn has_command_post(&self, view: &RoleView, village: &str) -> bool {
         let township = view.villages.iter().find(|v| v.name == village).and_then(|v| v.township.clone());
@@ -444,7 +512,12 @@ impl Brain {
 
     /// Hazards visible within `radius` of `pos`, nearest first, one entry per hazard kind.
     fn hazards_near(&self, view: &RoleView, pos: Xy, radius: f64) -> Vec<(HazardKind, f64)> {
-        let mut best: BTreeMap<HazardKind, f64> = BTreeMap::new();
+        self.hazard_points_near(view, pos, radius).into_iter().map(|(k, d, _)| (k, d)).collect()
+    }
+
+    /// As [`Brain::hazards_near`], with the nearest hazard cell's centre of each kind.
+    fn hazard_points_near(&self, view: &RoleView, pos: Xy, radius: f64) -> Vec<(HazardKind, f64, Xy)> {
+        let mut best: BTreeMap<HazardKind, (f64, Xy)> = BTreeMap::new();
         for h in &view.hazard {
             let kind = match h.kind {
                 HazardCellKind::Water => HazardKind::Flood,
@@ -452,13 +525,16 @@ impl Brain {
                 HazardCellKind::Debris => HazardKind::Landslide,
                 HazardCellKind::Barrier => continue,
             };
-            let d = dist(self.grid.centre(h.cell), pos);
+            let at = self.grid.centre(h.cell);
+            let d = dist(at, pos);
             if d <= radius {
-                let e = best.entry(kind).or_insert(d);
-                *e = e.min(d);
+                let e = best.entry(kind).or_insert((d, at));
+                if d < e.0 {
+                    *e = (d, at);
+                }
             }
         }
-        let mut v: Vec<(HazardKind, f64)> = best.into_iter().collect();
+        let mut v: Vec<(HazardKind, f64, Xy)> = best.into_iter().map(|(k, (d, at))| (k, d, at)).collect();
         v.sort_by(|a, b| a.1.total_cmp(&b.1));
         v
     }
@@ -516,6 +592,40 @@ impl TriggerFacts for ViewFacts<'_> {
     }
 }
 
+/// An informant's 初报 of a hazard `d` m from its village, nearest at `at`: where (the point), how
+/// bad (1 一般 far off; 2 within the danger radius; 3 in the village or people already hurt),
+/// the people at home, the trend (rising: it is still in sight and coming), what was done.
+fn informant_form(view: &RoleView, village: &str, hazard: HazardKind, d: f64, at: Xy, note: String) -> ReportForm {
+    let v = view.villages.iter().find(|v| v.name == village);
+    let hurt = v.and_then(|v| v.casualties).unwrap_or(0) > 0;
+    let severity = if hurt || d <= VILLAGE_RADIUS_M {
+        3
+    } else if d <= DANGER_RADIUS_M {
+        2
+    } else {
+        1
+    };
+    let warned = v.is_some_and(|v| v.warned);
+    ReportForm {
+        at: Some(at),
+        severity,
+        people_at_risk: v.map(|v| v.at_home.unwrap_or(v.population)).unwrap_or(0),
+        actions_taken: if warned { "已发出预警 / villagers warned".into() } else { String::new() },
+        ..ReportForm::initial(village, hazard, &note)
+    }
+}
+
+/// The task a team is on and where, as its state shows it.
+fn task_of(state: &TeamState) -> Option<(String, Task)> {
+    match state {
+        TeamState::Mustering { village, task }
+        | TeamState::EnRoute { village, task, .. }
+        | TeamState::Working { village, task }
+        | TeamState::Waiting { village, task, .. } => Some((village.clone(), *task)),
+        TeamState::Idle | TeamState::Blocked { .. } | TeamState::Moving { .. } => None,
+    }
+}
+
 fn task_for(hazard: HazardKind, view: &RoleView, village: &str) -> Task {
     let hit = view.villages.iter().find(|v| v.name == village).and_then(|v| v.casualties).unwrap_or(0) > 0;
     match hazard {
@@ -545,8 +655,3 @@ fn dist(a: Xy, b: Xy) -> f64 {
 #[cfg(test)]
 #[path = "brain_tests.rs"]
 mod tests;
-
-/// A first report up (初报) with the note only (the structured numbers come from the bots branch).
-fn report_up(note: String) -> Order {
-    Order::ReportUp { stage: sim::world::ReportStage::Initial, casualties: 0, trapped: 0, evacuated: 0, note }
-}

@@ -102,8 +102,10 @@ fn an_informant_reports_warns_and_evacuates_once_when_water_reaches_its_village(
     wet.hazard.push(water_at(700.0));
     let orders = b.decide(&wet);
     allowed("informant:Alpha", &orders);
+    // The 初报 has what a real form has: the point, how bad, the people at home.
     assert!(
-        matches!(&orders[0], Order::Report(f) if f.village == "Alpha" && f.hazard == HazardKind::Flood),
+        matches!(&orders[0], Order::Report(f) if f.village == "Alpha" && f.hazard == HazardKind::Flood
+            && f.at.is_some_and(|at| (at[0] - 700.0).abs() < 75.0) && f.severity == 3 && f.people_at_risk == 100),
         "{orders:?}"
     );
     assert!(orders.contains(&Order::Warn { village: "Alpha".into() }));
@@ -119,7 +121,7 @@ fn a_far_hazard_is_reported_but_does_not_empty_the_village() {
     v.hazard.push(water_at(200.0)); // 2 km from Gamma
     let orders = b.decide(&v);
     assert_eq!(orders.len(), 1, "{orders:?}");
-    assert!(matches!(orders[0], Order::Report(_)));
+    assert!(matches!(&orders[0], Order::Report(f) if f.severity == 1), "far off: 一般 {orders:?}");
 }
 
 #[test]
@@ -167,11 +169,40 @@ fn the_command_post_acknowledges_activates_on_rain_warns_and_dispatches() {
 }
 
 #[test]
-fn a_team_only_reports() {
+fn a_team_reports_what_it_sees() {
     let mut b = brain("team:T1 队");
     let mut v = view("team:T1 队", 60, 0.0);
     v.hazard.push(water_at(1500.0));
     let orders = b.decide(&v);
     allowed("team:T1 队", &orders);
     assert!(matches!(&orders[..], [Order::Report(f)] if f.village == "Beta"), "{orders:?}");
+}
+
+#[test]
+fn a_team_accepts_each_task_once_and_the_controller_fires_due_injects() {
+    let mut b = brain("team:T1 队");
+    let mut v = view("team:T1 队", 60, 0.0);
+    v.teams[0].state = TeamState::Mustering { village: "Alpha".into(), task: sim::Task::Evacuate };
+    let first = b.decide(&v);
+    allowed("team:T1 队", &first);
+    assert_eq!(first, vec![Order::AcceptTask]);
+    assert!(b.still_needed(&Order::AcceptTask, &v));
+    v.t_s = 120;
+    assert!(b.decide(&v).is_empty(), "accepting already (the order waits on the agenda)");
+    v.teams[0].accepted = true;
+    assert!(!b.still_needed(&Order::AcceptTask, &v), "accepted: nothing more to say");
+    assert!(b.decide(&v).is_empty());
+    v.teams[0].state = TeamState::Working { village: "Beta".into(), task: sim::Task::Rescue };
+    v.teams[0].accepted = false;
+    assert_eq!(b.decide(&v), vec![Order::AcceptTask], "a new task is accepted too");
+
+    let mut c = brain("controller");
+    let mut v = view("controller", 600, 0.0);
+    v.injects_due = vec![0, 2];
+    let fire = c.decide(&v);
+    assert_eq!(fire, vec![Order::FireInject { index: 0 }, Order::FireInject { index: 2 }]);
+    assert!(c.decide(&v).is_empty(), "each inject once");
+    v.injects_due = vec![2];
+    assert!(!c.still_needed(&fire[0], &v), "fired already (by a person at the console)");
+    assert!(c.still_needed(&fire[1], &v));
 }

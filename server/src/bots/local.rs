@@ -8,6 +8,7 @@ use protocol::{ClientMessage, ServerMessage};
 use sim::Role;
 
 use super::Bot;
+use super::policy::{BotPolicies, PolicyError};
 use crate::host::{ConnId, Host, Outgoing, Peer};
 
 /// A bot and its end of the channels.
@@ -49,15 +50,30 @@ pub struct LocalBots {
 }
 
 impl LocalBots {
-    /// Connects one bot per role to the host; each says hello at once.
+    /// Connects one diligent bot per role to the host; each says hello at once.
     pub fn spawn(host: &mut Host, roles: &[Role], controller_speed: Option<f32>) -> LocalBots {
+        LocalBots::spawn_with(host, roles, controller_speed, &BotPolicies::default())
+            .expect("the default policies name no role")
+    }
+
+    /// As [`LocalBots::spawn`], each bot playing the policy `policies` give its role, its delays
+    /// drawn from the drill's seed (the server knows it; seats are never told it) and the
+    /// scenario's reaction rules (each bot reads its role's in its briefing). Refuses policies naming a role the drill does not offer.
+    pub fn spawn_with(
+        host: &mut Host,
+        roles: &[Role],
+        controller_speed: Option<f32>,
+        policies: &BotPolicies,
+    ) -> Result<LocalBots, PolicyError> {
+        policies.check(host.drill().roles())?;
+        let seed = host.drill().setup().seed;
         let mut all = LocalBots::default();
         for (i, role) in roles.iter().enumerate() {
             let id = ConnId::Local(i as u32);
             let (to_bot, inbox) = channel();
             let (to_host, from_bot) = channel();
             host.connect(id, Peer::Bot);
-            let mut bot = Bot::new(role.clone());
+            let mut bot = Bot::new(role.clone()).with_policy(policies.for_role(role)).with_seed(seed);
             if *role == Role::Controller
                 && let Some(speed) = controller_speed
             {
@@ -67,7 +83,7 @@ impl LocalBots {
             all.bots.push(LocalBot { id, bot, inbox, to_host });
             all.ends.push(HostEnd { id, to_bot, from_bot });
         }
-        all
+        Ok(all)
     }
 
     /// Hands a message for a local connection to its bot; returns it if it is not ours.

@@ -6,10 +6,12 @@ use std::process::ExitCode;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::serve::BotsArg;
+use crate::bots::policy::BotPolicies;
 use crate::drill::{DrillSetup, record};
 
-pub const EXAMPLE: &str = "Example:
+pub const EXAMPLE: &str = "Examples:
   sandtable-server run scenarios/flood_valira.ron --bots all --report-dir /tmp/drill --seed 7
+  sandtable-server run scenarios/county_valira_orient.ron --bot-policy command=late,county=absent
   sandtable-server run scenarios/fire_aubinya.ron --adaptive   # + the wall time in adaptive time
 
 Writes scenario.ron, seed.txt, meta.json, journal.jsonl, events.jsonl and report.json into
@@ -32,6 +34,11 @@ pub struct RunArgs {
     /// the wall time the drill would take in a hall, counted without sleeping.
     #[arg(long)]
     pub adaptive: bool,
+    /// How the bots play: `diligent` (the plan, with human reaction times), `late` (30-90 min
+    /// late) or `absent` (no orders), for all, or per role: `command=late,county=absent,informant:*=diligent`
+    /// (later entries win; unnamed roles are diligent).
+    #[arg(long, value_name = "P", default_value = "diligent")]
+    pub bot_policy: BotPolicies,
 }
 
 pub fn run(args: RunArgs) -> ExitCode {
@@ -46,6 +53,11 @@ pub fn run(args: RunArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let roles = sim::roles::roles_on_offer(&setup.scenario).unwrap_or_default();
+    if let Err(e) = args.bot_policy.check(&roles) {
+        eprintln!("错误 error: --bot-policy: {e}");
+        return ExitCode::FAILURE;
+    }
     let dir = args.report_dir.unwrap_or_else(|| record::default_record_dir(&setup));
     let bar = ProgressBar::new(0);
     bar.set_style(
@@ -60,10 +72,11 @@ pub fn run(args: RunArgs) -> ExitCode {
         bar.set_length(u64::from(d / 60));
         bar.set_position(u64::from(t / 60));
     };
-    let result = crate::headless::run_drill_timed(setup, &dir, adaptive.clone(), progress, |_, _, _| {});
+    let opts = crate::headless::HeadlessOptions { policies: args.bot_policy.clone(), adaptive: adaptive.clone() };
+    let result = crate::headless::run_drill_with(setup, &dir, &opts, progress, |_, _, _| {});
     bar.finish_and_clear();
     match result {
-        Ok((f, _host, wall_s)) => {
+        Ok(crate::headless::HeadlessRun { finished: f, wall_s, .. }) => {
             println!("{}", f.summary);
             if let (Some(wall_s), Some(a)) = (wall_s, &adaptive) {
                 let suggested = session_h.map(|h| format!(", 建议 suggested {h:.1} h")).unwrap_or_default();
@@ -81,6 +94,37 @@ pub fn run(args: RunArgs) -> ExitCode {
         Err(e) => {
             eprintln!("错误 error: {e:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::bots::policy::Policy;
+    use crate::cli::{Cli, Commands};
+
+    #[test]
+    fn bot_policy_option_of_run_and_serve() {
+        let parse = |args: &[&str]| Cli::try_parse_from(["sandtable-server"].iter().chain(args));
+        let Ok(Cli { command: Commands::Run(run) }) =
+            parse(&["run", "x.ron", "--bot-policy", "command=late,county=absent,informant:*=diligent"])
+        else {
+            panic!("run --bot-policy did not parse")
+        };
+        assert_eq!(run.bot_policy.for_role(&"command:Encamp".parse().unwrap()), Policy::Late);
+        assert_eq!(run.bot_policy.for_role(&sim::Role::County), Policy::Absent);
+        let Ok(Cli { command: Commands::Run(run) }) = parse(&["run", "x.ron"]) else { panic!("run") };
+        assert_eq!(run.bot_policy.for_role(&sim::Role::Controller), Policy::Diligent, "diligent by default");
+        let Ok(Cli { command: Commands::Serve(serve) }) = parse(&["serve", "--bot-policy", "late"]) else {
+            panic!("serve --bot-policy did not parse")
+        };
+        assert_eq!(serve.bot_policy.for_role(&sim::Role::County), Policy::Late);
+        for (bad, words) in [("lazy", "unknown bot policy `lazy`"), ("comand=late", "unknown role"), ("late,", "empty")]
+        {
+            let err = parse(&["run", "x.ron", "--bot-policy", bad]).unwrap_err().to_string();
+            assert!(err.contains(words) && err.contains("--bot-policy"), "{bad}: {err}");
         }
     }
 }

@@ -7,11 +7,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::bots::policy::BotPolicies;
 use crate::hosting::{ServeOptions, Serving};
 
 pub const EXAMPLE: &str = "Examples:
   sandtable-server serve                                   # the default scenario on 0.0.0.0:5000
   sandtable-server serve scenarios/flood_valira.ron --bind 127.0.0.1:0 --autostart --speed 600
+  sandtable-server serve --bot-policy command=late,informant:*=absent    # bots that show what a late post costs
 
 Prints the record directory and the bound address at start (`监听 listening: ADDR`), then
 runs until the drill ends or Ctrl+C; either way the record (journal.jsonl, events.jsonl,
@@ -37,6 +39,10 @@ pub struct ServeArgs {
     pub record_dir: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "all")]
     pub bots: BotsArg,
+    /// How the bots play (as `run --bot-policy`): diligent, late, absent, or per role
+    /// `command=late,county=absent,informant:*=diligent`.
+    #[arg(long, value_name = "P", default_value = "diligent")]
+    pub bot_policy: BotPolicies,
     /// Start the clock at once instead of waiting for the controller's start.
     #[arg(long)]
     pub autostart: bool,
@@ -54,6 +60,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     opts.bind = args.bind;
     opts.record_dir = args.record_dir;
     opts.bots = args.bots == BotsArg::All;
+    opts.bot_policy = args.bot_policy;
     opts.autostart = args.autostart;
     opts.speed = args.speed;
     opts.seed = args.seed;

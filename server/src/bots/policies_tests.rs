@@ -1,0 +1,232 @@
+//! Each bot policy on every shipped scenario, whole drills in process through `run`'s own loop
+//! (`headless::run_drill_with`): diligent beats late beats absent, absent roles give no order,
+//! reaction times are real and inside the windows drawn from, and the same seed gives the same
+//! drill.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use sim::score::Report;
+use sim::{Event, EventKind, HazardKind, Role};
+
+use super::Bot;
+use super::policy::{BotPolicies, Policy};
+use super::reaction::{COMMAND_ACKNOWLEDGE, CONTROLLER, INFORMANT, LATE, Window};
+use crate::drill::journal::{JournalLine, read_journal};
+use crate::drill::{DrillSetup, record};
+use crate::headless::{HeadlessOptions, HeadlessRun, run_drill_with};
+use crate::testkit;
+
+struct Played {
+    report: Report,
+    journal: Vec<JournalLine>,
+    events: Vec<Event>,
+    bots: Vec<Bot>,
+    tick_min: f64,
+    out: std::path::PathBuf,
+}
+
+fn play(path: &Path, policies: &str, seed: Option<u64>) -> Played {
+    let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+    let setup = DrillSetup::load(path, seed).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let tick_min = f64::from(setup.scenario.tick_s) / 60.0;
+    let out = testkit::temp_dir(&format!("policy-{name}"));
+    let policies: BotPolicies = policies.parse().unwrap();
+    let opts = HeadlessOptions { policies: policies.clone(), ..HeadlessOptions::default() };
+    let HeadlessRun { finished, host, bots, .. } = run_drill_with(setup, &out, &opts, |_, _| {}, |_, _, _| {})
+        .unwrap_or_else(|e| panic!("{name} {policies}: {e}"));
+    let report: Report = serde_json::from_value(finished.report).unwrap();
+    let journal = read_journal(&out.join(record::JOURNAL)).unwrap();
+    let events = host.drill().world().events().to_vec();
+    let bots = bots.bots.into_iter().map(|b| b.bot).collect();
+    Played { report, journal, events, bots, tick_min, out }
+}
+
+/// Minutes from each informant's first sight of a flood or fire to its report of it (a landslide
+/// report follows the monitor's word of cracks, not the sight), and from each report to its
+/// acknowledgement by a command post.
+fn delays(p: &Played) -> (Vec<f64>, Vec<f64>) {
+    let min = |a: u32, b: u32| f64::from(b - a) / 60.0;
+    let mut seen = Vec::new();
+    let mut filed: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut reported = Vec::new();
+    let mut acked = Vec::new();
+    for e in &p.events {
+        match &e.kind {
+            EventKind::HazardSeen { hazard, village, .. } => seen.push((hazard, village, e.t_s)),
+            EventKind::ReportFiled { id, by: Role::Informant(v), village, hazard, .. } if v == village => {
+                filed.insert(*id, e.t_s);
+                if *hazard != HazardKind::Landslide
+                    && let Some((_, _, t0)) = seen.iter().find(|(h, sv, _)| *h == hazard && *sv == village)
+                {
+                    reported.push(min(*t0, e.t_s));
+                }
+            }
+            EventKind::ReportAcknowledged { id, by: Role::Command(_) } => {
+                if let Some(t0) = filed.get(id) {
+                    acked.push(min(*t0, e.t_s));
+                }
+            }
+            _ => {}
+        }
+    }
+    (reported, acked)
+}
+
+/// Every order each bot gave came between the start and the end of its window after the bot
+/// decided on it (plus one tick: a bot acts on the first view at or after its time).
+fn bots_kept_their_windows(name: &str, p: &Played) -> usize {
+    let mut n = 0;
+    for bot in &p.bots {
+        for g in &bot.given {
+            let w = bot
+                .window(g.duty)
+                .unwrap_or_else(|| panic!("{name}: {} gave {:?} without a window", bot.role(), g.order));
+            let took = f64::from(g.due_s - g.decided_s) / 60.0;
+            assert!(
+                w.holds(took, p.tick_min),
+                "{name}: {} took {took} min for {:?}, window {w:?}",
+                bot.role(),
+                g.order
+            );
+            n += 1;
+        }
+    }
+    n
+}
+
+/// For each scripted inject that came due: when (drill minutes), and the minutes until the
+/// controller fired it (`None`: never fired).
+fn inject_delays(p: &Played) -> Vec<(f64, Option<f64>)> {
+    let due: Vec<(u32, u32)> = p
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::InjectDue { index } => Some((index, e.t_s)),
+            _ => None,
+        })
+        .collect();
+    due.iter()
+        .map(|(index, t0)| {
+            let fired = p
+                .journal
+                .iter()
+                .find(|l| l.role == "controller" && l.order == Some(sim::Order::FireInject { index: *index }))
+                .map(|l| f64::from(l.t_s - t0) / 60.0);
+            (f64::from(*t0) / 60.0, fired)
+        })
+        .collect()
+}
+
+fn all_within(name: &str, what: &str, got: &[f64], w: Window, slack_min: f64) {
+    let bad: Vec<&f64> = got.iter().filter(|m| !w.holds(**m, slack_min)).collect();
+    assert!(bad.is_empty(), "{name}: {what} outside {w:?} (+{slack_min} min): {bad:?} of {got:?}");
+}
+
+#[test]
+fn each_policy_on_every_shipped_scenario() {
+    let scenarios = testkit::shipped_scenarios();
+    assert!(scenarios.len() >= 4, "{scenarios:?}");
+    for path in &scenarios {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let mut scores: BTreeMap<Policy, f64> = BTreeMap::new();
+        for policy in Policy::ALL {
+            let p = play(path, policy.name(), None);
+            let rt = &p.report.response_times;
+            match policy {
+                Policy::Diligent | Policy::Late => {
+                    let w = if policy == Policy::Late { LATE } else { INFORMANT };
+                    assert!(bots_kept_their_windows(&name, &p) > 0, "{name}: no bot gave an order");
+                    let (reported, acked) = delays(&p);
+                    all_within(&name, "seen → reported", &reported, w, p.tick_min);
+                    let ack = if policy == Policy::Late { LATE } else { COMMAND_ACKNOWLEDGE };
+                    all_within(&name, "reported → acknowledged", &acked, ack, p.tick_min);
+                    let s2r = rt.seen_to_reported_min.unwrap_or_else(|| panic!("{name}: nothing reported"));
+                    let r2a = rt.reported_to_acknowledged_min.unwrap_or_else(|| panic!("{name}: nothing acknowledged"));
+                    assert!(s2r > 0.0 && r2a > 0.0, "{name} {policy}: response times {rt:?}");
+                    // The controller bot fires every scripted inject that came due, in its window
+                    // (or the drill ended first).
+                    let w = if policy == Policy::Late { LATE } else { CONTROLLER };
+                    let injects = inject_delays(&p);
+                    assert!(!injects.is_empty(), "{name}: no inject came due");
+                    for (due, fired) in &injects {
+                        match fired {
+                            Some(m) => assert!(w.holds(*m, p.tick_min), "{name} {policy}: fired {m} min after due"),
+                            None => {
+                                assert!(p.report.duration_min - due < w.max_min + p.tick_min, "{name}: {injects:?}")
+                            }
+                        }
+                    }
+                    // Team bots accept the tasks they are given.
+                    let dispatched =
+                        p.events.iter().filter(|e| matches!(e.kind, EventKind::TeamDispatched { .. })).count();
+                    let accepted = p.events.iter().filter(|e| matches!(e.kind, EventKind::TaskAccepted { .. })).count();
+                    assert!(
+                        dispatched > 0 && accepted > 0,
+                        "{name} {policy}: {dispatched} dispatched, {accepted} accepted"
+                    );
+                }
+                Policy::Absent => {
+                    let orders: Vec<&JournalLine> = p.journal.iter().filter(|l| l.order.is_some()).collect();
+                    assert!(orders.is_empty(), "{name}: absent bots gave orders: {orders:?}");
+                    assert_eq!(rt.seen_to_reported_min, None, "{name}");
+                    assert!(inject_delays(&p).iter().all(|(_, f)| f.is_none()), "{name}: an absent controller fired");
+                    assert!(
+                        !p.events.iter().any(|e| matches!(e.kind, EventKind::InjectDelivered { .. })),
+                        "{name}: an inject reached a role with nobody to fire it"
+                    );
+                }
+            }
+            println!("{name} {policy}: {:.1} {rt:?}", p.report.score);
+            scores.insert(policy, p.report.score);
+            let _ = std::fs::remove_dir_all(&p.out);
+        }
+        let (d, l, a) = (scores[&Policy::Diligent], scores[&Policy::Late], scores[&Policy::Absent]);
+        assert!(d > l && l > a, "{name}: diligent {d} > late {l} > absent {a} expected");
+    }
+}
+
+#[test]
+fn per_role_policies_and_the_same_seed_gives_the_same_drill() {
+    let scenarios = testkit::shipped_scenarios();
+    let county = scenarios.iter().find(|p| p.ends_with("county_valira_orient.ron")).expect("the county scenario");
+    let mix = "command=absent,informant:*=late";
+    let a = play(county, mix, Some(11));
+    let by_role =
+        |p: &Played, head: &str| p.journal.iter().filter(|l| l.order.is_some() && l.role.starts_with(head)).count();
+    assert_eq!(by_role(&a, "command"), 0, "absent command posts gave orders");
+    assert!(by_role(&a, "informant:") > 0, "late informants never reported");
+    let (reported, _) = delays(&a);
+    all_within("county mix", "seen → reported", &reported, LATE, a.tick_min);
+
+    let b = play(county, mix, Some(11));
+    for file in [record::JOURNAL, record::EVENTS, record::REPORT] {
+        assert_eq!(
+            std::fs::read(a.out.join(file)).unwrap(),
+            std::fs::read(b.out.join(file)).unwrap(),
+            "{file} differs between two runs with the same seed"
+        );
+    }
+    // Another seed draws other delays.
+    let c = play(county, mix, Some(12));
+    assert_ne!(delays(&a).0, delays(&c).0, "the seed does not reach the bots' delays");
+    for p in [a, b, c] {
+        let _ = std::fs::remove_dir_all(&p.out);
+    }
+}
+
+#[test]
+fn serve_refuses_a_policy_for_a_role_the_drill_does_not_offer() {
+    let dir = testkit::temp_dir("serve-policy");
+    let mut opts = crate::hosting::ServeOptions::new(dir.join("unused.ron"));
+    opts.bind = "127.0.0.1:0".parse().unwrap();
+    opts.record_dir = Some(dir.join("record"));
+    opts.bot_policy = "county=late".parse().unwrap();
+    let Err(e) = crate::hosting::Serving::from_setup(testkit::setup(&dir), opts.clone()) else {
+        panic!("a drill without a county took `county=late`")
+    };
+    assert!(e.to_string().contains("--bot-policy") && e.to_string().contains("county"), "{e:#}");
+    opts.bot_policy = "informant:*=absent,command=late".parse().unwrap();
+    assert!(crate::hosting::Serving::from_setup(testkit::setup(&dir), opts).is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}
