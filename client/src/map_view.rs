@@ -82,12 +82,15 @@ impl Projection {
 
 fn draw_map(
     mut contexts: EguiContexts,
-    drill: Res<Drill>,
+    drill: Option<Res<Drill>>,
     lang: Res<Lang>,
     area: Res<MapArea>,
     mut camera: ResMut<MapCamera>,
     mut textures: ResMut<MapTextures>,
 ) -> Result {
+    // No drill between leaving a session and the launcher's first frame (返回 after a failed
+    // join or at the end): nothing to draw, never a panic.
+    let Some(drill) = drill else { return Ok(()) };
     let (Some(rect), Some(map), Some(view)) = (area.0, drill.map.clone(), drill.view.as_ref()) else {
         return Ok(());
     };
@@ -461,6 +464,21 @@ mod tests {
         let (lo, hi) = initial_extent(&[[2_000.0, 2_000.0], [28_000.0, 20_000.0]], map);
         assert_eq!((lo[0], hi[0]), (0.0, 30_000.0));
         assert!(hi[1] - lo[1] > 18_000.0 && lo[1] >= 0.0 && hi[1] <= 25_000.0);
+    }
+
+    #[test]
+    fn the_map_draws_nothing_and_does_not_panic_without_a_drill() {
+        use bevy::ecs::system::RunSystemOnce;
+        // 返回 removes the drill a frame before the launcher shows: the map system still runs.
+        let mut world = World::new();
+        world.init_resource::<MapArea>();
+        world.init_resource::<MapCamera>();
+        world.init_resource::<MapTextures>();
+        world.insert_resource(Lang::Zh);
+        world.init_resource::<bevy_egui::EguiUserTextures>();
+        world.resource_mut::<MapArea>().0 = Some(Rect::from_min_size(Pos2::ZERO, Vec2::splat(100.0)));
+        let out: Result = world.run_system_once(draw_map).expect("the map system runs without a drill");
+        assert!(out.is_ok());
     }
 
     #[test]
