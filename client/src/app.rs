@@ -12,6 +12,9 @@ use crate::cli::{Args, SessionRequest};
 use crate::session::PendingSession;
 use crate::{i18n, launcher, map_view, net, panels, screenshot, session};
 
+/// With nothing happening, the window still wakes this often (the clock, egui's timers).
+const IDLE_WAKE: Duration = Duration::from_secs(2);
+
 /// The window size the screenshot test expects.
 pub const WINDOW_SIZE: (u32, u32) = (1280, 720);
 
@@ -42,19 +45,20 @@ impl Plugin for SandtablePlugin {
             .init_state::<Screen>()
             .add_systems(Startup, spawn_camera)
             .add_plugins((
-                i18n::plugin(self.args.lang),
+                i18n::plugin(self.args.lang, self.args.ui_scale),
                 net::plugin,
                 session::plugin,
                 map_view::plugin,
                 panels::plugin,
                 launcher::plugin,
             ));
-        // A drill view changes when the server ticks (10 Hz) or the player acts: no need to
-        // redraw flat out. The screenshot run keeps bevy's continuous loop to finish quickly.
+        // Draw only when something changes: input, a window event, or a server message (the
+        // network thread wakes the event loop). A drill view changes at most at the server's
+        // tick (10 Hz). The screenshot run keeps bevy's continuous loop to finish quickly.
         if self.args.screenshot.is_none() {
             app.insert_resource(WinitSettings {
-                focused_mode: UpdateMode::reactive(Duration::from_millis(33)),
-                unfocused_mode: UpdateMode::reactive_low_power(Duration::from_millis(100)),
+                focused_mode: UpdateMode::reactive_low_power(IDLE_WAKE),
+                unfocused_mode: UpdateMode::reactive_low_power(IDLE_WAKE),
             });
         }
         if let Some(req) = &self.session {

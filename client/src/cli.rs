@@ -14,6 +14,7 @@ Examples:
   sandtable --host --role command                    host the default scenario, bots in every other role
   sandtable --host scenarios/fire_aubinya.ron --role informant:Aubinyà
   sandtable --join 192.168.1.20:5000 --role county --name 张三
+  sandtable --join 192.168.1.20:5000 --role command --ui-scale 1.75   a projector across the hall
   sandtable --host scenarios/flood_valira.ron --role command --screenshot shot.png
                                                      render the drill view once, save a PNG, exit
 
@@ -42,6 +43,9 @@ pub struct Args {
     /// Give up on `--screenshot` after this many seconds (exit code 2).
     #[arg(long, value_name = "SECONDS", default_value_t = 180)]
     pub screenshot_timeout_s: u64,
+    /// UI scale: 1.0 for a laptop, 1.5–2 for a projector (A−/A+ in the top bar change it).
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
+    pub ui_scale: f32,
     /// UI language (Chinese by default).
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,

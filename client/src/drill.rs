@@ -1,17 +1,47 @@
 //! What the client knows of the drill: built only from server messages (the server filters
-//! views by role), read by the map view and the panels. No bevy systems here.
+//! views by role), read by the map view and the panels. No bevy systems here. It also keeps the
+//! orders this seat sent and what became of each (sent, accepted, refused), worked out from the
+//! server's answers: the server handles one seat's messages in order and answers a refusal at
+//! once, and every accepted order gives the seat an event of its own.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use protocol::{ClientMessage, ControllerData, ServerMessage, StaticData};
+use protocol::{ClientMessage, Control, ControllerData, ServerMessage, StaticData};
 use sim::access::Briefing;
 use sim::map::MapAsset;
 use sim::view::RoleView;
-use sim::{Event, Role};
+use sim::{Event, EventKind, Order, Role};
+
+use crate::i18n::{Lang, T, bilingual};
 
 /// How many events the log keeps; older ones scroll away.
 const EVENT_LOG_LEN: usize = 500;
+
+/// Why a session stopped, in the catalogue's words plus the detail the system gave.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    Network(String),
+    NoAnswer { secs: u64 },
+    ServerClosed(String),
+    BadMap { map: String, detail: String },
+    CannotHost(String),
+}
+
+impl Problem {
+    /// The catalogue's words in `lang`; the system's detail (English, from the OS or netcode)
+    /// follows in brackets.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Problem::Network(d) => format!("{} ({d})", T::NetworkError.text(lang)),
+            Problem::NoAnswer { secs } => format!("{} [{secs} s]", T::NoAnswer.text(lang)),
+            Problem::ServerClosed(d) => format!("{} ({d})", T::ServerClosed.text(lang)),
+            Problem::BadMap { map, detail } => format!("{} `{map}` ({detail})", T::BadMap.text(lang)),
+            Problem::CannotHost(d) => format!("{} ({d})", T::CannotHost.text(lang)),
+        }
+    }
+}
 
 /// The connection as the player sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,8 +50,50 @@ pub enum Link {
     /// Connected, hello sent, waiting for the welcome.
     Joining,
     Welcomed,
+    /// The server refused the seat; its reason as sent ("中文 / English").
     Refused(String),
-    Lost(String),
+    Lost(Problem),
+}
+
+/// Something the player should read once: a refused order, a decode problem.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// The server's reason, "中文 / English".
+    Refused(String),
+    Undecodable(u32),
+}
+
+impl Notice {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Notice::Refused(r) => format!("{}: {}", T::StatusRefused.text(lang), bilingual(r, lang)),
+            Notice::Undecodable(n) => format!("{n} {}", T::UndecodableMessages.text(lang)),
+        }
+    }
+}
+
+/// What a sent message was.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sent {
+    Order(Order),
+    Control(Control),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Sent,
+    Accepted,
+    /// The server's reason, "中文 / English".
+    Refused(String),
+}
+
+/// One order (or clock control) this seat gave, and what became of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SentOrder {
+    pub what: Sent,
+    /// Drill time when it was given.
+    pub t_s: u32,
+    pub status: Status,
 }
 
 #[derive(Resource)]
@@ -41,10 +113,19 @@ pub struct Drill {
     pub running: bool,
     pub speed: f32,
     pub ended: Option<(f64, String)>,
-    /// Refusals and decode problems the player should see.
-    pub notices: Vec<String>,
+    /// Refusals and decode problems the player should see, newest last.
+    pub notices: Vec<Notice>,
     /// Messages for the server, sent by the net system when connected.
     pub outbox: Vec<ClientMessage>,
+    /// Orders and controls this seat gave, oldest first.
+    pub sent: Vec<SentOrder>,
+    /// Chinese names of villages and places (Latin id → 中文), from the map, the briefing and
+    /// the views, so names read in Chinese everywhere the map shows them in Chinese.
+    pub names_zh: BTreeMap<String, String>,
+    /// Reports that arrived since the player last looked (the alert).
+    pub new_reports: BTreeSet<u32>,
+    /// The highest report id seen, so only newer ones raise the alert.
+    reports_seen: u32,
 }
 
 impl Drill {
@@ -65,6 +146,10 @@ impl Drill {
             ended: None,
             notices: Vec::new(),
             outbox: Vec::new(),
+            sent: Vec::new(),
+            names_zh: BTreeMap::new(),
+            new_reports: BTreeSet::new(),
+            reports_seen: 0,
         }
     }
 
@@ -73,8 +158,33 @@ impl Drill {
         self.map.is_some() && self.view.is_some()
     }
 
+    /// True once the drill is over: forms close, a dropped connection is no error.
+    pub fn is_over(&self) -> bool {
+        self.ended.is_some() || self.view.as_ref().is_some_and(|v| v.finished)
+    }
+
+    /// Queues a message; orders and controls also go into the list of what this seat gave.
     pub fn send(&mut self, msg: ClientMessage) {
+        let t_s = self.view.as_ref().map(|v| v.t_s).unwrap_or(0);
+        match &msg {
+            ClientMessage::Order(o) => {
+                self.sent.push(SentOrder { what: Sent::Order(o.clone()), t_s, status: Status::Sent })
+            }
+            ClientMessage::Control(c) => {
+                self.sent.push(SentOrder { what: Sent::Control(c.clone()), t_s, status: Status::Sent })
+            }
+            ClientMessage::Hello { .. } => {}
+        }
         self.outbox.push(msg);
+    }
+
+    /// True while an acknowledgement of `report` is on its way or was accepted: 确认收到 is
+    /// sent once.
+    pub fn ack_pending(&self, report: u32) -> bool {
+        self.sent.iter().any(|s| {
+            matches!(&s.what, Sent::Order(Order::Acknowledge { report: r }) if *r == report)
+                && !matches!(s.status, Status::Refused(_))
+        })
     }
 
     /// Applies one message from the server.
@@ -89,7 +199,10 @@ impl Drill {
             ServerMessage::Refused { reason } => {
                 // Before the welcome a refusal ends the session; after it, only an order was refused.
                 if self.link == Link::Welcomed {
-                    self.notices.push(reason);
+                    if let Some(s) = self.sent.iter_mut().find(|s| s.status == Status::Sent) {
+                        s.status = Status::Refused(reason.clone());
+                    }
+                    self.notices.push(Notice::Refused(reason));
                 } else {
                     self.link = Link::Refused(reason);
                 }
@@ -97,11 +210,28 @@ impl Drill {
             ServerMessage::View(view) => {
                 // Never let an older view replace a newer one (a view from before a reconnect).
                 if self.view.as_ref().is_none_or(|v| v.t_s <= view.t_s) {
+                    for v in &view.villages {
+                        if let Some(zh) = &v.name_zh {
+                            self.names_zh.entry(v.name.clone()).or_insert_with(|| zh.clone());
+                        }
+                    }
+                    for r in &view.reports {
+                        if r.id > self.reports_seen {
+                            self.reports_seen = r.id;
+                            if r.by != self.role && !r.acknowledged {
+                                self.new_reports.insert(r.id);
+                            }
+                        }
+                    }
+                    self.new_reports.retain(|id| view.reports.iter().any(|r| r.id == *id && !r.acknowledged));
                     self.view = Some(*view);
                     self.views_received += 1;
                 }
             }
             ServerMessage::Events(events) => {
+                for e in &events {
+                    self.resolve_by_event(&e.kind);
+                }
                 self.events.extend(events);
                 let extra = self.events.len().saturating_sub(EVENT_LOG_LEN);
                 self.events.drain(..extra);
@@ -109,17 +239,55 @@ impl Drill {
             ServerMessage::Clock { running, speed } => {
                 self.running = running;
                 self.speed = speed;
+                if let Some(i) =
+                    self.sent.iter().position(|s| s.status == Status::Sent && matches!(s.what, Sent::Control(_)))
+                {
+                    self.accept_up_to(i);
+                }
             }
             ServerMessage::Ended { score, summary } => self.ended = Some((score, summary)),
         }
     }
 
+    /// An event that an order of ours caused marks it accepted, and every older order still
+    /// waiting too: the server answers in order, so a refusal of those would have come first.
+    fn resolve_by_event(&mut self, kind: &EventKind) {
+        let role = self.role.clone();
+        if let Some(i) = self
+            .sent
+            .iter()
+            .position(|s| s.status == Status::Sent && matches!(&s.what, Sent::Order(o) if caused(o, kind, &role)))
+        {
+            self.accept_up_to(i);
+        }
+    }
+
+    fn accept_up_to(&mut self, i: usize) {
+        for s in &mut self.sent[..=i] {
+            if s.status == Status::Sent {
+                s.status = Status::Accepted;
+            }
+        }
+    }
+
     fn apply_static(&mut self, data: StaticData) {
+        for v in &data.briefing.villages {
+            if let Some(zh) = &v.name_zh {
+                self.names_zh.insert(v.name.clone(), zh.clone());
+            }
+        }
         self.briefing = Some(data.briefing);
         self.script = data.controller;
         match sim::map::decode_map(&data.map_json, &data.terrain_bin) {
-            Ok(map) => self.map = Some(Arc::new(map)),
-            Err(e) => self.link = Link::Lost(format!("map `{}` from server: {e}", data.map_name)),
+            Ok(map) => {
+                for s in &map.features.settlements {
+                    if let Some(zh) = &s.name_zh {
+                        self.names_zh.entry(s.name.clone()).or_insert_with(|| zh.clone());
+                    }
+                }
+                self.map = Some(Arc::new(map));
+            }
+            Err(e) => self.link = Link::Lost(Problem::BadMap { map: data.map_name, detail: e.to_string() }),
         }
     }
 
@@ -128,6 +296,27 @@ impl Drill {
         let view = self.view.as_ref()?;
         let start = self.briefing.as_ref().map(|b| b.drill.start.as_str()).unwrap_or("");
         Some(sim::scenario::clock_text(start, view.t_s))
+    }
+}
+
+/// True when `kind` is the event an accepted `order` from `me` gives: the one place that pairs
+/// orders with their outcomes.
+pub fn caused(order: &Order, kind: &EventKind, me: &Role) -> bool {
+    use EventKind as E;
+    match (order, kind) {
+        (Order::Report { village, hazard, .. }, E::ReportFiled { by, village: v, hazard: h, .. }) => {
+            by == me && v == village && h == hazard
+        }
+        (Order::Acknowledge { report }, E::ReportAcknowledged { id, by }) => id == report && by == me,
+        (Order::ActivateLevel { level }, E::LevelActivated { level: l, by }) => l == level && by == me,
+        (Order::Warn { village }, E::WarningIssued { village: v, by }) => v == village && by == me,
+        (Order::Evacuate { village }, E::EvacuationOrdered { village: v, by }) => v == village && by == me,
+        (Order::Dispatch { team, village, task }, E::TeamDispatched { team: t, village: v, task: k, by }) => {
+            t == team && v == village && k == task && by == me
+        }
+        (Order::ReportUp { .. }, E::ReportedUp { by }) => by == me,
+        (Order::Inject { to, message }, E::InjectDelivered { to: t, message: m }) => t == to && m == message,
+        _ => false,
     }
 }
 
@@ -144,7 +333,7 @@ mod tests {
         d.apply(ServerMessage::Welcome { role: Role::County, roles_on_offer: vec![Role::County] });
         d.apply(ServerMessage::Refused { reason: "not allowed".into() });
         assert_eq!(d.link, Link::Welcomed);
-        assert_eq!(d.notices, vec!["not allowed".to_string()]);
+        assert_eq!(d.notices, vec![Notice::Refused("not allowed".into())]);
     }
 
     #[test]
@@ -184,9 +373,86 @@ mod tests {
             terrain_bin: vec![1, 2, 3],
         })));
         assert!(d.map.is_none());
-        assert!(matches!(&d.link, Link::Lost(m) if m.contains("andorra") && m.contains("map.json")), "{:?}", d.link);
+        let Link::Lost(problem) = &d.link else { panic!("{:?}", d.link) };
+        let (zh, en) = (problem.text(Lang::Zh), problem.text(Lang::En));
+        assert!(zh.starts_with("服务器发来的地图无法读取") && zh.contains("andorra"), "{zh}");
+        assert!(en.starts_with("the map from the server") && en.contains("map.json"), "{en}");
         assert_eq!(d.briefing.as_ref().map(|b| b.drill.start.as_str()), Some("2026-07-01 06:00"));
         assert!(d.script.is_none(), "no script for the county");
+    }
+
+    #[test]
+    fn each_sent_order_is_accepted_by_its_event_or_refused_in_turn() {
+        let me = Role::Command(None);
+        let mut d = Drill::new(me.clone(), "p".into());
+        d.apply(ServerMessage::Welcome { role: me.clone(), roles_on_offer: vec![me.clone()] });
+        d.send(ClientMessage::Order(Order::Warn { village: "A".into() }));
+        d.send(ClientMessage::Order(Order::Acknowledge { report: 3 }));
+        d.send(ClientMessage::Order(Order::Evacuate { village: "B".into() }));
+        assert!(d.ack_pending(3), "an acknowledgement on its way is not sent twice");
+        assert!(!d.ack_pending(4));
+        // The warning is refused; the evacuation's event accepts it and the acknowledgement before it.
+        d.apply(ServerMessage::Refused { reason: "不行 / no".into() });
+        d.apply(ServerMessage::Events(vec![Event {
+            t_s: 60,
+            kind: EventKind::EvacuationOrdered { village: "B".into(), by: me.clone() },
+        }]));
+        let status: Vec<&Status> = d.sent.iter().map(|s| &s.status).collect();
+        assert_eq!(status, vec![&Status::Refused("不行 / no".into()), &Status::Accepted, &Status::Accepted]);
+        assert!(d.ack_pending(3), "accepted: still not sent again");
+        assert_eq!(d.notices[0].text(Lang::Zh), "被拒绝: 不行");
+        // Someone else's warning accepts nothing of ours.
+        d.send(ClientMessage::Order(Order::Warn { village: "C".into() }));
+        d.apply(ServerMessage::Events(vec![Event {
+            t_s: 60,
+            kind: EventKind::WarningIssued { village: "C".into(), by: Role::County },
+        }]));
+        assert_eq!(d.sent[3].status, Status::Sent);
+    }
+
+    #[test]
+    fn the_end_closes_the_drill_and_new_reports_raise_the_alert() {
+        let me = Role::Command(None);
+        let mut d = Drill::new(me.clone(), "p".into());
+        let report = |id, acknowledged| sim::view::ReportView {
+            id,
+            t_s: 60,
+            by: Role::Informant("A".into()),
+            village: "A".into(),
+            hazard: sim::HazardKind::Flood,
+            note: String::new(),
+            acknowledged,
+        };
+        let mut v = view_at(60);
+        v.reports = vec![report(1, false)];
+        d.apply(ServerMessage::View(Box::new(v.clone())));
+        assert_eq!(d.new_reports.iter().copied().collect::<Vec<_>>(), vec![1]);
+        v.t_s = 120;
+        v.reports = vec![report(1, true)];
+        d.apply(ServerMessage::View(Box::new(v)));
+        assert!(d.new_reports.is_empty(), "an acknowledged report no longer alerts");
+        assert!(!d.is_over());
+        d.apply(ServerMessage::Ended { score: 50.0, summary: String::new() });
+        assert!(d.is_over());
+    }
+
+    fn view_at(t_s: u32) -> RoleView {
+        RoleView {
+            role: Role::County,
+            t_s,
+            duration_s: 3600,
+            finished: false,
+            level: None,
+            weather: weather(),
+            hazard: vec![],
+            villages: vec![],
+            teams: vec![],
+            reports: vec![],
+            gauges: vec![],
+            messages: vec![],
+            orders: vec![],
+            closed_roads: vec![],
+        }
     }
 
     fn weather() -> sim::weather::Weather {

@@ -24,7 +24,7 @@ impl HostedDrill {
         opts.bind = SocketAddr::from(([127, 0, 0, 1], 0));
         opts.bots = true;
         opts.autostart = *player_role != Role::Controller;
-        let handle = ServerHandle::spawn(opts).map_err(|e| format!("cannot host {}: {e}", scenario.display()))?;
+        let handle = ServerHandle::spawn(opts).map_err(|e| format!("{}: {e}", scenario.display()))?;
         info!("hosting {} on {}; record in {}", scenario.display(), handle.addr, handle.record_dir.display());
         Ok(HostedDrill { handle })
     }

@@ -59,16 +59,13 @@ pub enum T {
     Open,
     ScenarioUnreadable,
     RoleHint,
-    Clock,
     Paused,
     Running,
     Speed,
     Level,
     NoLevel,
-    Weather,
     Rain,
     Rain6h,
-    Wind,
     Humidity,
     Orders,
     NoOrders,
@@ -98,12 +95,52 @@ pub enum T {
     ZoomHint,
     ResetView,
     Legend,
-    Water,
     Burning,
     Burned,
     Debris,
     Barrier,
     Population,
+    NetworkError,
+    NoAnswer,
+    ServerClosed,
+    BadMap,
+    CannotHost,
+    UndecodableMessages,
+    SessionClosedAfterEnd,
+    MyOrders,
+    NoOrdersSent,
+    StatusSent,
+    StatusAccepted,
+    StatusRefused,
+    AckSent,
+    WaitingForController,
+    ControllerMayStart,
+    NewReport,
+    UnansweredReports,
+    KeyEvents,
+    RoadsClosed,
+    LegendHazards,
+    LegendMap,
+    FloodWater,
+    River,
+    ClosedRoad,
+    VillageQuiet,
+    VillageWarned,
+    VillageEvacuating,
+    VillageHarmed,
+    AtHomeCounter,
+    TeamIdle,
+    TeamMoving,
+    TeamWorking,
+    TeamBlocked,
+    GaugeMarker,
+    UiScale,
+    FormsClosed,
+    LastNotice,
+    RolesOnServer,
+    AskServer,
+    AskingServer,
+    NoRolesYet,
 }
 
 impl T {
@@ -131,16 +168,13 @@ impl T {
                 "例如 command、county、informant:村名、team:队名",
                 "e.g. command, county, informant:<village>, team:<team>",
             ),
-            T::Clock => ("演练时间", "Drill time"),
             T::Paused => ("已暂停", "paused"),
             T::Running => ("进行中", "running"),
             T::Speed => ("倍速", "speed"),
             T::Level => ("应急响应", "Response level"),
             T::NoLevel => ("未启动", "none"),
-            T::Weather => ("天气", "Weather"),
             T::Rain => ("雨强", "rain"),
             T::Rain6h => ("6小时雨量", "rain 6 h"),
-            T::Wind => ("风", "wind"),
             T::Humidity => ("湿度", "humidity"),
             T::Orders => ("指令", "Orders"),
             T::NoOrders => ("本角色没有可下达的指令", "this role gives no orders"),
@@ -170,22 +204,155 @@ impl T {
             T::ZoomHint => ("拖动平移 · 滚轮缩放", "drag to pan · scroll to zoom"),
             T::ResetView => ("复位", "Reset view"),
             T::Legend => ("图例", "Legend"),
-            T::Water => ("积水", "water"),
             T::Burning => ("燃烧", "burning"),
             T::Burned => ("过火", "burned"),
             T::Debris => ("泥石", "debris"),
             T::Barrier => ("隔离/堤", "barrier"),
             T::Population => ("人口", "population"),
+            T::NetworkError => ("网络错误", "network error"),
+            T::NoAnswer => (
+                "服务器无应答 (是否已启动? 版本是否相同?)",
+                "no answer from the server (is it running, and of the same major version?)",
+            ),
+            T::ServerClosed => ("服务器关闭了连接", "the server closed the connection"),
+            T::BadMap => ("服务器发来的地图无法读取", "the map from the server cannot be read"),
+            T::CannotHost => ("无法在本机主持演练", "cannot host the drill here"),
+            T::UndecodableMessages => {
+                ("条服务器消息无法解析 (版本不同?)", "undecodable message(s) from the server (another version?)")
+            }
+            T::SessionClosedAfterEnd => ("演练已结束, 连接已关闭", "the drill has ended; the connection is closed"),
+            T::MyOrders => ("我的指令", "My orders"),
+            T::NoOrdersSent => ("尚未下达指令", "no orders sent yet"),
+            T::StatusSent => ("已发送", "sent"),
+            T::StatusAccepted => ("已执行", "accepted"),
+            T::StatusRefused => ("被拒绝", "refused"),
+            T::AckSent => ("已发送确认", "acknowledgement sent"),
+            T::WaitingForController => ("等待导调开始", "waiting for the controller to start"),
+            T::ControllerMayStart => ("演练尚未开始: 按 开始/继续", "the drill has not started: press Start / resume"),
+            T::NewReport => ("新险情报告", "new report"),
+            T::UnansweredReports => ("份报告待确认", "report(s) to acknowledge"),
+            T::KeyEvents => ("要事", "Key events"),
+            T::RoadsClosed => ("段道路中断", "road sections closed"),
+            T::LegendHazards => ("险情", "Hazards"),
+            T::LegendMap => ("标记", "Markers"),
+            T::FloodWater => ("洪水淹没 (越深越暗)", "flood water (darker is deeper)"),
+            T::River => ("河流、水面", "river, lake"),
+            T::ClosedRoad => ("道路中断", "road closed"),
+            T::VillageQuiet => ("村庄: 未预警", "village: not warned"),
+            T::VillageWarned => ("村庄: 已预警", "village: warned"),
+            T::VillageEvacuating => ("村庄: 已令转移", "village: evacuation ordered"),
+            T::VillageHarmed => ("村庄: 有伤亡 (红色只表示伤亡)", "village: casualties (red means only this)"),
+            T::AtHomeCounter => ("620/620 = 在家人数/总人口", "620/620 = people at home / population"),
+            T::TeamIdle => ("队伍: 待命", "team: standing by"),
+            T::TeamMoving => ("队伍: 集结或途中", "team: mustering or en route"),
+            T::TeamWorking => ("队伍: 作业中", "team: working"),
+            T::TeamBlocked => ("队伍: 受阻", "team: blocked"),
+            T::GaugeMarker => ("水位站 (颜色为水位级别)", "gauge (colour is the stage)"),
+            T::UiScale => ("界面大小", "UI scale"),
+            T::FormsClosed => ("演练已结束, 不再接受指令", "the drill has ended; no more orders"),
+            T::LastNotice => ("提示", "Notice"),
+            T::RolesOnServer => ("服务器上的角色", "Roles on the server"),
+            T::AskServer => ("查询角色", "Ask the server"),
+            T::AskingServer => ("正在查询……", "asking…"),
+            T::NoRolesYet => ("先查询服务器上的角色", "ask the server for its roles first"),
         };
         lang.pick(zh, en)
     }
 }
 
-/// Installs the language resource (from the command line) and the CJK font.
-pub fn plugin(lang: Lang) -> impl Fn(&mut App) {
-    move |app: &mut App| {
-        app.insert_resource(lang).add_systems(EguiPrimaryContextPass, install_fonts);
+/// The half of a server text for the UI language. The server and the bots write
+/// `"中文 / English"` (refusals, notes) or labels as `"中文 English"` pairs (the end-of-drill
+/// summary); the catalogue's own strings never pass through here.
+pub fn bilingual(text: &str, lang: Lang) -> String {
+    text.lines().map(|line| bilingual_line(line, lang)).collect::<Vec<_>>().join("\n")
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303f | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xff00..=0xffef)
+}
+
+/// A word of English: letters (and arrows, hyphens), maybe closed by punctuation.
+fn is_english_word(w: &str) -> bool {
+    let core = w.trim_end_matches([':', ',', ')', ';', '.']);
+    !core.is_empty() && core.chars().all(|c| c.is_ascii_alphabetic() || c == '→' || c == '-' || c == '\'')
+}
+
+fn bilingual_line(line: &str, lang: Lang) -> String {
+    if let Some((zh, en)) = line.split_once(" / ") {
+        return match lang {
+            Lang::Zh => zh.trim().to_string(),
+            Lang::En => en.trim().to_string(),
+        };
     }
+    if !line.chars().any(is_cjk) {
+        return line.to_string();
+    }
+    let words: Vec<&str> = line.split(' ').collect();
+    let mut out: Vec<String> = Vec::new();
+    match lang {
+        Lang::Zh => {
+            // Drop the English words that follow a Chinese label; keep their punctuation.
+            let mut after_label = false;
+            for w in words {
+                if after_label && is_english_word(w) {
+                    let tail = &w[w.trim_end_matches([':', ',', ')', ';', '.']).len()..];
+                    if let Some(last) = out.last_mut() {
+                        last.push_str(tail);
+                    }
+                    continue;
+                }
+                after_label = w.chars().any(is_cjk);
+                out.push(w.to_string());
+            }
+        }
+        Lang::En => {
+            // Drop a Chinese label when English words follow it; keep Chinese data (names).
+            for (i, w) in words.iter().enumerate() {
+                let label = w.chars().any(is_cjk) && words.get(i + 1).is_some_and(|n| is_english_word(n));
+                if label {
+                    // Keep an opening bracket the label carried: "(演练提前结束 stopped" → "(stopped".
+                    let open: String = w.chars().take_while(|c| *c == '(').collect();
+                    if !open.is_empty() {
+                        out.push(open);
+                    }
+                    continue;
+                }
+                out.push(w.to_string());
+            }
+        }
+    }
+    let joined = out.iter().filter(|w| !w.is_empty()).cloned().collect::<Vec<_>>().join(" ");
+    joined.replace("( ", "(")
+}
+
+/// The UI scale (egui's zoom): 1.0 on a laptop, larger for a projector across the hall.
+#[derive(Resource, Clone, Copy, Debug, PartialEq)]
+pub struct UiScale(pub f32);
+
+impl UiScale {
+    pub const MIN: f32 = 0.75;
+    pub const MAX: f32 = 3.0;
+    /// One step of 25 % up (+1) or down (-1), within [`UiScale::MIN`]..=[`UiScale::MAX`].
+    pub fn step(&mut self, dir: i32) {
+        self.0 = (self.0 + 0.25 * dir as f32).clamp(Self::MIN, Self::MAX);
+    }
+}
+
+/// Installs the language and scale resources (from the command line) and the CJK font.
+pub fn plugin(lang: Lang, scale: f32) -> impl Fn(&mut App) {
+    move |app: &mut App| {
+        app.insert_resource(lang)
+            .insert_resource(UiScale(scale.clamp(UiScale::MIN, UiScale::MAX)))
+            .add_systems(EguiPrimaryContextPass, (install_fonts, apply_scale));
+    }
+}
+
+fn apply_scale(mut contexts: EguiContexts, scale: Res<UiScale>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    if (ctx.zoom_factor() - scale.0).abs() > f32::EPSILON {
+        ctx.set_zoom_factor(scale.0);
+    }
+    Ok(())
 }
 
 /// Runs until the egui context exists, then sets the fonts once.
@@ -206,7 +373,7 @@ mod tests {
     #[test]
     fn every_string_has_both_languages() {
         // A sample across the table: both texts exist and differ (no untranslated copies).
-        for t in [T::AppTitle, T::Orders, T::Clock, T::Reports, T::Send, T::Legend] {
+        for t in [T::AppTitle, T::Orders, T::MyOrders, T::Reports, T::WaitingForController, T::Send, T::Legend] {
             let (zh, en) = (t.text(Lang::Zh), t.text(Lang::En));
             assert!(!zh.is_empty() && !en.is_empty());
             assert_ne!(zh, en);
@@ -214,5 +381,37 @@ mod tests {
         }
         assert_eq!(Lang::default(), Lang::Zh);
         assert_eq!(Lang::Zh.other(), Lang::En);
+        let mut s = UiScale(2.9);
+        s.step(1);
+        assert_eq!(s.0, UiScale::MAX);
+        s.step(-1);
+        assert_eq!(s.0, 2.75);
+    }
+
+    #[test]
+    fn server_texts_show_the_half_of_the_ui_language() {
+        let refusal = "村庄 Canillo 不归 乡镇指挥部 管 / Canillo is not in the care of command";
+        assert_eq!(bilingual(refusal, Lang::Zh), "村庄 Canillo 不归 乡镇指挥部 管");
+        assert_eq!(bilingual(refusal, Lang::En), "Canillo is not in the care of command");
+        let note = "按预案报告: 乡镇 20 分钟内电话向县报告 / as the plan requires: report_county";
+        assert!(!bilingual(note, Lang::Zh).contains("report_county"));
+        let summary = "演练 Drill: 洪水演练 (480 分钟 min, 种子 seed 42)\n\
+            得分 Score: 71.5/100  (预案执行 adherence 0.80, 时效 timeliness 0.50, 结果 outcome 0.90)\n\
+            规定动作 Required actions: 按时 on time 3, 迟 late 1\n\
+            响应时间 Response: 发现→上报 seen→reported 4 min";
+        let zh = bilingual(summary, Lang::Zh);
+        for english in ["Drill", "Score", "adherence", "Required", "on time", "seen→reported", "seed"] {
+            assert!(!zh.contains(english), "{english} in {zh}");
+        }
+        for kept in ["演练: 洪水演练", "得分: 71.5/100", "按时 3", "发现→上报 4 min", "种子 42"] {
+            assert!(zh.contains(kept), "{kept} not in {zh}");
+        }
+        let en = bilingual(summary, Lang::En);
+        assert!(!en.contains("得分") && !en.contains("预案执行"), "{en}");
+        assert!(
+            en.contains("Drill: 洪水演练") && en.contains("Score: 71.5/100") && en.contains("(adherence 0.80"),
+            "{en}"
+        );
+        assert_eq!(bilingual("plain text", Lang::Zh), "plain text");
     }
 }

@@ -1,12 +1,39 @@
 //! Names of domain things (orders, tasks, hazards, levels, roles, team states, events) in the UI
 //! language. Chinese texts come from `sim` where it has them so the UI and reports agree.
 
+use std::collections::BTreeMap;
+
 use bevy_egui::egui::Color32;
 use sim::scenario::Level;
 use sim::view::TeamState;
 use sim::{EventKind, HazardKind, OrderKind, Role, Task};
 
 use crate::i18n::Lang;
+
+/// The UI language with the Chinese names of places, so a village reads in Chinese in role
+/// names, reports and events as it does on the map.
+#[derive(Clone, Copy)]
+pub struct Words<'a> {
+    pub lang: Lang,
+    names_zh: Option<&'a BTreeMap<String, String>>,
+}
+
+impl<'a> Words<'a> {
+    pub fn new(lang: Lang, names_zh: &'a BTreeMap<String, String>) -> Words<'a> {
+        Words { lang, names_zh: Some(names_zh) }
+    }
+    /// Without place names (the launcher, before the map arrives).
+    pub fn bare(lang: Lang) -> Words<'static> {
+        Words { lang, names_zh: None }
+    }
+    /// A place's name: Chinese in the Chinese UI where the map or scenario has one.
+    pub fn place(&self, name: &str) -> String {
+        match (self.lang, self.names_zh.and_then(|m| m.get(name))) {
+            (Lang::Zh, Some(zh)) => zh.clone(),
+            _ => name.to_string(),
+        }
+    }
+}
 
 pub fn order(kind: OrderKind, lang: Lang) -> &'static str {
     let en = match kind {
@@ -20,6 +47,34 @@ pub fn order(kind: OrderKind, lang: Lang) -> &'static str {
         OrderKind::Inject => "Inject message",
     };
     lang.pick(kind.label_zh(), en)
+}
+
+/// One line naming an order this seat gave: what, and on what.
+pub fn order_text(o: &sim::Order, w: &Words) -> String {
+    use sim::Order as O;
+    let lang = w.lang;
+    let what = order(o.kind(), lang);
+    match o {
+        O::Report { village, hazard: h, .. } => format!("{what} · {} · {}", w.place(village), hazard(*h, lang)),
+        O::Acknowledge { report } => format!("{what} #{report}"),
+        O::ActivateLevel { level: l } => format!("{what} · {}", level(*l, lang)),
+        O::Warn { village } | O::Evacuate { village } => format!("{what} · {}", w.place(village)),
+        O::Dispatch { team, village, task: t } => {
+            format!("{what} · {team} → {} · {}", w.place(village), task(*t, lang))
+        }
+        O::ReportUp { .. } => what.to_string(),
+        O::Inject { to, .. } => format!("{what} → {}", role(to, w)),
+    }
+}
+
+/// One line naming a clock control the controller gave.
+pub fn control_text(c: &protocol::Control, lang: Lang) -> String {
+    use protocol::Control as C;
+    match c {
+        C::Start => lang.pick("开始/继续", "start / resume").into(),
+        C::Pause => lang.pick("暂停", "pause").into(),
+        C::SetSpeed(s) => format!("{} ×{s}", lang.pick("倍速", "speed")),
+    }
 }
 
 pub const TASKS: [Task; 6] =
@@ -75,9 +130,13 @@ pub fn level_colour(l: Level) -> Color32 {
     }
 }
 
-pub fn role(r: &Role, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => r.label_zh(),
+pub fn role(r: &Role, w: &Words) -> String {
+    match w.lang {
+        Lang::Zh => match r {
+            Role::Command(Some(t)) => format!("{} 指挥部", w.place(t)),
+            Role::Informant(v) => format!("{} 信息员", w.place(v)),
+            _ => r.label_zh(),
+        },
         Lang::En => match r {
             Role::Controller => "Controller".into(),
             Role::Command(None) => "Township command".into(),
@@ -89,48 +148,50 @@ pub fn role(r: &Role, lang: Lang) -> String {
     }
 }
 
-pub fn team_state(s: &TeamState, lang: Lang) -> String {
+pub fn team_state(s: &TeamState, w: &Words) -> String {
+    let lang = w.lang;
+    let p = |v: &str| w.place(v);
     match s {
         TeamState::Idle => lang.pick("待命", "standing by").into(),
         TeamState::Mustering { village, task: t } => {
-            format!("{} → {village} ({})", lang.pick("集结", "mustering"), task(*t, lang))
+            format!("{} → {} ({})", lang.pick("集结", "mustering"), p(village), task(*t, lang))
         }
         TeamState::EnRoute { village, task: t, eta_s } => format!(
-            "{} → {village} ({}), {} {}",
+            "{} → {} ({}), {} {}",
             lang.pick("途中", "en route"),
+            p(village),
             task(*t, lang),
             lang.pick("预计", "ETA"),
             minutes(*eta_s)
         ),
         TeamState::Working { village, task: t } => {
-            format!("{} @ {village}: {}", lang.pick("作业", "working"), task(*t, lang))
+            format!("{} @ {}: {}", lang.pick("作业", "working"), p(village), task(*t, lang))
         }
-        TeamState::Blocked { village } => format!("{} → {village}", lang.pick("受阻", "blocked")),
+        TeamState::Blocked { village } => format!("{} → {}", lang.pick("受阻", "blocked"), p(village)),
     }
 }
 
-/// `12 min` / `12 分钟`-style short duration, shared by both languages.
+/// `12 min`: a short duration, the same in both languages.
 pub fn minutes(s: u32) -> String {
     format!("{} min", s.div_ceil(60))
 }
 
 /// One line describing an event, for the events log.
-pub fn event(kind: &EventKind, lang: Lang) -> String {
+pub fn event(kind: &EventKind, w: &Words) -> String {
     use EventKind as E;
+    let lang = w.lang;
     let z = lang == Lang::Zh;
-    let r = |r: &Role| role(r, lang);
+    let r = |r: &Role| role(r, w);
     let h = |k: &HazardKind| hazard(*k, lang);
     match kind {
         E::DrillStarted => lang.pick("演练开始", "drill started").into(),
         E::DrillEnded => lang.pick("演练结束", "drill ended").into(),
         E::HazardStarted { hazard: k, near } => {
-            if z {
-                format!("{near} 附近发生{}", h(k))
-            } else {
-                format!("{} started near {near}", h(k))
-            }
+            let near = w.place(near);
+            if z { format!("{near} 附近发生{}", h(k)) } else { format!("{} started near {near}", h(k)) }
         }
         E::HazardSeen { hazard: k, by, village } => {
+            let village = w.place(village);
             if z {
                 format!("{} 发现 {village} {}", r(by), h(k))
             } else {
@@ -138,6 +199,7 @@ pub fn event(kind: &EventKind, lang: Lang) -> String {
             }
         }
         E::ReportFiled { id, by, village, hazard: k } => {
+            let village = w.place(village);
             if z {
                 format!("报告 #{id}: {} 报 {village} {}", r(by), h(k))
             } else {
@@ -166,13 +228,11 @@ pub fn event(kind: &EventKind, lang: Lang) -> String {
             }
         }
         E::WarningIssued { village, by } => {
-            if z {
-                format!("{} 向 {village} 发布预警", r(by))
-            } else {
-                format!("{} warned {village}", r(by))
-            }
+            let village = w.place(village);
+            if z { format!("{} 向 {village} 发布预警", r(by)) } else { format!("{} warned {village}", r(by)) }
         }
         E::EvacuationOrdered { village, by } => {
+            let village = w.place(village);
             if z {
                 format!("{} 下令 {village} 转移", r(by))
             } else {
@@ -180,6 +240,7 @@ pub fn event(kind: &EventKind, lang: Lang) -> String {
             }
         }
         E::VillageEvacuated { village, people } => {
+            let village = w.place(village);
             if z {
                 format!("{village} 已全部转移 ({people} 人)")
             } else {
@@ -187,6 +248,7 @@ pub fn event(kind: &EventKind, lang: Lang) -> String {
             }
         }
         E::TeamDispatched { team, village, task: t, by } => {
+            let village = w.place(village);
             if z {
                 format!("{} 派 {team} 赴 {village} {}", r(by), task(*t, lang))
             } else {
@@ -194,13 +256,11 @@ pub fn event(kind: &EventKind, lang: Lang) -> String {
             }
         }
         E::TeamArrived { team, village } => {
-            if z {
-                format!("{team} 到达 {village}")
-            } else {
-                format!("{team} arrived at {village}")
-            }
+            let village = w.place(village);
+            if z { format!("{team} 到达 {village}") } else { format!("{team} arrived at {village}") }
         }
         E::TeamTaskDone { team, village, task: t } => {
+            let village = w.place(village);
             if z {
                 format!("{team} 在 {village} 完成{}", task(*t, lang))
             } else {
@@ -208,11 +268,8 @@ pub fn event(kind: &EventKind, lang: Lang) -> String {
             }
         }
         E::TeamCannotReach { team, village } => {
-            if z {
-                format!("{team} 无法到达 {village}")
-            } else {
-                format!("{team} cannot reach {village}")
-            }
+            let village = w.place(village);
+            if z { format!("{team} 无法到达 {village}") } else { format!("{team} cannot reach {village}") }
         }
         E::ReportedUp { by } => {
             if z {
@@ -244,6 +301,7 @@ pub fn event(kind: &EventKind, lang: Lang) -> String {
             }
         }
         E::VillageHit { village, hazard: k, casualties, trapped } => {
+            let village = w.place(village);
             if z {
                 format!("{} 冲击 {village}: 伤亡 {casualties}, 被困 {trapped}", h(k))
             } else {
@@ -251,13 +309,14 @@ pub fn event(kind: &EventKind, lang: Lang) -> String {
             }
         }
         E::Rescued { village, people, team } => {
+            let village = w.place(village);
             if z {
                 format!("{team} 在 {village} 救出 {people} 人")
             } else {
                 format!("{team} rescued {people} at {village}")
             }
         }
-        E::InjectDelivered { to, message } => format!("→ {}: {message}", r(to)),
+        E::InjectDelivered { to, message } => format!("→ {}: {}", r(to), crate::i18n::bilingual(message, lang)),
     }
 }
 
@@ -280,8 +339,12 @@ mod tests {
         assert_eq!(order(OrderKind::Warn, Lang::En), "Warn village");
         assert_eq!(level(Level::I, Lang::En), "Level I (red)");
         let e = EventKind::WarningIssued { village: "Canillo".into(), by: Role::Command(None) };
-        assert!(event(&e, Lang::Zh).contains("预警"));
-        assert!(event(&e, Lang::En).contains("warned Canillo"));
+        let names = BTreeMap::from([("Canillo".to_string(), "卡尼略".to_string())]);
+        let (zh, en) = (Words::new(Lang::Zh, &names), Words::new(Lang::En, &names));
+        assert_eq!(event(&e, &zh), "乡镇指挥部 向 卡尼略 发布预警");
+        assert!(event(&e, &en).contains("warned Canillo"));
+        assert_eq!(role(&Role::Informant("Canillo".into()), &zh), "卡尼略 信息员");
+        assert_eq!(role(&Role::Informant("Canillo".into()), &Words::bare(Lang::Zh)), "Canillo 信息员");
         assert_eq!(minutes(61), "2 min");
     }
 }

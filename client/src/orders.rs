@@ -1,6 +1,9 @@
 //! The order forms of the side panel: one small form per order the role may give (as the server
-//! lists them in the role's view), and the controller's clock controls. Sending only queues the
-//! message; the server decides and answers with events or a refusal.
+//! lists them in the role's view), each with its own choices (a village picked for a warning
+//! stays out of the evacuation form), and the controller's clock controls. Sending only queues
+//! the message; the server decides and answers with events or a refusal.
+
+use std::collections::BTreeMap;
 
 use bevy::prelude::*;
 use bevy_egui::egui::{self, ComboBox, RichText};
@@ -11,7 +14,7 @@ use sim::{HazardKind, Order, OrderKind, Role, Task};
 
 use crate::drill::Drill;
 use crate::i18n::{Lang, T};
-use crate::labels;
+use crate::labels::{self, Words};
 
 /// Speeds the controller can pick, simulated seconds per wall second.
 const SPEEDS: [f32; 6] = [1.0, 10.0, 60.0, 300.0, 1200.0, 3600.0];
@@ -19,7 +22,8 @@ const SPEEDS: [f32; 6] = [1.0, 10.0, 60.0, 300.0, 1200.0, 3600.0];
 /// What the player has chosen in the forms so far.
 #[derive(Resource, Debug)]
 pub struct OrderForm {
-    village: String,
+    /// The village chosen in each form, by the form's order kind.
+    villages: BTreeMap<OrderKindKey, String>,
     team: String,
     task: Task,
     hazard: HazardKind,
@@ -34,7 +38,7 @@ pub struct OrderForm {
 impl Default for OrderForm {
     fn default() -> Self {
         OrderForm {
-            village: String::new(),
+            villages: BTreeMap::new(),
             team: String::new(),
             task: Task::Evacuate,
             hazard: HazardKind::Flood,
@@ -46,6 +50,9 @@ impl Default for OrderForm {
         }
     }
 }
+
+/// An order kind as a map key (`OrderKind` is not `Ord`).
+type OrderKindKey = u8;
 
 /// The orders section: a form per order kind the view allows.
 pub fn orders_ui(ui: &mut egui::Ui, drill: &mut Drill, form: &mut OrderForm, lang: Lang) {
@@ -75,11 +82,15 @@ fn default_choices(form: &mut OrderForm, drill: &Drill, view: &RoleView) {
         form.hazard = b.hazards.first().copied().unwrap_or(form.hazard);
         form.hazard_from_scenario = true;
     }
-    if !view.villages.iter().any(|v| v.name == form.village) {
-        form.village = match &drill.role {
-            Role::Informant(v) if view.villages.iter().any(|x| &x.name == v) => v.clone(),
-            _ => view.villages.first().map(|v| v.name.clone()).unwrap_or_default(),
-        };
+    let default_village = match &drill.role {
+        Role::Informant(v) if view.villages.iter().any(|x| &x.name == v) => v.clone(),
+        _ => view.villages.first().map(|v| v.name.clone()).unwrap_or_default(),
+    };
+    for kind in &view.orders {
+        let chosen = form.villages.entry(*kind as u8).or_default();
+        if !view.villages.iter().any(|v| &v.name == chosen) {
+            *chosen = default_village.clone();
+        }
     }
     if !view.teams.iter().any(|t| t.name == form.team) {
         form.team = view.teams.first().map(|t| t.name.clone()).unwrap_or_default();
@@ -95,12 +106,14 @@ fn order_form(
     lang: Lang,
 ) -> Option<Order> {
     let mut out = None;
+    let words = Words::new(lang, &drill.names_zh);
+    let village = form.villages.entry(kind as u8).or_default();
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(RichText::new(labels::order(kind, lang)).strong());
         match kind {
             OrderKind::Report => {
-                village_combo(ui, "report_village", &mut form.village, view, lang);
+                village_combo(ui, "report_village", village, view, lang);
                 ComboBox::from_id_salt("report_hazard").selected_text(labels::hazard(form.hazard, lang)).show_ui(
                     ui,
                     |ui| {
@@ -113,9 +126,9 @@ fn order_form(
                     ui.label(T::Note.text(lang));
                     ui.text_edit_singleline(&mut form.note);
                 });
-                if send_button(ui, lang, !form.village.is_empty()) {
+                if send_button(ui, lang, !village.is_empty()) {
                     out = Some(Order::Report {
-                        village: form.village.clone(),
+                        village: village.clone(),
                         hazard: form.hazard,
                         note: std::mem::take(&mut form.note),
                     });
@@ -136,9 +149,9 @@ fn order_form(
                 }
             }
             OrderKind::Warn | OrderKind::Evacuate => {
-                village_combo(ui, ("village", kind as u8), &mut form.village, view, lang);
-                if send_button(ui, lang, !form.village.is_empty()) {
-                    let village = form.village.clone();
+                village_combo(ui, ("village", kind as u8), village, view, lang);
+                if send_button(ui, lang, !village.is_empty()) {
+                    let village = village.clone();
                     out = Some(if kind == OrderKind::Warn {
                         Order::Warn { village }
                     } else {
@@ -152,22 +165,18 @@ fn order_form(
                         ui.selectable_value(
                             &mut form.team,
                             t.name.clone(),
-                            format!("{} · {}", t.name, labels::team_state(&t.state, lang)),
+                            format!("{} · {}", t.name, labels::team_state(&t.state, &words)),
                         );
                     }
                 });
-                village_combo(ui, "dispatch_village", &mut form.village, view, lang);
+                village_combo(ui, "dispatch_village", village, view, lang);
                 ComboBox::from_id_salt("task").selected_text(labels::task(form.task, lang)).show_ui(ui, |ui| {
                     for t in labels::TASKS {
                         ui.selectable_value(&mut form.task, t, labels::task(t, lang));
                     }
                 });
-                if send_button(ui, lang, !form.team.is_empty() && !form.village.is_empty()) {
-                    out = Some(Order::Dispatch {
-                        team: form.team.clone(),
-                        village: form.village.clone(),
-                        task: form.task,
-                    });
+                if send_button(ui, lang, !form.team.is_empty() && !village.is_empty()) {
+                    out = Some(Order::Dispatch { team: form.team.clone(), village: village.clone(), task: form.task });
                 }
             }
             OrderKind::ReportUp => {
@@ -180,10 +189,10 @@ fn order_form(
                 }
             }
             OrderKind::Inject => {
-                let to_text = form.inject_to.as_ref().map(|r| labels::role(r, lang)).unwrap_or_default();
+                let to_text = form.inject_to.as_ref().map(|r| labels::role(r, &words)).unwrap_or_default();
                 ComboBox::from_id_salt("inject_to").selected_text(to_text).show_ui(ui, |ui| {
                     for r in &drill.roles_on_offer {
-                        ui.selectable_value(&mut form.inject_to, Some(r.clone()), labels::role(r, lang));
+                        ui.selectable_value(&mut form.inject_to, Some(r.clone()), labels::role(r, &words));
                     }
                 });
                 ui.horizontal(|ui| {
@@ -210,7 +219,7 @@ fn village_combo(
     lang: Lang,
 ) {
     let name = |v: &sim::view::VillageView| match (lang, &v.name_zh) {
-        (Lang::Zh, Some(zh)) => format!("{zh} ({})", v.name),
+        (Lang::Zh, Some(zh)) => zh.clone(),
         _ => v.name.clone(),
     };
     let selected = view.villages.iter().find(|v| &v.name == village).map(name).unwrap_or_default();
@@ -244,7 +253,7 @@ fn controller_ui(ui: &mut egui::Ui, drill: &mut Drill, lang: Lang) {
         ui.horizontal_wrapped(|ui| {
             ui.label(T::Speed.text(lang));
             for s in SPEEDS {
-                if ui.selectable_label(drill.speed == s, format!("×{s}")).clicked() {
+                if ui.selectable_label(drill.speed == s, format!("×{s}")).clicked() && drill.speed != s {
                     drill.send(ClientMessage::Control(Control::SetSpeed(s)));
                 }
             }
