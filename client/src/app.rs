@@ -44,6 +44,12 @@ impl Plugin for SandtablePlugin {
             .insert_resource(ClearColor(Color::srgb(0.16, 0.18, 0.2)))
             .init_state::<Screen>()
             .add_systems(Startup, spawn_camera)
+            .add_systems(
+                PreUpdate,
+                quiet_modifiers
+                    .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
+                    .before(bevy_egui::EguiPreUpdateSet::BeginPass),
+            )
             .add_plugins((
                 i18n::plugin(self.args.lang, self.args.ui_scale),
                 net::plugin,
@@ -61,12 +67,56 @@ impl Plugin for SandtablePlugin {
                 unfocused_mode: UpdateMode::reactive_low_power(IDLE_WAKE),
             });
         }
+        if self.args.frame_stats {
+            app.add_systems(Last, frame_stats);
+        }
         if let Some(req) = &self.session {
             app.insert_resource(PendingSession(req.clone()));
         }
         if let Some(path) = &self.args.screenshot {
             app.add_plugins(screenshot::plugin(path.clone(), Duration::from_secs(self.args.screenshot_timeout_s)));
         }
+    }
+}
+
+/// bevy_egui 0.42 tells egui "modifiers changed" every frame, and egui asks for a repaint on
+/// any input event: the window would redraw flat out (14–16 fps of lavapipe on an idle
+/// launcher). Only a real change of the modifier keys is passed on.
+fn quiet_modifiers(mut inputs: Query<&mut bevy_egui::EguiInput>, mut last: Local<Option<bevy_egui::egui::Modifiers>>) {
+    use bevy_egui::egui::Event;
+    for mut input in &mut inputs {
+        let events = &mut input.0.events;
+        // Losing focus clears egui's modifiers: the next state is news again.
+        if events.iter().any(|e| matches!(e, Event::WindowFocused(false))) {
+            *last = None;
+        }
+        events.retain(|e| match e {
+            Event::ModifiersChanged(m) if *last == Some(*m) => false,
+            Event::ModifiersChanged(m) => {
+                *last = Some(*m);
+                true
+            }
+            _ => true,
+        });
+    }
+}
+
+/// `--frame-stats`: frames drawn per 10 s of wall time, on stdout.
+fn frame_stats(
+    time: Res<Time<Real>>,
+    mut frames: Local<u32>,
+    mut since: Local<f64>,
+    mut contexts: bevy_egui::EguiContexts,
+) {
+    *frames += 1;
+    let now = time.elapsed_secs_f64();
+    if now - *since >= 10.0 {
+        if let Ok(ctx) = contexts.ctx_mut() {
+            println!("repaint causes: {:?}", ctx.repaint_causes());
+        }
+        println!("frames: {} in {:.1} s ({:.1} fps)", *frames, now - *since, *frames as f64 / (now - *since));
+        *frames = 0;
+        *since = now;
     }
 }
 

@@ -46,6 +46,9 @@ pub struct Args {
     /// UI scale: 1.0 for a laptop, 1.5–2 for a projector (A−/A+ in the top bar change it).
     #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
     pub ui_scale: f32,
+    /// Print the frames drawn every 10 s (for measuring what the client costs when idle or busy).
+    #[arg(long)]
+    pub frame_stats: bool,
     /// UI language (Chinese by default).
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
