@@ -26,6 +26,22 @@ impl<'a> Words<'a> {
     pub fn bare(lang: Lang) -> Words<'static> {
         Words { lang, names_zh: None }
     }
+    /// A server text ("中文 / English") in the UI language, with the Latin names of places in
+    /// the Chinese half written in Chinese ("在 La Margineda 附近" → "在 拉马尔希内达 附近").
+    pub fn text(&self, s: &str) -> String {
+        let mut out = crate::i18n::bilingual(s, self.lang);
+        if let (Lang::Zh, Some(names)) = (self.lang, self.names_zh) {
+            // Longest names first, so "Sant Julià de Lòria" wins over a shorter name inside it.
+            let mut by_len: Vec<(&String, &String)> =
+                names.iter().filter(|(latin, _)| out.contains(latin.as_str())).collect();
+            by_len.sort_by_key(|(latin, _)| std::cmp::Reverse(latin.len()));
+            for (latin, zh) in by_len {
+                out = out.replace(latin.as_str(), zh);
+            }
+        }
+        out
+    }
+
     /// A place's name: Chinese in the Chinese UI where the map or scenario has one.
     pub fn place(&self, name: &str) -> String {
         match (self.lang, self.names_zh.and_then(|m| m.get(name))) {
@@ -316,7 +332,7 @@ pub fn event(kind: &EventKind, w: &Words) -> String {
                 format!("{team} rescued {people} at {village}")
             }
         }
-        E::InjectDelivered { to, message } => format!("→ {}: {}", r(to), crate::i18n::bilingual(message, lang)),
+        E::InjectDelivered { to, message } => format!("→ {}: {}", r(to), w.text(message)),
     }
 }
 
@@ -345,6 +361,8 @@ mod tests {
         assert!(event(&e, &en).contains("warned Canillo"));
         assert_eq!(role(&Role::Informant("Canillo".into()), &zh), "卡尼略 信息员");
         assert_eq!(role(&Role::Informant("Canillo".into()), &Words::bare(Lang::Zh)), "Canillo 信息员");
+        assert_eq!(zh.text("在 Canillo 附近发现洪水 / flood seen at Canillo"), "在 卡尼略 附近发现洪水");
+        assert_eq!(en.text("在 Canillo 附近发现洪水 / flood seen at Canillo"), "flood seen at Canillo");
         assert_eq!(minutes(61), "2 min");
     }
 }

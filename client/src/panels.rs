@@ -264,7 +264,7 @@ fn banners(ui: &mut egui::Ui, drill: &mut Drill, view: &RoleView, lang: Lang) {
             ui.label(
                 RichText::new(format!("{} · {}: {score:.1}", T::DrillEnded.text(lang), T::Score.text(lang))).strong(),
             );
-            ui.label(bilingual(summary, lang));
+            ui.label(Words::new(lang, &drill.names_zh).text(summary));
         });
     }
     if !drill.is_over() && !drill.running && view.t_s == 0 {
@@ -337,7 +337,7 @@ fn reports(ui: &mut egui::Ui, drill: &mut Drill, view: &RoleView, lang: Lang) {
                         ui.label(line);
                     }
                     if !r.note.is_empty() {
-                        ui.weak(bilingual(&r.note, lang));
+                        ui.weak(w.text(&r.note));
                     }
                     if r.acknowledged {
                         ui.colored_label(Color32::from_rgb(110, 200, 110), T::Acknowledged.text(lang));
@@ -431,7 +431,7 @@ fn situation(ui: &mut egui::Ui, drill: &Drill, view: &RoleView, lang: Lang) {
                 ui.weak(T::NoMessages.text(lang));
             }
             for m in view.messages.iter().rev() {
-                ui.label(format!("{} {}", minutes_clock(m.t_s), bilingual(&m.text, lang)));
+                ui.label(format!("{} {}", minutes_clock(m.t_s), w.text(&m.text)));
             }
         });
 }
@@ -513,7 +513,7 @@ fn legend(ctx: &egui::Context, map: egui::Rect, lang: Lang) {
         }
     };
     let cell = |kind, amount| terrain::hazard_colour(&HazardCell { cell: 0, kind, amount });
-    let frame = egui::Frame::window(&ctx.global_style()).fill(Color32::from_black_alpha(175));
+    let frame = egui::Frame::window(&ctx.global_style()).fill(Color32::from_rgba_unmultiplied(27, 27, 27, 228));
     egui::Window::new(T::Legend.text(lang))
         .id(egui::Id::new("legend"))
         .frame(frame)
