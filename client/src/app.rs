@@ -61,7 +61,7 @@ impl Plugin for SandtablePlugin {
         // Draw only when something changes: input, a window event, or a server message (the
         // network thread wakes the event loop). A drill view changes at most at the server's
         // tick (10 Hz). The screenshot run keeps bevy's continuous loop to finish quickly.
-        if self.args.screenshot.is_none() {
+        if self.args.screenshot.is_none() && self.args.drive.is_none() {
             app.insert_resource(WinitSettings {
                 focused_mode: UpdateMode::reactive_low_power(IDLE_WAKE),
                 unfocused_mode: UpdateMode::reactive_low_power(IDLE_WAKE),
@@ -72,6 +72,17 @@ impl Plugin for SandtablePlugin {
         }
         if let Some(req) = &self.session {
             app.insert_resource(PendingSession(req.clone()));
+        }
+        if let Some(script) = &self.args.drive {
+            match crate::drive::plugin(script, Duration::from_secs(self.args.drive_timeout_s)) {
+                Ok(p) => {
+                    app.add_plugins(p);
+                }
+                Err(e) => {
+                    eprintln!("sandtable: {e}");
+                    std::process::exit(2);
+                }
+            }
         }
         if let Some(path) = &self.args.screenshot {
             app.add_plugins(screenshot::plugin(path.clone(), Duration::from_secs(self.args.screenshot_timeout_s)));

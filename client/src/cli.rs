@@ -46,6 +46,13 @@ pub struct Args {
     /// UI scale: 1.0 for a laptop, 1.5–2 for a projector (A−/A+ in the top bar change it).
     #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
     pub ui_scale: f32,
+    /// Play a script of synthetic input into the UI (the end-to-end test of the forms; see
+    /// `client/src/drive.rs`), then exit: 0 when it ran through, 1 when a step failed.
+    #[arg(long, value_name = "SCRIPT", requires = "role", conflicts_with = "screenshot")]
+    pub drive: Option<PathBuf>,
+    /// Give up on `--drive` after this many seconds (exit code 1).
+    #[arg(long, value_name = "SECONDS", default_value_t = 240)]
+    pub drive_timeout_s: u64,
     /// Print the frames drawn every 10 s (for measuring what the client costs when idle or busy).
     #[arg(long)]
     pub frame_stats: bool,

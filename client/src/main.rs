@@ -4,6 +4,7 @@
 mod app;
 mod cli;
 mod drill;
+mod drive;
 mod fonts;
 mod host;
 mod i18n;

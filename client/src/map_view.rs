@@ -112,6 +112,7 @@ fn draw_map(
     }
     pan_and_zoom(&ui, &response, rect, &mut camera, w_m.max(h_m));
     let proj = Projection { rect, centre: camera.centre, m_per_px: camera.m_per_px };
+    crate::drive::note_map(rect, proj.centre, proj.m_per_px);
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, Color32::from_rgb(42, 46, 52));
 

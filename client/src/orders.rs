@@ -113,7 +113,7 @@ fn order_form(
         ui.label(RichText::new(labels::order(kind, lang)).strong());
         match kind {
             OrderKind::Report => {
-                village_combo(ui, "report_village", village, view, lang);
+                village_combo(ui, kind, village, view, lang);
                 ComboBox::from_id_salt("report_hazard").selected_text(labels::hazard(form.hazard, lang)).show_ui(
                     ui,
                     |ui| {
@@ -124,9 +124,10 @@ fn order_form(
                 );
                 ui.horizontal(|ui| {
                     ui.label(T::Note.text(lang));
-                    ui.text_edit_singleline(&mut form.note);
+                    let r = ui.text_edit_singleline(&mut form.note);
+                    crate::drive::note(&format!("note:{kind:?}"), &r);
                 });
-                if send_button(ui, lang, !village.is_empty()) {
+                if send_button(ui, kind, lang, !village.is_empty()) {
                     out = Some(Order::Report {
                         village: village.clone(),
                         hazard: form.hazard,
@@ -135,22 +136,25 @@ fn order_form(
                 }
             }
             OrderKind::ActivateLevel => {
-                ComboBox::from_id_salt("level").selected_text(labels::level(form.level, lang)).show_ui(ui, |ui| {
-                    for l in labels::LEVELS {
-                        ui.selectable_value(
-                            &mut form.level,
-                            l,
-                            RichText::new(labels::level(l, lang)).color(labels::level_colour(l)),
-                        );
-                    }
-                });
-                if send_button(ui, lang, true) {
+                let r =
+                    ComboBox::from_id_salt("level").selected_text(labels::level(form.level, lang)).show_ui(ui, |ui| {
+                        for l in labels::LEVELS {
+                            let item = ui.selectable_value(
+                                &mut form.level,
+                                l,
+                                RichText::new(labels::level(l, lang)).color(labels::level_colour(l)),
+                            );
+                            crate::drive::note(&format!("level={}", l.name()), &item);
+                        }
+                    });
+                crate::drive::note("level", &r.response);
+                if send_button(ui, kind, lang, true) {
                     out = Some(Order::ActivateLevel { level: form.level });
                 }
             }
             OrderKind::Warn | OrderKind::Evacuate => {
-                village_combo(ui, ("village", kind as u8), village, view, lang);
-                if send_button(ui, lang, !village.is_empty()) {
+                village_combo(ui, kind, village, view, lang);
+                if send_button(ui, kind, lang, !village.is_empty()) {
                     let village = village.clone();
                     out = Some(if kind == OrderKind::Warn {
                         Order::Warn { village }
@@ -160,46 +164,54 @@ fn order_form(
                 }
             }
             OrderKind::Dispatch => {
-                ComboBox::from_id_salt("team").selected_text(form.team.as_str()).show_ui(ui, |ui| {
+                let r = ComboBox::from_id_salt("team").selected_text(form.team.as_str()).show_ui(ui, |ui| {
                     for t in &view.teams {
-                        ui.selectable_value(
+                        let item = ui.selectable_value(
                             &mut form.team,
                             t.name.clone(),
                             format!("{} · {}", t.name, labels::team_state(&t.state, &words)),
                         );
+                        crate::drive::note(&format!("team={}", t.name), &item);
                     }
                 });
-                village_combo(ui, "dispatch_village", village, view, lang);
-                ComboBox::from_id_salt("task").selected_text(labels::task(form.task, lang)).show_ui(ui, |ui| {
+                crate::drive::note("team", &r.response);
+                village_combo(ui, kind, village, view, lang);
+                let r = ComboBox::from_id_salt("task").selected_text(labels::task(form.task, lang)).show_ui(ui, |ui| {
                     for t in labels::TASKS {
-                        ui.selectable_value(&mut form.task, t, labels::task(t, lang));
+                        let item = ui.selectable_value(&mut form.task, t, labels::task(t, lang));
+                        crate::drive::note(&format!("task={t:?}"), &item);
                     }
                 });
-                if send_button(ui, lang, !form.team.is_empty() && !village.is_empty()) {
+                crate::drive::note("task", &r.response);
+                if send_button(ui, kind, lang, !form.team.is_empty() && !village.is_empty()) {
                     out = Some(Order::Dispatch { team: form.team.clone(), village: village.clone(), task: form.task });
                 }
             }
             OrderKind::ReportUp => {
                 ui.horizontal(|ui| {
                     ui.label(T::Note.text(lang));
-                    ui.text_edit_singleline(&mut form.note);
+                    let r = ui.text_edit_singleline(&mut form.note);
+                    crate::drive::note(&format!("note:{kind:?}"), &r);
                 });
-                if send_button(ui, lang, true) {
+                if send_button(ui, kind, lang, true) {
                     out = Some(Order::ReportUp { note: std::mem::take(&mut form.note) });
                 }
             }
             OrderKind::Inject => {
                 let to_text = form.inject_to.as_ref().map(|r| labels::role(r, &words)).unwrap_or_default();
-                ComboBox::from_id_salt("inject_to").selected_text(to_text).show_ui(ui, |ui| {
+                let combo = ComboBox::from_id_salt("inject_to").selected_text(to_text).show_ui(ui, |ui| {
                     for r in &drill.roles_on_offer {
-                        ui.selectable_value(&mut form.inject_to, Some(r.clone()), labels::role(r, &words));
+                        let item = ui.selectable_value(&mut form.inject_to, Some(r.clone()), labels::role(r, &words));
+                        crate::drive::note(&format!("inject_to={r}"), &item);
                     }
                 });
+                crate::drive::note("inject_to", &combo.response);
                 ui.horizontal(|ui| {
                     ui.label(T::Message.text(lang));
-                    ui.text_edit_singleline(&mut form.message);
+                    let r = ui.text_edit_singleline(&mut form.message);
+                    crate::drive::note("message", &r);
                 });
-                if send_button(ui, lang, form.inject_to.is_some() && !form.message.trim().is_empty())
+                if send_button(ui, kind, lang, form.inject_to.is_some() && !form.message.trim().is_empty())
                     && let Some(to) = form.inject_to.clone()
                 {
                     out = Some(Order::Inject { to, message: std::mem::take(&mut form.message) });
@@ -211,13 +223,7 @@ fn order_form(
     out
 }
 
-fn village_combo(
-    ui: &mut egui::Ui,
-    id: impl std::hash::Hash + std::fmt::Debug,
-    village: &mut String,
-    view: &RoleView,
-    lang: Lang,
-) {
+fn village_combo(ui: &mut egui::Ui, id: OrderKind, village: &mut String, view: &RoleView, lang: Lang) {
     let name = |v: &sim::view::VillageView| match (lang, &v.name_zh) {
         (Lang::Zh, Some(zh)) => zh.clone(),
         _ => v.name.clone(),
@@ -225,16 +231,20 @@ fn village_combo(
     let selected = view.villages.iter().find(|v| &v.name == village).map(name).unwrap_or_default();
     ui.horizontal(|ui| {
         ui.label(T::Village.text(lang));
-        ComboBox::from_id_salt(id).selected_text(selected).show_ui(ui, |ui| {
+        let r = ComboBox::from_id_salt(("village", id as u8)).selected_text(selected).show_ui(ui, |ui| {
             for v in &view.villages {
-                ui.selectable_value(village, v.name.clone(), name(v));
+                let item = ui.selectable_value(village, v.name.clone(), name(v));
+                crate::drive::note(&format!("village:{id:?}={}", v.name), &item);
             }
         });
+        crate::drive::note(&format!("village:{id:?}"), &r.response);
     });
 }
 
-fn send_button(ui: &mut egui::Ui, lang: Lang, enabled: bool) -> bool {
-    ui.add_enabled(enabled, egui::Button::new(T::Send.text(lang))).clicked()
+fn send_button(ui: &mut egui::Ui, kind: OrderKind, lang: Lang, enabled: bool) -> bool {
+    let r = ui.add_enabled(enabled, egui::Button::new(T::Send.text(lang)));
+    crate::drive::note(&format!("send:{kind:?}"), &r);
+    r.clicked()
 }
 
 /// Start, pause and speed: only the controller steers the clock.
@@ -243,17 +253,23 @@ fn controller_ui(ui: &mut egui::Ui, drill: &mut Drill, lang: Lang) {
         ui.set_width(ui.available_width());
         ui.label(RichText::new(T::Controller.text(lang)).strong());
         ui.horizontal(|ui| {
-            if ui.add_enabled(!drill.running, egui::Button::new(T::StartDrill.text(lang))).clicked() {
+            let start = ui.add_enabled(!drill.running, egui::Button::new(T::StartDrill.text(lang)));
+            crate::drive::note("control:start", &start);
+            if start.clicked() {
                 drill.send(ClientMessage::Control(Control::Start));
             }
-            if ui.add_enabled(drill.running, egui::Button::new(T::PauseDrill.text(lang))).clicked() {
+            let pause = ui.add_enabled(drill.running, egui::Button::new(T::PauseDrill.text(lang)));
+            crate::drive::note("control:pause", &pause);
+            if pause.clicked() {
                 drill.send(ClientMessage::Control(Control::Pause));
             }
         });
         ui.horizontal_wrapped(|ui| {
             ui.label(T::Speed.text(lang));
             for s in SPEEDS {
-                if ui.selectable_label(drill.speed == s, format!("×{s}")).clicked() && drill.speed != s {
+                let r = ui.selectable_label(drill.speed == s, format!("×{s}"));
+                crate::drive::note(&format!("speed:{s}"), &r);
+                if r.clicked() && drill.speed != s {
                     drill.send(ClientMessage::Control(Control::SetSpeed(s)));
                 }
             }

@@ -345,8 +345,12 @@ fn reports(ui: &mut egui::Ui, drill: &mut Drill, view: &RoleView, lang: Lang) {
                         // Sent once: the button stays off until the server answers.
                         if drill.ack_pending(r.id) {
                             ui.weak(T::AckSent.text(lang));
-                        } else if ui.button(T::Acknowledge.text(lang)).clicked() {
-                            ack = Some(r.id);
+                        } else {
+                            let b = ui.button(T::Acknowledge.text(lang));
+                            crate::drive::note(&format!("ack:{}", r.id), &b);
+                            if b.clicked() {
+                                ack = Some(r.id);
+                            }
                         }
                     }
                 });

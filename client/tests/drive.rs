@@ -1,0 +1,161 @@
+//! The forms end to end, as a trainee uses them: the real `sandtable` binary hosts the flood
+//! drill (embedded server, bots in the other roles, loopback UDP) in a real window under Xvfb,
+//! and `--drive` plays synthetic mouse clicks and typing into the forms of one role (egui input
+//! events at the places the widgets were drawn). For each role at least one order goes through
+//! the forms; the test then reads the server's journal, which holds accepted orders only, and
+//! finds each one there with its role and the values picked in the form.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const WALL_LIMIT: Duration = Duration::from_secs(300);
+
+fn data_root() -> PathBuf {
+    match std::env::var_os("SANDTABLE_HOME") {
+        Some(home) => PathBuf::from(home),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("client has a parent").to_path_buf(),
+    }
+}
+
+fn scratch_dir(tag: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let dir = std::env::temp_dir().join(format!("sandtable-drive-{tag}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn tail(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(30)..].join("\n")
+}
+
+/// Hosts the flood drill as `role`, plays `script`, and returns the journal's lines.
+fn drive(tag: &str, role: &str, script: &str) -> Vec<serde_json::Value> {
+    let dir = scratch_dir(tag);
+    let script_path = dir.join("script.drive");
+    std::fs::write(&script_path, script).unwrap();
+    let (out, err) = (dir.join("stdout.txt"), dir.join("stderr.txt"));
+    let spawned = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x800x24"])
+        .arg(env!("CARGO_BIN_EXE_sandtable"))
+        .arg("--host")
+        .arg(data_root().join("scenarios").join("flood_valira.ron"))
+        .args(["--role", role, "--name", "测试员", "--drive"])
+        .arg(&script_path)
+        .args(["--drive-timeout-s", "200"])
+        .current_dir(&dir)
+        .env("SANDTABLE_HOME", data_root())
+        .stdout(Stdio::from(File::create(&out).unwrap()))
+        .stderr(Stdio::from(File::create(&err).unwrap()))
+        .spawn();
+    let mut child = match spawned {
+        Ok(c) => c,
+        Err(e) => panic!("cannot start xvfb-run (apt-get install xvfb xauth mesa-vulkan-drivers libvulkan1): {e}"),
+    };
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > WALL_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{role}: sandtable did not exit within {} s; stderr:\n{}", WALL_LIMIT.as_secs(), tail(&err));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(status.success(), "{role}: the drive failed ({status}); stdout:\n{}\nstderr:\n{}", tail(&out), tail(&err));
+    let records = dir.join("records");
+    let record = std::fs::read_dir(&records)
+        .unwrap_or_else(|e| panic!("{}: {e}", records.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .next()
+        .expect("the hosted drill wrote a record");
+    let journal = std::fs::read_to_string(record.join("journal.jsonl")).unwrap();
+    let lines = journal.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    std::fs::remove_dir_all(&dir).ok();
+    lines
+}
+
+/// The orders of `role` in the journal, as JSON.
+fn orders_of<'a>(journal: &'a [serde_json::Value], role: &str) -> Vec<&'a serde_json::Value> {
+    journal.iter().filter(|c| c["role"] == role).map(|c| &c["order"]).collect()
+}
+
+#[test]
+fn every_role_gives_orders_through_the_forms() {
+    // The command post: an evacuation and a warning, each with its own village, and a report
+    // to the county with typed text.
+    let journal = drive(
+        "command",
+        "command",
+        "wait-ready
+         click village:Evacuate
+         click village:Evacuate=Aixovall
+         click send:Evacuate
+         wait-accepted 1
+         click village:Warn
+         click village:Warn=La Margineda
+         click send:Warn
+         wait-accepted 2
+         click note:ReportUp
+         type 水位上涨, 已转移
+         click send:ReportUp
+         wait-accepted 3",
+    );
+    let mine = orders_of(&journal, "command");
+    assert!(mine.iter().any(|o| o["Evacuate"]["village"] == "Aixovall"), "{mine:?}");
+    assert!(mine.iter().any(|o| o["Warn"]["village"] == "La Margineda"), "{mine:?}");
+    assert!(mine.iter().any(|o| o["ReportUp"]["note"] == "水位上涨, 已转移"), "{mine:?}");
+    assert!(journal.iter().any(|c| c["role"] == "command" && c["player"] == "测试员"), "the journal names the person");
+
+    // An informant: a report of its own village with a note.
+    let journal = drive(
+        "informant",
+        "informant:Santa Coloma",
+        "wait-ready
+         click note:Report
+         type 河水漫过桥面
+         click send:Report
+         wait-accepted 1",
+    );
+    let mine = orders_of(&journal, "informant:Santa Coloma");
+    assert!(
+        mine.iter().any(|o| o["Report"]["village"] == "Santa Coloma" && o["Report"]["note"] == "河水漫过桥面"),
+        "{mine:?}"
+    );
+
+    // A team: a report from where it is.
+    let journal = drive(
+        "team",
+        "team:防汛志愿者队",
+        "wait-ready
+         click village:Report
+         click village:Report=Santa Coloma
+         click send:Report
+         wait-accepted 1",
+    );
+    let mine = orders_of(&journal, "team:防汛志愿者队");
+    assert!(mine.iter().any(|o| o["Report"]["village"] == "Santa Coloma"), "{mine:?}");
+
+    // The controller: starts the clock and injects a message to the command post.
+    let journal = drive(
+        "controller",
+        "controller",
+        "wait-ready
+         click control:start
+         wait-accepted 1
+         click inject_to
+         click inject_to=command
+         click message
+         type 上游水库开始泄洪
+         click send:Inject
+         wait-accepted 2",
+    );
+    let mine = orders_of(&journal, "controller");
+    assert!(mine.iter().any(|o| o["Inject"]["message"] == "上游水库开始泄洪"), "{mine:?}");
+}
