@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use protocol::{ClientMessage, Control, ControllerData, ServerMessage, StaticData};
-use sim::access::Briefing;
+use protocol::{ClientMessage, ClockState, Control, ControllerData, Seat, ServerMessage, StaticData};
+use sim::access::{Briefing, DrillInfo, PublicBriefing, PublicView};
 use sim::map::MapAsset;
 use sim::view::RoleView;
 use sim::{Event, EventKind, Order, Role};
@@ -99,11 +99,29 @@ pub struct SentOrder {
 #[derive(Resource)]
 pub struct Drill {
     pub link: Link,
+    /// The seat asked for: a role, an observer (观摩) or the projector (大屏).
+    pub seat: Seat,
+    /// The role of a role seat (`Role::Controller` stands in for the public seats, which give
+    /// no orders and never show role panels: see [`Drill::is_public`]).
     pub role: Role,
     pub player: String,
     pub roles_on_offer: Vec<Role>,
     /// What this seat was told before the drill: its villages, teams, plan (never the script).
     pub briefing: Option<Briefing>,
+    /// What the public seats (observer, projector) were told instead of a briefing.
+    pub public_briefing: Option<PublicBriefing>,
+    /// The public situation, for the observer and projector seats.
+    pub public: Option<PublicView>,
+    /// The clock as the server last told it (adaptive time, expected end).
+    pub clock: Option<ClockState>,
+    /// The live score board, controller only.
+    pub score: Option<sim::score::Report>,
+    /// The view of the role the controller watches ([`Control::ViewAs`]).
+    pub watched: Option<RoleView>,
+    /// The projector's map area the controller chose (map metres), `None`: the whole map.
+    pub focus: Option<[f64; 4]>,
+    /// Bumped when `focus` changes, so the map refits once.
+    pub focus_changes: u32,
     /// The scenario file and seed, for the controller only.
     pub script: Option<ControllerData>,
     pub map: Option<Arc<MapAsset>>,
@@ -129,13 +147,25 @@ pub struct Drill {
 }
 
 impl Drill {
-    pub fn new(role: Role, player: String) -> Drill {
+    pub fn new(seat: Seat, player: String) -> Drill {
+        let role = match &seat {
+            Seat::Role(r) => r.clone(),
+            Seat::Observer | Seat::Projector => Role::Controller,
+        };
         Drill {
             link: Link::Connecting,
+            seat,
             role,
             player,
             roles_on_offer: Vec::new(),
             briefing: None,
+            public_briefing: None,
+            public: None,
+            clock: None,
+            score: None,
+            watched: None,
+            focus: None,
+            focus_changes: 0,
             script: None,
             map: None,
             view: None,
@@ -151,6 +181,16 @@ impl Drill {
             new_reports: BTreeSet::new(),
             reports_seen: 0,
         }
+    }
+
+    /// An observer or the projector: no orders, the public situation.
+    pub fn is_public(&self) -> bool {
+        !matches!(self.seat, Seat::Role(_))
+    }
+
+    /// The drill's title, start and length, from the briefing or the public briefing.
+    pub fn info(&self) -> Option<&DrillInfo> {
+        self.briefing.as_ref().map(|b| &b.drill).or(self.public_briefing.as_ref().map(|b| &b.drill))
     }
 
     /// True once the map and the first view are here: the drill view can be drawn.
@@ -171,7 +211,10 @@ impl Drill {
                 self.sent.push(SentOrder { what: Sent::Order(o.clone()), t_s, status: Status::Sent })
             }
             ClientMessage::Control(c) => {
-                self.sent.push(SentOrder { what: Sent::Control(c.clone()), t_s, status: Status::Sent })
+                // Controls the clock does not show are taken as given (the server answers them
+                // only with what follows: a watched view, the projector's area).
+                let status = if clock_answers(c) { Status::Sent } else { Status::Accepted };
+                self.sent.push(SentOrder { what: Sent::Control(c.clone()), t_s, status })
             }
             ClientMessage::Hello { .. } => {}
         }
@@ -236,16 +279,44 @@ impl Drill {
                 let extra = self.events.len().saturating_sub(EVENT_LOG_LEN);
                 self.events.drain(..extra);
             }
-            ServerMessage::Clock { running, speed } => {
-                self.running = running;
-                self.speed = speed;
-                if let Some(i) =
-                    self.sent.iter().position(|s| s.status == Status::Sent && matches!(s.what, Sent::Control(_)))
-                {
-                    self.accept_up_to(i);
+            ServerMessage::Clock(clock) => {
+                self.running = clock.running;
+                self.speed = clock.speed;
+                // The clock is also sent every few seconds: a control is accepted when the clock
+                // shows it.
+                for s in &mut self.sent {
+                    if s.status == Status::Sent
+                        && let Sent::Control(c) = &s.what
+                        && clock_shows(c, &clock)
+                    {
+                        s.status = Status::Accepted;
+                    }
                 }
+                self.clock = Some(clock);
             }
             ServerMessage::Ended { score, summary } => self.ended = Some((score, summary)),
+            ServerMessage::Seated { seat, roles_on_offer } => {
+                self.seat = seat;
+                self.roles_on_offer = roles_on_offer;
+                self.link = Link::Welcomed;
+            }
+            ServerMessage::Public(public) => {
+                // The public seats draw the public situation unless the controller shows them
+                // a role (then views arrive).
+                if self.is_public() && self.view.as_ref().is_none_or(|v| v.role == Role::Controller) {
+                    self.view = Some(public_as_view(&public));
+                    self.views_received += 1;
+                }
+                self.public = Some(*public);
+            }
+            ServerMessage::Score(report) => self.score = Some(*report),
+            ServerMessage::Watched(view) => self.watched = Some(*view),
+            ServerMessage::Focus(area) => {
+                if self.focus != area {
+                    self.focus = area;
+                    self.focus_changes += 1;
+                }
+            }
         }
     }
 
@@ -271,12 +342,18 @@ impl Drill {
     }
 
     fn apply_static(&mut self, data: StaticData) {
-        for v in &data.briefing.villages {
+        for v in data.briefing.iter().flat_map(|b| &b.villages) {
             if let Some(zh) = &v.name_zh {
                 self.names_zh.insert(v.name.clone(), zh.clone());
             }
         }
-        self.briefing = Some(data.briefing);
+        for v in data.public.iter().flat_map(|b| &b.villages) {
+            if let Some(zh) = &v.name_zh {
+                self.names_zh.insert(v.name.clone(), zh.clone());
+            }
+        }
+        self.briefing = data.briefing;
+        self.public_briefing = data.public;
         self.script = data.controller;
         match sim::map::decode_map(&data.map_json, &data.terrain_bin) {
             Ok(map) => {
@@ -294,8 +371,62 @@ impl Drill {
     /// The drill clock as "YYYY-MM-DD HH:MM" from the drill's start plus `t_s`.
     pub fn clock_text(&self) -> Option<String> {
         let view = self.view.as_ref()?;
-        let start = self.briefing.as_ref().map(|b| b.drill.start.as_str()).unwrap_or("");
+        let start = self.info().map(|d| d.start.as_str()).unwrap_or("");
         Some(sim::scenario::clock_text(start, view.t_s))
+    }
+}
+
+/// Whether the clock answers this control (it changes what the clock says).
+fn clock_answers(c: &Control) -> bool {
+    matches!(c, Control::Start | Control::Pause | Control::SetSpeed(_) | Control::Step | Control::Adaptive(_))
+}
+
+/// Whether `clock` shows that `c` was done.
+fn clock_shows(c: &Control, clock: &ClockState) -> bool {
+    match c {
+        Control::Start => clock.running,
+        Control::Pause | Control::Step => !clock.running,
+        Control::SetSpeed(s) => clock.adaptive.is_none() && (clock.speed - s).abs() < 1e-3,
+        Control::Adaptive(spec) => clock.adaptive.is_some() == spec.is_some(),
+        _ => true,
+    }
+}
+
+/// The public situation drawn as a view: villages with what was announced for them, the
+/// weather, the clock; no hazard cells, teams or reports' senders. Its role is the controller's
+/// stand-in (a public seat has none).
+pub fn public_as_view(p: &PublicView) -> RoleView {
+    RoleView {
+        role: Role::Controller,
+        t_s: p.t_s,
+        duration_s: p.duration_s,
+        finished: p.finished,
+        level: p.levels.iter().map(|(_, l)| *l).max(),
+        weather: p.weather.clone(),
+        hazard: Vec::new(),
+        villages: p
+            .villages
+            .iter()
+            .map(|v| sim::view::VillageView {
+                name: v.name.clone(),
+                name_zh: v.name_zh.clone(),
+                pos: v.pos,
+                township: v.township.clone(),
+                shelter: None,
+                population: v.population,
+                at_home: None,
+                in_shelter: None,
+                casualties: None,
+                warned: v.warned,
+                evacuation_ordered: v.evacuation_ordered,
+            })
+            .collect(),
+        teams: Vec::new(),
+        reports: Vec::new(),
+        gauges: Vec::new(),
+        messages: Vec::new(),
+        orders: Vec::new(),
+        closed_roads: Vec::new(),
     }
 }
 
@@ -326,10 +457,10 @@ mod tests {
 
     #[test]
     fn refusal_before_welcome_ends_the_session_after_it_is_a_notice() {
-        let mut d = Drill::new(Role::County, "p".into());
+        let mut d = Drill::new(Seat::Role(Role::County), "p".into());
         d.apply(ServerMessage::Refused { reason: "no such role".into() });
         assert_eq!(d.link, Link::Refused("no such role".into()));
-        let mut d = Drill::new(Role::County, "p".into());
+        let mut d = Drill::new(Seat::Role(Role::County), "p".into());
         d.apply(ServerMessage::Welcome { role: Role::County, roles_on_offer: vec![Role::County] });
         d.apply(ServerMessage::Refused { reason: "not allowed".into() });
         assert_eq!(d.link, Link::Welcomed);
@@ -354,7 +485,7 @@ mod tests {
             orders: vec![],
             closed_roads: vec![],
         };
-        let mut d = Drill::new(Role::County, "p".into());
+        let mut d = Drill::new(Seat::Role(Role::County), "p".into());
         d.apply(ServerMessage::View(Box::new(view(120))));
         d.apply(ServerMessage::View(Box::new(view(60))));
         assert_eq!(d.view.as_ref().map(|v| v.t_s), Some(120));
@@ -364,9 +495,10 @@ mod tests {
 
     #[test]
     fn corrupt_map_from_server_is_a_clear_error() {
-        let mut d = Drill::new(Role::County, "p".into());
+        let mut d = Drill::new(Seat::Role(Role::County), "p".into());
         d.apply(ServerMessage::Static(Box::new(StaticData {
-            briefing: briefing(Role::County),
+            briefing: Some(briefing(Role::County)),
+            public: None,
             controller: None,
             map_name: "andorra".into(),
             map_json: b"{}".to_vec(),
@@ -384,7 +516,7 @@ mod tests {
     #[test]
     fn each_sent_order_is_accepted_by_its_event_or_refused_in_turn() {
         let me = Role::Command(None);
-        let mut d = Drill::new(me.clone(), "p".into());
+        let mut d = Drill::new(Seat::Role(me.clone()), "p".into());
         d.apply(ServerMessage::Welcome { role: me.clone(), roles_on_offer: vec![me.clone()] });
         d.send(ClientMessage::Order(Order::Warn { village: "A".into() }));
         d.send(ClientMessage::Order(Order::Acknowledge { report: 3 }));
@@ -413,7 +545,7 @@ mod tests {
     #[test]
     fn the_end_closes_the_drill_and_new_reports_raise_the_alert() {
         let me = Role::Command(None);
-        let mut d = Drill::new(me.clone(), "p".into());
+        let mut d = Drill::new(Seat::Role(me.clone()), "p".into());
         let report = |id, acknowledged| sim::view::ReportView {
             id,
             t_s: 60,

@@ -90,6 +90,14 @@ pub fn control_text(c: &protocol::Control, lang: Lang) -> String {
         C::Start => lang.pick("开始/继续", "start / resume").into(),
         C::Pause => lang.pick("暂停", "pause").into(),
         C::SetSpeed(s) => format!("{} ×{s}", lang.pick("倍速", "speed")),
+        C::Step => lang.pick("单步一分钟", "step one minute").into(),
+        C::Adaptive(Some(_)) => lang.pick("自适应时间: 开", "adaptive time on").into(),
+        C::Adaptive(None) => lang.pick("自适应时间: 关", "adaptive time off").into(),
+        C::ViewAs(Some(r)) => format!("{} {r}", lang.pick("查看角色", "view as")),
+        C::ViewAs(None) => lang.pick("停止查看角色", "stop viewing a role").into(),
+        C::ShowObservers(Some(r)) => format!("{} {r}", lang.pick("观摩者看", "observers see")),
+        C::ShowObservers(None) => lang.pick("观摩者看公开态势", "observers see the public situation").into(),
+        C::FocusArea(_) => lang.pick("大屏区域", "projector area").into(),
     }
 }
 
@@ -161,6 +169,15 @@ pub fn role(r: &Role, w: &Words) -> String {
             Role::Informant(v) => format!("Informant, {v}"),
             Role::Team(t) => format!("Team {t}"),
         },
+    }
+}
+
+/// A seat: a role, or the observer (观摩) and projector (大屏) seats.
+pub fn seat(s: &protocol::Seat, w: &Words) -> String {
+    match s {
+        protocol::Seat::Role(r) => role(r, w),
+        protocol::Seat::Observer => w.lang.pick("观摩", "Observer").into(),
+        protocol::Seat::Projector => w.lang.pick("大屏", "Projector").into(),
     }
 }
 

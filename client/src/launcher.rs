@@ -113,8 +113,10 @@ fn roles_on_offer(path: &Path) -> Result<Vec<Role>, String> {
     read_scenario(path).map(|(_, roles)| roles)
 }
 
-/// Asks the server at `addr` which roles it offers, on a thread: a hello for a role no drill
-/// has is refused with the list of roles on offer. Wakes the window when the answer is in.
+/// Asks the server at `addr` which roles it offers, on a thread: it takes an observer seat for
+/// a moment (the server's `Seated` lists the roles), then leaves. A server that refuses
+/// observers still names its roles when refusing a role no drill has. Wakes the window when
+/// the answer is in.
 fn ask_server_roles(addr: std::net::SocketAddr, waker: crate::net::Waker) -> RolesAnswer {
     let slot = Arc::new(Mutex::new(None));
     let out = slot.clone();
@@ -136,14 +138,20 @@ const PROBE_ROLE: &str = "informant:?";
 fn probe_roles(addr: std::net::SocketAddr) -> Result<Vec<Role>, String> {
     let mut client = server::net::NetClient::connect(addr).map_err(|e| e.to_string())?;
     client.wait_connected(Duration::from_secs(5)).map_err(|e| e.to_string())?;
-    let role: Role = PROBE_ROLE.parse().map_err(|e| format!("{e}"))?;
-    client.send(&server::net::client::hello(role, "probe"));
+    client.send(&server::net::client::hello_seat(protocol::Seat::Observer, "查询角色 probe"));
+    let mut asked_as_role = false;
     let started = std::time::Instant::now();
     while started.elapsed() < Duration::from_secs(5) {
         client.update().map_err(|e| e.to_string())?;
         for msg in client.receive() {
             match msg {
-                protocol::ServerMessage::Welcome { roles_on_offer, .. } => return Ok(roles_on_offer),
+                protocol::ServerMessage::Seated { roles_on_offer, .. }
+                | protocol::ServerMessage::Welcome { roles_on_offer, .. } => return Ok(roles_on_offer),
+                protocol::ServerMessage::Refused { .. } if !asked_as_role => {
+                    asked_as_role = true;
+                    let role: Role = PROBE_ROLE.parse().map_err(|e| format!("{e}"))?;
+                    client.send(&server::net::client::hello(role, "probe"));
+                }
                 protocol::ServerMessage::Refused { reason } => return roles_from_refusal(&reason),
                 _ => {}
             }
@@ -237,16 +245,21 @@ fn draw(
                         match answer {
                             Some(Some(Ok(roles))) => {
                                 let words = labels::Words::bare(l);
-                                let current: Option<Role> = form.role_text.trim().parse().ok();
-                                let shown = current.as_ref().map(|r| labels::role(r, &words)).unwrap_or_default();
+                                let current: Option<protocol::Seat> = form.role_text.trim().parse().ok();
+                                let shown = current.as_ref().map(|s| labels::seat(s, &words)).unwrap_or_default();
                                 ComboBox::from_id_salt("join_role").width(320.0).selected_text(shown).show_ui(
                                     ui,
                                     |ui| {
                                         ui.label(RichText::new(T::RolesOnServer.text(l)).weak());
-                                        for r in &roles {
-                                            let picked = current.as_ref() == Some(r);
-                                            if ui.selectable_label(picked, labels::role(r, &words)).clicked() {
-                                                form.role_text = r.to_string();
+                                        let seats = roles
+                                            .iter()
+                                            .cloned()
+                                            .map(protocol::Seat::Role)
+                                            .chain([protocol::Seat::Observer, protocol::Seat::Projector]);
+                                        for s in seats {
+                                            let picked = current.as_ref() == Some(&s);
+                                            if ui.selectable_label(picked, labels::seat(&s, &words)).clicked() {
+                                                form.role_text = s.to_string();
                                             }
                                         }
                                     },
@@ -361,13 +374,13 @@ fn request(form: &LauncherForm) -> Result<SessionRequest, String> {
     match form.mode {
         Mode::Join => {
             let addr = resolve(form.address.trim())?;
-            let role = form.role_text.trim().parse::<Role>().map_err(|e| e.to_string())?;
-            Ok(SessionRequest { target: Target::Join { addr }, role, player })
+            let seat = form.role_text.trim().parse::<protocol::Seat>()?;
+            Ok(SessionRequest { target: Target::Join { addr }, seat, player })
         }
         Mode::Host => {
             let scenario = form.scenario.clone().ok_or("no scenario chosen")?;
             let role = form.role.clone().ok_or("no role chosen")?;
-            Ok(SessionRequest { target: Target::Host { scenario }, role, player })
+            Ok(SessionRequest { target: Target::Host { scenario }, seat: protocol::Seat::Role(role), player })
         }
     }
 }

@@ -15,10 +15,10 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 use bevy::winit::{EventLoopProxy, WinitUserEvent};
+use protocol::Seat;
 use protocol::{ClientMessage, ServerMessage};
 use server::net::NetClient;
-use server::net::client::hello;
-use sim::Role;
+use server::net::client::hello_seat;
 
 use crate::drill::{Drill, Link, Notice, Problem};
 
@@ -50,8 +50,8 @@ pub struct NetLink {
 
 impl NetLink {
     /// Opens a UDP socket, starts the netcode handshake with `server` and the thread that keeps
-    /// the connection; it says hello as `role` once connected.
-    pub fn connect(server: SocketAddr, role: Role, player: String, waker: Waker) -> Result<NetLink, String> {
+    /// the connection; it says hello for `seat` once connected.
+    pub fn connect(server: SocketAddr, seat: Seat, player: String, waker: Waker) -> Result<NetLink, String> {
         let client = NetClient::connect(server).map_err(|e| e.to_string())?;
         let (to_net, net_in) = channel();
         let (net_out, from_net) = channel();
@@ -60,7 +60,7 @@ impl NetLink {
             let stop = stop.clone();
             std::thread::Builder::new()
                 .name("sandtable-net".into())
-                .spawn(move || run(client, hello(role, &player), net_in, net_out, stop, waker))
+                .spawn(move || run(client, hello_seat(seat, &player), net_in, net_out, stop, waker))
                 .map_err(|e| e.to_string())?
         };
         Ok(NetLink { to_net, from_net: Mutex::new(from_net), stop, thread: Some(thread) })

@@ -31,10 +31,10 @@ fn begin(
 ) {
     let req = pending.0.clone();
     commands.remove_resource::<PendingSession>();
-    let mut drill = Drill::new(req.role.clone(), req.player.clone());
+    let mut drill = Drill::new(req.seat.clone(), req.player.clone());
     let addr = match &req.target {
         Target::Join { addr } => Ok::<_, Problem>(*addr),
-        Target::Host { scenario } => HostedDrill::spawn(scenario, &req.role)
+        Target::Host { scenario } => HostedDrill::spawn(scenario, &req.seat)
             .map(|hosted| {
                 let addr = hosted.addr();
                 commands.insert_resource(hosted);
@@ -43,10 +43,10 @@ fn begin(
             .map_err(Problem::CannotHost),
     };
     let waker = proxy.map(|p| (**p).clone());
-    let connect = |addr| NetLink::connect(addr, req.role.clone(), req.player.clone(), waker).map_err(Problem::Network);
+    let connect = |addr| NetLink::connect(addr, req.seat.clone(), req.player.clone(), waker).map_err(Problem::Network);
     match addr.and_then(connect) {
         Ok(link) => {
-            info!("connecting to {:?} as {}", req.target, req.role);
+            info!("connecting to {:?} as {}", req.target, req.seat);
             commands.insert_resource(link);
         }
         Err(e) => {

@@ -3,7 +3,8 @@
 //! bytes of every message are pinned per version by `tests/wire.rs`.
 
 use serde::{Deserialize, Serialize};
-use sim::access::Briefing;
+use sim::access::{Briefing, PublicBriefing, PublicView};
+use sim::score::Report;
 use sim::view::RoleView;
 use sim::{Event, Order, Role};
 
@@ -13,8 +14,10 @@ use sim::{Event, Order, Role};
 /// fails until it is bumped and the file regenerated
 /// (`UPDATE_EXPECT=1 cargo test -p protocol --test wire`).
 ///
-/// Builds before version 2 sent `0x5a4e_5441_0000_0001` here (their netcode id).
-pub const PROTOCOL_VERSION: u64 = 2;
+/// Builds before version 2 sent `0x5a4e_5441_0000_0001` here (their netcode id). Version 3:
+/// seats (several people per role, observers, the projector), the controller's console
+/// (step, adaptive time, view as, what observers see, the projector's area) and the live score.
+pub const PROTOCOL_VERSION: u64 = 3;
 
 /// The major version: bump it only when the renet channels ([`connection_config`]) or the frozen
 /// leading bytes of `Hello` and `Refused` change, i.e. when builds could not even tell each other
@@ -64,17 +67,75 @@ pub mod channel {
 pub enum Control {
     Start,
     Pause,
-    /// Simulated seconds per wall second (1 = real time).
+    /// Simulated seconds per wall second (1 = real time). Leaves adaptive time.
     SetSpeed(f32),
+    /// Exactly one drill minute, then paused.
+    Step,
+    /// Adaptive time on (with its speeds) or off (the last fixed speed holds).
+    Adaptive(Option<AdaptiveSpec>),
+    /// The controller also receives this role's view (`None`: stop).
+    ViewAs(Option<Role>),
+    /// What observers see: a role's view, or the public situation (`None`).
+    ShowObservers(Option<Role>),
+    /// The projector's map area, map metres `[x0, y0, x1, y1]`; `None`: the whole map.
+    FocusArea(Option<[f64; 4]>),
+}
+
+/// Adaptive time: `fast_speed` while nothing needs anyone, `decision_speed` from the moment
+/// something needs a person until it is answered or `hold_min` drill minutes have passed.
+/// Speeds in simulated seconds per wall second.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdaptiveSpec {
+    pub decision_speed: f32,
+    pub fast_speed: f32,
+    pub hold_min: f64,
+}
+
+/// Where adaptive time is now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdaptiveState {
+    pub spec: AdaptiveSpec,
+    /// At decision speed: what needs a person ("中文 / English"), `None` while fast-forwarding.
+    pub waiting_for: Option<String>,
+}
+
+/// A seat: a role (several people may share one), an observer (观摩) or the projector (大屏).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Seat {
+    Role(Role),
+    Observer,
+    Projector,
+}
+
+impl std::fmt::Display for Seat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Seat::Role(r) => write!(f, "{r}"),
+            Seat::Observer => write!(f, "observer"),
+            Seat::Projector => write!(f, "projector"),
+        }
+    }
+}
+
+impl std::str::FromStr for Seat {
+    type Err = String;
+    /// `observer`, `projector`, or a role as on the command line.
+    fn from_str(s: &str) -> Result<Seat, String> {
+        match s {
+            "observer" | "观摩" => Ok(Seat::Observer),
+            "projector" | "大屏" => Ok(Seat::Projector),
+            _ => s.parse::<Role>().map(Seat::Role).map_err(|e| e.to_string()),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ClientMessage {
-    /// First message: which role the client wants and who is playing it. Must stay the first
+    /// First message: which seat the client wants and who sits in it. Must stay the first
     /// variant with `protocol` first (see [`HELLO_TAG`]).
     Hello {
         protocol: u64,
-        role: Role,
+        seat: Seat,
         player: String,
     },
     Order(Order),
@@ -85,8 +146,11 @@ pub enum ClientMessage {
 /// address. Never the scenario file itself: that goes to the controller alone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StaticData {
-    /// What this role knows before the drill starts ([`sim::access::briefing`]).
-    pub briefing: Briefing,
+    /// What this role knows before the drill starts ([`sim::access::briefing`]); `None` for the
+    /// observer and projector seats, which get [`StaticData::public`].
+    pub briefing: Option<Briefing>,
+    /// What the public seats know ([`sim::access::public_briefing`]); `None` for role seats.
+    pub public: Option<PublicBriefing>,
     /// The whole scenario and the drill's seed, for the controller (导调) only.
     pub controller: Option<ControllerData>,
     pub map_name: String,
@@ -105,6 +169,7 @@ pub struct ControllerData {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ServerMessage {
+    /// The hello of a role seat was accepted.
     Welcome {
         role: Role,
         roles_on_offer: Vec<Role>,
@@ -115,18 +180,45 @@ pub enum ServerMessage {
     Refused {
         reason: String,
     },
+    /// A role's view: the seat's own, or for an observer the role the controller shows.
     View(Box<RoleView>),
     /// Events this role may know of (its own orders' outcomes, messages to it).
     Events(Vec<Event>),
-    /// Drill paused or running, and its speed.
-    Clock {
-        running: bool,
-        speed: f32,
-    },
+    /// The drill clock: paused or running, speed, adaptive time, and the expected end.
+    Clock(ClockState),
     Ended {
         score: f64,
         summary: String,
     },
+    /// The hello of an observer or the projector was accepted.
+    Seated {
+        seat: Seat,
+        roles_on_offer: Vec<Role>,
+    },
+    /// The public situation ([`sim::access::public_view`]) for the projector and observers.
+    Public(Box<PublicView>),
+    /// The live score board ([`sim::score::score`] over the events so far), controller only.
+    Score(Box<Report>),
+    /// The role the controller watches ([`Control::ViewAs`]): its view, besides the controller's own.
+    Watched(Box<RoleView>),
+    /// The projector's map area, map metres `[x0, y0, x1, y1]`; `None`: the whole map.
+    Focus(Option<[f64; 4]>),
+}
+
+/// The drill clock as every seat is told it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClockState {
+    pub running: bool,
+    /// Simulated seconds per wall second now.
+    pub speed: f32,
+    pub t_s: u32,
+    pub duration_s: u32,
+    /// `Some` while adaptive time steers the speed.
+    pub adaptive: Option<AdaptiveState>,
+    /// Wall seconds until the drill's end at the current pace (adaptive: the pace so far).
+    pub wall_left_s: Option<f64>,
+    /// The scenario's suggested session length, hours of wall time.
+    pub session_h: Option<f64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -175,7 +267,7 @@ mod tests {
     fn round_trips_and_refuses_garbage() {
         let m = ClientMessage::Hello {
             protocol: PROTOCOL_VERSION,
-            role: "informant:Pal".parse().unwrap(),
+            seat: Seat::Role("informant:Pal".parse().unwrap()),
             player: "张三".into(),
         };
         assert_eq!(decode::<ClientMessage>(&encode(&m)).unwrap(), m);
@@ -184,7 +276,11 @@ mod tests {
 
     #[test]
     fn the_version_of_a_hello_is_read_even_when_the_rest_does_not_decode() {
-        let m = ClientMessage::Hello { protocol: PROTOCOL_VERSION, role: sim::Role::County, player: "x".into() };
+        let m = ClientMessage::Hello {
+            protocol: PROTOCOL_VERSION,
+            seat: Seat::Role(sim::Role::County),
+            player: "x".into(),
+        };
         assert_eq!(hello_version(&encode(&m)), Some(PROTOCOL_VERSION));
         // A hello of a future version whose fields changed: tag 0, varint 300, then garbage.
         let future = [0x00, 0xac, 0x02, 0xff, 0xff, 0xff];
@@ -193,12 +289,16 @@ mod tests {
         // The old 64-bit version ids still read.
         let old = encode(&ClientMessage::Hello {
             protocol: NETCODE_PROTOCOL_ID,
-            role: sim::Role::County,
+            seat: Seat::Role(sim::Role::County),
             player: String::new(),
         });
         assert_eq!(hello_version(&old), Some(0x5a4e_5441_0000_0001));
         assert_eq!(version_text(0x5a4e_5441_0000_0001), "0x5a4e544100000001");
         assert_eq!(version_text(2), "2");
+        for seat in ["observer", "projector", "command", "informant:Pal"] {
+            assert_eq!(seat.parse::<Seat>().unwrap().to_string(), seat);
+        }
+        assert!("nobody".parse::<Seat>().is_err());
         // Not a hello: an order (tag 1), nothing, a truncated varint.
         assert_eq!(hello_version(&encode(&ClientMessage::Control(Control::Start))), None);
         assert_eq!(hello_version(&[]), None);

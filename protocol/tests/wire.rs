@@ -17,14 +17,16 @@
 use std::path::PathBuf;
 
 use protocol::{
-    ClientMessage, Control, ControllerData, HELLO_TAG, PROTOCOL_VERSION, ServerMessage, StaticData, encode,
-    hello_version,
+    AdaptiveSpec, AdaptiveState, ClientMessage, ClockState, Control, ControllerData, HELLO_TAG, PROTOCOL_VERSION, Seat,
+    ServerMessage, StaticData, encode, hello_version,
 };
 use sim::access::{
-    Briefing, BriefingDepot, BriefingPlan, BriefingShelter, BriefingTeam, BriefingVillage, DrillInfo, RegisteredPoint,
+    Briefing, BriefingDepot, BriefingPlan, BriefingShelter, BriefingTeam, BriefingVillage, DrillInfo, PublicBriefing,
+    PublicReport, PublicView, PublicVillage, RegisteredPoint,
 };
 use sim::scenario::TeamKind;
 use sim::scenario::{ActionKind, Anchor, Level, LevelSpec, RequiredAction, Stage, Trigger};
+use sim::score::{ActionResult, ActionStatus, Report, ResponseTimes, VillageOutcome};
 use sim::view::{
     GaugeView, HazardCell, HazardCellKind, MessageView, ReportView, RoleView, TeamState, TeamView, VillageView,
 };
@@ -32,8 +34,11 @@ use sim::weather::Weather;
 use sim::{Event, EventKind, HazardKind, Order, OrderKind, Role, Task};
 
 const CLIENT_NAMES: &[&str] = &["Hello", "Order", "Control"];
-const SERVER_NAMES: &[&str] = &["Welcome", "Static", "Refused", "View", "Events", "Clock", "Ended"];
-const CONTROL_NAMES: &[&str] = &["Start", "Pause", "SetSpeed"];
+const SERVER_NAMES: &[&str] = &[
+    "Welcome", "Static", "Refused", "View", "Events", "Clock", "Ended", "Seated", "Public", "Score", "Watched", "Focus",
+];
+const CONTROL_NAMES: &[&str] =
+    &["Start", "Pause", "SetSpeed", "Step", "Adaptive", "ViewAs", "ShowObservers", "FocusArea"];
 const ORDER_NAMES: &[&str] =
     &["Report", "Acknowledge", "ActivateLevel", "Warn", "Evacuate", "Dispatch", "ReportUp", "Inject"];
 
@@ -54,6 +59,11 @@ fn server_name(m: &ServerMessage) -> &'static str {
         ServerMessage::Events(_) => "Events",
         ServerMessage::Clock { .. } => "Clock",
         ServerMessage::Ended { .. } => "Ended",
+        ServerMessage::Seated { .. } => "Seated",
+        ServerMessage::Public(_) => "Public",
+        ServerMessage::Score(_) => "Score",
+        ServerMessage::Watched(_) => "Watched",
+        ServerMessage::Focus(_) => "Focus",
     }
 }
 
@@ -62,6 +72,11 @@ fn control_name(c: &Control) -> &'static str {
         Control::Start => "Start",
         Control::Pause => "Pause",
         Control::SetSpeed(_) => "SetSpeed",
+        Control::Step => "Step",
+        Control::Adaptive(_) => "Adaptive",
+        Control::ViewAs(_) => "ViewAs",
+        Control::ShowObservers(_) => "ShowObservers",
+        Control::FocusArea(_) => "FocusArea",
     }
 }
 
@@ -201,8 +216,102 @@ fn orders() -> Vec<Order> {
     ]
 }
 
+fn adaptive() -> AdaptiveSpec {
+    AdaptiveSpec { decision_speed: 1.0, fast_speed: 120.0, hold_min: 10.0 }
+}
+
 fn controls() -> Vec<Control> {
-    vec![Control::Start, Control::Pause, Control::SetSpeed(60.0)]
+    vec![
+        Control::Start,
+        Control::Pause,
+        Control::SetSpeed(60.0),
+        Control::Step,
+        Control::Adaptive(Some(adaptive())),
+        Control::ViewAs(Some(role("informant:Canillo"))),
+        Control::ShowObservers(None),
+        Control::FocusArea(Some([100.0, 200.0, 3100.0, 2200.0])),
+    ]
+}
+
+fn public_village() -> PublicVillage {
+    PublicVillage {
+        name: "Canillo".into(),
+        name_zh: Some("卡尼略".into()),
+        township: Some("T1".into()),
+        pos: [1200.0, 800.0],
+        population: 120,
+        warned: true,
+        evacuation_ordered: true,
+        evacuated: false,
+    }
+}
+
+fn public_view() -> PublicView {
+    PublicView {
+        t_s: 3600,
+        duration_s: 86_400,
+        finished: false,
+        weather: weather(),
+        levels: vec![(role("command"), Level::III)],
+        villages: vec![public_village()],
+        villages_warned: 1,
+        villages_evacuating: 1,
+        villages_evacuated: 0,
+        roads_closed: 12,
+        reports: vec![PublicReport {
+            t_s: 600,
+            village: "Canillo".into(),
+            hazard: HazardKind::Flood,
+            acknowledged: true,
+        }],
+        teams_out: 2,
+        teams_total: 5,
+    }
+}
+
+fn score_report() -> Report {
+    Report {
+        scenario: "测试".into(),
+        seed: 7,
+        duration_min: 90.0,
+        score: 72.5,
+        adherence: 0.8,
+        timeliness: 0.6,
+        outcome: 0.9,
+        actions: vec![ActionResult {
+            id: "ack".into(),
+            name: "叫应".into(),
+            who: "command".into(),
+            status: ActionStatus::Late,
+            due_from_min: Some(10.0),
+            deadline_min: 15.0,
+            done_at_min: Some(40.0),
+            done_by: Some("command".into()),
+        }],
+        response_times: ResponseTimes {
+            hazard_seen_min: Some(5.0),
+            seen_to_reported_min: Some(3.0),
+            reported_to_acknowledged_min: None,
+            seen_to_decided_min: None,
+            seen_to_people_safe_min: None,
+        },
+        villages: vec![VillageOutcome {
+            village: "Canillo".into(),
+            population: 120,
+            threatened: true,
+            hit_by: vec![HazardKind::Flood],
+            at_home: 10,
+            in_shelter: 100,
+            in_transit: 10,
+            casualties: 0,
+            trapped: 0,
+        }],
+        casualties: 0,
+        trapped: 0,
+        people_threatened: 120,
+        people_safe: 100,
+        orders_refused: 1,
+    }
 }
 
 fn weather() -> Weather {
@@ -341,10 +450,14 @@ fn samples() -> Vec<(String, Vec<u8>)> {
     let mut client = |m: ClientMessage, detail: &str| {
         out.push((format!("ClientMessage::{}{detail}", client_name(&m)), encode(&m)));
     };
-    client(
-        ClientMessage::Hello { protocol: PROTOCOL_VERSION, role: role("informant:Canillo"), player: "张三".into() },
-        "",
-    );
+    for (seat, name) in
+        [(Seat::Role(role("informant:Canillo")), "Role"), (Seat::Observer, "Observer"), (Seat::Projector, "Projector")]
+    {
+        client(
+            ClientMessage::Hello { protocol: PROTOCOL_VERSION, seat, player: "张三".into() },
+            &format!("(Seat::{name})"),
+        );
+    }
     for o in orders() {
         let detail = format!("(Order::{})", order_name(&o));
         client(ClientMessage::Order(o), &detail);
@@ -359,7 +472,8 @@ fn samples() -> Vec<(String, Vec<u8>)> {
             roles_on_offer: vec![role("controller"), role("command"), role("county"), role("team:抢险队")],
         },
         ServerMessage::Static(Box::new(StaticData {
-            briefing: briefing(),
+            briefing: Some(briefing()),
+            public: None,
             controller: Some(ControllerData { scenario_ron: "(schema: 1)".into(), seed: 7 }),
             map_name: "andorra".into(),
             map_json: b"{}".to_vec(),
@@ -380,12 +494,42 @@ fn samples() -> Vec<(String, Vec<u8>)> {
             },
             Event { t_s: 180, kind: EventKind::GaugeStage { gauge: "G1".into(), stage: Stage::Alert, depth_m: 0.5 } },
         ]),
-        ServerMessage::Clock { running: true, speed: 60.0 },
+        ServerMessage::Clock(ClockState {
+            running: true,
+            speed: 1.0,
+            t_s: 3600,
+            duration_s: 86_400,
+            adaptive: Some(AdaptiveState { spec: adaptive(), waiting_for: Some("新报告 / new report".into()) }),
+            wall_left_s: Some(7200.0),
+            session_h: Some(2.5),
+        }),
         ServerMessage::Ended { score: 87.5, summary: "得分 Score 87.5".into() },
+        ServerMessage::Seated { seat: Seat::Projector, roles_on_offer: vec![role("controller"), role("command")] },
+        ServerMessage::Public(Box::new(public_view())),
+        ServerMessage::Score(Box::new(score_report())),
+        ServerMessage::Watched(Box::new(view())),
+        ServerMessage::Focus(Some([0.0, 0.0, 5000.0, 4000.0])),
     ];
     for m in server_messages {
         out.push((format!("ServerMessage::{}", server_name(&m)), encode(&m)));
     }
+    let public_static = ServerMessage::Static(Box::new(StaticData {
+        briefing: None,
+        public: Some(PublicBriefing {
+            drill: briefing().drill,
+            roles_on_offer: vec![role("controller"), role("command")],
+            hazards: vec![HazardKind::Flood],
+            villages: vec![public_village()],
+            shelters: vec![("学校".into(), [1500.0, 900.0], 400)],
+            plan_name: "防汛预案".into(),
+            levels: vec![Level::IV, Level::III],
+        }),
+        controller: None,
+        map_name: "andorra".into(),
+        map_json: b"{}".to_vec(),
+        terrain_bin: vec![0, 1, 2, 255],
+    }));
+    out.push(("ServerMessage::Static(public)".into(), encode(&public_static)));
     for (i, kind) in events().into_iter().enumerate() {
         let name = format!("ServerMessage::Events(EventKind::{})", event_name(&kind));
         out.push((name, encode(&ServerMessage::Events(vec![Event { t_s: 60 * i as u32, kind }]))));
@@ -489,7 +633,11 @@ fn every_message_encodes_as_the_stored_file_of_this_protocol_version_says() {
 /// The bytes another version must still understand: a hello's tag and version, a refusal.
 #[test]
 fn the_leading_bytes_of_hello_and_refused_are_frozen() {
-    let hello = encode(&ClientMessage::Hello { protocol: PROTOCOL_VERSION, role: Role::County, player: String::new() });
+    let hello = encode(&ClientMessage::Hello {
+        protocol: PROTOCOL_VERSION,
+        seat: Seat::Role(Role::County),
+        player: String::new(),
+    });
     assert_eq!(u32::from(hello[0]), HELLO_TAG);
     assert_eq!(hello_version(&hello), Some(PROTOCOL_VERSION));
     let refused = encode(&ServerMessage::Refused { reason: "x".into() });

@@ -1,5 +1,5 @@
 //! No seat learns what its role may not: for every shipped scenario, every role and every
-//! message of a whole bot drill, a non-controller seat never receives the scenario file, a
+//! message of a whole bot drill (and the observer and projector seats, below), a non-controller seat never receives the scenario file, a
 //! scripted inject before it was delivered to that role, the hazard inputs (inflows,
 //! hydrographs, ignitions), a hazard cell or a gauge out of its role's sight. The sight is
 //! recomputed here from the scenario and what the view itself shows (village and team
@@ -157,12 +157,15 @@ fn no_seat_receives_what_its_role_may_not_know() {
                     if data.controller.is_some() {
                         problems.push(format!("{}: {role} received the script", path.display()));
                     }
-                    if data.briefing.role != *role {
-                        problems.push(format!(
-                            "{}: {role} received the briefing of {}",
-                            path.display(),
-                            data.briefing.role
-                        ));
+                    match &data.briefing {
+                        Some(b) if b.role == *role => {}
+                        Some(b) => {
+                            problems.push(format!("{}: {role} received the briefing of {}", path.display(), b.role))
+                        }
+                        None => problems.push(format!("{}: {role} received no briefing", path.display())),
+                    }
+                    if data.public.is_some() {
+                        problems.push(format!("{}: {role} received the public seats' briefing", path.display()));
                     }
                 }
                 Ok(ServerMessage::View(view)) => {
@@ -201,5 +204,170 @@ fn no_seat_receives_what_its_role_may_not_know() {
         let _ = std::fs::remove_dir_all(&dir);
         assert!(problems.is_empty(), "{}", problems.join("\n"));
         assert!(checked > 100, "{}: only {checked} messages to trainees", path.display());
+    }
+}
+
+/// The public seats: an observer and the projector sit through a whole bot drill of every
+/// shipped scenario. They get the public briefing, never a role's briefing or the script; the
+/// public situation only holds reports that were filed and levels that were activated, and no
+/// inject text, hazard cell, gauge or script field. Halfway the controller (a person) shows
+/// observers the command post: from then on the observer gets that role's view and events and
+/// nothing of any other role, while the projector stays on the public situation.
+#[test]
+fn the_observer_and_projector_seats_receive_the_public_situation_and_nothing_secret() {
+    use server::bots::local::LocalBots;
+    use server::drill::{Drill, Record};
+    use server::host::{ConnId, Host, HostOptions, Peer};
+    use std::time::Duration;
+
+    const OBSERVER: ConnId = ConnId::Net(9001);
+    const PROJECTOR: ConnId = ConnId::Net(9002);
+    const CONTROLLER: ConnId = ConnId::Net(9003);
+    let hello = |seat: protocol::Seat, name: &str| {
+        protocol::encode(&protocol::ClientMessage::Hello {
+            protocol: protocol::PROTOCOL_VERSION,
+            seat,
+            player: name.into(),
+        })
+    };
+    for path in scenarios() {
+        let setup = DrillSetup::load(&path, None).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let secrets = secrets(&setup);
+        let injects: Vec<String> = setup.scenario.injects.iter().map(|i| i.message.clone()).collect();
+        let dir = std::env::temp_dir().join(format!("sandtable-public-{}-{}", std::process::id(), setup.stem()));
+        let record = Record::create(&dir, &setup, "run").unwrap();
+        let mut host = Host::new(Drill::new(setup, record).unwrap(), HostOptions::default()).unwrap();
+        let roles = host.drill().roles().to_vec();
+        let mut bots = LocalBots::spawn(&mut host, &roles, None);
+        let now = Duration::ZERO;
+        host.connect(OBSERVER, Peer::Human);
+        host.connect(PROJECTOR, Peer::Human);
+        host.connect(CONTROLLER, Peer::Human);
+        host.receive(OBSERVER, &hello(protocol::Seat::Observer, "观摩"), now);
+        host.receive(PROJECTOR, &hello(protocol::Seat::Projector, "大屏"), now);
+        host.drill_mut().set_running(true);
+        let shown = roles.iter().find(|r| matches!(r, Role::Command(_))).cloned().expect("a command post");
+        let half = host.drill().world().duration_s() / 2;
+        let mut showing = false;
+        let mut problems: Vec<String> = Vec::new();
+        let mut counts = [0u32; 4]; // static, public, views to the observer, controller joined
+        let check = |host: &Host,
+                     to: ConnId,
+                     bytes: &[u8],
+                     showing: bool,
+                     problems: &mut Vec<String>,
+                     counts: &mut [u32; 4]| {
+            let seat = if to == OBSERVER { "observer" } else { "projector" };
+            let text = String::from_utf8_lossy(bytes);
+            for s in secrets.iter().filter(|s| text.contains(s.as_str())) {
+                problems.push(format!("{}: {seat} received `{s}`", path.display()));
+            }
+            let Ok(msg) = protocol::decode::<ServerMessage>(bytes) else {
+                return problems.push(format!("{}: undecodable message to {seat}", path.display()));
+            };
+            let json = serde_json::to_string(&msg).unwrap_or_default();
+            for field in SCRIPT_FIELDS.iter().filter(|f| json.contains(**f)) {
+                problems.push(format!("{}: {seat} received a message with {field}", path.display()));
+            }
+            let events = host.drill().world().events();
+            let delivered_to_shown = |m: &str| {
+                events.iter().any(
+                    |e| matches!(&e.kind, EventKind::InjectDelivered { to, message } if *to == shown && message == m),
+                )
+            };
+            for m in injects.iter().filter(|m| json.contains(m.as_str())) {
+                if !(to == OBSERVER && showing && delivered_to_shown(m)) {
+                    problems.push(format!("{}: {seat} received inject `{m}`", path.display()));
+                }
+            }
+            match msg {
+                ServerMessage::Static(d) => {
+                    counts[0] += 1;
+                    if d.briefing.is_some() || d.controller.is_some() || d.public.is_none() {
+                        problems.push(format!("{}: {seat} got a role's static data", path.display()));
+                    }
+                }
+                ServerMessage::Public(p) => {
+                    counts[1] += 1;
+                    for r in &p.reports {
+                        let filed = events.iter().any(|e| matches!(&e.kind, EventKind::ReportFiled { village, hazard, .. } if *village == r.village && *hazard == r.hazard));
+                        if !filed {
+                            problems.push(format!("{}: {seat} heard of a report never filed: {r:?}", path.display()));
+                        }
+                    }
+                    for (by, level) in &p.levels {
+                        let activated = events.iter().any(|e| matches!(&e.kind, EventKind::LevelActivated { level: l, by: b } if l == level && b == by));
+                        if !activated {
+                            problems.push(format!(
+                                "{}: {seat} saw level {level:?} of {by} never activated",
+                                path.display()
+                            ));
+                        }
+                    }
+                    let closed_known = events.iter().filter(|e| matches!(e.kind, EventKind::RoadClosed { .. })).count();
+                    if p.roads_closed as usize > closed_known {
+                        problems.push(format!(
+                            "{}: {seat} counts {} closed roads, {closed_known} were announced",
+                            path.display(),
+                            p.roads_closed
+                        ));
+                    }
+                }
+                ServerMessage::View(v) => {
+                    counts[2] += 1;
+                    if to != OBSERVER || !showing || v.role != shown {
+                        problems.push(format!("{}: {seat} received the view of {}", path.display(), v.role));
+                    }
+                }
+                ServerMessage::Events(evs) => {
+                    if to != OBSERVER || !showing {
+                        problems.push(format!("{}: {seat} received events while no role was shown", path.display()));
+                    }
+                    let mine = sim::access::events_for(&shown, &evs);
+                    if mine.len() != evs.len() {
+                        problems.push(format!("{}: {seat} received events {shown} is not told", path.display()));
+                    }
+                }
+                ServerMessage::Welcome { .. } | ServerMessage::Score(_) | ServerMessage::Watched(_) => {
+                    problems.push(format!("{}: {seat} received a role seat's message", path.display()));
+                }
+                _ => {}
+            }
+        };
+        loop {
+            for _ in 0..16 {
+                bots.exchange(&mut host, now);
+                host.push_views(|_| true);
+                let out = host.take_outgoing();
+                if out.is_empty() {
+                    break;
+                }
+                for o in out {
+                    if o.to == OBSERVER || o.to == PROJECTOR {
+                        check(&host, o.to, &o.bytes, showing, &mut problems, &mut counts);
+                    } else if o.to != CONTROLLER {
+                        let _ = bots.deliver(o);
+                    }
+                }
+            }
+            if host.drill().is_over() || problems.len() > 10 {
+                break;
+            }
+            if !showing && host.drill().world().time_s() >= half {
+                // A person takes the controller's seat and shows observers the command post.
+                host.receive(CONTROLLER, &hello(protocol::Seat::Role(Role::Controller), "导调"), now);
+                let show = protocol::ClientMessage::Control(protocol::Control::ShowObservers(Some(shown.clone())));
+                host.receive(CONTROLLER, &protocol::encode(&show), now);
+                showing = true;
+                counts[3] += 1;
+            }
+            host.step_fast();
+        }
+        host.end().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        assert_eq!(counts[0], 2, "{}: static data to both public seats", path.display());
+        assert!(counts[1] > 2, "{}: the public situation was sent {} times", path.display(), counts[1]);
+        assert!(counts[2] > 0 && counts[3] == 1, "{}: the observer never saw the command post", path.display());
     }
 }

@@ -145,7 +145,11 @@ fn a_client_of_another_protocol_version_is_told_the_versions_differ() {
     assert!(reason.contains(&format!("server protocol {PROTOCOL_VERSION}")), "{reason}");
 
     // An old build's hello (version 1's 64-bit id), which decodes.
-    c.send(&ClientMessage::Hello { protocol: 0x5a4e_5441_0000_0001, role: Role::Controller, player: "old".into() });
+    c.send(&ClientMessage::Hello {
+        protocol: 0x5a4e_5441_0000_0001,
+        seat: protocol::Seat::Role(Role::Controller),
+        player: "old".into(),
+    });
     let reason = refusal(&mut c);
     assert!(reason.contains("versions differ") && reason.contains("0x5a4e544100000001"), "{reason}");
 

@@ -112,7 +112,7 @@ impl Bot {
                 self.ended = Some((score, summary));
                 Vec::new()
             }
-            ServerMessage::Events(_) | ServerMessage::Clock { .. } => Vec::new(),
+            _ => Vec::new(),
         }
     }
 }
@@ -126,5 +126,6 @@ struct MapMetaOnly {
 fn build_brain(role: Role, data: &protocol::StaticData) -> Result<Brain, String> {
     let meta: MapMetaOnly = serde_json::from_slice(&data.map_json).map_err(|e| format!("map.json: {e}"))?;
     let grid = Grid { cols: meta.meta.cols, cell_size_m: meta.meta.cell_size_m };
-    Ok(Brain::new(role, Arc::new(data.briefing.clone()), grid))
+    let briefing = data.briefing.clone().ok_or("no briefing: not a role seat")?;
+    Ok(Brain::new(role, Arc::new(briefing), grid))
 }

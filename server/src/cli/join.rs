@@ -1,4 +1,4 @@
-//! `sandtable-server join ADDR --role ROLE`: a headless seat in a served drill, for support staff
+//! `sandtable-server join ADDR --role ROLE` (or `--role observer|projector`): a headless seat in a served drill, for support staff
 //! and tests. It joins over UDP with the shared [`NetClient`] like any player, writes every
 //! message it receives to `--trace` as JSON lines, sends the orders of `--orders` when the drill
 //! clock reaches their time, and leaves after `--seconds` or when the drill ends.
@@ -10,13 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use protocol::{ClientMessage, ServerMessage};
+use protocol::{ClientMessage, Seat, ServerMessage};
 use serde::Deserialize;
-use sim::{Order, Role};
+use sim::Order;
 
 use crate::host::rate::RateLimit;
 use crate::net::NetClient;
-use crate::net::client::{ClientError, hello};
+use crate::net::client::{ClientError, hello_seat};
 
 pub const EXAMPLE: &str = r#"Examples:
   sandtable-server join 127.0.0.1:5000 --role informant:Canillo --trace seat.jsonl --seconds 600
@@ -50,10 +50,10 @@ pub struct JoinArgs {
     /// The server's address (host:port), as `serve` printed it.
     #[arg(value_name = "ADDR")]
     pub addr: String,
-    /// The role to take: controller, command, command:<township>, county, informant:<village>,
-    /// team:<team>.
+    /// The seat to take: controller, command, command:<township>, county, informant:<village>,
+    /// team:<team> (several people may share a role), or observer (观摩), projector (大屏).
     #[arg(long, value_name = "ROLE")]
-    pub role: Role,
+    pub role: Seat,
     /// The player's name, shown to the controller and written in the journal.
     #[arg(long, value_name = "NAME", default_value = "seat")]
     pub name: String,
@@ -141,7 +141,7 @@ fn summarise_blobs(v: &mut serde_json::Value) {
 #[derive(Clone, Debug)]
 pub struct SeatOptions {
     pub server: SocketAddr,
-    pub role: Role,
+    pub role: Seat,
     pub name: String,
     pub trace: Option<PathBuf>,
     pub orders: Vec<TimedOrder>,
@@ -152,8 +152,8 @@ pub struct SeatOptions {
 /// What the seat saw by the time it left.
 #[derive(Clone, Debug, Default)]
 pub struct SeatOutcome {
-    /// The role the server gave (e.g. `command` resolved to the only township's post).
-    pub role: Option<Role>,
+    /// The seat the server gave (e.g. `command` resolved to the only township's post).
+    pub role: Option<Seat>,
     pub views: u64,
     /// The drill clock of the last view.
     pub t_s: Option<u32>,
@@ -192,7 +192,7 @@ pub fn run_seat(opts: SeatOptions) -> Result<SeatOutcome, SeatError> {
     let mut client = NetClient::connect(opts.server)?;
     let connect_limit = opts.limit.map_or(CONNECT_TIMEOUT, |l| l.min(CONNECT_TIMEOUT));
     client.wait_connected(connect_limit)?;
-    client.send(&hello(opts.role.clone(), &opts.name));
+    client.send(&hello_seat(opts.role.clone(), &opts.name));
     let mut out = SeatOutcome::default();
     let mut next = 0;
     let mut pace = RateLimit::new(ORDERS_PER_S, ORDERS_PER_S);
@@ -221,7 +221,15 @@ pub fn run_seat(opts: SeatOptions) -> Result<SeatOutcome, SeatError> {
             match msg {
                 ServerMessage::Welcome { role, .. } => {
                     println!("加入 joined: {role}");
-                    out.role = Some(role);
+                    out.role = Some(Seat::Role(role));
+                }
+                ServerMessage::Seated { seat, .. } => {
+                    println!("加入 joined: {seat}");
+                    out.role = Some(seat);
+                }
+                ServerMessage::Public(p) => {
+                    out.views += 1;
+                    out.t_s = Some(p.t_s);
                 }
                 ServerMessage::Refused { reason } if out.role.is_none() => refused = Some(reason),
                 ServerMessage::Refused { reason } => {

@@ -1,7 +1,9 @@
 //! A drill on the server: the [`World`], its record (journal first, then the world), the roles on
-//! offer, and the clock the controller steers (start, pause, speed). Transport-free: the network
+//! offer, and the clock the controller steers (start, pause, speed, step, adaptive time:
+//! [`clock`]). Transport-free: the network
 //! layer and the in-process bots both talk to it through [`crate::host::Host`].
 
+pub mod clock;
 pub mod journal;
 pub mod load;
 pub mod record;
@@ -11,11 +13,12 @@ mod tests;
 
 use std::time::Duration;
 
-use protocol::Control;
+use protocol::{AdaptiveSpec, Control};
 use sim::access::{self, Briefing, Refusal};
 use sim::view::RoleView;
 use sim::{Command, Event, Order, Role, World};
 
+pub use clock::Clock;
 pub use journal::{Journal, JournalLine};
 pub use load::{DrillSetup, LoadError};
 pub use record::Record;
@@ -37,8 +40,9 @@ pub struct Drill {
     world: World,
     record: Record,
     roles: Vec<Role>,
-    running: bool,
-    speed: f32,
+    clock: Clock,
+    /// Events the clock has read (adaptive time reacts to them step by step).
+    observed: usize,
     /// Simulated seconds owed to the world by the wall clock, not yet stepped.
     budget_s: f64,
     seq: u64,
@@ -58,8 +62,8 @@ impl Drill {
             world,
             record,
             roles,
-            running: false,
-            speed: 60.0,
+            clock: Clock::new(60.0),
+            observed: 0,
             budget_s: 0.0,
             seq: 0,
             refused: 0,
@@ -85,10 +89,38 @@ impl Drill {
         &self.roles
     }
     pub fn running(&self) -> bool {
-        self.running
+        self.clock.running()
     }
+    /// The speed now (adaptive time's, when it is on).
     pub fn speed(&self) -> f32 {
-        self.speed
+        self.clock.speed(self.world.time_s())
+    }
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+    /// The clock as every seat is told it.
+    pub fn clock_state(&self) -> protocol::ClockState {
+        let now = self.world.time_s();
+        protocol::ClockState {
+            running: self.running(),
+            speed: self.speed(),
+            t_s: now,
+            duration_s: self.world.duration_s(),
+            adaptive: self.clock.adaptive_state(now),
+            wall_left_s: self.clock.wall_left_s(now, self.world.duration_s()),
+            session_h: self.setup.scenario.session.as_ref().map(|s| s.hours),
+        }
+    }
+    /// The public situation ([`access::public_view`]).
+    pub fn public_view(&self) -> access::PublicView {
+        access::public_view(&self.world)
+    }
+    /// The live score: [`sim::score::score`] over the events so far.
+    pub fn score_so_far(&self) -> sim::score::Report {
+        let mut r =
+            sim::score::score(self.world.scenario(), self.world.seed(), self.world.events(), &self.world.outcome());
+        r.orders_refused = self.refused;
+        r
     }
     /// Commands journaled so far.
     pub fn accepted(&self) -> u64 {
@@ -111,11 +143,19 @@ impl Drill {
 
     /// Starts or stops the clock without a command (for `run` and `serve --autostart`).
     pub fn set_running(&mut self, running: bool) {
-        self.running = running;
+        self.clock.set_running(running);
     }
     pub fn set_speed(&mut self, speed: f32) -> Result<(), Refusal> {
         check_speed(speed)?;
-        self.speed = speed;
+        self.clock.set_speed(speed);
+        Ok(())
+    }
+    /// Adaptive time on or off without a command (`run --adaptive`).
+    pub fn set_adaptive(&mut self, spec: Option<AdaptiveSpec>) -> Result<(), Refusal> {
+        if let Some(s) = &spec {
+            check_adaptive(s)?;
+        }
+        self.clock.set_adaptive(spec);
         Ok(())
     }
 
@@ -140,10 +180,15 @@ impl Drill {
             Err(Refusal::Ended)
         } else if !access::may_steer_clock(from) {
             Err(Refusal::ControllerOnly { what: control_label(&control) })
-        } else if let Control::SetSpeed(s) = control {
-            check_speed(s)
         } else {
-            Ok(())
+            match &control {
+                Control::SetSpeed(s) => check_speed(*s),
+                Control::Adaptive(Some(spec)) => check_adaptive(spec),
+                Control::ViewAs(Some(r)) | Control::ShowObservers(Some(r)) if !self.roles.contains(r) => {
+                    Err(Refusal::NoSuchRole { role: r.to_string() })
+                }
+                _ => Ok(()),
+            }
         };
         if let Err(r) = checked {
             self.refused += 1;
@@ -151,9 +196,13 @@ impl Drill {
         }
         self.journal(from, player, None, Some(control.clone()))?;
         match control {
-            Control::Start => self.running = true,
-            Control::Pause => self.running = false,
-            Control::SetSpeed(s) => self.speed = s,
+            Control::Start => self.clock.set_running(true),
+            Control::Pause => self.clock.set_running(false),
+            Control::SetSpeed(s) => self.clock.set_speed(s),
+            Control::Adaptive(spec) => self.clock.set_adaptive(spec),
+            Control::Step => self.step_minute(),
+            // Seat controls: the host applies them.
+            Control::ViewAs(_) | Control::ShowObservers(_) | Control::FocusArea(_) => {}
         }
         Ok(())
     }
@@ -183,24 +232,69 @@ impl Drill {
 
     /// Steps the world as often as `wall` at the current speed demands, at most `max_steps` times
     /// (beyond that the drill runs slower than asked rather than starving the network).
+    /// Adaptive time reads the events after every step: when the speed changes, the rest of
+    /// the wall time is dropped so the new speed holds from the next step.
     /// Returns the number of steps taken.
     pub fn advance(&mut self, wall: Duration, max_steps: u32) -> u32 {
-        if !self.running || self.is_over() {
+        if !self.running() || self.is_over() {
             return 0;
         }
-        let tick_s = self.setup.scenario.tick_s.max(1) as f64;
-        self.budget_s += self.speed as f64 * wall.as_secs_f64();
-        let due = (self.budget_s / tick_s).floor() as u64;
-        let steps = due.min(max_steps as u64);
-        self.budget_s = if due > steps { 0.0 } else { self.budget_s - steps as f64 * tick_s };
+        let tick_s = self.tick_s();
+        self.budget_s += self.speed() as f64 * wall.as_secs_f64();
         let mut taken = 0;
-        for _ in 0..steps {
+        let mut drill_s = 0.0;
+        while self.budget_s >= tick_s as f64 && taken < max_steps {
             if !self.step_once() {
                 break;
             }
             taken += 1;
+            drill_s += tick_s as f64;
+            self.budget_s -= tick_s as f64;
+            if self.observe() {
+                self.budget_s = 0.0;
+                break;
+            }
         }
+        if taken == max_steps {
+            self.budget_s = 0.0;
+        }
+        self.clock.account(drill_s, wall.as_secs_f64());
         taken
+    }
+
+    fn tick_s(&self) -> u32 {
+        self.setup.scenario.tick_s.max(1)
+    }
+
+    /// Lets the clock read the events since it last did; true when the speed changed.
+    fn observe(&mut self) -> bool {
+        let events = &self.world.events()[self.observed.min(self.world.events().len())..];
+        self.observed += events.len();
+        self.clock.observe(events, self.world.time_s())
+    }
+
+    /// `run --adaptive`: one step, and the wall seconds it would have taken in adaptive time
+    /// (nothing sleeps). `None` when the drill was already over.
+    pub fn step_counted(&mut self) -> Option<f64> {
+        self.observe();
+        let wall = self.clock.wall_for_step(self.tick_s(), self.world.time_s());
+        self.step_once().then(|| {
+            self.observe();
+            wall
+        })
+    }
+
+    /// [`Control::Step`]: exactly one drill minute (as many ticks as make it), then paused.
+    fn step_minute(&mut self) {
+        let ticks = 60u32.div_ceil(self.tick_s());
+        for _ in 0..ticks {
+            if !self.step_once() {
+                break;
+            }
+            self.observe();
+        }
+        self.budget_s = 0.0;
+        self.clock.set_running(false);
     }
 
     /// One tick, whatever the clock says; false when the drill was already over.
@@ -231,7 +325,7 @@ impl Drill {
         self.new_events();
         let finished = report::build(&self.world, self.refused);
         self.record.finish(self.world.time_s(), self.world.is_finished(), &finished.report)?;
-        self.running = false;
+        self.clock.set_running(false);
         self.finished = Some(finished.clone());
         Ok(finished)
     }
@@ -245,10 +339,25 @@ fn check_speed(speed: f32) -> Result<(), Refusal> {
     }
 }
 
+fn check_adaptive(spec: &AdaptiveSpec) -> Result<(), Refusal> {
+    check_speed(spec.decision_speed)?;
+    check_speed(spec.fast_speed)?;
+    if spec.hold_min.is_finite() && spec.hold_min >= 0.0 {
+        Ok(())
+    } else {
+        Err(Refusal::BadSpeed { speed: spec.hold_min as f32, max: MAX_SPEED })
+    }
+}
+
 fn control_label(c: &Control) -> (&'static str, &'static str) {
     match c {
         Control::Start => ("开始", "start"),
         Control::Pause => ("暂停", "pause"),
         Control::SetSpeed(_) => ("调速", "set the speed"),
+        Control::Step => ("单步", "step one minute"),
+        Control::Adaptive(_) => ("自适应时间", "adaptive time"),
+        Control::ViewAs(_) => ("查看角色视图", "view as a role"),
+        Control::ShowObservers(_) => ("观摩画面", "choose what observers see"),
+        Control::FocusArea(_) => ("大屏区域", "set the projector's area"),
     }
 }

@@ -1,6 +1,8 @@
-//! The lobby and message handling every transport shares: who holds which role, the hello
-//! handshake, rate-limiting orders and handing them to the [`Drill`] (which authorises them with
-//! `sim::access`), and fanning out per-role briefings, views and events.
+//! The lobby and message handling every transport shares: who sits in which seat (several
+//! people per role, observers, the projector), the hello handshake, rate-limiting orders and
+//! handing them to the [`Drill`] (which authorises them with `sim::access`), and fanning out
+//! per-seat briefings, views, the public situation, events, the clock and the controller's live
+//! score.
 //! It reads and writes encoded protocol bytes, so renet clients and in-process bots go through
 //! exactly the same checks. The driver (network loop or `run`) moves the bytes.
 
@@ -11,7 +13,7 @@ mod tests;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use protocol::{ClientMessage, ControllerData, PROTOCOL_VERSION, ServerMessage, StaticData, channel};
+use protocol::{ClientMessage, Control, ControllerData, PROTOCOL_VERSION, Seat, ServerMessage, StaticData, channel};
 use sim::Role;
 
 use crate::drill::{Drill, Finished};
@@ -42,7 +44,7 @@ pub struct Outgoing {
     pub bytes: Vec<u8>,
 }
 
-/// A human holds a role exclusively; a bot holds a role only while no human does.
+/// Any number of people may hold a role; a bot holds a role only while no human does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Peer {
     Human,
@@ -64,16 +66,35 @@ impl Default for HostOptions {
 
 struct Session {
     peer: Peer,
-    role: Option<Role>,
+    seat: Option<Seat>,
     player: String,
     rate: RateLimit,
-    /// Hash of the last view sent, so an unchanged view is not sent again.
+    /// Hash of the last view (or public situation) sent, so an unchanged one is not sent again.
     last_view: Option<u64>,
+    /// A controller watching a role ([`Control::ViewAs`]), and the hash of the last such view.
+    watch: Option<Role>,
+    last_watch: Option<u64>,
     /// The host generation this session's view was last built at.
     view_gen: Option<u64>,
     /// Refused messages, for the log.
     refused: u32,
 }
+
+impl Session {
+    fn role(&self) -> Option<&Role> {
+        match &self.seat {
+            Some(Seat::Role(r)) => Some(r),
+            _ => None,
+        }
+    }
+    fn is_public(&self) -> bool {
+        matches!(self.seat, Some(Seat::Observer | Seat::Projector))
+    }
+}
+
+/// Wall seconds between live score boards (when anything changed) and clock refreshes.
+const SCORE_EVERY_S: f64 = 1.0;
+const CLOCK_EVERY_S: f64 = 5.0;
 
 /// What the host counted, for logs and tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -101,7 +122,17 @@ pub struct Host {
     briefings: BTreeMap<Role, sim::access::Briefing>,
     out: Vec<Outgoing>,
     opts: HostOptions,
-    clock_sent: Option<(bool, u32)>,
+    /// The clock last sent (running, speed, what adaptive time waits for), and wall seconds
+    /// since, so the expected end is refreshed now and then.
+    clock_sent: Option<(bool, u32, Option<String>)>,
+    clock_age_s: f64,
+    /// The generation the last score board was built at, and wall seconds since.
+    score_gen: Option<u64>,
+    score_age_s: f64,
+    /// What observers see (a role's view, or the public situation), and the projector's area.
+    show_observers: Option<Role>,
+    focus: Option<[f64; 4]>,
+    public_briefing: sim::access::PublicBriefing,
     finished: Option<Finished>,
     stats: HostStats,
     /// Bumped whenever a view may have changed (a step, an accepted command).
@@ -117,6 +148,7 @@ impl Host {
         };
         let map = MapBytes { json: read(sim::map::MAP_JSON)?, terrain: read(sim::map::TERRAIN_BIN)? };
         let briefings = drill.roles().iter().map(|r| (r.clone(), drill.briefing(r))).collect();
+        let public_briefing = sim::access::public_briefing(drill.world());
         Ok(Host {
             drill,
             sessions: BTreeMap::new(),
@@ -125,6 +157,12 @@ impl Host {
             out: Vec::new(),
             opts,
             clock_sent: None,
+            clock_age_s: 0.0,
+            score_gen: None,
+            score_age_s: 0.0,
+            show_observers: None,
+            focus: None,
+            public_briefing,
             finished: None,
             stats: HostStats::default(),
             generation: 0,
@@ -148,8 +186,12 @@ impl Host {
         self.sessions
             .iter()
             .filter(|(id, _)| self.is_active(**id))
-            .filter_map(|(_, s)| s.role.clone().map(|r| (r, (s.peer == Peer::Human).then(|| s.player.clone()))))
+            .filter_map(|(_, s)| s.role().cloned().map(|r| (r, (s.peer == Peer::Human).then(|| s.player.clone()))))
             .collect()
+    }
+    /// What observers are shown: a role's view, or the public situation (`None`).
+    pub fn shown_to_observers(&self) -> Option<&Role> {
+        self.show_observers.as_ref()
     }
 
     pub fn connect(&mut self, id: ConnId, peer: Peer) {
@@ -160,17 +202,27 @@ impl Host {
         let rate = RateLimit::new(self.opts.orders_per_s, self.opts.burst);
         self.sessions.insert(
             id,
-            Session { peer, role: None, player: String::new(), rate, last_view: None, view_gen: None, refused: 0 },
+            Session {
+                peer,
+                seat: None,
+                player: String::new(),
+                rate,
+                last_view: None,
+                watch: None,
+                last_watch: None,
+                view_gen: None,
+                refused: 0,
+            },
         );
     }
 
     pub fn disconnect(&mut self, id: ConnId) {
         if let Some(s) = self.sessions.remove(&id) {
-            let role = s.role.map(|r| r.to_string()).unwrap_or_else(|| "-".into());
-            tracing::info!("{id} ({role}, {}) left", s.player);
-            // A bot benched for that role resumes: it needs a fresh view.
+            let seat = s.seat.map(|r| r.to_string()).unwrap_or_else(|| "-".into());
+            tracing::info!("{id} ({seat}, {}) left", s.player);
+            // A bot benched for that role resumes when its last human left: it needs a fresh view.
             for s2 in self.sessions.values_mut() {
-                if s2.peer == Peer::Bot && s2.role.as_ref().map(|r| r.to_string()) == Some(role.clone()) {
+                if s2.peer == Peer::Bot && s2.role().map(|r| r.to_string()) == Some(seat.clone()) {
                     s2.last_view = None;
                     s2.view_gen = None;
                 }
@@ -181,12 +233,17 @@ impl Host {
     /// A session plays its role unless it is a bot whose role a human has taken.
     fn is_active(&self, id: ConnId) -> bool {
         let Some(s) = self.sessions.get(&id) else { return false };
-        let Some(role) = &s.role else { return false };
+        let Some(role) = s.role() else { return false };
         s.peer == Peer::Human || !self.human_holds(role)
     }
 
     fn human_holds(&self, role: &Role) -> bool {
-        self.sessions.values().any(|s| s.peer == Peer::Human && s.role.as_ref() == Some(role))
+        self.sessions.values().any(|s| s.peer == Peer::Human && s.role() == Some(role))
+    }
+
+    /// Sessions that have a seat (role, observer or projector), benched bots included.
+    fn seated(&self) -> Vec<ConnId> {
+        self.sessions.iter().filter(|(_, s)| s.seat.is_some()).map(|(id, _)| *id).collect()
     }
 
     /// Handles one message from a connection at `now` (monotonic time since the host started).
@@ -214,9 +271,9 @@ impl Host {
             }
         };
         match msg {
-            ClientMessage::Hello { protocol, role, player } => self.hello(id, protocol, role, player),
+            ClientMessage::Hello { protocol, seat, player } => self.hello(id, protocol, seat, player),
             ClientMessage::Order(order) => {
-                let Some((role, player)) = self.acting(id, now) else { return };
+                let Some((role, player)) = self.acting(id, now, || order.kind()) else { return };
                 // A refused order changes nothing: no new view is due.
                 match self.drill.order(&role, &player, order) {
                     Ok(()) => self.generation += 1,
@@ -224,21 +281,63 @@ impl Host {
                 }
             }
             ClientMessage::Control(control) => {
-                let Some((role, player)) = self.acting(id, now) else { return };
+                let label = control.clone();
+                let Some((role, player)) = self.acting(id, now, || sim::OrderKind::Inject) else {
+                    return;
+                };
                 match self.drill.control(&role, &player, control) {
-                    Ok(()) => self.send_clock(),
+                    Ok(()) => {
+                        self.generation += 1;
+                        self.seat_control(id, label);
+                        self.send_clock();
+                    }
                     Err(r) => self.refuse(id, r),
                 }
             }
         }
     }
 
+    /// The controls that choose what seats see: the host applies them once the drill accepted
+    /// (and journaled) them.
+    fn seat_control(&mut self, id: ConnId, control: Control) {
+        match control {
+            Control::ViewAs(role) => {
+                if let Some(s) = self.sessions.get_mut(&id) {
+                    s.watch = role;
+                    s.last_watch = None;
+                }
+            }
+            Control::ShowObservers(role) => {
+                self.show_observers = role;
+            }
+            Control::FocusArea(area) => {
+                // A non-finite area cannot be drawn: the whole map instead.
+                self.focus = area.filter(|a| a.iter().all(|v| v.is_finite()));
+                let bytes = protocol::encode(&ServerMessage::Focus(self.focus));
+                let ids: Vec<ConnId> = self.sessions.iter().filter(|(_, s)| s.is_public()).map(|(id, _)| *id).collect();
+                for to in ids {
+                    self.push(to, channel::RELIABLE, bytes.clone());
+                }
+            }
+            Control::Start | Control::Pause | Control::SetSpeed(_) | Control::Step | Control::Adaptive(_) => {}
+        }
+    }
+
     /// The role and player of a session allowed to act now, or `None` after refusing it.
-    fn acting(&mut self, id: ConnId, now: Duration) -> Option<(Role, String)> {
+    /// `kind` names the order for the refusal of a public seat.
+    fn acting(&mut self, id: ConnId, now: Duration, kind: impl Fn() -> sim::OrderKind) -> Option<(Role, String)> {
         let s = self.sessions.get_mut(&id)?;
-        let Some(role) = s.role.clone() else {
-            self.refuse(id, Refusal::HelloFirst);
-            return None;
+        let role = match &s.seat {
+            None => {
+                self.refuse(id, Refusal::HelloFirst);
+                return None;
+            }
+            Some(Seat::Observer | Seat::Projector) => {
+                let seat = s.seat.as_ref().map(|x| x.to_string()).unwrap_or_default();
+                self.refuse(id, Refusal::NotAllowed { role: seat, order: kind() });
+                return None;
+            }
+            Some(Seat::Role(r)) => r.clone(),
         };
         if s.peer == Peer::Human && !s.rate.allow(now) {
             self.stats.rate_limited += 1;
@@ -253,42 +352,50 @@ impl Host {
         Some((role, player))
     }
 
-    fn hello(&mut self, id: ConnId, protocol: u64, role: Role, player: String) {
+    fn hello(&mut self, id: ConnId, protocol: u64, seat: Seat, player: String) {
         let peer = self.sessions[&id].peer;
-        if let Some(r) = &self.sessions[&id].role {
+        if let Some(r) = &self.sessions[&id].seat {
             return self.refuse(id, Refusal::AlreadyJoined { role: r.to_string() });
         }
         if protocol != PROTOCOL_VERSION {
             return self.refuse(id, versions_differ(protocol));
         }
-        let Some(role) = self.resolve(&role) else {
-            let offer: Vec<String> = self.drill.roles().iter().map(|r| r.to_string()).collect();
-            return self.refuse(id, Refusal::RoleNotOnOffer { role: role.to_string(), offer: offer.join(", ") });
+        let seat = match seat {
+            Seat::Role(role) => match self.resolve(&role) {
+                Some(r) => Seat::Role(r),
+                None => {
+                    let offer: Vec<String> = self.drill.roles().iter().map(|r| r.to_string()).collect();
+                    return self
+                        .refuse(id, Refusal::RoleNotOnOffer { role: role.to_string(), offer: offer.join(", ") });
+                }
+            },
+            public => public,
         };
-        if peer == Peer::Human
-            && let Some(other) =
-                self.sessions.values().find(|s| s.peer == Peer::Human && s.role.as_ref() == Some(&role))
-        {
-            let who = other.player.clone();
-            return self.refuse(id, Refusal::RoleTaken { role: role.to_string(), by: who });
-        }
+        // Several people may share a role (指挥长, 执行指挥长, 值班员...): each under their own name.
         let player = if player.trim().is_empty() { format!("{id}") } else { player.chars().take(64).collect() };
         match peer {
-            Peer::Human => tracing::info!("{id}: {player} takes {role}"),
-            Peer::Bot => tracing::debug!("{id}: {player} takes {role}"),
+            Peer::Human => tracing::info!("{id}: {player} takes {seat}"),
+            Peer::Bot => tracing::debug!("{id}: {player} takes {seat}"),
         }
         let label = if peer == Peer::Human { player.clone() } else { "bot".into() };
-        self.drill.record_mut().meta_mut().players.push((role.to_string(), label));
+        self.drill.record_mut().meta_mut().players.push((seat.to_string(), label));
         let s = self.sessions.get_mut(&id).expect("checked above");
-        s.role = Some(role.clone());
+        s.seat = Some(seat.clone());
         s.player = player;
-        // A bot that held this role stops; its session stays to resume if the human leaves.
-        let welcome = ServerMessage::Welcome { role: role.clone(), roles_on_offer: self.drill.roles().to_vec() };
+        // A bot that held this role stops; its session stays to resume if the humans leave.
+        let roles_on_offer = self.drill.roles().to_vec();
+        let welcome = match &seat {
+            Seat::Role(role) => ServerMessage::Welcome { role: role.clone(), roles_on_offer },
+            _ => ServerMessage::Seated { seat: seat.clone(), roles_on_offer },
+        };
         self.push(id, channel::RELIABLE, protocol::encode(&welcome));
-        let static_bytes = self.static_data(&role);
+        let static_bytes = self.static_data(&seat);
         self.push(id, channel::RELIABLE, static_bytes);
-        let clock = ServerMessage::Clock { running: self.drill.running(), speed: self.drill.speed() };
+        let clock = ServerMessage::Clock(self.drill.clock_state());
         self.push(id, channel::RELIABLE, protocol::encode(&clock));
+        if seat == Seat::Projector || seat == Seat::Observer {
+            self.push(id, channel::RELIABLE, protocol::encode(&ServerMessage::Focus(self.focus)));
+        }
         if let Some(f) = &self.finished {
             let ended = ServerMessage::Ended { score: f.score, summary: f.summary.clone() };
             self.push(id, channel::RELIABLE, protocol::encode(&ended));
@@ -296,12 +403,18 @@ impl Host {
     }
 
     /// The seat's briefing and the map; the scenario file and the seed for the controller only.
-    fn static_data(&self, role: &Role) -> Vec<u8> {
+    fn static_data(&self, seat: &Seat) -> Vec<u8> {
         let setup = self.drill.setup();
-        let controller = sim::access::may_see_script(role)
-            .then(|| ControllerData { scenario_ron: setup.scenario_text.clone(), seed: setup.seed });
+        let role = match seat {
+            Seat::Role(r) => Some(r),
+            Seat::Observer | Seat::Projector => None,
+        };
+        let controller = role
+            .filter(|r| sim::access::may_see_script(r))
+            .map(|_| ControllerData { scenario_ron: setup.scenario_text.clone(), seed: setup.seed });
         let data = StaticData {
-            briefing: self.briefings.get(role).cloned().unwrap_or_else(|| self.drill.briefing(role)),
+            briefing: role.map(|r| self.briefings.get(r).cloned().unwrap_or_else(|| self.drill.briefing(r))),
+            public: role.is_none().then(|| self.public_briefing.clone()),
             controller,
             map_name: setup.scenario.map.clone(),
             map_json: self.map.json.clone(),
@@ -331,7 +444,7 @@ impl Host {
         let (role, player) = match self.sessions.get_mut(&id) {
             Some(s) => {
                 s.refused += 1;
-                (s.role.as_ref().map(|r| r.to_string()).unwrap_or_else(|| "-".into()), s.player.clone())
+                (s.seat.as_ref().map(|r| r.to_string()).unwrap_or_else(|| "-".into()), s.player.clone())
             }
             None => ("-".into(), String::new()),
         };
@@ -345,26 +458,55 @@ impl Host {
         self.out.push(Outgoing { to, channel, bytes });
     }
 
+    /// Sends the clock to every seat when it changed (running, speed, what adaptive time waits
+    /// for), and refreshes it every [`CLOCK_EVERY_S`] while running (the expected end moves).
     fn send_clock(&mut self) {
-        let now = (self.drill.running(), self.drill.speed().to_bits());
-        if self.clock_sent == Some(now) {
+        let state = self.drill.clock_state();
+        let key = (state.running, state.speed.to_bits(), state.adaptive.as_ref().and_then(|a| a.waiting_for.clone()));
+        let stale = state.running && self.clock_age_s >= CLOCK_EVERY_S;
+        if self.clock_sent.as_ref() == Some(&key) && !stale {
             return;
         }
-        self.clock_sent = Some(now);
-        let bytes = protocol::encode(&ServerMessage::Clock { running: now.0, speed: self.drill.speed() });
-        let ids: Vec<ConnId> = self.sessions.iter().filter(|(_, s)| s.role.is_some()).map(|(id, _)| *id).collect();
-        for id in ids {
+        self.clock_sent = Some(key);
+        self.clock_age_s = 0.0;
+        let bytes = protocol::encode(&ServerMessage::Clock(state));
+        for id in self.seated() {
             self.push(id, channel::RELIABLE, bytes.clone());
         }
     }
 
-    /// Advances the drill by `wall` time at the controller's speed; then events and the end.
+    /// Advances the drill by `wall` time at the controller's speed; then events, the clock, the
+    /// controller's score board and the end.
     pub fn tick(&mut self, wall: Duration, max_steps: u32) {
         if self.drill.advance(wall, max_steps) > 0 {
             self.generation += 1;
         }
+        self.clock_age_s += wall.as_secs_f64();
+        self.score_age_s += wall.as_secs_f64();
         self.send_clock();
         self.pump_events();
+        if self.score_age_s >= SCORE_EVERY_S && self.score_gen != Some(self.generation) {
+            self.send_score();
+        }
+    }
+
+    /// The live score board to every controller seat (people; a controller bot does not read it).
+    pub fn send_score(&mut self) {
+        self.score_age_s = 0.0;
+        self.score_gen = Some(self.generation);
+        let ids: Vec<ConnId> = self
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.peer == Peer::Human && s.role() == Some(&Role::Controller))
+            .map(|(id, _)| *id)
+            .collect();
+        if ids.is_empty() {
+            return;
+        }
+        let bytes = protocol::encode(&ServerMessage::Score(Box::new(self.drill.score_so_far())));
+        for id in ids {
+            self.push(id, channel::RELIABLE, bytes.clone());
+        }
     }
 
     /// Steps one tick regardless of the clock (`run`, as fast as the machine allows).
@@ -380,11 +522,16 @@ impl Host {
         let events = self.drill.new_events();
         if !events.is_empty() {
             self.generation += 1;
+            // Each active role seat its role's events; observers those of the role they are shown.
+            let shown = self.show_observers.clone();
             let targets: Vec<(ConnId, Role)> = self
                 .sessions
                 .iter()
-                .filter(|(id, _)| self.is_active(**id))
-                .filter_map(|(id, s)| s.role.clone().map(|r| (*id, r)))
+                .filter_map(|(id, s)| match &s.seat {
+                    Some(Seat::Role(r)) if self.is_active(*id) => Some((*id, r.clone())),
+                    Some(Seat::Observer) => shown.clone().map(|r| (*id, r)),
+                    _ => None,
+                })
                 .collect();
             for (id, role) in targets {
                 let mine = sim::access::events_for(&role, &events);
@@ -395,36 +542,52 @@ impl Host {
         }
     }
 
-    /// Sends each active session its role's view if it changed and `ready(id)` says the
-    /// transport can take it (renet: the previous view was acked).
+    /// Sends each active session what it watches if it changed and `ready(id)` says the
+    /// transport can take it (renet: the previous view was acked): a role seat its role's view
+    /// (and a controller the role it views as), an observer the role it is shown or the public
+    /// situation, the projector the public situation.
     pub fn push_views(&mut self, ready: impl Fn(ConnId) -> bool) {
         let generation = self.generation;
         let ids: Vec<ConnId> = self
             .sessions
             .iter()
-            .filter(|(id, s)| s.view_gen != Some(generation) && self.is_active(**id) && ready(**id))
+            .filter(|(id, s)| s.view_gen != Some(generation) && (self.is_active(**id) || s.is_public()) && ready(**id))
             .map(|(id, _)| *id)
             .collect();
-        let mut cache: BTreeMap<Role, (Vec<u8>, u64)> = BTreeMap::new();
+        let mut cache: BTreeMap<Watch, (Vec<u8>, u64)> = BTreeMap::new();
         for id in ids {
-            let role = self.sessions[&id].role.clone().expect("active sessions have a role");
-            let (bytes, hash) = cache
-                .entry(role.clone())
-                .or_insert_with(|| {
-                    let bytes = protocol::encode(&ServerMessage::View(Box::new(self.drill.view(&role))));
-                    let hash = sim::hash::fnv(&bytes);
-                    (bytes, hash)
-                })
-                .clone();
-            let s = self.sessions.get_mut(&id).expect("listed above");
-            s.view_gen = Some(generation);
-            if s.last_view != Some(hash) {
-                s.last_view = Some(hash);
-                self.stats.views_sent += 1;
-                self.stats.largest_view_bytes = self.stats.largest_view_bytes.max(bytes.len());
-                self.push(id, channel::VIEWS, bytes);
+            let s = &self.sessions[&id];
+            let main = match &s.seat {
+                Some(Seat::Role(r)) => Watch::View(r.clone()),
+                Some(Seat::Observer) => self.show_observers.clone().map_or(Watch::Public, Watch::View),
+                Some(Seat::Projector) => Watch::Public,
+                None => continue,
+            };
+            let watched = s.watch.clone().map(Watch::Watched);
+            for (w, is_main) in std::iter::once((main, true)).chain(watched.map(|w| (w, false))) {
+                let (bytes, hash) = cache.entry(w.clone()).or_insert_with(|| self.encode_watch(&w)).clone();
+                let s = self.sessions.get_mut(&id).expect("listed above");
+                let last = if is_main { &mut s.last_view } else { &mut s.last_watch };
+                if *last != Some(hash) {
+                    *last = Some(hash);
+                    self.stats.views_sent += 1;
+                    self.stats.largest_view_bytes = self.stats.largest_view_bytes.max(bytes.len());
+                    self.push(id, channel::VIEWS, bytes);
+                }
             }
+            self.sessions.get_mut(&id).expect("listed above").view_gen = Some(generation);
         }
+    }
+
+    fn encode_watch(&self, w: &Watch) -> (Vec<u8>, u64) {
+        let msg = match w {
+            Watch::View(r) => ServerMessage::View(Box::new(self.drill.view(r))),
+            Watch::Watched(r) => ServerMessage::Watched(Box::new(self.drill.view(r))),
+            Watch::Public => ServerMessage::Public(Box::new(self.drill.public_view())),
+        };
+        let bytes = protocol::encode(&msg);
+        let hash = sim::hash::fnv(&bytes);
+        (bytes, hash)
     }
 
     /// Ends the drill once: scores it, writes the record, tells everyone. Later calls return
@@ -436,8 +599,7 @@ impl Host {
         self.pump_events();
         let f = self.drill.finish()?;
         let bytes = protocol::encode(&ServerMessage::Ended { score: f.score, summary: f.summary.clone() });
-        let ids: Vec<ConnId> = self.sessions.iter().filter(|(_, s)| s.role.is_some()).map(|(id, _)| *id).collect();
-        for id in ids {
+        for id in self.seated() {
             self.push(id, channel::RELIABLE, bytes.clone());
         }
         self.finished = Some(f.clone());
@@ -448,6 +610,14 @@ impl Host {
     pub fn take_outgoing(&mut self) -> Vec<Outgoing> {
         std::mem::take(&mut self.out)
     }
+}
+
+/// What a session is sent on the views channel.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Watch {
+    View(Role),
+    Watched(Role),
+    Public,
 }
 
 /// The refusal of a client of another protocol version, in words.

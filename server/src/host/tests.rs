@@ -1,9 +1,10 @@
 //! Host tests: the hello handshake, refusals (garbage, unauthorised, before hello, rate),
-//! bots giving way to people, and per-role views.
+//! bots giving way to people, several people per role, per-role views, the observer and
+//! projector seats, the controller's console (step, view as, live score).
 
 use std::time::Duration;
 
-use protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage, channel};
+use protocol::{ClientMessage, Control, PROTOCOL_VERSION, Seat, ServerMessage, channel};
 use sim::{Order, Role};
 
 use super::{ConnId, Host, HostOptions, Outgoing, Peer};
@@ -21,7 +22,7 @@ fn host(tag: &str) -> (Host, std::path::PathBuf) {
 fn hello(role: &str, player: &str) -> Vec<u8> {
     protocol::encode(&ClientMessage::Hello {
         protocol: PROTOCOL_VERSION,
-        role: role.parse().unwrap(),
+        seat: role.parse().unwrap(),
         player: player.into(),
     })
 }
@@ -75,7 +76,7 @@ fn garbage_is_refused_and_logged_and_the_client_can_go_on() {
     // An informant gets its briefing, never the scenario file.
     assert!(
         matches!(msgs[1], ServerMessage::Static(ref s) if s.controller.is_none()
-            && s.briefing.villages.iter().map(|v| v.name.as_str()).collect::<Vec<_>>() == ["Alpha"]),
+            && s.public.is_none() && s.briefing.as_ref().unwrap().villages.iter().map(|v| v.name.as_str()).collect::<Vec<_>>() == ["Alpha"]),
         "{:?}",
         msgs[1]
     );
@@ -85,11 +86,12 @@ fn garbage_is_refused_and_logged_and_the_client_can_go_on() {
 }
 
 #[test]
-fn hello_checks_protocol_offer_and_who_holds_the_role() {
+fn hello_checks_protocol_and_offer_and_several_people_share_a_role() {
     let (mut h, _dir) = host("host-hello");
     h.connect(A, Peer::Human);
     h.connect(B, Peer::Human);
-    let old = protocol::encode(&ClientMessage::Hello { protocol: 1, role: Role::Controller, player: "x".into() });
+    let old =
+        protocol::encode(&ClientMessage::Hello { protocol: 1, seat: Seat::Role(Role::Controller), player: "x".into() });
     h.receive(A, &old, T);
     assert!(refusals(&inbox(&mut h, A))[0].contains("protocol"));
     h.receive(A, &hello("informant:Atlantis", "x"), T);
@@ -98,16 +100,132 @@ fn hello_checks_protocol_offer_and_who_holds_the_role() {
     // `command` is the scenario's command post.
     h.receive(A, &hello("command", "王五"), T);
     assert!(refusals(&inbox(&mut h, A)).is_empty());
-    h.receive(B, &hello("command", "赵六"), T);
-    let r = refusals(&inbox(&mut h, B));
-    assert!(r[0].contains("taken by 王五"), "{r:?}");
-    // Saying hello twice is refused too.
-    h.receive(A, &hello("controller", "王五"), T);
-    assert!(refusals(&inbox(&mut h, A))[0].contains("already joined"));
-    // When A leaves, B may take the role.
-    h.disconnect(A);
+    // A second person takes the same post (执行指挥长 beside 指挥长).
     h.receive(B, &hello("command", "赵六"), T);
     assert!(refusals(&inbox(&mut h, B)).is_empty());
+    assert_eq!(h.holders().len(), 2);
+    // Saying hello twice is refused.
+    h.receive(A, &hello("controller", "王五"), T);
+    assert!(refusals(&inbox(&mut h, A))[0].contains("already joined"));
+}
+
+#[test]
+fn two_people_in_one_role_both_give_orders_and_the_journal_names_each() {
+    let (mut h, dir) = host("host-two");
+    h.connect(A, Peer::Human);
+    h.connect(B, Peer::Human);
+    h.receive(A, &hello("command", "指挥长 王五"), T);
+    h.receive(B, &hello("command", "值班员 赵六"), T);
+    h.receive(A, &order(Order::Warn { village: "Alpha".into() }), T);
+    h.receive(B, &order(Order::Warn { village: "Beta".into() }), T);
+    assert!(refusals(&inbox(&mut h, A)).is_empty() && refusals(&inbox(&mut h, B)).is_empty());
+    let lines = crate::drill::journal::read_journal(&dir.join("record").join(record::JOURNAL)).unwrap();
+    let who: Vec<(&str, &str)> = lines.iter().map(|l| (l.role.as_str(), l.player.as_str())).collect();
+    assert_eq!(who.len(), 2);
+    assert_eq!(who[0].1, "指挥长 王五");
+    assert_eq!(who[1].1, "值班员 赵六");
+    assert_eq!(who[0].0, who[1].0);
+}
+
+fn control(c: Control) -> Vec<u8> {
+    protocol::encode(&ClientMessage::Control(c))
+}
+
+/// What `id` received on the views channel, decoded.
+fn views_of(out: &[Outgoing], id: ConnId) -> Vec<ServerMessage> {
+    out.iter()
+        .filter(|o| o.to == id && o.channel == channel::VIEWS)
+        .map(|o| protocol::decode::<ServerMessage>(&o.bytes).unwrap())
+        .collect()
+}
+
+#[test]
+fn observers_and_the_projector_see_the_public_situation_until_the_controller_shows_a_role() {
+    let (mut h, dir) = host("host-public");
+    const C: ConnId = ConnId::Net(3);
+    const P: ConnId = ConnId::Net(4);
+    for id in [A, C, P] {
+        h.connect(id, Peer::Human);
+    }
+    h.receive(A, &hello("observer", "观摩 1"), T);
+    h.receive(P, &hello("projector", "大屏"), T);
+    h.receive(C, &hello("controller", "导调"), T);
+    let msgs = inbox(&mut h, A);
+    assert!(matches!(&msgs[0], ServerMessage::Seated { seat: Seat::Observer, .. }), "{msgs:?}");
+    assert!(
+        matches!(&msgs[1], ServerMessage::Static(s) if s.briefing.is_none() && s.controller.is_none()
+            && s.public.as_ref().is_some_and(|p| p.villages.len() == 3)),
+        "not the public static data"
+    );
+    assert!(msgs.iter().any(|m| matches!(m, ServerMessage::Clock(_))));
+    assert!(msgs.iter().any(|m| matches!(m, ServerMessage::Focus(None))));
+    // Public seats give no orders and steer nothing; nothing reaches the journal.
+    h.receive(A, &order(Order::Warn { village: "Alpha".into() }), T);
+    h.receive(P, &control(Control::Start), T);
+    let out = h.take_outgoing();
+    for id in [A, P] {
+        let msgs: Vec<ServerMessage> =
+            out.iter().filter(|o| o.to == id).map(|o| protocol::decode(&o.bytes).unwrap()).collect();
+        assert_eq!(refusals(&msgs).len(), 1, "{msgs:?}");
+    }
+    assert_eq!(journal_lines(&dir), 0);
+    h.push_views(|_| true);
+    let out = h.take_outgoing();
+    for id in [A, P] {
+        let v = views_of(&out, id);
+        assert!(matches!(v[..], [ServerMessage::Public(_)]), "{v:?}");
+    }
+    // The controller shows observers the informant's view; the projector keeps the public one.
+    h.receive(C, &control(Control::ShowObservers(Some("informant:Alpha".parse().unwrap()))), T);
+    h.receive(C, &control(Control::FocusArea(Some([0.0, 0.0, 1000.0, 800.0]))), T);
+    let out = h.take_outgoing();
+    assert!(out.iter().any(|o| o.to == P
+        && protocol::decode::<ServerMessage>(&o.bytes).unwrap()
+            == ServerMessage::Focus(Some([0.0, 0.0, 1000.0, 800.0]))));
+    h.push_views(|_| true);
+    let out = h.take_outgoing();
+    let v = views_of(&out, A);
+    assert!(matches!(&v[..], [ServerMessage::View(v)] if v.role.to_string() == "informant:Alpha"), "{v:?}");
+    assert!(views_of(&out, P).is_empty(), "the public situation did not change");
+    // Back to the public situation.
+    h.receive(C, &control(Control::ShowObservers(None)), T);
+    h.take_outgoing();
+    h.push_views(|_| true);
+    assert!(matches!(views_of(&h.take_outgoing(), A)[..], [ServerMessage::Public(_)]));
+    // Showing a role not on offer is refused.
+    h.receive(C, &control(Control::ShowObservers(Some("informant:Atlantis".parse().unwrap()))), T);
+    assert_eq!(refusals(&inbox(&mut h, C)).len(), 1);
+}
+
+#[test]
+fn the_controller_steps_one_minute_views_as_a_role_and_gets_the_live_score() {
+    let (mut h, dir) = host("host-console");
+    h.connect(A, Peer::Human);
+    h.receive(A, &hello("controller", "导调"), T);
+    h.take_outgoing();
+    let t0 = h.drill().world().time_s();
+    h.receive(A, &control(Control::Step), T);
+    assert_eq!(h.drill().world().time_s(), t0 + 60, "exactly one drill minute");
+    assert!(!h.drill().running(), "then paused");
+    h.tick(Duration::from_secs(5), 100);
+    assert_eq!(h.drill().world().time_s(), t0 + 60, "paused: no time passes");
+    h.receive(A, &control(Control::Step), T);
+    assert_eq!(h.drill().world().time_s(), t0 + 120);
+    // View as the informant: its view comes besides the controller's own.
+    h.receive(A, &control(Control::ViewAs(Some("informant:Alpha".parse().unwrap()))), T);
+    h.take_outgoing();
+    h.push_views(|_| true);
+    let v = views_of(&h.take_outgoing(), A);
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert!(matches!(&v[0], ServerMessage::View(v) if v.role == Role::Controller));
+    assert!(matches!(&v[1], ServerMessage::Watched(v) if v.role.to_string() == "informant:Alpha"));
+    // The live score board reaches the controller at the next tick.
+    h.tick(Duration::from_secs(2), 100);
+    let msgs = inbox(&mut h, A);
+    let score = msgs.iter().find_map(|m| if let ServerMessage::Score(r) = m { Some(r) } else { None });
+    assert!(score.is_some_and(|r| (0.0..=100.0).contains(&r.score)), "{msgs:?}");
+    let lines = crate::drill::journal::read_journal(&dir.join("record").join(record::JOURNAL)).unwrap();
+    assert_eq!(lines.iter().filter(|l| l.control == Some(Control::Step)).count(), 2);
 }
 
 #[test]

@@ -158,5 +158,10 @@ impl Drop for NetClient {
 
 /// `Hello` for a role, with this build's protocol version.
 pub fn hello(role: sim::Role, player: &str) -> ClientMessage {
-    ClientMessage::Hello { protocol: PROTOCOL_VERSION, role, player: player.into() }
+    hello_seat(protocol::Seat::Role(role), player)
+}
+
+/// `Hello` for any seat (a role, an observer, the projector), with this build's protocol version.
+pub fn hello_seat(seat: protocol::Seat, player: &str) -> ClientMessage {
+    ClientMessage::Hello { protocol: PROTOCOL_VERSION, seat, player: player.into() }
 }

@@ -11,6 +11,7 @@
 
 mod briefing;
 mod events;
+mod public;
 mod refusal;
 mod view;
 
@@ -19,6 +20,7 @@ pub use briefing::{
     briefing,
 };
 pub use events::events_for;
+pub use public::{PublicBriefing, PublicReport, PublicView, PublicVillage, public_briefing, public_view};
 pub use refusal::Refusal;
 pub use view::view;
 

@@ -51,6 +51,25 @@ pub struct Scenario {
     pub injects: Vec<Inject>,
     #[serde(default)]
     pub scoring: ScoringWeights,
+    /// The hall session this drill is meant to fit in adaptive time (server branch).
+    #[serde(default)]
+    pub session: Option<SessionSpec>,
+}
+
+/// A suggested hall session for adaptive time: how long it should take on the wall clock, the
+/// speed while something needs a person, and the fast-forward speed while nothing does
+/// (simulated seconds per wall second).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionSpec {
+    pub hours: f64,
+    #[serde(default = "default_decision_speed")]
+    pub decision_speed: f32,
+    pub fast_speed: f32,
+}
+
+fn default_decision_speed() -> f32 {
+    1.0
 }
 
 fn default_tick_s() -> u32 {
