@@ -122,6 +122,8 @@ pub struct Drill {
     pub focus: Option<[f64; 4]>,
     /// Bumped when `focus` changes, so the map refits once.
     pub focus_changes: u32,
+    /// The map area on screen now (map metres `[x0, y0, x1, y1]`), for the projector's area.
+    pub view_extent: Option<[f64; 4]>,
     /// The scenario file and seed, for the controller only.
     pub script: Option<ControllerData>,
     pub map: Option<Arc<MapAsset>>,
@@ -166,6 +168,7 @@ impl Drill {
             watched: None,
             focus: None,
             focus_changes: 0,
+            view_extent: None,
             script: None,
             map: None,
             view: None,

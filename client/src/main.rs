@@ -3,6 +3,7 @@
 
 mod app;
 mod cli;
+mod console;
 mod drill;
 mod drive;
 mod fonts;

@@ -28,6 +28,8 @@ pub struct MapCamera {
     m_per_px: f64,
     /// Set once the camera was fitted to a map; reset to fit again.
     fitted: bool,
+    /// The projector's area change last fitted to.
+    focus_seen: u32,
 }
 
 impl MapCamera {
@@ -82,7 +84,7 @@ impl Projection {
 
 fn draw_map(
     mut contexts: EguiContexts,
-    drill: Option<Res<Drill>>,
+    drill: Option<ResMut<Drill>>,
     lang: Res<Lang>,
     area: Res<MapArea>,
     mut camera: ResMut<MapCamera>,
@@ -90,8 +92,16 @@ fn draw_map(
 ) -> Result {
     // No drill between leaving a session and the launcher's first frame (返回 after a failed
     // join or at the end): nothing to draw, never a panic.
-    let Some(drill) = drill else { return Ok(()) };
-    let (Some(rect), Some(map), Some(view)) = (area.0, drill.map.clone(), drill.view.as_ref()) else {
+    let Some(mut drill) = drill else { return Ok(()) };
+    // The projector follows the controller's map area: refit when it changes.
+    if camera.focus_seen != drill.focus_changes {
+        camera.focus_seen = drill.focus_changes;
+        camera.fitted = false;
+    }
+    // The controller watching a role sees that role's view on the map.
+    let (Some(rect), Some(map), Some(view)) =
+        (area.0, drill.map.clone(), drill.watched.as_ref().or(drill.view.as_ref()))
+    else {
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?.clone();
@@ -105,7 +115,10 @@ fn draw_map(
     let (w_m, h_m) = (map.grid.width_m(), map.grid.height_m());
     if !camera.fitted {
         let places: Vec<Xy> = view.villages.iter().map(|v| v.pos).chain(view.teams.iter().map(|t| t.pos)).collect();
-        let (lo, hi) = initial_extent(&places, [w_m, h_m]);
+        let (lo, hi) = match drill.focus.filter(|_| drill.is_public()) {
+            Some([x0, y0, x1, y1]) => ([x0, y0], [x1, y1]),
+            None => initial_extent(&places, [w_m, h_m]),
+        };
         camera.centre = [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0];
         camera.m_per_px = ((hi[0] - lo[0]) / rect.width() as f64).max((hi[1] - lo[1]) / rect.height() as f64).max(1.0);
         camera.fitted = true;
@@ -113,6 +126,7 @@ fn draw_map(
     pan_and_zoom(&ui, &response, rect, &mut camera, w_m.max(h_m));
     let proj = Projection { rect, centre: camera.centre, m_per_px: camera.m_per_px };
     crate::drive::note_map(rect, proj.centre, proj.m_per_px);
+
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, Color32::from_rgb(42, 46, 52));
 
@@ -134,6 +148,11 @@ fn draw_map(
     draw_other_places(&painter, &proj, &map, view, &mut labels);
     draw_scale_bar(&painter, &proj);
     draw_attribution(&painter, rect, &map.attribution_line());
+    let (lo, hi) = (proj.to_map(rect.left_bottom()), proj.to_map(rect.right_top()));
+    let extent = Some([lo[0], lo[1], hi[0], hi[1]]);
+    if drill.view_extent != extent {
+        drill.view_extent = extent;
+    }
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use bevy::prelude::*;
 use bevy_egui::egui::{self, ComboBox, RichText};
-use protocol::{ClientMessage, Control};
+use protocol::ClientMessage;
 use sim::scenario::Level;
 use sim::view::RoleView;
 use sim::{HazardKind, Order, OrderKind, Role, Task};
@@ -15,9 +15,6 @@ use sim::{HazardKind, Order, OrderKind, Role, Task};
 use crate::drill::Drill;
 use crate::i18n::{Lang, T};
 use crate::labels::{self, Words};
-
-/// Speeds the controller can pick, simulated seconds per wall second.
-const SPEEDS: [f32; 6] = [1.0, 10.0, 60.0, 300.0, 1200.0, 3600.0];
 
 /// What the player has chosen in the forms so far.
 #[derive(Resource, Debug)]
@@ -33,6 +30,7 @@ pub struct OrderForm {
     message: String,
     /// The hazard choice was set from the briefing once; the player's choice stands after that.
     hazard_from_scenario: bool,
+    console: crate::console::ConsoleForm,
 }
 
 impl Default for OrderForm {
@@ -47,6 +45,7 @@ impl Default for OrderForm {
             inject_to: None,
             message: String::new(),
             hazard_from_scenario: false,
+            console: Default::default(),
         }
     }
 }
@@ -58,7 +57,8 @@ type OrderKindKey = u8;
 pub fn orders_ui(ui: &mut egui::Ui, drill: &mut Drill, form: &mut OrderForm, lang: Lang) {
     let Some(view) = drill.view.clone() else { return };
     if sim::access::may_steer_clock(&drill.role) {
-        controller_ui(ui, drill, lang);
+        let extent = drill.view_extent;
+        crate::console::console_ui(ui, drill, &mut form.console, lang, extent);
     }
     let kinds: Vec<OrderKind> = view.orders.iter().copied().filter(|k| *k != OrderKind::Acknowledge).collect();
     if kinds.is_empty() && !view.orders.contains(&OrderKind::Acknowledge) {
@@ -245,34 +245,4 @@ fn send_button(ui: &mut egui::Ui, kind: OrderKind, lang: Lang, enabled: bool) ->
     let r = ui.add_enabled(enabled, egui::Button::new(T::Send.text(lang)));
     crate::drive::note(&format!("send:{kind:?}"), &r);
     r.clicked()
-}
-
-/// Start, pause and speed: only the controller steers the clock.
-fn controller_ui(ui: &mut egui::Ui, drill: &mut Drill, lang: Lang) {
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.set_width(ui.available_width());
-        ui.label(RichText::new(T::Controller.text(lang)).strong());
-        ui.horizontal(|ui| {
-            let start = ui.add_enabled(!drill.running, egui::Button::new(T::StartDrill.text(lang)));
-            crate::drive::note("control:start", &start);
-            if start.clicked() {
-                drill.send(ClientMessage::Control(Control::Start));
-            }
-            let pause = ui.add_enabled(drill.running, egui::Button::new(T::PauseDrill.text(lang)));
-            crate::drive::note("control:pause", &pause);
-            if pause.clicked() {
-                drill.send(ClientMessage::Control(Control::Pause));
-            }
-        });
-        ui.horizontal_wrapped(|ui| {
-            ui.label(T::Speed.text(lang));
-            for s in SPEEDS {
-                let r = ui.selectable_label(drill.speed == s, format!("×{s}"));
-                crate::drive::note(&format!("speed:{s}"), &r);
-                if r.clicked() && drill.speed != s {
-                    drill.send(ClientMessage::Control(Control::SetSpeed(s)));
-                }
-            }
-        });
-    });
 }

@@ -79,7 +79,7 @@ fn status_card(ui: &mut egui::Ui, drill: &Drill, lang: Lang, leave: &mut Message
             };
             let colour = if problem { PROBLEM } else { ui.visuals().text_color() };
             ui.label(RichText::new(text).color(colour).size(16.0));
-            ui.label(labels::role(&drill.role, &Words::new(lang, &drill.names_zh)));
+            ui.label(labels::seat(&drill.seat, &Words::new(lang, &drill.names_zh)));
             if problem && ui.button(T::BackToLauncher.text(lang)).clicked() {
                 leave.write(LeaveSession);
             }
@@ -96,15 +96,15 @@ fn top_bar(ui: &mut egui::Ui, drill: &Drill, lang: &mut Lang, scale: &mut UiScal
         ui,
         |ui| {
             ui.horizontal(|ui| {
-                if let Some(b) = &drill.briefing {
-                    let name = match (l, &b.drill.name_en) {
+                if let Some(info) = drill.info() {
+                    let name = match (l, &info.name_en) {
                         (Lang::En, Some(en)) => en.as_str(),
-                        _ => b.drill.name.as_str(),
+                        _ => info.name.as_str(),
                     };
                     ui.label(RichText::new(name).strong().size(16.0));
                     ui.separator();
                 }
-                ui.label(RichText::new(labels::role(&drill.role, &w)).strong());
+                ui.label(RichText::new(labels::seat(&drill.seat, &w)).strong());
                 ui.weak(&drill.player);
                 ui.separator();
                 let clock = drill.clock_text().unwrap_or_default();
@@ -195,6 +195,10 @@ fn side_panel(
     // The status line: always one line high, so nothing below moves when a refusal arrives.
     status_line(ui, drill, lang, leave);
     ui.separator();
+    if drill.is_public() {
+        public_panel(ui, drill, lang);
+        return;
+    }
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         banners(ui, drill, &view, lang);
         let acknowledges = view.orders.contains(&OrderKind::Acknowledge);
@@ -438,6 +442,76 @@ fn situation(ui: &mut egui::Ui, drill: &Drill, view: &RoleView, lang: Lang) {
                 ui.label(format!("{} {}", minutes_clock(m.t_s), w.text(&m.text)));
             }
         });
+}
+
+/// The observer's and projector's panel: the big clock, the level, the counts of the public
+/// situation, the reports as the hall hears of them, the key events.
+fn public_panel(ui: &mut egui::Ui, drill: &Drill, lang: Lang) {
+    let big = if drill.seat == protocol::Seat::Projector { 44.0 } else { 28.0 };
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        banners_public(ui, drill, lang);
+        ui.label(RichText::new(drill.clock_text().unwrap_or_default()).monospace().strong().size(big));
+        if let Some(c) = &drill.clock {
+            let state = if drill.is_over() {
+                T::DrillEnded.text(lang)
+            } else if c.running {
+                T::Running.text(lang)
+            } else {
+                T::Paused.text(lang)
+            };
+            ui.label(RichText::new(format!("{state} ×{}", c.speed)).size(big / 2.0));
+        }
+        let Some(p) = &drill.public else { return };
+        let w = Words::new(lang, &drill.names_zh);
+        for (role, level) in &p.levels {
+            let c = labels::level_colour(*level);
+            ui.label(
+                RichText::new(format!("{} · {}", labels::level(*level, lang), labels::role(role, &w)))
+                    .color(c)
+                    .strong()
+                    .size(big / 1.6),
+            );
+        }
+        let counts = [
+            (T::Warned2, p.villages_warned),
+            (T::Evacuating2, p.villages_evacuating),
+            (T::Evacuated2, p.villages_evacuated),
+            (T::ClosedRoad, p.roads_closed),
+        ];
+        egui::Grid::new("public_counts").num_columns(2).show(ui, |ui| {
+            for (t, n) in counts {
+                ui.label(RichText::new(t.text(lang)).size(big / 2.2));
+                ui.label(RichText::new(n.to_string()).strong().size(big / 2.2));
+                ui.end_row();
+            }
+            ui.label(RichText::new(T::TeamsOut.text(lang)).size(big / 2.2));
+            ui.label(RichText::new(format!("{}/{}", p.teams_out, p.teams_total)).strong().size(big / 2.2));
+            ui.end_row();
+        });
+        ui.separator();
+        ui.label(RichText::new(format!("{} ({})", T::Reports.text(lang), p.reports.len())).strong());
+        for r in p.reports.iter().rev().take(12) {
+            let ack = if r.acknowledged { T::Acknowledged.text(lang) } else { "" };
+            ui.label(format!(
+                "{} {} {} {ack}",
+                minutes_clock(r.t_s),
+                w.place(&r.village),
+                labels::hazard(r.hazard, lang)
+            ));
+        }
+        let view = drill.view.clone();
+        if let Some(view) = view {
+            events(ui, drill, &view, lang);
+        }
+    });
+}
+
+fn banners_public(ui: &mut egui::Ui, drill: &Drill, lang: Lang) {
+    if let Some((score, _)) = &drill.ended {
+        ui.label(RichText::new(format!("{} · {}: {score:.1}", T::DrillEnded.text(lang), T::Score.text(lang))).strong());
+    } else if !drill.running && drill.view.as_ref().is_some_and(|v| v.t_s == 0) {
+        ui.label(RichText::new(T::WaitingForController.text(lang)).size(18.0).strong());
+    }
 }
 
 /// Events that matter for the whole drill: pinned above the rest.
