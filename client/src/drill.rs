@@ -87,6 +87,14 @@ pub enum Status {
     Refused(String),
 }
 
+/// A point being picked or a path being drawn on the map for a form (by its order kind).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapPick {
+    pub form: u8,
+    pub path: bool,
+    pub points: Vec<sim::map::Xy>,
+}
+
 /// One order (or clock control) this seat gave, and what became of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SentOrder {
@@ -124,6 +132,10 @@ pub struct Drill {
     pub focus_changes: u32,
     /// The map area on screen now (map metres `[x0, y0, x1, y1]`), for the projector's area.
     pub view_extent: Option<[f64; 4]>,
+    /// A point or path being picked on the map for a form.
+    pub pick: Option<MapPick>,
+    /// Points and paths picked for each form (by order kind), until the order is sent.
+    pub picked: BTreeMap<u8, Vec<sim::map::Xy>>,
     /// The scenario file and seed, for the controller only.
     pub script: Option<ControllerData>,
     pub map: Option<Arc<MapAsset>>,
@@ -169,6 +181,8 @@ impl Drill {
             focus: None,
             focus_changes: 0,
             view_extent: None,
+            pick: None,
+            picked: BTreeMap::new(),
             script: None,
             map: None,
             view: None,
@@ -422,6 +436,8 @@ pub fn public_as_view(p: &PublicView) -> RoleView {
                 casualties: None,
                 warned: v.warned,
                 evacuation_ordered: v.evacuation_ordered,
+                held: false,
+                waiting: None,
             })
             .collect(),
         teams: Vec::new(),
@@ -430,6 +446,11 @@ pub fn public_as_view(p: &PublicView) -> RoleView {
         messages: Vec::new(),
         orders: Vec::new(),
         closed_roads: Vec::new(),
+        depots: Vec::new(),
+        shelters: Vec::new(),
+        requests: Vec::new(),
+        frozen: Vec::new(),
+        injects_due: Vec::new(),
     }
 }
 
@@ -437,19 +458,40 @@ pub fn public_as_view(p: &PublicView) -> RoleView {
 /// orders with their outcomes.
 pub fn caused(order: &Order, kind: &EventKind, me: &Role) -> bool {
     use EventKind as E;
+    let my_team = |t: &str| matches!(me, Role::Team(m) if m == t);
     match (order, kind) {
-        (Order::Report { village, hazard, .. }, E::ReportFiled { by, village: v, hazard: h, .. }) => {
-            by == me && v == village && h == hazard
+        (Order::Report(f), E::ReportFiled { by, village, hazard, stage, .. }) => {
+            by == me && *village == f.village && *hazard == f.hazard && *stage == f.stage
         }
-        (Order::Acknowledge { report }, E::ReportAcknowledged { id, by }) => id == report && by == me,
-        (Order::ActivateLevel { level }, E::LevelActivated { level: l, by }) => l == level && by == me,
+        (Order::CallForHelp { village, .. }, E::CalledForHelp { village: v, by }) => v == village && by == me,
         (Order::Warn { village }, E::WarningIssued { village: v, by }) => v == village && by == me,
-        (Order::Evacuate { village }, E::EvacuationOrdered { village: v, by }) => v == village && by == me,
-        (Order::Dispatch { team, village, task }, E::TeamDispatched { team: t, village: v, task: k, by }) => {
-            t == team && v == village && k == task && by == me
+        (Order::Evacuate { village, .. }, E::EvacuationOrdered { village: v, by }) => v == village && by == me,
+        (Order::HeadCount { village, .. }, E::HeadCounted { village: v, by, .. }) => v == village && by == me,
+        (Order::Acknowledge { report }, E::ReportAcknowledged { id, by }) => id == report && by == me,
+        (Order::Verify { report }, E::VerifyAsked { id, by }) => id == report && by == me,
+        (Order::ActivateLevel { level }, E::LevelActivated { level: l, by }) => l == level && by == me,
+        (Order::LowerLevel { level }, E::LevelLowered { level: l, by }) => l == level && by == me,
+        (Order::EndResponse, E::ResponseEnded { by }) => by == me,
+        (Order::Dispatch { team, task, .. }, E::TeamDispatched { team: t, task: k, by, .. }) => {
+            t == team && k == task && by == me
         }
-        (Order::ReportUp { .. }, E::ReportedUp { by }) => by == me,
-        (Order::Inject { to, message }, E::InjectDelivered { to: t, message: m }) => t == to && m == message,
+        (Order::SendMaterials { depot, material, .. }, E::MaterialsSent { depot: d, material: m, by, .. }) => {
+            d == depot && m == material && by == me
+        }
+        (Order::ReportUp { .. }, E::ReportedUp { by, .. }) => by == me,
+        (Order::RequestSupport { kind, .. }, E::SupportRequested { kind: k, by, .. }) => k == kind && by == me,
+        (Order::HoldVillage { village, held }, E::VillageHeld { village: v, held: h, by }) => {
+            v == village && h == held && by == me
+        }
+        (Order::AcceptTask, E::TaskAccepted { team }) => my_team(team),
+        (Order::RefuseTask { .. }, E::TaskRefused { team, .. }) => my_team(team),
+        (Order::TeamReport { kind, .. }, E::TeamReported { team, kind: k }) => my_team(team) && k == kind,
+        (Order::MoveTo { .. }, E::TeamMoving { team }) => my_team(team),
+        (Order::Decide { request, .. }, E::RequestDecided { id, by, .. }) => id == request && by == me,
+        (Order::Directive { to, .. }, E::DirectiveSent { to: t, by }) => t == to && by == me,
+        (Order::Inject { to, message, .. }, E::InjectDelivered { to: t, message: m }) => t == to && m == message,
+        (Order::FireInject { .. }, E::InjectDelivered { .. }) => true,
+        (Order::Freeze { hazard, frozen }, E::HazardFrozen { hazard: h, frozen: f }) => h == hazard && f == frozen,
         _ => false,
     }
 }
@@ -487,6 +529,11 @@ mod tests {
             messages: vec![],
             orders: vec![],
             closed_roads: vec![],
+            depots: vec![],
+            shelters: vec![],
+            requests: vec![],
+            frozen: vec![],
+            injects_due: vec![],
         };
         let mut d = Drill::new(Seat::Role(Role::County), "p".into());
         d.apply(ServerMessage::View(Box::new(view(120))));
@@ -523,7 +570,7 @@ mod tests {
         d.apply(ServerMessage::Welcome { role: me.clone(), roles_on_offer: vec![me.clone()] });
         d.send(ClientMessage::Order(Order::Warn { village: "A".into() }));
         d.send(ClientMessage::Order(Order::Acknowledge { report: 3 }));
-        d.send(ClientMessage::Order(Order::Evacuate { village: "B".into() }));
+        d.send(ClientMessage::Order(Order::Evacuate { village: "B".into(), shelter: None }));
         assert!(d.ack_pending(3), "an acknowledgement on its way is not sent twice");
         assert!(!d.ack_pending(4));
         // The warning is refused; the evacuation's event accepts it and the acknowledgement before it.
@@ -557,6 +604,9 @@ mod tests {
             hazard: sim::HazardKind::Flood,
             note: String::new(),
             acknowledged,
+            by_name: String::new(),
+            form: sim::world::ReportForm::initial("A", sim::HazardKind::Flood, ""),
+            verify_asked: false,
         };
         let mut v = view_at(60);
         v.reports = vec![report(1, false)];
@@ -587,6 +637,11 @@ mod tests {
             messages: vec![],
             orders: vec![],
             closed_roads: vec![],
+            depots: vec![],
+            shelters: vec![],
+            requests: vec![],
+            frozen: vec![],
+            injects_due: vec![],
         }
     }
 
@@ -622,6 +677,7 @@ mod tests {
             plan: sim::access::BriefingPlan { name: "预案".into(), levels: vec![], actions: vec![] },
             hazard_register: vec![],
             weather: weather(),
+            reaction: vec![],
         }
     }
 }

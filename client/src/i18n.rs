@@ -71,8 +71,6 @@ pub enum T {
     NoOrders,
     Reports,
     NoReports,
-    Messages,
-    NoMessages,
     Events,
     Village,
     Note,
@@ -107,7 +105,6 @@ pub enum T {
     CannotHost,
     UndecodableMessages,
     SessionClosedAfterEnd,
-    MyOrders,
     NoOrdersSent,
     StatusSent,
     StatusAccepted,
@@ -162,6 +159,35 @@ pub enum T {
     Warned2,
     Evacuating2,
     Evacuated2,
+    Follows,
+    Severity,
+    Trend,
+    PeopleAtRisk,
+    ActionsTaken,
+    Held,
+    Moved,
+    Shelter,
+    BySheet,
+    MapPoint,
+    MapPath,
+    Amount,
+    Casualties,
+    Trapped,
+    Material,
+    Reason,
+    Approve,
+    Reject,
+    WorldEvent,
+    NoInjects,
+    FireNow,
+    Unfreeze,
+    FreezeIt,
+    ClickTheMap,
+    Done,
+    DrawOnMap,
+    PickOnMap,
+    PointsOfLine,
+    CommsLog,
 }
 
 impl T {
@@ -201,8 +227,6 @@ impl T {
             T::NoOrders => ("本角色没有可下达的指令", "this role gives no orders"),
             T::Reports => ("险情报告", "Reports"),
             T::NoReports => ("暂无报告", "no reports yet"),
-            T::Messages => ("消息", "Messages"),
-            T::NoMessages => ("暂无消息", "no messages yet"),
             T::Events => ("动态", "Events"),
             T::Village => ("村庄", "Village"),
             T::Note => ("说明", "Note"),
@@ -242,7 +266,6 @@ impl T {
                 ("条服务器消息无法解析 (版本不同?)", "undecodable message(s) from the server (another version?)")
             }
             T::SessionClosedAfterEnd => ("演练已结束, 连接已关闭", "the drill has ended; the connection is closed"),
-            T::MyOrders => ("我的指令", "My orders"),
             T::NoOrdersSent => ("尚未下达指令", "no orders sent yet"),
             T::StatusSent => ("已发送", "sent"),
             T::StatusAccepted => ("已执行", "accepted"),
@@ -300,6 +323,35 @@ impl T {
             T::Warned2 => ("已预警村庄", "villages warned"),
             T::Evacuating2 => ("转移中", "evacuating"),
             T::Evacuated2 => ("已转移", "evacuated"),
+            T::Follows => ("接续报告", "follows"),
+            T::Severity => ("程度", "severity"),
+            T::Trend => ("趋势", "trend"),
+            T::PeopleAtRisk => ("受威胁人数", "people at risk"),
+            T::ActionsTaken => ("已采取措施", "actions taken"),
+            T::Held => ("管控 (不准返回)", "held (nobody returns)"),
+            T::Moved => ("转移到位人数", "people moved"),
+            T::Shelter => ("安置点", "shelter"),
+            T::BySheet => ("按明白纸", "by the evacuation sheet"),
+            T::MapPoint => ("地图点", "map point"),
+            T::MapPath => ("地图画线", "path on the map"),
+            T::Amount => ("数量", "amount"),
+            T::Casualties => ("伤亡", "casualties"),
+            T::Trapped => ("被困", "trapped"),
+            T::Material => ("物资", "material"),
+            T::Reason => ("理由", "reason"),
+            T::Approve => ("批准", "Approve"),
+            T::Reject => ("驳回", "Refuse"),
+            T::WorldEvent => ("态势事件", "world event"),
+            T::NoInjects => ("本想定没有脚本注入", "this scenario has no scripted injects"),
+            T::FireNow => ("立即发出", "Fire now"),
+            T::Unfreeze => ("解冻", "Unfreeze"),
+            T::FreezeIt => ("冻结", "Freeze"),
+            T::ClickTheMap => ("在地图上点击", "click the map"),
+            T::Done => ("完成", "Done"),
+            T::DrawOnMap => ("在地图上画线", "Draw on the map"),
+            T::PickOnMap => ("在地图上选点", "Pick on the map"),
+            T::PointsOfLine => ("点连线", "points"),
+            T::CommsLog => ("通信记录", "Communications log"),
         };
         lang.pick(zh, en)
     }
@@ -418,7 +470,7 @@ mod tests {
     #[test]
     fn every_string_has_both_languages() {
         // A sample across the table: both texts exist and differ (no untranslated copies).
-        for t in [T::AppTitle, T::Orders, T::MyOrders, T::Reports, T::WaitingForController, T::Send, T::Legend] {
+        for t in [T::AppTitle, T::Orders, T::CommsLog, T::Reports, T::WaitingForController, T::Send, T::Legend] {
             let (zh, en) = (t.text(Lang::Zh), t.text(Lang::En));
             assert!(!zh.is_empty() && !en.is_empty());
             assert_ne!(zh, en);

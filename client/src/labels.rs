@@ -61,6 +61,22 @@ pub fn order(kind: OrderKind, lang: Lang) -> &'static str {
         OrderKind::Dispatch => "Dispatch team",
         OrderKind::ReportUp => "Report to county",
         OrderKind::Inject => "Inject message",
+        OrderKind::CallForHelp => "Call for help",
+        OrderKind::HeadCount => "Head count",
+        OrderKind::Verify => "Ask to verify",
+        OrderKind::LowerLevel => "Lower level",
+        OrderKind::EndResponse => "End response",
+        OrderKind::SendMaterials => "Send materials",
+        OrderKind::RequestSupport => "Request county support",
+        OrderKind::HoldVillage => "Hold village",
+        OrderKind::AcceptTask => "Accept task",
+        OrderKind::RefuseTask => "Refuse task",
+        OrderKind::TeamReport => "Team report",
+        OrderKind::MoveTo => "Move to",
+        OrderKind::Decide => "Decide request",
+        OrderKind::Directive => "Directive",
+        OrderKind::FireInject => "Fire scripted inject",
+        OrderKind::Freeze => "Freeze hazard",
     };
     lang.pick(kind.label_zh(), en)
 }
@@ -68,18 +84,64 @@ pub fn order(kind: OrderKind, lang: Lang) -> &'static str {
 /// One line naming an order this seat gave: what, and on what.
 pub fn order_text(o: &sim::Order, w: &Words) -> String {
     use sim::Order as O;
+    use sim::world::{Consignee, Target};
     let lang = w.lang;
     let what = order(o.kind(), lang);
     match o {
-        O::Report { village, hazard: h, .. } => format!("{what} · {} · {}", w.place(village), hazard(*h, lang)),
-        O::Acknowledge { report } => format!("{what} #{report}"),
-        O::ActivateLevel { level: l } => format!("{what} · {}", level(*l, lang)),
-        O::Warn { village } | O::Evacuate { village } => format!("{what} · {}", w.place(village)),
-        O::Dispatch { team, village, task: t } => {
-            format!("{what} · {team} → {} · {}", w.place(village), task(*t, lang))
+        O::Report(f) => format!(
+            "{what} ({}) · {} · {} · {}/4",
+            stage(f.stage, lang),
+            w.place(&f.village),
+            hazard(f.hazard, lang),
+            f.severity
+        ),
+        O::CallForHelp { village, .. } | O::Warn { village } | O::Evacuate { village, shelter: None } => {
+            format!("{what} · {}", w.place(village))
         }
-        O::ReportUp { .. } => what.to_string(),
-        O::Inject { to, .. } => format!("{what} → {}", role(to, w)),
+        O::Evacuate { village, shelter: Some(s) } => format!("{what} · {} → {s}", w.place(village)),
+        O::HeadCount { village, moved } => format!("{what} · {} {moved}", w.place(village)),
+        O::Acknowledge { report } | O::Verify { report } => format!("{what} #{report}"),
+        O::ActivateLevel { level: l } | O::LowerLevel { level: l } => format!("{what} · {}", level(*l, lang)),
+        O::EndResponse | O::AcceptTask => what.to_string(),
+        O::Dispatch { team, task: t, target } => {
+            let at = match target {
+                Target::Village(v) => w.place(v),
+                Target::Point(p) => format!("({:.0}, {:.0})", p[0], p[1]),
+                Target::Path(ps) => format!("{} {}", lang.pick("线路", "path of"), ps.len()),
+            };
+            format!("{what} · {team} → {at} · {}", task(*t, lang))
+        }
+        O::SendMaterials { depot, material, amount, to } => {
+            let to = match to {
+                Consignee::Village(v) => w.place(v),
+                Consignee::Team(t) => t.clone(),
+            };
+            format!("{what} · {depot} {material} {amount} → {to}")
+        }
+        O::ReportUp { stage: s, .. } => format!("{what} ({})", stage(*s, lang)),
+        O::RequestSupport { kind, .. } => format!("{what} · {}", support(*kind, lang)),
+        O::HoldVillage { village, held } => {
+            format!(
+                "{what} · {} {}",
+                w.place(village),
+                if *held { lang.pick("管控", "hold") } else { lang.pick("解除", "release") }
+            )
+        }
+        O::RefuseTask { .. } | O::MoveTo { .. } => what.to_string(),
+        O::TeamReport { kind, .. } => format!("{what} · {}", team_report(*kind, lang)),
+        O::Decide { request, approve, .. } => {
+            format!(
+                "{what} #{request} {}",
+                if *approve { lang.pick("批准", "approve") } else { lang.pick("驳回", "refuse") }
+            )
+        }
+        O::Directive { to, .. } | O::Inject { to, .. } => format!("{what} → {}", role(to, w)),
+        O::FireInject { index } => format!("{what} #{index}"),
+        O::Freeze { hazard: h, frozen } => format!(
+            "{what} · {} {}",
+            hazard(*h, lang),
+            if *frozen { lang.pick("冻结", "freeze") } else { lang.pick("解冻", "unfreeze") }
+        ),
     }
 }
 
@@ -101,8 +163,47 @@ pub fn control_text(c: &protocol::Control, lang: Lang) -> String {
     }
 }
 
-pub const TASKS: [Task; 6] =
-    [Task::Evacuate, Task::Sandbag, Task::Firebreak, Task::Rescue, Task::ClearRoad, Task::Pump];
+pub const TASKS: [Task; 9] = Task::ALL;
+
+pub fn stage(s: sim::world::ReportStage, lang: Lang) -> &'static str {
+    use sim::world::ReportStage as S;
+    let en = match s {
+        S::Initial => "initial",
+        S::FollowUp => "follow-up",
+        S::Final => "final",
+    };
+    lang.pick(s.label_zh(), en)
+}
+
+pub fn trend(t: sim::world::Trend, lang: Lang) -> &'static str {
+    use sim::world::Trend as R;
+    match t {
+        R::Rising => lang.pick("发展", "rising"),
+        R::Steady => lang.pick("稳定", "steady"),
+        R::Easing => lang.pick("减弱", "easing"),
+    }
+}
+
+pub fn support(k: sim::world::SupportKind, lang: Lang) -> &'static str {
+    use sim::world::SupportKind as K;
+    let en = match k {
+        K::Teams => "teams",
+        K::Materials => "materials",
+        K::Experts => "experts",
+    };
+    lang.pick(k.label_zh(), en)
+}
+
+pub fn team_report(k: sim::world::TeamReportKind, lang: Lang) -> &'static str {
+    use sim::world::TeamReportKind as K;
+    let en = match k {
+        K::Arrived => "arrived",
+        K::Progress => "progress",
+        K::Done => "done",
+        K::Problem => "problem",
+    };
+    lang.pick(k.label_zh(), en)
+}
 
 pub fn task(t: Task, lang: Lang) -> &'static str {
     let en = match t {
@@ -112,6 +213,9 @@ pub fn task(t: Task, lang: Lang) -> &'static str {
         Task::Rescue => "search & rescue",
         Task::ClearRoad => "clear road",
         Task::Pump => "set up pump",
+        Task::MoveVulnerable => "move the vulnerable first",
+        Task::AttackFire => "attack the fire edge",
+        Task::Watch => "watch a hazard point",
     };
     lang.pick(t.label_zh(), en)
 }
@@ -201,6 +305,15 @@ pub fn team_state(s: &TeamState, w: &Words) -> String {
             format!("{} @ {}: {}", lang.pick("作业", "working"), p(village), task(*t, lang))
         }
         TeamState::Blocked { village } => format!("{} → {}", lang.pick("受阻", "blocked"), p(village)),
+        TeamState::Waiting { village, task: t, material, missing } => format!(
+            "{} @ {} ({}): {material} {missing}",
+            lang.pick("等待物资", "waiting for materials"),
+            p(village),
+            task(*t, lang)
+        ),
+        TeamState::Moving { eta_s, .. } => {
+            format!("{}, {} {}", lang.pick("机动", "moving"), lang.pick("预计", "ETA"), minutes(*eta_s))
+        }
     }
 }
 
@@ -231,7 +344,7 @@ pub fn event(kind: &EventKind, w: &Words) -> String {
                 format!("{} sees {} at {village}", r(by), h(k))
             }
         }
-        E::ReportFiled { id, by, village, hazard: k } => {
+        E::ReportFiled { id, by, village, hazard: k, .. } => {
             let village = w.place(village);
             if z {
                 format!("报告 #{id}: {} 报 {village} {}", r(by), h(k))
@@ -304,7 +417,7 @@ pub fn event(kind: &EventKind, w: &Words) -> String {
             let village = w.place(village);
             if z { format!("{team} 无法到达 {village}") } else { format!("{team} cannot reach {village}") }
         }
-        E::ReportedUp { by } => {
+        E::ReportedUp { by, .. } => {
             if z {
                 format!("{} 向县报告", r(by))
             } else {
@@ -350,6 +463,92 @@ pub fn event(kind: &EventKind, w: &Words) -> String {
             }
         }
         E::InjectDelivered { to, message } => format!("→ {}: {}", r(to), w.text(message)),
+        other => event_issue7(other, w),
+    }
+}
+
+/// Words for the events of issue 7's orders (materials, shelters, teams, county, controller).
+fn event_issue7(kind: &EventKind, w: &Words) -> String {
+    use EventKind as E;
+    let lang = w.lang;
+    let r = |x: &Role| role(x, w);
+    let pick = |zh: String, en: String| if lang == Lang::Zh { zh } else { en };
+    match kind {
+        E::VerifyAsked { id, by } => {
+            pick(format!("{} 要求核实报告 #{id}", r(by)), format!("{} asks to verify report #{id}", r(by)))
+        }
+        E::CalledForHelp { village, by } => {
+            pick(format!("{} 为 {} 求援", r(by), w.place(village)), format!("{} calls for help for {village}", r(by)))
+        }
+        E::HeadCounted { village, moved, in_shelter, .. } => pick(
+            format!("{} 转移到位 {moved} 人 (安置点实有 {in_shelter})", w.place(village)),
+            format!("{village}: {moved} moved (shelter holds {in_shelter})"),
+        ),
+        E::LevelLowered { level: l, by } => {
+            pick(format!("{} 调低为 {}", r(by), level(*l, lang)), format!("{} lowered to {}", r(by), level(*l, lang)))
+        }
+        E::ResponseEnded { by } => pick(format!("{} 终止应急响应", r(by)), format!("{} ended the response", r(by))),
+        E::ShelterAssigned { village, shelter, .. } => {
+            pick(format!("{} 转往 {shelter}", w.place(village)), format!("{village} goes to {shelter}"))
+        }
+        E::ShelterFull { shelter, village, waiting } => pick(
+            format!("{shelter} 已满: {} {waiting} 人等待", w.place(village)),
+            format!("{shelter} is full: {waiting} of {village} wait"),
+        ),
+        E::VillageHeld { village, held, .. } => pick(
+            format!("{} {}", w.place(village), if *held { "实施管控" } else { "解除管控" }),
+            format!("{village} {}", if *held { "held" } else { "released" }),
+        ),
+        E::PeopleReturned { village, people } => {
+            pick(format!("{} {people} 人返回家中", w.place(village)), format!("{people} returned home to {village}"))
+        }
+        E::ReturnStopped { village } => {
+            pick(format!("{} 管控: 劝阻返家", w.place(village)), format!("{village} held: nobody goes home"))
+        }
+        E::TaskAccepted { team } => pick(format!("{team} 接受任务"), format!("{team} accepted the task")),
+        E::TaskRefused { team, reason } => {
+            pick(format!("{team} 拒绝任务: {reason}"), format!("{team} refused the task: {reason}"))
+        }
+        E::TaskWaiting { team, material, missing } => {
+            pick(format!("{team} 缺 {material} {missing}, 等待"), format!("{team} waits: {missing} {material} missing"))
+        }
+        E::MaterialsUsed { team, material, amount } => {
+            pick(format!("{team} 用去 {material} {amount}"), format!("{team} used {amount} {material}"))
+        }
+        E::TeamReported { team, kind: k } => pick(
+            format!("{team} 报告: {}", team_report(*k, lang)),
+            format!("{team} reports: {}", team_report(*k, lang)),
+        ),
+        E::TeamMoving { team } => pick(format!("{team} 机动"), format!("{team} moves")),
+        E::FireAttacked { team, cells } => {
+            pick(format!("{team} 扑灭 {cells} 处火点"), format!("{team} put out {cells} cells"))
+        }
+        E::MaterialsSent { depot, material, amount, to, .. } => pick(
+            format!("{depot} 调出 {material} {amount} → {}", w.place(to)),
+            format!("{depot} sent {amount} {material} to {to}"),
+        ),
+        E::MaterialsArrived { material, amount, to } => {
+            pick(format!("{material} {amount} 运抵 {}", w.place(to)), format!("{amount} {material} arrived at {to}"))
+        }
+        E::SupportRequested { id, kind: k, by } => pick(
+            format!("{} 请求县支援 #{id}: {}", r(by), support(*k, lang)),
+            format!("{} requests county support #{id}: {}", r(by), support(*k, lang)),
+        ),
+        E::RequestDecided { id, approved, by } => pick(
+            format!("{} {} 请求 #{id}", r(by), if *approved { "批准" } else { "驳回" }),
+            format!("{} {} request #{id}", r(by), if *approved { "approved" } else { "refused" }),
+        ),
+        E::DirectiveSent { to, by } => {
+            pick(format!("{} 向 {} 下达指示", r(by), r(to)), format!("{} sent a directive to {}", r(by), r(to)))
+        }
+        E::InjectDue { index } => {
+            pick(format!("脚本注入 #{index} 已到时, 可发出"), format!("scripted inject #{index} is due"))
+        }
+        E::HazardFrozen { hazard: h, frozen } => pick(
+            format!("{} {}", hazard(*h, lang), if *frozen { "已冻结" } else { "已解冻" }),
+            format!("{} {}", hazard(*h, lang), if *frozen { "frozen" } else { "unfrozen" }),
+        ),
+        other => format!("{other:?}"),
     }
 }
 

@@ -124,6 +124,8 @@ fn draw_map(
         camera.fitted = true;
     }
     pan_and_zoom(&ui, &response, rect, &mut camera, w_m.max(h_m));
+    // Picking for a form: a click on the map adds a point (a drag still pans).
+    let clicked_at = if response.clicked() { response.interact_pointer_pos() } else { None };
     let proj = Projection { rect, centre: camera.centre, m_per_px: camera.m_per_px };
     crate::drive::note_map(rect, proj.centre, proj.m_per_px);
 
@@ -146,8 +148,17 @@ fn draw_map(
     draw_teams(&painter, &proj, view, &mut labels);
     draw_gauges(&painter, &proj, view, &mut labels);
     draw_other_places(&painter, &proj, &map, view, &mut labels);
+    draw_picks(&painter, &proj, &drill);
     draw_scale_bar(&painter, &proj);
     draw_attribution(&painter, rect, &map.attribution_line());
+    if let (Some(pos), Some(pick)) = (clicked_at, drill.pick.as_mut()) {
+        pick.points.push(proj.to_map(pos));
+        if !pick.path
+            && let Some(p) = drill.pick.take()
+        {
+            drill.picked.insert(p.form, p.points);
+        }
+    }
     let (lo, hi) = (proj.to_map(rect.left_bottom()), proj.to_map(rect.right_top()));
     let extent = Some([lo[0], lo[1], hi[0], hi[1]]);
     if drill.view_extent != extent {
@@ -394,8 +405,8 @@ impl TeamMark {
     fn of(s: &TeamState) -> TeamMark {
         match s {
             TeamState::Idle => TeamMark::Idle,
-            TeamState::Mustering { .. } | TeamState::EnRoute { .. } => TeamMark::Moving,
-            TeamState::Working { .. } => TeamMark::Working,
+            TeamState::Mustering { .. } | TeamState::EnRoute { .. } | TeamState::Moving { .. } => TeamMark::Moving,
+            TeamState::Working { .. } | TeamState::Waiting { .. } => TeamMark::Working,
             TeamState::Blocked { .. } => TeamMark::Blocked,
         }
     }
@@ -554,6 +565,22 @@ fn draw_teams(painter: &egui::Painter, proj: &Projection, view: &RoleView, label
         let p = proj.to_screen(t.pos);
         let text = format!("{} ({})", t.name, t.size);
         labels.place(painter, p, 9.0, &text, 14.0, Color32::from_rgb(190, 240, 255));
+    }
+}
+
+/// Points picked and paths drawn for the forms, and the one being drawn (bright).
+fn draw_picks(painter: &egui::Painter, proj: &Projection, drill: &Drill) {
+    let done = Stroke::new(3.0, Color32::from_rgb(250, 250, 120));
+    let drawing = Stroke::new(3.0, Color32::from_rgb(255, 255, 255));
+    let shapes = drill.picked.values().map(|p| (p, done)).chain(drill.pick.iter().map(|p| (&p.points, drawing)));
+    for (points, stroke) in shapes {
+        let pts: Vec<Pos2> = points.iter().map(|p| proj.to_screen(*p)).collect();
+        if pts.len() > 1 {
+            painter.line(pts.clone(), stroke);
+        }
+        for p in pts {
+            painter.circle(p, 4.0, stroke.color, Stroke::new(1.0, Color32::BLACK));
+        }
     }
 }
 

@@ -318,6 +318,8 @@ fn reports(ui: &mut egui::Ui, drill: &mut Drill, view: &RoleView, lang: Lang) {
         format!("{} ({})", T::Reports.text(lang), view.reports.len())
     };
     let mut ack = None;
+    let mut verify = None;
+    let can_verify = view.orders.contains(&OrderKind::Verify) && !drill.is_over();
     {
         let w = Words::new(lang, &drill.names_zh);
         egui::CollapsingHeader::new(title).id_salt("reports").default_open(true).show(ui, |ui| {
@@ -340,8 +342,28 @@ fn reports(ui: &mut egui::Ui, drill: &mut Drill, view: &RoleView, lang: Lang) {
                     } else {
                         ui.label(line);
                     }
+                    if !r.by_name.is_empty() {
+                        ui.weak(&r.by_name);
+                    }
+                    ui.weak(format!(
+                        "{} · {}/4 · {} {}",
+                        labels::stage(r.form.stage, lang),
+                        r.form.severity,
+                        r.form.people_at_risk,
+                        labels::trend(r.form.trend, lang)
+                    ));
                     if !r.note.is_empty() {
                         ui.weak(w.text(&r.note));
+                    }
+                    if !r.form.actions_taken.is_empty() {
+                        ui.weak(w.text(&r.form.actions_taken));
+                    }
+                    if can_verify && !r.verify_asked && !r.acknowledged {
+                        let b = ui.small_button(lang.pick("核实", "Verify"));
+                        crate::drive::note(&format!("verify:{}", r.id), &b);
+                        if b.clicked() {
+                            verify = Some(r.id);
+                        }
                     }
                     if r.acknowledged {
                         ui.colored_label(Color32::from_rgb(110, 200, 110), T::Acknowledged.text(lang));
@@ -365,23 +387,43 @@ fn reports(ui: &mut egui::Ui, drill: &mut Drill, view: &RoleView, lang: Lang) {
         drill.send(ClientMessage::Order(Order::Acknowledge { report: id }));
         drill.new_reports.remove(&id);
     }
+    if let Some(id) = verify {
+        drill.send(ClientMessage::Order(Order::Verify { report: id }));
+    }
 }
 
+/// The seat's communications log: what it sent (with what became of it) and what it was told,
+/// newest first.
 fn my_orders(ui: &mut egui::Ui, drill: &Drill, lang: Lang) {
     let w = Words::new(lang, &drill.names_zh);
-    let title = format!("{} ({})", T::MyOrders.text(lang), drill.sent.len());
+    let messages = drill.view.as_ref().map(|v| v.messages.as_slice()).unwrap_or_default();
+    let title = format!("{} ({} → · {} ←)", T::CommsLog.text(lang), drill.sent.len(), messages.len());
     egui::CollapsingHeader::new(title).id_salt("my_orders").default_open(true).show(ui, |ui| {
-        if drill.sent.is_empty() {
+        if drill.sent.is_empty() && messages.is_empty() {
             ui.weak(T::NoOrdersSent.text(lang));
         }
-        for s in drill.sent.iter().rev().take(30) {
-            let what = match &s.what {
-                Sent::Order(o) => labels::order_text(o, &w),
-                Sent::Control(c) => labels::control_text(c, lang),
-            };
+        // Merge both lists by drill time, newest first.
+        let mut lines: Vec<(u32, usize, Option<&crate::drill::SentOrder>, Option<&sim::view::MessageView>)> = drill
+            .sent
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.t_s, i, Some(s), None))
+            .chain(messages.iter().enumerate().map(|(i, m)| (m.t_s, i, None, Some(m))))
+            .collect();
+        lines.sort_by_key(|(t, i, _, _)| std::cmp::Reverse((*t, *i)));
+        for (t_s, _, sent, message) in lines.into_iter().take(40) {
             ui.horizontal_wrapped(|ui| {
-                ui.monospace(minutes_clock(s.t_s));
-                ui.label(what);
+                ui.monospace(minutes_clock(t_s));
+                if let Some(m) = message {
+                    ui.label(format!("← {}", w.text(&m.text)));
+                    return;
+                }
+                let Some(s) = sent else { return };
+                let what = match &s.what {
+                    Sent::Order(o) => labels::order_text(o, &w),
+                    Sent::Control(c) => labels::control_text(c, lang),
+                };
+                ui.label(format!("→ {what}"));
                 match &s.status {
                     Status::Sent => {
                         ui.weak(T::StatusSent.text(lang));
@@ -431,17 +473,6 @@ fn situation(ui: &mut egui::Ui, drill: &Drill, view: &RoleView, lang: Lang) {
             }
         });
     }
-    egui::CollapsingHeader::new(format!("{} ({})", T::Messages.text(lang), view.messages.len()))
-        .id_salt("messages")
-        .default_open(true)
-        .show(ui, |ui| {
-            if view.messages.is_empty() {
-                ui.weak(T::NoMessages.text(lang));
-            }
-            for m in view.messages.iter().rev() {
-                ui.label(format!("{} {}", minutes_clock(m.t_s), w.text(&m.text)));
-            }
-        });
 }
 
 /// The observer's and projector's panel: the big clock, the level, the counts of the public

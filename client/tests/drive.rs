@@ -45,7 +45,7 @@ fn drive(tag: &str, role: &str, script: &str) -> Vec<serde_json::Value> {
         .arg(data_root().join("scenarios").join("flood_valira.ron"))
         .args(["--role", role, "--name", "测试员", "--drive"])
         .arg(&script_path)
-        .args(["--drive-timeout-s", "200"])
+        .args(["--drive-timeout-s", "90"])
         .current_dir(&dir)
         .env("SANDTABLE_HOME", data_root())
         .stdout(Stdio::from(File::create(&out).unwrap()))
@@ -88,8 +88,8 @@ fn orders_of<'a>(journal: &'a [serde_json::Value], role: &str) -> Vec<&'a serde_
 
 #[test]
 fn every_role_gives_orders_through_the_forms() {
-    // The command post: an evacuation and a warning, each with its own village, and a report
-    // to the county with typed text.
+    // The command post: an evacuation, a sandbag line drawn on the map near Santa Coloma
+    // (8714, 8760 m) for its first team, and a report to the county with typed text.
     let journal = drive(
         "command",
         "command",
@@ -98,9 +98,13 @@ fn every_role_gives_orders_through_the_forms() {
          click village:Evacuate=Aixovall
          click send:Evacuate
          wait-accepted 1
-         click village:Warn
-         click village:Warn=La Margineda
-         click send:Warn
+         click task=Sandbag
+         click pick:Dispatch
+         map 8600 8650
+         map 8700 8700
+         map 8800 8760
+         click done:Dispatch
+         click send:Dispatch
          wait-accepted 2
          click note:ReportUp
          type 水位上涨, 已转移
@@ -109,38 +113,52 @@ fn every_role_gives_orders_through_the_forms() {
     );
     let mine = orders_of(&journal, "command");
     assert!(mine.iter().any(|o| o["Evacuate"]["village"] == "Aixovall"), "{mine:?}");
-    assert!(mine.iter().any(|o| o["Warn"]["village"] == "La Margineda"), "{mine:?}");
+    let line = mine
+        .iter()
+        .find_map(|o| o["Dispatch"]["target"]["Path"].as_array().filter(|_| o["Dispatch"]["task"] == "Sandbag"))
+        .unwrap_or_else(|| panic!("no sandbag line in {mine:?}"));
+    assert_eq!(line.len(), 3, "three points clicked: {line:?}");
+    let x0 = line[0][0].as_f64().unwrap();
+    assert!((x0 - 8600.0).abs() < 60.0, "the first point is where it was clicked: {line:?}");
     assert!(mine.iter().any(|o| o["ReportUp"]["note"] == "水位上涨, 已转移"), "{mine:?}");
     assert!(journal.iter().any(|c| c["role"] == "command" && c["player"] == "测试员"), "the journal names the person");
 
-    // An informant: a report of its own village with a note.
+    // An informant: an initial report of its own village, with a point picked on the map, the
+    // severity and a note.
     let journal = drive(
         "informant",
         "informant:Santa Coloma",
         "wait-ready
+         click pick:Report
+         map 8714 8760
          click note:Report
          type 河水漫过桥面
          click send:Report
          wait-accepted 1",
     );
     let mine = orders_of(&journal, "informant:Santa Coloma");
-    assert!(
-        mine.iter().any(|o| o["Report"]["village"] == "Santa Coloma" && o["Report"]["note"] == "河水漫过桥面"),
-        "{mine:?}"
-    );
+    let report = mine.iter().find_map(|o| o.get("Report")).unwrap_or_else(|| panic!("no report in {mine:?}"));
+    assert_eq!(report["village"], "Santa Coloma");
+    assert_eq!(report["note"], "河水漫过桥面");
+    assert_eq!(report["stage"], "Initial");
+    assert!(report["at"].is_array(), "a point was picked: {report}");
 
-    // A team: a report from where it is.
+    // A team: its own report (arrived) with a note.
     let journal = drive(
         "team",
         "team:防汛志愿者队",
         "wait-ready
-         click village:Report
-         click village:Report=Santa Coloma
-         click send:Report
+         click team_report=Problem
+         click note:TeamReport
+         type 道路被冲毁
+         click send:TeamReport
          wait-accepted 1",
     );
     let mine = orders_of(&journal, "team:防汛志愿者队");
-    assert!(mine.iter().any(|o| o["Report"]["village"] == "Santa Coloma"), "{mine:?}");
+    assert!(
+        mine.iter().any(|o| o["TeamReport"]["kind"] == "Problem" && o["TeamReport"]["note"] == "道路被冲毁"),
+        "{mine:?}"
+    );
 
     // The controller: starts the clock and injects a message to the command post.
     let journal = drive(
@@ -149,9 +167,9 @@ fn every_role_gives_orders_through_the_forms() {
         "wait-ready
          click control:start
          wait-accepted 1
-         click inject_to
-         click inject_to=command
-         click message
+         click to:Inject
+         click to:Inject=command
+         click text:Inject
          type 上游水库开始泄洪
          click send:Inject
          wait-accepted 2",

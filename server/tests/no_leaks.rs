@@ -178,7 +178,7 @@ fn no_seat_receives_what_its_role_may_not_know() {
                         .events()
                         .iter()
                         .filter_map(|e| match &e.kind {
-                            EventKind::ReportedUp { by } => Some(by.clone()),
+                            EventKind::ReportedUp { by, .. } => Some(by.clone()),
                             _ => None,
                         })
                         .collect();

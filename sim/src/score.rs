@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::roles::{Role, fits};
 use crate::scenario::{ActionKind, Anchor, Level, RequiredAction, Scenario};
 pub use crate::world::people::VillageOutcome;
-use crate::world::{Event, EventKind};
+use crate::world::{Event, EventKind, ReportStage};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ActionStatus {
@@ -150,7 +150,29 @@ fn done_when(what: &ActionKind, who: &str, events: &[Event], threatened: &[Strin
             EventKind::TeamDispatched { team: t, by, .. } if team.as_ref().is_none_or(|x| x == t) => Some(by),
             _ => None,
         }),
-        ActionKind::ReportUp => first(&|k| if let EventKind::ReportedUp { by } = k { Some(by) } else { None }),
+        ActionKind::ReportUp => first(&|k| if let EventKind::ReportedUp { by, .. } = k { Some(by) } else { None }),
+        ActionKind::FollowUpReport | ActionKind::FinalReport => {
+            let want = if matches!(what, ActionKind::FinalReport) { ReportStage::Final } else { ReportStage::FollowUp };
+            first(&|k| match k {
+                EventKind::ReportFiled { by, stage, .. } if *stage == want => Some(by),
+                _ => None,
+            })
+        }
+        ActionKind::HeadCount => first(&|k| if let EventKind::HeadCounted { by, .. } = k { Some(by) } else { None }),
+        ActionKind::SendMaterials => {
+            first(&|k| if let EventKind::MaterialsSent { by, .. } = k { Some(by) } else { None })
+        }
+        ActionKind::RequestSupport => {
+            first(&|k| if let EventKind::SupportRequested { by, .. } = k { Some(by) } else { None })
+        }
+        ActionKind::DecideRequest => {
+            first(&|k| if let EventKind::RequestDecided { by, .. } = k { Some(by) } else { None })
+        }
+        ActionKind::HoldVillage => first(&|k| match k {
+            EventKind::VillageHeld { by, held: true, .. } => Some(by),
+            _ => None,
+        }),
+        ActionKind::EndResponse => first(&|k| if let EventKind::ResponseEnded { by } = k { Some(by) } else { None }),
         ActionKind::AllSafe(Some(v)) => events.iter().find_map(|e| match &e.kind {
             EventKind::VillageEvacuated { village, .. } if village == v => Some((e.t_s, String::new())),
             _ => None,

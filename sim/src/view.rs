@@ -2,13 +2,15 @@
 //! [`crate::access::view`] and sent to that role only: a client never receives what its role
 //! could not know.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::map::Xy;
 use crate::roles::Role;
 use crate::scenario::{Level, Stage};
 use crate::weather::Weather;
-use crate::world::orders::{HazardKind, OrderKind, Task};
+use crate::world::orders::{HazardKind, OrderKind, ReportForm, SupportKind, Task};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoleView {
@@ -31,6 +33,52 @@ pub struct RoleView {
     pub orders: Vec<OrderKind>,
     /// Closed road edges this role knows of.
     pub closed_roads: Vec<u32>,
+    /// Depot stock, for the roles that keep the books (command posts: their own depots; the
+    /// county and the controller: all).
+    #[serde(default)]
+    pub depots: Vec<DepotView>,
+    /// Shelters in this role's care, with how many they hold.
+    #[serde(default)]
+    pub shelters: Vec<ShelterView>,
+    /// Support requests this role made (a command post) or decides (the county, the controller).
+    #[serde(default)]
+    pub requests: Vec<RequestView>,
+    /// Hazards the controller froze (their models do not step).
+    #[serde(default)]
+    pub frozen: Vec<HazardKind>,
+    /// Scripted injects due and not yet fired (indices into the script; controller only).
+    #[serde(default)]
+    pub injects_due: Vec<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DepotView {
+    pub name: String,
+    pub pos: Xy,
+    pub county: bool,
+    pub stock: BTreeMap<String, u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShelterView {
+    pub name: String,
+    pub pos: Xy,
+    pub capacity: u32,
+    /// People in it or on their way to it.
+    pub occupied: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestView {
+    pub id: u32,
+    pub t_s: u32,
+    pub from: Role,
+    pub by: String,
+    pub kind: SupportKind,
+    pub detail: String,
+    pub material: Option<(String, u32)>,
+    /// `None` while undecided; then whether it was approved, with the county's note.
+    pub decision: Option<(bool, String)>,
 }
 
 /// One cell with a hazard: water deeper than 5 cm, fire burning or burned, debris.
@@ -67,6 +115,12 @@ pub struct VillageView {
     pub casualties: Option<u32>,
     pub warned: bool,
     pub evacuation_ordered: bool,
+    /// 管控: people may not return.
+    #[serde(default)]
+    pub held: bool,
+    /// People waiting at home because their shelter is full; `None` when this role cannot know.
+    #[serde(default)]
+    pub waiting: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -76,15 +130,45 @@ pub struct TeamView {
     pub size: u32,
     pub pos: Xy,
     pub state: TeamState,
+    /// The team accepted its current task (`AcceptTask`).
+    #[serde(default)]
+    pub accepted: bool,
+    /// Materials the team carries (its own view, its commanders' and the controller's).
+    #[serde(default)]
+    pub carrying: BTreeMap<String, u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TeamState {
     Idle,
-    Mustering { village: String, task: Task },
-    EnRoute { village: String, task: Task, eta_s: u32 },
-    Working { village: String, task: Task },
-    Blocked { village: String },
+    Mustering {
+        village: String,
+        task: Task,
+    },
+    EnRoute {
+        village: String,
+        task: Task,
+        eta_s: u32,
+    },
+    Working {
+        village: String,
+        task: Task,
+    },
+    /// On site, waiting for materials: `missing` of `material`.
+    Waiting {
+        village: String,
+        task: Task,
+        material: String,
+        missing: u32,
+    },
+    Blocked {
+        village: String,
+    },
+    /// Driving to a point on its own initiative (`MoveTo`).
+    Moving {
+        to: Xy,
+        eta_s: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -96,6 +180,14 @@ pub struct ReportView {
     pub hazard: HazardKind,
     pub note: String,
     pub acknowledged: bool,
+    /// The person who sent it (empty for bots).
+    #[serde(default)]
+    pub by_name: String,
+    /// Every field of the form (stage, point, severity, people at risk, trend, actions...).
+    pub form: ReportForm,
+    /// The command post asked for it to be checked (核实).
+    #[serde(default)]
+    pub verify_asked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -110,4 +202,10 @@ pub struct GaugeView {
 pub struct MessageView {
     pub t_s: u32,
     pub text: String,
+    /// The role whose order sent it; `None` for the world's own word (a monitor, the script).
+    #[serde(default)]
+    pub from: Option<Role>,
+    /// The person who gave that order (empty for bots).
+    #[serde(default)]
+    pub by: String,
 }

@@ -91,7 +91,8 @@ fn evacuating_on_the_signs_saves_everyone() {
     while !w.is_finished() {
         let events = w.step().to_vec();
         if events.iter().any(|e| matches!(e.kind, EventKind::SlopeSigns { .. })) {
-            w.apply(&Command { from: Role::Command(None), order: Order::Evacuate { village: "Baix".into() } }).unwrap();
+            w.apply(&Command::new(Role::Command(None), Order::Evacuate { village: "Baix".into(), shelter: None }))
+                .unwrap();
         }
     }
     assert!(first(&w, |k| matches!(k, EventKind::SlopeFailed { .. })).is_some());

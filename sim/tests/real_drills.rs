@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use sim::map::load_map;
 use sim::scenario::load_scenario_file;
+use sim::world::ReportForm;
 use sim::{Command, EventKind, Order, Role, World};
 
 fn root() -> PathBuf {
@@ -45,12 +46,13 @@ fn play(file: &str, seed: u64, respond: bool) -> World {
                 let informant = Role::Informant(village.clone());
                 if w.roles().contains(&informant) {
                     let _ = w.apply(&Command {
+                        by: String::new(),
                         from: informant,
-                        order: Order::Report { village: village.clone(), hazard, note: String::new() },
+                        order: Order::Report(ReportForm::initial(&village, hazard, "")),
                     });
                 }
                 if let Some(c) = &command {
-                    let _ = w.apply(&Command { from: c.clone(), order: Order::Evacuate { village } });
+                    let _ = w.apply(&Command::new(c.clone(), Order::Evacuate { village, shelter: None }));
                 }
             }
         }

@@ -7,6 +7,7 @@ use sim::map::{LandCover, MapAsset, RoadClass, Xy};
 use sim::scenario::parse_scenario;
 use sim::score::{ActionStatus, score};
 use sim::testkit::TestMap;
+use sim::world::{ReportForm, ReportStage, Target};
 use sim::{Command, EventKind, Order, Role, Task, World};
 
 const CELL: f64 = 75.0;
@@ -73,25 +74,36 @@ fn play(seed: u64, respond: bool) -> World {
             match e.kind {
                 EventKind::HazardSeen { village, .. } if !reported => {
                     reported = true;
-                    let order = Order::Report {
-                        village: village.clone(),
-                        hazard: sim::HazardKind::Flood,
-                        note: "河水漫滩".into(),
-                    };
-                    w.apply(&Command { from: Role::Informant(village), order }).unwrap();
-                    w.apply(&Command { from: command.clone(), order: Order::Acknowledge { report: 1 } }).unwrap();
+                    let order = Order::Report(ReportForm::initial(&village, sim::HazardKind::Flood, "河水漫滩"));
+                    w.apply(&Command { from: Role::Informant(village), by: String::new(), order }).unwrap();
+                    w.apply(&Command {
+                        from: command.clone(),
+                        by: String::new(),
+                        order: Order::Acknowledge { report: 1 },
+                    })
+                    .unwrap();
                     for village in ["Baix", "Alt"] {
-                        w.apply(&Command { from: command.clone(), order: Order::Evacuate { village: village.into() } })
-                            .unwrap();
+                        w.apply(&Command {
+                            from: command.clone(),
+                            by: String::new(),
+                            order: Order::Evacuate { village: village.into(), shelter: None },
+                        })
+                        .unwrap();
                     }
-                    let dispatch =
-                        Order::Dispatch {
-                            team: "乡镇救援队".into(), village: "Baix".into(), task: Task::Evacuate
-                        };
-                    w.apply(&Command { from: command.clone(), order: dispatch }).unwrap();
+                    let dispatch = Order::Dispatch {
+                        team: "乡镇救援队".into(),
+                        task: Task::Evacuate,
+                        target: Target::Village("Baix".into()),
+                    };
+                    w.apply(&Command { from: command.clone(), by: String::new(), order: dispatch }).unwrap();
                 }
                 EventKind::LevelTriggered { level } => {
-                    w.apply(&Command { from: command.clone(), order: Order::ActivateLevel { level } }).unwrap();
+                    w.apply(&Command {
+                        from: command.clone(),
+                        by: String::new(),
+                        order: Order::ActivateLevel { level },
+                    })
+                    .unwrap();
                 }
                 _ => {}
             }
@@ -138,12 +150,29 @@ fn orders_from_the_wrong_role_are_refused_and_logged() {
     let mut w = world(1);
     let informant = Role::Informant("Baix".into());
     let events_before = w.events().len();
-    let err =
-        w.apply(&Command { from: informant.clone(), order: Order::ActivateLevel { level: sim::scenario::Level::I } });
+    let err = w.apply(&Command {
+        from: informant.clone(),
+        by: String::new(),
+        order: Order::ActivateLevel { level: sim::scenario::Level::I },
+    });
     assert_eq!(err.map_err(|r| r.code()), Err("not_allowed"));
-    let err = w.apply(&Command { from: informant, order: Order::Evacuate { village: "Alt".into() } });
+    let err = w.apply(&Command {
+        from: informant,
+        by: String::new(),
+        order: Order::Evacuate { village: "Alt".into(), shelter: None },
+    });
     assert_eq!(err.map_err(|r| r.code()), Err("not_your_village"), "an informant evacuates only its own village");
-    let err = w.apply(&Command { from: Role::County, order: Order::ReportUp { note: String::new() } });
+    let err = w.apply(&Command {
+        from: Role::County,
+        by: String::new(),
+        order: Order::ReportUp {
+            stage: ReportStage::Initial,
+            casualties: 0,
+            trapped: 0,
+            evacuated: 0,
+            note: String::new(),
+        },
+    });
     assert_eq!(err.map_err(|r| r.code()), Err("unknown_role"), "no county in this drill");
     assert_eq!(w.events().len(), events_before, "a refused order changes nothing in the world");
 }
@@ -170,8 +199,8 @@ fn views_are_filtered_by_role() {
 fn a_team_sets_up_a_pump_that_takes_water_out_of_the_flood() {
     let run = |task: Task| {
         let mut w = world(4);
-        let order = Order::Dispatch { team: "乡镇救援队".into(), village: "Baix".into(), task };
-        w.apply(&Command { from: Role::Command(None), order }).unwrap();
+        let order = Order::Dispatch { team: "乡镇救援队".into(), task, target: Target::Village("Baix".into()) };
+        w.apply(&Command { from: Role::Command(None), by: String::new(), order }).unwrap();
         while !w.is_finished() {
             w.step();
         }

@@ -25,6 +25,7 @@ use sim::scenario::{ActionKind, Anchor, Level, RequiredAction, Stage, Trigger};
 use sim::triggers::TriggerFacts;
 use sim::view::{HazardCellKind, RoleView, TeamState};
 use sim::weather::Weather;
+use sim::world::{ReportForm, Target};
 use sim::{HazardKind, Order, Role, Task};
 
 /// How far (m) from its position a team reports what it sees.
@@ -77,7 +78,12 @@ impl Brain {
             Role::Command(t) => self.command(t.as_deref(), view, &mut out),
             Role::County => self.county(view, &mut out),
             Role::Team(t) => self.team(&t, view, &mut out),
-            Role::Controller => {}
+            Role::Controller => {
+                // Scripted injects are delivered when the controller fires them: at once when due.
+                for &index in &view.injects_due {
+                    self.once(format!("inject:{index}"), Order::FireInject { index }, &mut out);
+                }
+            }
         }
         self.plan_actions(view, &mut out);
         out
@@ -106,7 +112,7 @@ impl Brain {
                 "{village} 附近发现{} (约 {d:.0} 米) / {hazard:?} seen {d:.0} m from {village}",
                 hazard.label_zh()
             );
-            self.once(format!("report:{hazard:?}"), Order::Report { village: village.into(), hazard, note }, out);
+            self.once(format!("report:{hazard:?}"), Order::Report(ReportForm::initial(village, hazard, &note)), out);
             if d <= DANGER_RADIUS_M {
                 self.warn_and_evacuate(village, out);
             }
@@ -123,7 +129,7 @@ impl Brain {
             let note = format!("{point} 出现裂缝蠕动迹象 / cracks and creep at {point}");
             self.once(
                 format!("report:slope:{point}"),
-                Order::Report { village: village.into(), hazard: HazardKind::Landslide, note },
+                Order::Report(ReportForm::initial(village, HazardKind::Landslide, &note)),
                 out,
             );
             self.warn_and_evacuate(village, out);
@@ -138,7 +144,7 @@ impl Brain {
             self.once(format!("warn:{village}"), Order::Warn { village: village.clone() }, out);
             let reported = view.reports.iter().any(|r| &r.village == village);
             if view.level.is_some() || reported {
-                self.once(format!("evac:{village}"), Order::Evacuate { village: village.clone() }, out);
+                self.once(format!("evac:{village}"), Order::Evacuate { village: village.clone(), shelter: None }, out);
             }
             let _ = hazard;
         }
@@ -150,7 +156,7 @@ impl Brain {
             for village in register {
                 self.once(format!("warn:{village}"), Order::Warn { village: village.clone() }, out);
                 if level >= Level::II {
-                    self.once(format!("evac:{village}"), Order::Evacuate { village }, out);
+                    self.once(format!("evac:{village}"), Order::Evacuate { village, shelter: None }, out);
                 }
             }
         }
@@ -166,7 +172,7 @@ impl Brain {
                 view.reports.len(),
                 view.reports.len()
             );
-            self.once("reportup:first".into(), Order::ReportUp { note }, out);
+            self.once("reportup:first".into(), report_up(note), out);
         }
         // Follow-up reports on levels come after the first report (续报 after 初报), never before.
         if let Some(level) = view.level.filter(|_| self.done.contains("reportup:first")) {
@@ -176,7 +182,7 @@ impl Brain {
                 level.label_zh(),
                 level.name()
             );
-            self.once(format!("reportup:{}", level.name()), Order::ReportUp { note }, out);
+            self.once(format!("reportup:{}", level.name()), report_up(note), out);
         }
     }
 
@@ -213,7 +219,11 @@ impl Brain {
             let note =
                 format!("{name} 在 {village} 附近发现{} / {hazard:?} seen by {name} near {village}", hazard.label_zh());
             let _ = d;
-            self.once(format!("report:{village}:{hazard:?}"), Order::Report { village, hazard, note }, out);
+            self.once(
+                format!("report:{village}:{hazard:?}"),
+                Order::Report(ReportForm::initial(&village, hazard, &note)),
+                out,
+            );
         }
     }
 
@@ -221,7 +231,7 @@ impl Brain {
 
     fn warn_and_evacuate(&mut self, village: &str, out: &mut Vec<Order>) {
         self.once(format!("warn:{village}"), Order::Warn { village: village.into() }, out);
-        self.once(format!("evac:{village}"), Order::Evacuate { village: village.into() }, out);
+        self.once(format!("evac:{village}"), Order::Evacuate { village: village.into(), shelter: None }, out);
     }
 
     fn acknowledge(&mut self, view: &RoleView, out: &mut Vec<Order>) {
@@ -270,7 +280,11 @@ impl Brain {
             let Some(team) = idle.map(|t| t.name.clone()) else { continue };
             let task = task_for(*hazard, view, village);
             self.done.insert(format!("dispatched-to:{village}"));
-            self.once(format!("dispatch:{team}"), Order::Dispatch { team, village: village.clone(), task }, out);
+            self.once(
+                format!("dispatch:{team}"),
+                Order::Dispatch { team, task, target: Target::Village(village.clone()) },
+                out,
+            );
         }
     }
 
@@ -328,7 +342,7 @@ impl Brain {
                 }
                 ActionKind::Evacuate(v) | ActionKind::AllSafe(v) if may.contains(&sim::OrderKind::Evacuate) => {
                     for v in targets(self, v) {
-                        self.once(format!("evac:{v}"), Order::Evacuate { village: v }, out);
+                        self.once(format!("evac:{v}"), Order::Evacuate { village: v, shelter: None }, out);
                     }
                 }
                 ActionKind::ActivateLevel(l) if may.contains(&sim::OrderKind::ActivateLevel) => {
@@ -339,7 +353,7 @@ impl Brain {
                 }
                 ActionKind::ReportUp if may.contains(&sim::OrderKind::ReportUp) => {
                     let note = format!("按预案报告: {} / as the plan requires: {}", a.name, a.id);
-                    self.once(format!("reportup:{}", a.id), Order::ReportUp { note }, out);
+                    self.once(format!("reportup:{}", a.id), report_up(note), out);
                 }
                 ActionKind::Acknowledge if may.contains(&sim::OrderKind::Acknowledge) => self.acknowledge(view, out),
                 ActionKind::Dispatch(team) if may.contains(&sim::OrderKind::Dispatch) => {
@@ -396,6 +410,7 @@ impl Brain {
                 self.done.iter().any(|k| k.starts_with("reportup:")) || self.done.contains(&format!("reportup:{id}"))
             }
             ActionKind::AllSafe(v) => village(v, &|x| x.at_home == Some(0)),
+            _ => false,
         }
     }
 
@@ -530,3 +545,8 @@ fn dist(a: Xy, b: Xy) -> f64 {
 #[cfg(test)]
 #[path = "brain_tests.rs"]
 mod tests;
+
+/// A first report up (初报) with the note only (the structured numbers come from the bots branch).
+fn report_up(note: String) -> Order {
+    Order::ReportUp { stage: sim::world::ReportStage::Initial, casualties: 0, trapped: 0, evacuated: 0, note }
+}

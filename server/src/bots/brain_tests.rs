@@ -5,6 +5,7 @@ use std::sync::Arc;
 use sim::access::orders_for;
 use sim::view::{HazardCell, HazardCellKind, ReportView, RoleView, TeamState, TeamView, VillageView};
 use sim::weather::Weather;
+use sim::world::{ReportForm, Target};
 use sim::{HazardKind, Order, Role};
 
 use super::{Brain, Grid};
@@ -34,6 +35,8 @@ fn village(name: &str, x: f64) -> VillageView {
         casualties: Some(0),
         warned: false,
         evacuation_ordered: false,
+        held: false,
+        waiting: Some(0),
     }
 }
 
@@ -61,12 +64,19 @@ fn view(role: &str, t_s: u32, rain: f64) -> RoleView {
             size: 20,
             pos: [1400.0, 937.5],
             state: TeamState::Idle,
+            accepted: false,
+            carrying: Default::default(),
         }],
         reports: Vec::new(),
         gauges: Vec::new(),
         messages: Vec::new(),
         orders: orders_for(&role.parse().unwrap()).to_vec(),
         closed_roads: Vec::new(),
+        depots: Vec::new(),
+        shelters: Vec::new(),
+        requests: Vec::new(),
+        frozen: Vec::new(),
+        injects_due: Vec::new(),
     }
 }
 
@@ -93,11 +103,11 @@ fn an_informant_reports_warns_and_evacuates_once_when_water_reaches_its_village(
     let orders = b.decide(&wet);
     allowed("informant:Alpha", &orders);
     assert!(
-        matches!(&orders[0], Order::Report { village, hazard: HazardKind::Flood, .. } if village == "Alpha"),
+        matches!(&orders[0], Order::Report(f) if f.village == "Alpha" && f.hazard == HazardKind::Flood),
         "{orders:?}"
     );
     assert!(orders.contains(&Order::Warn { village: "Alpha".into() }));
-    assert!(orders.contains(&Order::Evacuate { village: "Alpha".into() }));
+    assert!(orders.contains(&Order::Evacuate { village: "Alpha".into(), shelter: None }));
     wet.t_s = 180;
     assert!(b.decide(&wet).is_empty(), "the same hazard is reported once");
 }
@@ -109,7 +119,7 @@ fn a_far_hazard_is_reported_but_does_not_empty_the_village() {
     v.hazard.push(water_at(200.0)); // 2 km from Gamma
     let orders = b.decide(&v);
     assert_eq!(orders.len(), 1, "{orders:?}");
-    assert!(matches!(orders[0], Order::Report { .. }));
+    assert!(matches!(orders[0], Order::Report(_)));
 }
 
 #[test]
@@ -137,16 +147,19 @@ fn the_command_post_acknowledges_activates_on_rain_warns_and_dispatches() {
         hazard: HazardKind::Flood,
         note: "水".into(),
         acknowledged: false,
+        by_name: String::new(),
+        form: ReportForm::initial("Beta", HazardKind::Flood, "水"),
+        verify_asked: false,
     });
     let orders = b.decide(&v);
     allowed("command", &orders);
     assert!(orders.contains(&Order::Acknowledge { report: 7 }), "{orders:?}");
     assert!(orders.contains(&Order::Warn { village: "Beta".into() }));
-    assert!(orders.contains(&Order::Evacuate { village: "Beta".into() }));
+    assert!(orders.contains(&Order::Evacuate { village: "Beta".into(), shelter: None }));
     assert!(
         orders
             .iter()
-            .any(|o| matches!(o, Order::Dispatch { team, village, .. } if team == "T1 队" && village == "Beta"))
+            .any(|o| matches!(o, Order::Dispatch { team, target: Target::Village(village), .. } if team == "T1 队" && village == "Beta"))
     );
     assert!(orders.iter().any(|o| matches!(o, Order::ReportUp { .. })));
     let again = b.decide(&v);
@@ -160,5 +173,5 @@ fn a_team_only_reports() {
     v.hazard.push(water_at(1500.0));
     let orders = b.decide(&v);
     allowed("team:T1 队", &orders);
-    assert!(matches!(&orders[..], [Order::Report { village, .. }] if village == "Beta"), "{orders:?}");
+    assert!(matches!(&orders[..], [Order::Report(f)] if f.village == "Beta"), "{orders:?}");
 }

@@ -335,7 +335,7 @@ mod tests {
 
     #[test]
     fn an_order_copied_from_a_journal_line_parses_and_lines_are_sorted_by_time() {
-        let order = Order::Report { village: "Canillo".into(), hazard: sim::HazardKind::Flood, note: "漫堤".into() };
+        let order = Order::Report(sim::world::ReportForm::initial("Canillo", sim::HazardKind::Flood, "漫堤"));
         let line = JournalLine {
             seq: 1,
             t_s: 60,

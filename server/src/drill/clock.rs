@@ -251,6 +251,7 @@ mod tests {
                 by: Role::Informant("A".into()),
                 village: "A".into(),
                 hazard: HazardKind::Flood,
+                stage: sim::world::ReportStage::Initial,
             },
         )
     }

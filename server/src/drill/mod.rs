@@ -162,7 +162,7 @@ impl Drill {
     /// Authorises an order ([`access::authorise`], the only check), journals it, then applies
     /// it. Nothing refused reaches the journal or the world.
     pub fn order(&mut self, from: &Role, player: &str, order: Order) -> Result<(), Refusal> {
-        let cmd = Command { from: from.clone(), order };
+        let cmd = Command { from: from.clone(), by: player.to_string(), order };
         let authorised =
             if self.finished.is_some() { Err(Refusal::Ended) } else { access::authorise(&self.world, &cmd) };
         if let Err(r) = authorised {

@@ -53,7 +53,7 @@ fn an_order_the_role_may_not_give_is_refused_and_not_journaled() {
         drill.order(&"informant:Nowhere".parse().unwrap(), "p", Order::Warn { village: "Alpha".into() }).unwrap_err();
     assert!(matches!(err, Refusal::UnknownRole { .. }), "{err}");
     // A target outside the role's care is refused before the journal too.
-    let err = drill.order(&informant(), "p", Order::Evacuate { village: "Beta".into() }).unwrap_err();
+    let err = drill.order(&informant(), "p", Order::Evacuate { village: "Beta".into(), shelter: None }).unwrap_err();
     assert_eq!(err.code(), "not_your_village", "{err}");
     assert_eq!(drill.accepted(), 0);
     assert_eq!(drill.refused(), 3);

@@ -253,11 +253,7 @@ fn a_client_flooding_orders_is_rate_limited() {
     h.receive(A, &hello("informant:Alpha", "p"), T);
     inbox(&mut h, A);
     for _ in 0..25 {
-        h.receive(
-            A,
-            &order(Order::Report { village: "Alpha".into(), hazard: sim::HazardKind::Flood, note: "水".into() }),
-            T,
-        );
+        h.receive(A, &order(Order::Report(sim::world::ReportForm::initial("Alpha", sim::HazardKind::Flood, "水"))), T);
     }
     let r = refusals(&inbox(&mut h, A));
     let limited = r.iter().filter(|r| r.contains("too many")).count();

@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::map::Xy;
 use crate::roles::{Role, RolePattern};
-use crate::scenario::{Anchor, LevelSpec, RequiredAction, TeamKind, resolve_place};
+use crate::scenario::{Anchor, LevelSpec, ReactionSpec, RequiredAction, TeamKind};
 use crate::weather::Weather;
 use crate::world::{HazardKind, World};
 
 use super::view::team_kind_zh;
-use super::{covers_team, covers_village};
+use super::{covers_depot, covers_team, covers_village};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Briefing {
@@ -33,6 +33,9 @@ pub struct Briefing {
     pub hazard_register: Vec<RegisteredPoint>,
     /// The weather when the drill opens.
     pub weather: Weather,
+    /// Reaction times the scenario sets for this role (bots in the seat read them).
+    #[serde(default)]
+    pub reaction: Vec<ReactionSpec>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -83,6 +86,9 @@ pub struct BriefingDepot {
     pub name: String,
     pub pos: Xy,
     pub materials: BTreeMap<String, u32>,
+    /// A county reserve (县级储备).
+    #[serde(default)]
+    pub county: bool,
 }
 
 /// The plan (预案) as this role reads it: every level with its trigger and who activates it,
@@ -145,17 +151,19 @@ pub fn briefing(world: &World, role: &Role) -> Briefing {
             base: t.pos,
         })
         .collect();
-    // A depot serves the township of the village nearest to it.
-    let depots = s
-        .depots
-        .iter()
-        .filter_map(|d| resolve_place(&d.at, &world.map).map(|pos| (d, pos)))
-        .filter(|(_, pos)| {
-            let nearest = (0..people.villages.len())
-                .min_by(|&a, &b| dist2(people.villages[a].pos, *pos).total_cmp(&dist2(people.villages[b].pos, *pos)));
-            *role == Role::Controller || nearest.is_some_and(|vi| mine.contains(&vi))
+    // The depots a role may send from (`covers_depot`), with their stock at the start.
+    let depots = (0..world.materials.depots.len())
+        .filter(|&di| covers_depot(world, role, di))
+        .filter_map(|di| {
+            let d = &world.materials.depots[di];
+            let spec = s.depots.iter().find(|x| x.name == d.name)?;
+            Some(BriefingDepot {
+                name: d.name.clone(),
+                pos: d.pos,
+                materials: spec.materials.clone(),
+                county: d.county,
+            })
         })
-        .map(|(d, pos)| BriefingDepot { name: d.name.clone(), pos, materials: d.materials.clone() })
         .collect();
     let hazard_register = world
         .hazards
@@ -200,6 +208,12 @@ pub fn briefing(world: &World, role: &Role) -> Briefing {
         },
         hazard_register,
         weather: world.weather().clone(),
+        reaction: s
+            .reaction
+            .iter()
+            .filter(|r| *role == Role::Controller || RolePattern::parse(&r.who).is_ok_and(|p| p.matches(role)))
+            .cloned()
+            .collect(),
     }
 }
 
@@ -241,8 +255,4 @@ fn actions_for(actions: &[RequiredAction], role: &Role) -> Vec<RequiredAction> {
         }
     }
     actions.iter().zip(keep).filter(|(_, k)| *k).map(|(a, _)| a.clone()).collect()
-}
-
-fn dist2(a: Xy, b: Xy) -> f64 {
-    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
 }

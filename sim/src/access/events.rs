@@ -18,16 +18,35 @@ fn concerns(role: &Role, kind: &EventKind) -> bool {
     use EventKind::*;
     let team = |t: &str| matches!(role, Role::Team(r) if r == t);
     match kind {
-        DrillStarted | DrillEnded | LevelActivated { .. } => true,
+        DrillStarted | DrillEnded | LevelActivated { .. } | LevelLowered { .. } | ResponseEnded { .. } => true,
         HazardSeen { by, .. }
         | ReportFiled { by, .. }
         | ReportAcknowledged { by, .. }
+        | VerifyAsked { by, .. }
+        | CalledForHelp { by, .. }
+        | HeadCounted { by, .. }
         | WarningIssued { by, .. }
         | EvacuationOrdered { by, .. }
-        | ReportedUp { by } => by == role,
+        | ShelterAssigned { by, .. }
+        | VillageHeld { by, .. }
+        | MaterialsSent { by, .. }
+        | ReportedUp { by, .. } => by == role,
         TeamDispatched { team: t, by, .. } => by == role || team(t),
-        TeamArrived { team: t, .. } | TeamTaskDone { team: t, .. } | TeamCannotReach { team: t, .. } => team(t),
+        TeamArrived { team: t, .. }
+        | TeamTaskDone { team: t, .. }
+        | TeamCannotReach { team: t, .. }
+        | TaskAccepted { team: t }
+        | TaskRefused { team: t, .. }
+        | TaskWaiting { team: t, .. }
+        | MaterialsUsed { team: t, .. }
+        | TeamReported { team: t, .. }
+        | TeamMoving { team: t }
+        | FireAttacked { team: t, .. } => team(t),
         Rescued { team: t, .. } => team(t),
+        // A request is heard by the county and by the post that made it.
+        SupportRequested { by, .. } => by == role || *role == Role::County,
+        RequestDecided { by, .. } => by == role,
+        DirectiveSent { to, by } => to == role || by == role,
         InjectDelivered { to, .. } => to == role,
         _ => false,
     }
@@ -51,10 +70,12 @@ mod tests {
                 by: other.clone(),
                 village: "Encamp".into(),
                 hazard: crate::world::HazardKind::Flood,
+                stage: crate::world::ReportStage::Initial,
             }),
+            ev(EventKind::InjectDue { index: 0 }),
         ];
         let mine = events_for(&me, &events);
         assert_eq!(mine, vec![events[0].clone()]);
-        assert_eq!(events_for(&Role::Controller, &events).len(), 4);
+        assert_eq!(events_for(&Role::Controller, &events).len(), 5);
     }
 }

@@ -9,6 +9,8 @@
 //!
 //! Refusals have stable codes and their words live in one place ([`Refusal`]).
 
+#[cfg(test)]
+mod authorise_tests;
 mod briefing;
 mod events;
 mod public;
@@ -24,20 +26,44 @@ pub use public::{PublicBriefing, PublicReport, PublicView, PublicVillage, public
 pub use refusal::Refusal;
 pub use view::view;
 
+use crate::map::Xy;
 use crate::roles::Role;
-use crate::world::{Command, Order, OrderKind, World};
+use crate::world::teams::Activity;
+use crate::world::{Command, Consignee, Order, OrderKind, ReportStage, SupportKind, Target, Task, World, WorldEvent};
 
-/// The orders a role may give, as in real life: informants report, warn and start the first
-/// evacuation of their own village; the command post decides; the county dispatches its teams;
-/// teams report what they see; the controller injects messages.
+/// The longest text an order may carry, characters.
+pub const MAX_TEXT_CHARS: usize = 2000;
+/// The most points a drawn path may have.
+pub const MAX_PATH_POINTS: usize = 200;
+
+/// The orders a role may give, as in real life: informants report, call for help, warn, start
+/// the first evacuation of their own village and count heads; the command post decides,
+/// dispatches, sends materials, reports up and asks the county; teams accept or refuse their
+/// task, report and move; the county decides requests, dispatches its teams and directs the
+/// townships; the controller injects, fires the script and freezes hazards.
 pub fn orders_for(role: &Role) -> &'static [OrderKind] {
     use OrderKind::*;
     match role {
-        Role::Controller => &[Inject],
-        Role::Command(_) => &[Acknowledge, ActivateLevel, Warn, Evacuate, Dispatch, ReportUp],
-        Role::County => &[Acknowledge, ActivateLevel, Dispatch],
-        Role::Informant(_) => &[Report, Warn, Evacuate],
-        Role::Team(_) => &[Report],
+        Role::Controller => &[Inject, FireInject, Freeze],
+        Role::Command(_) => &[
+            Acknowledge,
+            Verify,
+            ActivateLevel,
+            LowerLevel,
+            EndResponse,
+            Warn,
+            Evacuate,
+            Dispatch,
+            SendMaterials,
+            ReportUp,
+            RequestSupport,
+            HoldVillage,
+        ],
+        Role::County => {
+            &[Acknowledge, ActivateLevel, LowerLevel, EndResponse, Dispatch, SendMaterials, Decide, Directive]
+        }
+        Role::Informant(_) => &[Report, CallForHelp, Warn, Evacuate, HeadCount],
+        Role::Team(_) => &[Report, AcceptTask, RefuseTask, TeamReport, MoveTo],
     }
 }
 
@@ -66,20 +92,54 @@ pub fn covers_village(world: &World, role: &Role, village: usize) -> bool {
 }
 
 /// Whether a team (index into the world's teams) answers to a role: a township's command post
-/// commands its own teams; the only township of a drill, the county and the controller every
-/// team; a team itself.
+/// commands its own teams, and the county's teams once the county approved its request for
+/// teams; the only township of a drill, the county and the controller every team; a team itself.
 pub fn covers_team(world: &World, role: &Role, team: usize) -> bool {
     let Some(t) = world.teams.list.get(team) else { return false };
     match role {
         Role::Controller | Role::County | Role::Command(None) => true,
-        Role::Command(Some(township)) => t.township.as_ref() == Some(township),
+        Role::Command(Some(township)) => {
+            t.township.as_ref() == Some(township) || t.township.is_none() && world.requests.teams_approved_for(role)
+        }
         Role::Team(name) => *name == t.name,
         Role::Informant(_) => false,
     }
 }
 
+/// Whether a depot (index into the world's depots) is in a role's care: a township's post sends
+/// from its township's depots (the only post of a drill from every township depot); the county
+/// and the controller from all, county reserves included.
+pub fn covers_depot(world: &World, role: &Role, depot: usize) -> bool {
+    let Some(d) = world.materials.depots.get(depot) else { return false };
+    match role {
+        Role::Controller | Role::County => true,
+        Role::Command(None) => !d.county,
+        Role::Command(Some(t)) => !d.county && d.township.as_ref() == Some(t),
+        Role::Informant(_) | Role::Team(_) => false,
+    }
+}
+
+fn text_ok(what_zh: &str, what_en: &str, text: &str) -> Result<(), Refusal> {
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(Refusal::bad_form(
+            &format!("{what_zh}超过 {MAX_TEXT_CHARS} 字"),
+            &format!("{what_en} is longer than {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn point_ok(world: &World, p: Xy) -> Result<(), Refusal> {
+    if p.iter().all(|c| c.is_finite()) && world.map.grid.contains(p) {
+        Ok(())
+    } else {
+        Err(Refusal::bad_form("地点不在地图上", "the point is off the map"))
+    }
+}
+
 /// Every check an order passes before it is journaled and applied: the drill is on, the role
-/// is on offer and may give this kind of order, the targets exist and are in its care.
+/// is on offer and may give this kind of order, the form is sound, the targets exist and are in
+/// its care, and what it asks is possible now (stock, an open road, a free team).
 pub fn authorise(world: &World, cmd: &Command) -> Result<(), Refusal> {
     if world.is_finished() {
         return Err(Refusal::Ended);
@@ -92,6 +152,7 @@ pub fn authorise(world: &World, cmd: &Command) -> Result<(), Refusal> {
     if !orders_for(from).contains(&kind) {
         return Err(Refusal::NotAllowed { role: from.to_string(), order: kind });
     }
+    text_ok("署名", "the name", &cmd.by)?;
     let village =
         |name: &str| world.people.index(name).ok_or_else(|| Refusal::NoSuchVillage { village: name.to_string() });
     let in_care = |vi: usize| {
@@ -101,35 +162,278 @@ pub fn authorise(world: &World, cmd: &Command) -> Result<(), Refusal> {
             Err(Refusal::NotYourVillage { role: from.to_string(), village: world.people.villages[vi].name.clone() })
         }
     };
+    let team = |name: &str| {
+        let ti = world.teams.index(name).ok_or_else(|| Refusal::NoSuchTeam { team: name.to_string() })?;
+        if covers_team(world, from, ti) {
+            Ok(ti)
+        } else {
+            Err(Refusal::NotYourTeam { role: from.to_string(), team: name.to_string() })
+        }
+    };
+    let report_in_care = |id: u32| {
+        let r = world.comms.report(id).ok_or(Refusal::NoSuchReport { report: id })?;
+        in_care(r.village)?;
+        Ok::<_, Refusal>(r)
+    };
+    let own_team = || world.team_of(from).ok_or_else(|| Refusal::NoSuchTeam { team: from.to_string() });
+    let busy = |ti: usize| {
+        let t = &world.teams.list[ti];
+        let watching = t.job.as_ref().is_some_and(|j| j.task == Some(Task::Watch));
+        if matches!(t.activity, Activity::Working { .. }) && !watching {
+            Err(Refusal::TeamBusy { team: t.name.clone() })
+        } else {
+            Ok(())
+        }
+    };
+    let reachable = |ti: usize, node: Option<u32>, label: &str| {
+        if world.route_open(Some(world.teams.list[ti].node), node) {
+            Ok(())
+        } else {
+            Err(Refusal::NoRoute { to: label.to_string() })
+        }
+    };
     match &cmd.order {
-        Order::Report { village: name, .. } => {
-            let vi = village(name)?;
+        Order::Report(form) => {
+            let vi = village(&form.village)?;
             // An informant reports on its own village; a team on whatever it sees on its way.
             if matches!(from, Role::Informant(_)) {
                 in_care(vi)?;
             }
+            if !(1..=4).contains(&form.severity) {
+                return Err(Refusal::bad_form("严重程度须为 1–4", "severity must be 1 to 4"));
+            }
+            if let Some(at) = form.at {
+                point_ok(world, at)?;
+            }
+            text_ok("已采取措施", "actions taken", &form.actions_taken)?;
+            text_ok("备注", "the note", &form.note)?;
+            if let Some(id) = form.follows {
+                world.comms.report(id).ok_or(Refusal::NoSuchReport { report: id })?;
+            }
+            if form.stage == ReportStage::Initial && form.follows.is_some() {
+                return Err(Refusal::bad_form("初报不接续其他报告", "a first report follows no other"));
+            }
+        }
+        Order::CallForHelp { village: name, note } => {
+            in_care(village(name)?)?;
+            text_ok("呼救内容", "the call", note)?;
+        }
+        Order::Warn { village: name } => in_care(village(name)?)?,
+        Order::Evacuate { village: name, shelter } => {
+            in_care(village(name)?)?;
+            if let Some(s) = shelter
+                && world.people.shelter_index(s).is_none()
+            {
+                return Err(Refusal::NoSuchShelter { shelter: s.clone() });
+            }
+        }
+        Order::HeadCount { village: name, moved } => {
+            let vi = village(name)?;
+            in_care(vi)?;
+            if *moved > world.people.villages[vi].population {
+                return Err(Refusal::bad_form("转移人数超过村庄人口", "more people moved than live there"));
+            }
         }
         Order::Acknowledge { report } => {
-            let r = world.comms.report(*report).ok_or(Refusal::NoSuchReport { report: *report })?;
-            in_care(r.village)?;
-            if r.acknowledged {
+            if report_in_care(*report)?.acknowledged {
                 return Err(Refusal::AlreadyAcknowledged { report: *report });
             }
         }
-        Order::Warn { village: name } | Order::Evacuate { village: name } => in_care(village(name)?)?,
-        Order::Dispatch { team, village: name, .. } => {
-            village(name)?;
-            let ti = world.teams.index(team).ok_or_else(|| Refusal::NoSuchTeam { team: team.clone() })?;
-            if !covers_team(world, from, ti) {
-                return Err(Refusal::NotYourTeam { role: from.to_string(), team: team.clone() });
+        Order::Verify { report } => {
+            report_in_care(*report)?;
+        }
+        Order::ActivateLevel { .. } => {}
+        Order::LowerLevel { level } => {
+            let current = world.plan.levels.get(from).copied();
+            if current.is_none_or(|c| c <= *level) {
+                return Err(Refusal::NotLower {
+                    current: current.map_or("-", |c| c.name()).to_string(),
+                    level: level.name().to_string(),
+                });
             }
         }
-        Order::Inject { to, .. } => {
+        Order::EndResponse => {
+            if !world.plan.levels.contains_key(from) {
+                return Err(Refusal::NoResponse { role: from.to_string() });
+            }
+        }
+        Order::Dispatch { team: name, task, target } => {
+            let ti = team(name)?;
+            target_ok(world, *task, target)?;
+            busy(ti)?;
+            // No open road now is no refusal: the team musters and goes when a road opens, or
+            // says it cannot reach (`TeamCannotReach`).
+            world
+                .resolve_target(target)
+                .ok_or_else(|| Refusal::bad_form("目标无效", "the target is not on this map"))?;
+        }
+        Order::SendMaterials { depot, material, amount, to } => {
+            let di = world.materials.depot_index(depot).ok_or_else(|| Refusal::NoSuchDepot { depot: depot.clone() })?;
+            if !covers_depot(world, from, di) {
+                return Err(Refusal::NotYourDepot { role: from.to_string(), depot: depot.clone() });
+            }
+            if *amount == 0 {
+                return Err(Refusal::bad_form("数量须大于 0", "the amount must be above 0"));
+            }
+            let have = world.materials.depot_has(di, material);
+            if have < *amount {
+                return Err(Refusal::NoStock { depot: depot.clone(), material: material.clone(), have, want: *amount });
+            }
+            let (node, label) = match to {
+                Consignee::Village(name) => {
+                    let vi = village(name)?;
+                    in_care(vi)?;
+                    (world.people.villages[vi].road_node, name.clone())
+                }
+                Consignee::Team(name) => {
+                    let ti = team(name)?;
+                    (Some(world.teams.list[ti].node), name.clone())
+                }
+            };
+            if !world.route_open(world.materials.depots[di].node, node) {
+                return Err(Refusal::NoRoute { to: label });
+            }
+        }
+        Order::ReportUp { note, .. } => text_ok("报告内容", "the report", note)?,
+        Order::RequestSupport { kind, detail, material } => {
+            text_ok("请求内容", "the request", detail)?;
+            if let Some((m, n)) = material {
+                text_ok("物资名称", "the material", m)?;
+                if *n == 0 {
+                    return Err(Refusal::bad_form("数量须大于 0", "the amount must be above 0"));
+                }
+            } else if *kind == SupportKind::Materials && detail.trim().is_empty() {
+                return Err(Refusal::bad_form("请写明所需物资", "say which materials are needed"));
+            }
+        }
+        Order::HoldVillage { village: name, .. } => in_care(village(name)?)?,
+        Order::AcceptTask => {
+            let ti = own_team()?;
+            let t = &world.teams.list[ti];
+            if !t.job.as_ref().is_some_and(|j| j.task.is_some() && !j.accepted) {
+                return Err(Refusal::NoTask { team: t.name.clone() });
+            }
+        }
+        Order::RefuseTask { reason } => {
+            text_ok("理由", "the reason", reason)?;
+            let ti = own_team()?;
+            let t = &world.teams.list[ti];
+            if t.job.as_ref().is_none_or(|j| j.task.is_none()) {
+                return Err(Refusal::NoTask { team: t.name.clone() });
+            }
+        }
+        Order::TeamReport { note, .. } => text_ok("报告内容", "the report", note)?,
+        Order::MoveTo { point } => {
+            point_ok(world, *point)?;
+            let ti = own_team()?;
+            busy(ti)?;
+            reachable(ti, world.map.features.roads.nearest_node(*point), "目标点 / the point")?;
+        }
+        Order::Decide { request, approve, note } => {
+            text_ok("批示", "the note", note)?;
+            let r = world.requests.get(*request).ok_or(Refusal::NoSuchRequest { request: *request })?;
+            if r.decision.is_some() {
+                return Err(Refusal::AlreadyDecided { request: *request });
+            }
+            if *approve
+                && r.kind == SupportKind::Materials
+                && let Some((m, n)) = &r.material
+                && world.materials.county_source(m, *n).is_none()
+            {
+                let have = (0..world.materials.depots.len())
+                    .filter(|&i| world.materials.depots[i].county)
+                    .map(|i| world.materials.depot_has(i, m))
+                    .max()
+                    .unwrap_or(0);
+                return Err(Refusal::NoStock {
+                    depot: "县级储备 / county reserve".into(),
+                    material: m.clone(),
+                    have,
+                    want: *n,
+                });
+            }
+        }
+        Order::Directive { to, text } => {
+            text_ok("指示", "the directive", text)?;
             if !world.roles.contains(to) {
                 return Err(Refusal::NoSuchRole { role: to.to_string() });
             }
+            if !matches!(to, Role::Command(_)) {
+                return Err(Refusal::bad_form("指示只能下达给乡镇指挥部", "directives go to a township command post"));
+            }
         }
-        Order::ActivateLevel { .. } | Order::ReportUp { .. } => {}
+        Order::Inject { to, message, event } => {
+            text_ok("注入内容", "the message", message)?;
+            if !world.roles.contains(to) {
+                return Err(Refusal::NoSuchRole { role: to.to_string() });
+            }
+            match event {
+                Some(WorldEvent::Ignition(p)) | Some(WorldEvent::RoadBlocked(p)) => point_ok(world, *p)?,
+                Some(WorldEvent::Cloudburst { rain_mm_per_h, for_min }) => {
+                    let ok = |x: f64, max: f64| x.is_finite() && x > 0.0 && x <= max;
+                    if !ok(*rain_mm_per_h, 500.0) || !ok(*for_min, 24.0 * 60.0) {
+                        return Err(Refusal::bad_form(
+                            "降雨须在 0–500 mm/h, 时长 0–1440 分钟",
+                            "rain must be 0–500 mm/h for 0–1440 minutes",
+                        ));
+                    }
+                }
+                Some(WorldEvent::ReturnHome { village: name }) => {
+                    village(name)?;
+                }
+                None => {}
+            }
+        }
+        Order::FireInject { index } => {
+            let i = *index as usize;
+            if i >= world.scenario.injects.len() {
+                return Err(Refusal::NoSuchInject { index: *index });
+            }
+            if world.plan.injects_done[i] {
+                return Err(Refusal::AlreadyFired { index: *index });
+            }
+        }
+        Order::Freeze { .. } => {}
+    }
+    Ok(())
+}
+
+/// Whether a task fits its target: people tasks need a village; lines a village or a path;
+/// point tasks a village or a point. Points and paths lie on the map.
+fn target_ok(world: &World, task: Task, target: &Target) -> Result<(), Refusal> {
+    match target {
+        Target::Village(name) => {
+            world.people.index(name).ok_or_else(|| Refusal::NoSuchVillage { village: name.clone() })?;
+        }
+        Target::Point(p) => {
+            point_ok(world, *p)?;
+            if matches!(task, Task::Evacuate | Task::MoveVulnerable | Task::Rescue) {
+                return Err(Refusal::bad_form("该任务须指定村庄", "this task needs a village"));
+            }
+            if matches!(task, Task::Sandbag | Task::Firebreak) {
+                return Err(Refusal::bad_form("请在地图上画出线路", "draw the line on the map"));
+            }
+        }
+        Target::Path(points) => {
+            if points.is_empty() {
+                return Err(Refusal::bad_form("线路为空", "the path is empty"));
+            }
+            if points.len() > MAX_PATH_POINTS {
+                return Err(Refusal::bad_form(
+                    &format!("线路超过 {MAX_PATH_POINTS} 个点"),
+                    &format!("the path has more than {MAX_PATH_POINTS} points"),
+                ));
+            }
+            for p in points {
+                point_ok(world, *p)?;
+            }
+            if !matches!(task, Task::Sandbag | Task::Firebreak) {
+                return Err(Refusal::bad_form(
+                    "只有筑堤和隔离带沿线路执行",
+                    "only sandbag lines and firebreaks follow a path",
+                ));
+            }
+        }
     }
     Ok(())
 }

@@ -132,7 +132,7 @@ pub fn public_view(world: &World) -> PublicView {
             .map(|r| PublicReport {
                 t_s: r.t_s,
                 village: world.people.villages[r.village].name.clone(),
-                hazard: r.hazard,
+                hazard: r.form.hazard,
                 acknowledged: r.acknowledged,
             })
             .collect(),

@@ -48,6 +48,43 @@ pub enum Refusal {
     RoleNotOnOffer { role: String, offer: String },
     #[error("角色 {role} 已被 {by} 占用 / role {role} is taken by {by}")]
     RoleTaken { role: String, by: String },
+    #[error(
+        "物资不足: {depot} 的 {material} 现有 {have}, 需要 {want} / not enough {material} at {depot}: {have}, {want} asked"
+    )]
+    NoStock { depot: String, material: String, have: u32, want: u32 },
+    #[error("道路中断, 无法到达 {to} / the roads to {to} are closed: no route")]
+    NoRoute { to: String },
+    #[error("队伍 {team} 正在执行任务 / team {team} is busy with a task on site")]
+    TeamBusy { team: String },
+    #[error("本次演练没有安置点 {shelter} / no shelter named {shelter} in this drill")]
+    NoSuchShelter { shelter: String },
+    #[error("本次演练没有物资库 {depot} / no depot named {depot} in this drill")]
+    NoSuchDepot { depot: String },
+    #[error("物资库 {depot} 不归 {role} 调拨 / depot {depot} is not in the care of {role}")]
+    NotYourDepot { role: String, depot: String },
+    #[error("没有第 {request} 号请求 / no request number {request}")]
+    NoSuchRequest { request: u32 },
+    #[error("第 {request} 号请求已审批 / request {request} is already decided")]
+    AlreadyDecided { request: u32 },
+    #[error("队伍 {team} 没有待执行的任务 / team {team} has no task to accept or refuse")]
+    NoTask { team: String },
+    #[error("没有第 {index} 号预设情况 / no scripted inject number {index}")]
+    NoSuchInject { index: u32 },
+    #[error("第 {index} 号预设情况已发出 / scripted inject {index} was already fired")]
+    AlreadyFired { index: u32 },
+    #[error("填写有误: {zh} / bad form: {en}")]
+    BadForm { zh: String, en: String },
+    #[error("当前响应为 {current}, 无法降为 {level} / the response is at {current}: {level} is not lower")]
+    NotLower { current: String, level: String },
+    #[error("尚未启动响应: {role} / {role} has no response running")]
+    NoResponse { role: String },
+}
+
+impl Refusal {
+    /// A form that cannot be right, with why in both languages.
+    pub fn bad_form(zh: &str, en: &str) -> Refusal {
+        Refusal::BadForm { zh: zh.to_string(), en: en.to_string() }
+    }
 }
 
 impl Refusal {
@@ -74,6 +111,20 @@ impl Refusal {
             Refusal::AlreadyJoined { .. } => "already_joined",
             Refusal::RoleNotOnOffer { .. } => "role_not_on_offer",
             Refusal::RoleTaken { .. } => "role_taken",
+            Refusal::NoStock { .. } => "no_stock",
+            Refusal::NoRoute { .. } => "no_route",
+            Refusal::TeamBusy { .. } => "team_busy",
+            Refusal::NoSuchShelter { .. } => "no_such_shelter",
+            Refusal::NoSuchDepot { .. } => "no_such_depot",
+            Refusal::NotYourDepot { .. } => "not_your_depot",
+            Refusal::NoSuchRequest { .. } => "no_such_request",
+            Refusal::AlreadyDecided { .. } => "already_decided",
+            Refusal::NoTask { .. } => "no_task",
+            Refusal::NoSuchInject { .. } => "no_such_inject",
+            Refusal::AlreadyFired { .. } => "already_fired",
+            Refusal::BadForm { .. } => "bad_form",
+            Refusal::NotLower { .. } => "not_lower",
+            Refusal::NoResponse { .. } => "no_response",
         }
     }
 }
@@ -105,6 +156,20 @@ mod tests {
             Refusal::AlreadyJoined { role: "county".into() },
             Refusal::RoleNotOnOffer { role: "county".into(), offer: "command".into() },
             Refusal::RoleTaken { role: "command".into(), by: "张三".into() },
+            Refusal::NoStock { depot: "D".into(), material: "woven_bags".into(), have: 1, want: 2 },
+            Refusal::NoRoute { to: "V".into() },
+            Refusal::TeamBusy { team: "T".into() },
+            Refusal::NoSuchShelter { shelter: "S".into() },
+            Refusal::NoSuchDepot { depot: "D".into() },
+            Refusal::NotYourDepot { role: "command:A".into(), depot: "D".into() },
+            Refusal::NoSuchRequest { request: 1 },
+            Refusal::AlreadyDecided { request: 1 },
+            Refusal::NoTask { team: "T".into() },
+            Refusal::NoSuchInject { index: 9 },
+            Refusal::AlreadyFired { index: 0 },
+            Refusal::bad_form("严重程度须为 1–4", "severity must be 1 to 4"),
+            Refusal::NotLower { current: "IV".into(), level: "III".into() },
+            Refusal::NoResponse { role: "command".into() },
         ];
         let mut codes: Vec<&str> = all.iter().map(Refusal::code).collect();
         codes.sort();

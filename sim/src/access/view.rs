@@ -5,11 +5,13 @@
 use crate::map::Xy;
 use crate::roles::Role;
 use crate::scenario::Level;
-use crate::view::{GaugeView, ReportView, RoleView, TeamState, TeamView, VillageView};
-use crate::world::teams::Activity;
+use crate::view::{
+    DepotView, GaugeView, ReportView, RequestView, RoleView, ShelterView, TeamState, TeamView, VillageView,
+};
+use crate::world::teams::{Activity, JobPlace};
 use crate::world::{INFORMANT_SIGHT_M, TEAM_SIGHT_M, World, dist};
 
-use super::{covers_team, covers_village, orders_for};
+use super::{covers_depot, covers_team, covers_village, orders_for};
 
 /// Points a role sees from: (position, radius).
 fn sight_points(world: &World, role: &Role) -> Vec<(Xy, f64)> {
@@ -108,6 +110,8 @@ pub fn view(world: &World, role: &Role) -> RoleView {
                 casualties: k.then_some(v.casualties),
                 warned: v.warned,
                 evacuation_ordered: v.evacuation_ordered,
+                held: v.held,
+                waiting: k.then_some(v.waiting),
             }
         })
         .collect();
@@ -119,20 +123,38 @@ pub fn view(world: &World, role: &Role) -> RoleView {
         .iter()
         .enumerate()
         .filter(|(ti, t)| covers_team(world, role, *ti) || matches!(role, Role::Informant(_)) && sees(t.pos))
-        .map(|(_, t)| TeamView {
-            name: t.name.clone(),
-            kind_zh: team_kind_zh(t.kind).into(),
-            size: t.size,
-            pos: t.pos,
-            state: match (&t.activity, t.job) {
-                (Activity::Mustering { .. }, Some((v, task))) => TeamState::Mustering { village: name_of(v), task },
-                (Activity::Moving { .. }, Some((v, task))) => {
-                    TeamState::EnRoute { village: name_of(v), task, eta_s: t.eta_s(roads) }
+        .map(|(ti, t)| {
+            let job = t.job.as_ref();
+            let place = job.map(|j| name_of(j.village)).unwrap_or_default();
+            let state = match (&t.activity, job.and_then(|j| j.task.map(|task| (j, task)))) {
+                (Activity::Mustering { .. }, Some((_, task))) => TeamState::Mustering { village: place, task },
+                (Activity::Moving { .. }, Some((_, task))) => {
+                    TeamState::EnRoute { village: place, task, eta_s: t.eta_s(roads) }
                 }
-                (Activity::Working { .. }, Some((v, task))) => TeamState::Working { village: name_of(v), task },
-                (Activity::Blocked, Some((v, _))) => TeamState::Blocked { village: name_of(v) },
+                (Activity::Working { .. }, Some((_, task))) => TeamState::Working { village: place, task },
+                (Activity::Waiting { material, missing }, Some((_, task))) => {
+                    TeamState::Waiting { village: place, task, material: material.clone(), missing: *missing }
+                }
+                (Activity::Blocked, Some(_)) => TeamState::Blocked { village: place },
+                (Activity::Mustering { .. } | Activity::Moving { .. }, None) => match job.map(|j| &j.place) {
+                    Some(JobPlace::Point(to)) => TeamState::Moving { to: *to, eta_s: t.eta_s(roads) },
+                    _ => TeamState::Idle,
+                },
+                (Activity::Blocked, None) => TeamState::Blocked { village: place },
                 _ => TeamState::Idle,
-            },
+            };
+            // A team's load is known to itself and those who command it.
+            let carrying =
+                if covers_team(world, role, ti) { world.materials.teams[ti].clone() } else { Default::default() };
+            TeamView {
+                name: t.name.clone(),
+                kind_zh: team_kind_zh(t.kind).into(),
+                size: t.size,
+                pos: t.pos,
+                state,
+                accepted: job.is_some_and(|j| j.accepted),
+                carrying,
+            }
         })
         .collect();
     let reports = world
@@ -149,9 +171,12 @@ pub fn view(world: &World, role: &Role) -> RoleView {
             t_s: r.t_s,
             by: r.by.clone(),
             village: name_of(r.village),
-            hazard: r.hazard,
-            note: r.note.clone(),
+            hazard: r.form.hazard,
+            note: r.form.note.clone(),
             acknowledged: r.acknowledged,
+            by_name: r.by_name.clone(),
+            form: r.form.clone(),
+            verify_asked: r.verify_asked,
         })
         .collect();
     // Command posts and the county read the gauges (hydrological network); others see those nearby.
@@ -175,7 +200,59 @@ pub fn view(world: &World, role: &Role) -> RoleView {
         })
         .map(|(e, _)| e as u32)
         .collect();
+    let depots = (0..world.materials.depots.len())
+        .filter(|&di| covers_depot(world, role, di))
+        .map(|di| {
+            let d = &world.materials.depots[di];
+            DepotView { name: d.name.clone(), pos: d.pos, county: d.county, stock: d.stock.clone() }
+        })
+        .collect();
+    // Shelters of the villages in a role's care (all for the county and the controller).
+    let shelters = world
+        .people
+        .shelters
+        .iter()
+        .enumerate()
+        .filter(|(si, _)| {
+            all || matches!(role, Role::County)
+                || world.people.villages.iter().enumerate().any(|(vi, v)| {
+                    !matches!(role, Role::Team(_))
+                        && covers_village(world, role, vi)
+                        && (v.shelter == Some(*si) || v.placed.iter().any(|(s, _)| s == si))
+                })
+        })
+        .map(|(_, s)| ShelterView { name: s.name.clone(), pos: s.pos, capacity: s.capacity, occupied: s.occupied })
+        .collect();
+    let requests = world
+        .requests
+        .list
+        .iter()
+        .filter(|r| all || matches!(role, Role::County) || &r.from == role)
+        .map(|r| RequestView {
+            id: r.id,
+            t_s: r.t_s,
+            from: r.from.clone(),
+            by: r.by.clone(),
+            kind: r.kind,
+            detail: r.detail.clone(),
+            material: r.material.clone(),
+            decision: r.decision.as_ref().map(|(a, note, _)| (*a, note.clone())),
+        })
+        .collect();
+    let injects_due = if all {
+        (0..world.plan.injects_due.len())
+            .filter(|&i| world.plan.injects_due[i] && !world.plan.injects_done[i])
+            .map(|i| i as u32)
+            .collect()
+    } else {
+        Vec::new()
+    };
     RoleView {
+        depots,
+        shelters,
+        requests,
+        frozen: if all { world.plan.frozen.clone() } else { Vec::new() },
+        injects_due,
         role: role.clone(),
         t_s: world.t_s,
         duration_s: world.duration_s(),

@@ -54,6 +54,10 @@ pub struct Scenario {
     /// The hall session this drill is meant to fit in adaptive time (server branch).
     #[serde(default)]
     pub session: Option<SessionSpec>,
+    /// Human reaction times per role for bots playing a seat (`diligent` policy); roles not
+    /// listed use the bots' defaults.
+    #[serde(default)]
+    pub reaction: Vec<ReactionSpec>,
 }
 
 /// A suggested hall session for adaptive time: how long it should take on the wall clock, the
@@ -70,6 +74,17 @@ pub struct SessionSpec {
 
 fn default_decision_speed() -> f32 {
     1.0
+}
+
+/// How long a person in a role takes to act on what they see, minutes, drawn uniformly from
+/// `min_min..=max_min` from the drill's seeded stream.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReactionSpec {
+    /// A role pattern, as in `who`: "informant:*", "command", "county"...
+    pub who: String,
+    pub min_min: f64,
+    pub max_min: f64,
 }
 
 fn default_tick_s() -> u32 {
@@ -284,6 +299,9 @@ pub struct VillageSpec {
     /// Name of the shelter this village evacuates to (逃生明白纸).
     #[serde(default)]
     pub shelter: Option<String>,
+    /// Share of the able people who refuse to leave until a team comes, percent (0–100).
+    #[serde(default)]
+    pub refuse_percent: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -332,8 +350,12 @@ fn default_muster() -> f64 {
 pub struct DepotSpec {
     pub name: String,
     pub at: Place,
-    /// Material name → count, e.g. "sandbags": 15000, "life_jackets": 150.
+    /// Material name → count, e.g. "woven_bags": 15000, "life_jackets": 150.
     pub materials: BTreeMap<String, u32>,
+    /// A county reserve (县级储备): the county sends from it and draws on it for approved
+    /// township requests. Other depots belong to the township of the village nearest them.
+    #[serde(default)]
+    pub county: bool,
 }
 
 /// Response levels, IV (lowest, blue) to I (highest, red).
@@ -488,6 +510,22 @@ pub enum ActionKind {
     ReportUp,
     /// Every person of the village (every threatened village when `None`) reached a shelter.
     AllSafe(Option<String>),
+    /// A follow-up report (续报) reaches the command post.
+    FollowUpReport,
+    /// A final report (终报) reaches the command post.
+    FinalReport,
+    /// A head count of the people moved (转移到位).
+    HeadCount,
+    /// Materials sent from a depot.
+    SendMaterials,
+    /// A request for county support (乡镇吹哨).
+    RequestSupport,
+    /// The county decides a township's request.
+    DecideRequest,
+    /// A village held (管控) so that people do not return.
+    HoldVillage,
+    /// The response ended (终止).
+    EndResponse,
 }
 
 /// The moment a deadline counts from.
@@ -531,6 +569,8 @@ pub enum InjectEvent {
     },
     /// A road blocked near a place (debris, a fallen tree).
     RoadBlocked(Place),
+    /// The evacuated people of a village (its map name) go home, unless the village is held.
+    ReturnHome(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

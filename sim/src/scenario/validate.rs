@@ -35,6 +35,7 @@ pub fn validate_against(file: &str, text: &str, s: &Scenario, map: Result<&MapAs
     c.roles();
     c.plan();
     c.injects();
+    c.reaction();
     c.scoring();
     c.out.sort_by_key(|p| (p.line.unwrap_or(usize::MAX), p.col.unwrap_or(usize::MAX)));
     c.out

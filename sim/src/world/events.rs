@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::roles::Role;
 use crate::scenario::{Level, Stage};
-use crate::world::orders::{HazardKind, Task};
+use crate::world::orders::{HazardKind, ReportStage, SupportKind, Task, TeamReportKind};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
@@ -32,6 +32,23 @@ pub enum EventKind {
         by: Role,
         village: String,
         hazard: HazardKind,
+        stage: ReportStage,
+    },
+    /// The command post asked the reporter to check a report (核实).
+    VerifyAsked {
+        id: u32,
+        by: Role,
+    },
+    CalledForHelp {
+        village: String,
+        by: Role,
+    },
+    /// 转移到位: the count the village gave, and the truth.
+    HeadCounted {
+        village: String,
+        moved: u32,
+        in_shelter: u32,
+        by: Role,
     },
     ReportAcknowledged {
         id: u32,
@@ -44,6 +61,14 @@ pub enum EventKind {
         level: Level,
         by: Role,
     },
+    LevelLowered {
+        level: Level,
+        by: Role,
+    },
+    /// 终止: the command ended its response.
+    ResponseEnded {
+        by: Role,
+    },
     WarningIssued {
         village: String,
         by: Role,
@@ -51,6 +76,33 @@ pub enum EventKind {
     EvacuationOrdered {
         village: String,
         by: Role,
+    },
+    /// The village's people go to this shelter from now on.
+    ShelterAssigned {
+        village: String,
+        shelter: String,
+        by: Role,
+    },
+    /// A shelter is full: people of the village wait at home.
+    ShelterFull {
+        shelter: String,
+        village: String,
+        waiting: u32,
+    },
+    /// 管控 set or lifted.
+    VillageHeld {
+        village: String,
+        held: bool,
+        by: Role,
+    },
+    /// Evacuated people went home.
+    PeopleReturned {
+        village: String,
+        people: u32,
+    },
+    /// People wanted to go home but the village is held.
+    ReturnStopped {
+        village: String,
     },
     /// Everyone left at home in the village has reached the shelter.
     VillageEvacuated {
@@ -76,8 +128,75 @@ pub enum EventKind {
         team: String,
         village: String,
     },
+    TaskAccepted {
+        team: String,
+    },
+    TaskRefused {
+        team: String,
+        reason: String,
+    },
+    /// On site without the material the task needs: the team waits.
+    TaskWaiting {
+        team: String,
+        material: String,
+        missing: u32,
+    },
+    MaterialsUsed {
+        team: String,
+        material: String,
+        amount: u32,
+    },
+    TeamReported {
+        team: String,
+        kind: TeamReportKind,
+    },
+    /// A team moves to a point on its own initiative.
+    TeamMoving {
+        team: String,
+    },
+    /// A team put out burning cells (direct attack).
+    FireAttacked {
+        team: String,
+        cells: u32,
+    },
+    MaterialsSent {
+        depot: String,
+        material: String,
+        amount: u32,
+        to: String,
+        by: Role,
+        arrive_s: u32,
+    },
+    MaterialsArrived {
+        material: String,
+        amount: u32,
+        to: String,
+    },
     ReportedUp {
         by: Role,
+        stage: ReportStage,
+    },
+    SupportRequested {
+        id: u32,
+        kind: SupportKind,
+        by: Role,
+    },
+    RequestDecided {
+        id: u32,
+        approved: bool,
+        by: Role,
+    },
+    DirectiveSent {
+        to: Role,
+        by: Role,
+    },
+    /// A scripted inject's time or condition came: the controller may fire it.
+    InjectDue {
+        index: u32,
+    },
+    HazardFrozen {
+        hazard: HazardKind,
+        frozen: bool,
     },
     RoadClosed {
         edge: u32,

@@ -337,11 +337,30 @@ impl Hazards {
         }
     }
 
-    /// A 1 m sandbag line around the cells given; water tops it above that.
-    pub(crate) fn sandbag(&mut self, cells: &[usize]) {
+    /// A sandbag line `height_m` high around the cells given; water tops it above that.
+    pub(crate) fn sandbag(&mut self, cells: &[usize], height_m: f32) {
         if let Some(f) = &mut self.flood {
-            f.model.sandbag(cells, 1.0);
+            f.model.sandbag(cells, height_m);
         }
+    }
+
+    /// Direct attack: puts out up to `max_cells` burning cells among `cells` whose flames are
+    /// within `reach_m`; returns how many.
+    pub(crate) fn attack_fire(&mut self, cells: &[usize], reach_m: f64, max_cells: usize) -> u32 {
+        let Some(f) = &mut self.fire else { return 0 };
+        let mut out = 0;
+        for &c in cells {
+            if out as usize >= max_cells {
+                break;
+            }
+            if f.model.attack(c, reach_m) {
+                out += 1;
+            }
+        }
+        if out > 0 {
+            f.model.replan_after_suppression();
+        }
+        out
     }
 
     /// A firebreak: fuel removed on `ring`, and direct attack inside `inner` where the flames

@@ -5,27 +5,39 @@
 //! - [`people`]: villages and shelters, evacuation, hits;
 //! - [`teams`]: rescue teams on the road graph;
 //! - [`comms`]: reports, messages to roles, reports up to the county;
+//! - [`materials`]: depot stock, shipments, what villages and teams hold, the rates tasks use;
+//! - [`requests`]: township requests for county support and the county's decisions;
 //! - [`plan_state`]: response levels (triggered, activated), injects delivered, hazards seen;
 //! - [`orders_apply`]: what an authorised order does (authorisation is [`crate::access`]);
+//! - [`team_work`]: what teams do on site each tick (materials, direct attack, finished tasks);
 //! - [`tick`]: one step, in the order: weather → flood → fire → landslides → road closures →
-//!   gauges → villages (hits, evacuation) → teams → hazard cells → what informants see → plan
-//!   triggers → injects. Orders are applied between ticks, in the order received.
+//!   gauges → villages (hits, evacuation) → shipments → teams → hazard cells → what informants
+//!   see → plan triggers → injects due. Orders are applied between ticks, in the order received.
+//!   A hazard the controller froze does not step.
 
 pub mod comms;
 pub mod events;
 pub mod hazards;
+pub mod materials;
 pub mod orders;
 mod orders_apply;
+#[cfg(test)]
+pub(crate) mod orders_tests;
 pub mod people;
 pub mod plan_state;
+pub mod requests;
 pub mod roads;
+mod team_work;
 pub mod teams;
 #[cfg(test)]
 mod tests;
 mod tick;
 
 pub use events::{Event, EventKind};
-pub use orders::{Command, HazardKind, Order, OrderKind, Task};
+pub use orders::{
+    Command, Consignee, HazardKind, Order, OrderKind, ReportForm, ReportStage, SupportKind, Target, Task,
+    TeamReportKind, Trend, WorldEvent,
+};
 
 use std::sync::Arc;
 
@@ -38,8 +50,10 @@ use crate::triggers::TriggerFacts;
 use crate::weather::{Weather, WeatherState};
 use comms::Comms;
 use hazards::Hazards;
+use materials::Materials;
 use people::People;
 use plan_state::PlanState;
+use requests::Requests;
 use roads::Roads;
 use teams::Teams;
 
@@ -70,6 +84,8 @@ pub struct World {
     pub(crate) teams: Teams,
     pub(crate) comms: Comms,
     pub(crate) plan: PlanState,
+    pub(crate) materials: Materials,
+    pub(crate) requests: Requests,
     events: Vec<Event>,
 }
 
@@ -85,7 +101,10 @@ impl World {
         let teams = Teams::new(s, &map, &place)?;
         let roles = roles_on_offer(s).map_err(|e| SetupError(e.to_string()))?;
         let hazards = Hazards::new(s, &map, seed, &people, &place)?;
+        let materials = Materials::new(s, &map, &people, teams.list.len())?;
         Ok(World {
+            materials,
+            requests: Requests::default(),
             plan: PlanState::new(s),
             weather: WeatherState::new(&s.weather, s.tick_s),
             roads: Roads::new(&map),
@@ -138,6 +157,16 @@ impl World {
         self.people.outcome(&self.plan)
     }
 
+    /// Stock of a depot now (for tests and tools; roles see it through their views).
+    pub fn depot_stock(&self, depot: &str, material: &str) -> Option<u32> {
+        self.materials.depot_index(depot).map(|i| self.materials.depot_has(i, material))
+    }
+
+    /// (occupied, capacity) of a shelter now.
+    pub fn shelter_occupancy(&self, shelter: &str) -> Option<(u32, u32)> {
+        self.people.shelters.iter().find(|s| s.name == shelter).map(|s| (s.occupied, s.capacity))
+    }
+
     /// Water pumped out of the flood so far, m³.
     pub fn pumped_m3(&self) -> f64 {
         self.hazards.pumped_m3()
@@ -163,6 +192,12 @@ impl World {
         h.bytes(&postcard::to_allocvec(&self.events).unwrap_or_default());
         h.bytes(&postcard::to_allocvec(&self.people.villages).unwrap_or_default());
         h.bytes(&postcard::to_allocvec(&self.teams.list).unwrap_or_default());
+        h.bytes(&postcard::to_allocvec(&self.people.shelters).unwrap_or_default());
+        h.bytes(&postcard::to_allocvec(&self.materials).unwrap_or_default());
+        h.bytes(&postcard::to_allocvec(&self.requests).unwrap_or_default());
+        h.bytes(&postcard::to_allocvec(&self.plan.frozen).unwrap_or_default());
+        h.bytes(&postcard::to_allocvec(&self.plan.injects_due).unwrap_or_default());
+        h.bytes(&postcard::to_allocvec(&self.plan.injects_done).unwrap_or_default());
         self.hazards.hash_into(&mut h);
         h.bytes(self.roads.closed());
         h.finish()

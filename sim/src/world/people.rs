@@ -3,7 +3,18 @@
 //!
 //! Rules (documented for trainers):
 //! - After an evacuation order, people leave at `population / 30 min`, twice that with a team
-//!   helping on site; vulnerable people go first (counted, not simulated separately).
+//!   helping on site (`Evacuate`).
+//! - The vulnerable (elderly, disabled, children) leave at a quarter of that rate and walk at
+//!   half the pace unless a team helps them on site (`MoveVulnerable` or `Evacuate`); with help
+//!   they go first, at the others' pace.
+//! - A village's `refuse_percent` of its able people refuse to leave until a team comes to
+//!   evacuate them on site (`Evacuate` or `MoveVulnerable`).
+//! - A shelter takes people up to its capacity, counted when they set off. Those who cannot go
+//!   wait at home (reported once per village and shelter: `ShelterFull` and a message to the
+//!   command post) until they are sent to another shelter (`Evacuate` with a shelter). People a
+//!   team rescues are never turned away.
+//! - `ReturnHome` sends the evacuated people (in the shelter or on the way) home, unless the
+//!   village is held (管控, `HoldVillage`); they are then at home like anyone else.
 //! - The walk to the shelter takes the straight distance × 1.3 at 1.2 m/s.
 //! - A hazard reaching a village with people at home kills a share of them and traps the rest
 //!   until a team rescues them. It reaches the village when dangerous water lies in the
@@ -22,6 +33,8 @@ use crate::world::plan_state::PlanState;
 use crate::world::{EventKind, SetupError, dist};
 
 const EVACUATION_MINUTES: f64 = 30.0;
+/// Share of the evacuation rate at which the vulnerable leave without a team's help.
+const VULNERABLE_RATE: f64 = 0.25;
 /// FD2320 hazard rating from which water in a village hurts people ("danger for some").
 pub const FLOOD_DANGER_RATING: f64 = 0.75;
 const WALK_M_PER_S: f64 = 1.2;
@@ -50,8 +63,25 @@ pub struct Village {
     /// Hazards that have reached the village (each counts once).
     pub hit_by: Vec<HazardKind>,
     pub team_helping: bool,
-    /// Leftover fraction of a person from the evacuation rate.
+    /// A team moves the vulnerable on site (`MoveVulnerable`).
+    pub vulnerable_helped: bool,
+    /// Vulnerable people still at home (part of `at_home`).
+    pub vulnerable_home: u32,
+    /// Able people at home who refuse to leave until a team comes (part of `at_home`).
+    pub refusers: u32,
+    /// People ready to leave but waiting at home because the shelter is full (part of `at_home`).
+    pub waiting: u32,
+    /// 管控: evacuated people may not return home.
+    pub held: bool,
+    /// People placed in each shelter (index, count), counted when they set off.
+    pub placed: Vec<(usize, u32)>,
+    /// The last head count (转移到位) the village reported.
+    pub head_count: Option<u32>,
+    /// Leftover fraction of a person from the evacuation rate (able, vulnerable).
     leaving_carry: f64,
+    vulnerable_carry: f64,
+    /// The shelter a `ShelterFull` was last reported for.
+    pub overflow_reported: Option<usize>,
     pub evacuated_event_sent: bool,
 }
 
@@ -87,9 +117,24 @@ impl Village {
             evacuation_ordered: false,
             hit_by: Vec::new(),
             team_helping: false,
+            vulnerable_helped: false,
+            vulnerable_home: vulnerable.min(population),
+            refusers: 0,
+            waiting: 0,
+            held: false,
+            placed: Vec::new(),
+            head_count: None,
             leaving_carry: 0.0,
+            vulnerable_carry: 0.0,
+            overflow_reported: None,
             evacuated_event_sent: false,
         }
+    }
+
+    /// `percent` of the able people refuse to leave until a team comes.
+    pub fn set_refusers(&mut self, percent: f64) {
+        let able = self.population - self.vulnerable_home;
+        self.refusers = ((able as f64 * percent / 100.0).round() as u32).min(able);
     }
 
     pub fn set_shelter(&mut self, shelter: usize, shelter_pos: Xy) {
@@ -98,22 +143,74 @@ impl Village {
         self.walk_s = (d * ROUTE_FACTOR / WALK_M_PER_S).round() as u32;
     }
 
-    /// Moves people for one tick; returns true when everyone who could leave has arrived.
-    pub fn step_evacuation(&mut self, now_s: u32, tick_s: u32) -> bool {
+    /// Moves people for one tick. `room` is what the shelter can still take (it is reduced by
+    /// those who set off). Returns (everyone who could leave has arrived, people placed).
+    pub fn step_evacuation(&mut self, now_s: u32, tick_s: u32, room: &mut u32) -> (bool, u32) {
+        let mut placed = 0;
+        self.waiting = 0;
         if self.evacuation_ordered && self.at_home > 0 {
+            if self.team_helping || self.vulnerable_helped {
+                self.refusers = 0;
+            }
+            let helped_v = self.team_helping || self.vulnerable_helped;
             let per_min = self.population as f64 / EVACUATION_MINUTES * if self.team_helping { 2.0 } else { 1.0 };
-            let want = per_min * tick_s as f64 / 60.0 + self.leaving_carry;
-            let leaving = (want.floor() as u32).min(self.at_home);
+            let minutes = tick_s as f64 / 60.0;
+            // One budget of people per tick; the vulnerable take their share of it first (all of
+            // it with help, a quarter without).
+            let want = per_min * minutes + self.leaving_carry;
+            let total = want.floor() as u32;
             self.leaving_carry = want - want.floor();
-            if leaving > 0 {
-                self.at_home -= leaving;
-                self.in_transit.push((now_s + self.walk_s, leaving));
+            let want_v = per_min * if helped_v { 1.0 } else { VULNERABLE_RATE } * minutes + self.vulnerable_carry;
+            let able_home = self.at_home.saturating_sub(self.vulnerable_home + self.refusers);
+            let mut n_v = (want_v.floor() as u32).min(self.vulnerable_home).min(total);
+            self.vulnerable_carry = if self.vulnerable_home > n_v { want_v - want_v.floor() } else { 0.0 };
+            let mut n = (total - n_v).min(able_home);
+            // The vulnerable first, then the others, as far as the shelter has room.
+            if n_v + n > *room {
+                n_v = n_v.min(*room);
+                n = n.min(*room - n_v);
+                self.waiting = self.at_home.saturating_sub(self.refusers + n_v + n);
+            }
+            *room -= n_v + n;
+            if n_v > 0 {
+                self.vulnerable_home -= n_v;
+                let walk = if helped_v { self.walk_s } else { self.walk_s * 2 };
+                self.in_transit.push((now_s + walk, n_v));
+            }
+            if n > 0 {
+                self.in_transit.push((now_s + self.walk_s, n));
+            }
+            self.at_home -= n_v + n;
+            placed = n_v + n;
+            if placed > 0
+                && let Some(s) = self.shelter
+            {
+                match self.placed.iter_mut().find(|(i, _)| *i == s) {
+                    Some((_, c)) => *c += placed,
+                    None => self.placed.push((s, placed)),
+                }
             }
         }
         let arrived: u32 = self.in_transit.iter().filter(|(t, _)| *t <= now_s).map(|(_, n)| n).sum();
         self.in_transit.retain(|(t, _)| *t > now_s);
         self.in_shelter += arrived;
-        self.evacuation_ordered && self.at_home == 0 && self.in_transit.is_empty() && self.trapped == 0
+        let done = self.evacuation_ordered && self.at_home == 0 && self.in_transit.is_empty() && self.trapped == 0;
+        (done, placed)
+    }
+
+    /// Evacuated people go home (`ReturnHome`): returns how many, and the people each shelter
+    /// lost (index, count).
+    pub fn return_home(&mut self) -> (u32, Vec<(usize, u32)>) {
+        let n = self.in_shelter + self.in_transit.iter().map(|(_, n)| n).sum::<u32>();
+        self.in_shelter = 0;
+        self.in_transit.clear();
+        self.at_home += n;
+        self.vulnerable_home = self.vulnerable.min(self.at_home);
+        self.refusers = self.refusers.min(self.at_home - self.vulnerable_home);
+        self.evacuation_ordered = false;
+        self.evacuated_event_sent = false;
+        self.overflow_reported = None;
+        (n, std::mem::take(&mut self.placed))
     }
 
     /// A hazard reaches the village: returns (casualties, trapped) among those still at home.
@@ -130,15 +227,24 @@ impl Village {
         self.casualties += casualties;
         self.trapped += trapped;
         self.at_home = 0;
+        self.vulnerable_home = 0;
+        self.refusers = 0;
+        self.waiting = 0;
         (casualties, trapped)
     }
 
-    /// A team brings the trapped out to the shelter.
+    /// A team brings the trapped out to the shelter (never turned away there).
     pub fn rescue(&mut self, now_s: u32) -> u32 {
         let n = self.trapped;
         if n > 0 {
             self.trapped = 0;
             self.in_transit.push((now_s + self.walk_s / 2, n));
+            if let Some(s) = self.shelter {
+                match self.placed.iter_mut().find(|(i, _)| *i == s) {
+                    Some((_, c)) => *c += n,
+                    None => self.placed.push((s, n)),
+                }
+            }
         }
         n
     }
@@ -169,6 +275,8 @@ pub struct Shelter {
     pub name: String,
     pub pos: Xy,
     pub capacity: u32,
+    /// People in it or on their way to it.
+    pub occupied: u32,
 }
 
 /// Everyone the drill protects: the villages, and the shelters they go to.
@@ -185,7 +293,12 @@ impl People {
     ) -> Result<People, SetupError> {
         let mut shelters = Vec::new();
         for sh in &s.shelters {
-            shelters.push(Shelter { name: sh.name.clone(), pos: place(&sh.name, &sh.at)?, capacity: sh.capacity });
+            shelters.push(Shelter {
+                name: sh.name.clone(),
+                pos: place(&sh.name, &sh.at)?,
+                capacity: sh.capacity,
+                occupied: 0,
+            });
         }
         let mut villages = Vec::new();
         for v in &s.villages {
@@ -206,6 +319,7 @@ impl People {
                 v.population,
                 v.vulnerable,
             );
+            village.set_refusers(v.refuse_percent);
             if let Some(name) = &v.shelter {
                 let i = shelters
                     .iter()
@@ -230,6 +344,10 @@ impl People {
         self.villages.iter().position(|v| v.name == name || v.name_zh.as_deref() == Some(name))
     }
 
+    pub fn shelter_index(&self, name: &str) -> Option<usize> {
+        self.shelters.iter().position(|s| s.name == name)
+    }
+
     pub fn shelter_name(&self, village: &Village) -> Option<&str> {
         village.shelter.and_then(|i| self.shelters.get(i)).map(|s| s.name.as_str())
     }
@@ -239,7 +357,7 @@ impl People {
     }
 
     /// One tick: hazards reaching villages (`hits(cell)` lists what reaches a village's cell),
-    /// then evacuation. Returns the events.
+    /// then evacuation within the shelters' room. Returns the events.
     pub(crate) fn step(
         &mut self,
         now_s: u32,
@@ -247,19 +365,64 @@ impl People {
         hits: &dyn Fn(usize) -> Vec<(HazardKind, f64)>,
     ) -> Vec<EventKind> {
         let mut events = Vec::new();
-        for v in &mut self.villages {
+        for vi in 0..self.villages.len() {
+            let v = &mut self.villages[vi];
             for (hazard, rating) in hits(v.cell) {
                 if !v.hit_by.contains(&hazard) {
                     let (casualties, trapped) = v.hit(hazard, rating);
                     events.push(EventKind::VillageHit { village: v.name.clone(), hazard, casualties, trapped });
                 }
             }
-            if v.step_evacuation(now_s, tick_s) && !v.evacuated_event_sent {
+            let shelter = v.shelter.and_then(|s| self.shelters.get(s).map(|sh| (s, sh)));
+            let mut room = shelter.map_or(u32::MAX, |(_, sh)| sh.capacity.saturating_sub(sh.occupied));
+            let (done, placed) = v.step_evacuation(now_s, tick_s, &mut room);
+            if let Some((s, _)) = shelter {
+                self.shelters[s].occupied += placed;
+                if v.waiting > 0 && v.overflow_reported != Some(s) {
+                    v.overflow_reported = Some(s);
+                    events.push(EventKind::ShelterFull {
+                        shelter: self.shelters[s].name.clone(),
+                        village: v.name.clone(),
+                        waiting: v.waiting,
+                    });
+                }
+            }
+            if done && !v.evacuated_event_sent {
                 v.evacuated_event_sent = true;
                 events.push(EventKind::VillageEvacuated { village: v.name.clone(), people: v.in_shelter });
             }
         }
         events
+    }
+
+    /// Rescued people are counted in their shelter.
+    pub(crate) fn rescue(&mut self, vi: usize, now_s: u32) -> u32 {
+        let n = self.villages[vi].rescue(now_s);
+        if let Some(s) = self.villages[vi].shelter
+            && let Some(sh) = self.shelters.get_mut(s)
+        {
+            sh.occupied += n;
+        }
+        n
+    }
+
+    /// Evacuated people of a village go home; returns how many.
+    pub(crate) fn return_home(&mut self, vi: usize) -> u32 {
+        let (n, placed) = self.villages[vi].return_home();
+        for (s, c) in placed {
+            if let Some(sh) = self.shelters.get_mut(s) {
+                sh.occupied = sh.occupied.saturating_sub(c);
+            }
+        }
+        n
+    }
+
+    /// Sends a village's people to another shelter from now on.
+    pub(crate) fn redirect(&mut self, vi: usize, shelter: usize) {
+        let pos = self.shelters[shelter].pos;
+        let v = &mut self.villages[vi];
+        v.set_shelter(shelter, pos);
+        v.overflow_reported = None;
     }
 
     /// Per-village outcome: threatened when its hazard was seen or it was hit.
@@ -291,8 +454,10 @@ mod tests {
         let mut v = Village::new("Pal".into(), None, None, [0.0, 0.0], 0, None, 450, 40);
         v.set_shelter(0, [1200.0, 0.0]);
         v.evacuation_ordered = true;
+        v.team_helping = false;
+        v.vulnerable_helped = true;
         let mut t = 0;
-        while !v.step_evacuation(t, 60) {
+        while !v.step_evacuation(t, 60, &mut u32::MAX.clone()).0 {
             t += 60;
             assert!(t < 4 * 3600, "never finished");
         }
@@ -310,7 +475,7 @@ mod tests {
         let (cb, tb) = b.hit(HazardKind::Landslide, 0.0);
         assert_eq!((ca, cb, tb), (250, 125, 875));
         assert_eq!(b.rescue(0), 875);
-        b.step_evacuation(10, 60);
+        b.step_evacuation(10, 60, &mut 0);
         assert_eq!(b.in_shelter, 875);
     }
 

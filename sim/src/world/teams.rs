@@ -10,20 +10,57 @@
 use serde::{Deserialize, Serialize};
 
 use crate::map::{MapAsset, RoadGraph, Xy};
+use crate::roles::Role;
 use crate::scenario::{Place, Scenario, TeamKind};
 use crate::world::SetupError;
 use crate::world::orders::Task;
 
-/// Minutes a task takes on site once the team has arrived.
+/// Metres of sandbag line or firebreak one team builds in the time `task_minutes` gives; a
+/// longer line takes proportionally longer (a drill assumption, see ARCHITECTURE.md).
+pub const LINE_M_PER_SHIFT: f64 = 300.0;
+
+/// Minutes a task takes on site once the team has arrived (a line task: per
+/// [`LINE_M_PER_SHIFT`] of line). `Watch` lasts until the team is sent elsewhere.
 pub fn task_minutes(task: Task) -> f64 {
     match task {
         Task::Evacuate => 30.0,
+        Task::MoveVulnerable => 30.0,
         Task::Sandbag => 60.0,
         Task::Firebreak => 90.0,
+        Task::AttackFire => 60.0,
         Task::Rescue => 30.0,
         Task::ClearRoad => 60.0,
+        Task::Watch => f64::INFINITY,
         Task::Pump => 30.0,
     }
+}
+
+/// Where a team's job is, resolved on the map.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum JobPlace {
+    /// A village (index into the world's villages).
+    Village(usize),
+    Point(Xy),
+    /// A line drawn on the map, map metres.
+    Path(Vec<Xy>),
+}
+
+/// A team's current job: a task at a place, or (no task) a move on its own initiative.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    /// `None`: a move to a point (`MoveTo`).
+    pub task: Option<Task>,
+    pub place: JobPlace,
+    /// The road node the team drives to.
+    pub node: Option<u32>,
+    /// Minutes of work on site.
+    pub minutes: f64,
+    /// The team said it accepts the task (`AcceptTask`).
+    pub accepted: bool,
+    /// Who gave the job (told when the team accepts, refuses, waits or reports).
+    pub by: Role,
+    /// The village nearest the job: its name labels the job in views; its stock feeds the task.
+    pub village: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,6 +78,11 @@ pub enum Activity {
     Working {
         until_s: u32,
     },
+    /// On site, waiting for the material the task needs: (material, amount missing).
+    Waiting {
+        material: String,
+        missing: u32,
+    },
     Blocked,
 }
 
@@ -55,8 +97,8 @@ pub struct Team {
     pub node: u32,
     pub pos: Xy,
     pub activity: Activity,
-    /// Current assignment: village index and task.
-    pub job: Option<(usize, Task)>,
+    /// Current assignment.
+    pub job: Option<Job>,
 }
 
 /// What happened to a team during one tick.
@@ -81,7 +123,7 @@ impl Team {
         closed: &dyn Fn(u32) -> bool,
     ) -> TeamUpdate {
         match &mut self.activity {
-            Activity::Idle | Activity::Blocked => TeamUpdate::None,
+            Activity::Idle | Activity::Blocked | Activity::Waiting { .. } => TeamUpdate::None,
             Activity::Mustering { until_s } => {
                 if now_s < *until_s {
                     return TeamUpdate::None;
@@ -128,8 +170,8 @@ impl Team {
         loop {
             let Activity::Moving { edges, from_node, done_m } = &mut self.activity else { return TeamUpdate::None };
             let Some(&edge_id) = edges.first() else {
-                let minutes = self.job.map(|(_, t)| task_minutes(t)).unwrap_or(0.0);
-                self.activity = Activity::Working { until_s: now_s + (minutes * 60.0) as u32 };
+                let minutes = self.job.as_ref().map_or(0.0, |j| j.minutes);
+                self.activity = Activity::Working { until_s: until(now_s, minutes) };
                 return TeamUpdate::Arrived;
             };
             // A road closed ahead: reroute from the last node passed (teams turn back).
@@ -219,14 +261,26 @@ impl Teams {
 
     /// Gives team `ti` a job: a team at rest musters first; one already deployed turns to the
     /// new job at once.
-    pub(crate) fn dispatch(&mut self, ti: usize, village: usize, task: Task, now_s: u32) {
+    pub(crate) fn dispatch(&mut self, ti: usize, job: Job, now_s: u32) {
         let t = &mut self.list[ti];
-        t.job = Some((village, task));
+        t.job = Some(job);
         t.activity = match t.activity {
             Activity::Idle => Activity::Mustering { until_s: now_s + t.muster_s },
             _ => Activity::Mustering { until_s: now_s },
         };
     }
+
+    /// The team drops its job and stops where it is (a refused task, the end of a move).
+    pub(crate) fn stand_down(&mut self, ti: usize) {
+        let t = &mut self.list[ti];
+        t.job = None;
+        t.activity = Activity::Idle;
+    }
+}
+
+/// The end of `minutes` of work from `now_s` (never, for an endless task).
+pub(crate) fn until(now_s: u32, minutes: f64) -> u32 {
+    if minutes.is_finite() { now_s.saturating_add((minutes * 60.0) as u32) } else { u32::MAX }
 }
 
 #[cfg(test)]
@@ -274,7 +328,15 @@ mod tests {
             node: 0,
             pos: [0.0, 0.0],
             activity: Activity::Mustering { until_s: 0 },
-            job: Some((0, task)),
+            job: Some(Job {
+                task: Some(task),
+                place: JobPlace::Village(0),
+                node: Some(2),
+                minutes: task_minutes(task),
+                accepted: false,
+                by: Role::Command(None),
+                village: 0,
+            }),
         }
     }
 

@@ -12,7 +12,7 @@ use crate::map::{LandCover, RoadClass, Xy};
 use crate::roles::Role;
 use crate::scenario::{Level, parse_scenario, resolve_place};
 use crate::testkit::TestMap;
-use crate::world::{EventKind, World};
+use crate::world::{Command, EventKind, Order, World};
 
 const SCENARIO: &str = r#"
 Scenario(
@@ -67,7 +67,15 @@ fn a_cloudburst_reaches_the_slopes_the_triggers_and_the_views_alike() {
     let mut rates = Vec::new();
     while !w.is_finished() {
         let start_s = w.time_s();
-        w.step();
+        let due: Vec<u32> = w
+            .step()
+            .iter()
+            .filter_map(|e| if let EventKind::InjectDue { index } = e.kind { Some(index) } else { None })
+            .collect();
+        // The controller fires the scripted cloudburst when it comes due.
+        for index in due {
+            w.apply(&Command::new(Role::Controller, Order::FireInject { index })).expect("fired");
+        }
         let weather = w.weather().clone();
         // The cloudburst runs from minute 30 for an hour on a dry, windy day.
         let burst = (1800..5400).contains(&start_s);

@@ -1,8 +1,7 @@
 //! `World::step`: one tick of the drill, in the order given in the module docs of `world`, and
-//! what finished team tasks and scripted injects do to the world.
+//! scripted injects: marked due by the world, delivered when the controller fires them.
 
 use super::*;
-use crate::hazard::neighbour;
 use crate::roles::{RoleKind, RolePattern};
 use crate::scenario::InjectEvent;
 
@@ -17,15 +16,21 @@ impl World {
         // The weather of the tick starting now, worked out once for everything below.
         let weather = self.weather.advance(&self.scenario.weather, self.t_s).clone();
         self.t_s += tick;
-        self.hazards.step_flood(&self.scenario, self.t_s, &weather);
-        let started = self.hazards.step_fire(&self.scenario, &self.map, &self.people, self.t_s, &weather);
-        self.emit_all(started);
-        let (slope_events, monitors) =
-            self.hazards.step_slopes(&self.map.grid, &self.people, &weather, tick as f64 / 3600.0);
-        for (vi, text) in monitors {
-            self.comms.send(Role::Informant(self.people.villages[vi].name.clone()), self.t_s, text);
+        if !self.plan.is_frozen(HazardKind::Flood) {
+            self.hazards.step_flood(&self.scenario, self.t_s, &weather);
         }
-        self.emit_all(slope_events);
+        if !self.plan.is_frozen(HazardKind::Fire) {
+            let started = self.hazards.step_fire(&self.scenario, &self.map, &self.people, self.t_s, &weather);
+            self.emit_all(started);
+        }
+        if !self.plan.is_frozen(HazardKind::Landslide) {
+            let (slope_events, monitors) =
+                self.hazards.step_slopes(&self.map.grid, &self.people, &weather, tick as f64 / 3600.0);
+            for (vi, text) in monitors {
+                self.comms.send(Role::Informant(self.people.villages[vi].name.clone()), self.t_s, text);
+            }
+            self.emit_all(slope_events);
+        }
         let closed = self.roads.update(
             self.hazards.flood.as_ref().map(|f| &f.model),
             self.hazards.fire.as_ref().map(|f| &f.model),
@@ -36,14 +41,25 @@ impl World {
         self.emit_all(stages);
         let (hazards, grid) = (&self.hazards, &self.map.grid);
         let village_events = self.people.step(self.t_s, tick, &|cell| hazards.hits_at(grid, cell));
+        for e in &village_events {
+            if let EventKind::ShelterFull { shelter, village, waiting } = e
+                && let Some(vi) = self.people.index(village)
+            {
+                let text = format!(
+                    "{shelter} 已满, {village} 有 {waiting} 人等待安置 / {shelter} is full: {waiting} people of {village} wait"
+                );
+                self.comms.send(self.command_for_village(vi), self.t_s, text);
+            }
+        }
         self.emit_all(village_events);
+        self.deliver_materials();
         self.step_teams();
         self.hazards.collect_cells(&self.map.grid);
         self.notice_hazards();
         let due = self.plan.newly_triggered(&self.scenario, self);
         let triggered = self.plan.mark_triggered(due);
         self.emit_all(triggered);
-        self.deliver_injects();
+        self.mark_injects_due();
         if self.is_finished() {
             self.emit(EventKind::DrillEnded);
         }
@@ -70,104 +86,41 @@ impl World {
         }
     }
 
-    fn step_teams(&mut self) {
-        let (now, tick) = (self.t_s, self.scenario.tick_s);
-        let mut new_events = Vec::new();
-        for ti in 0..self.teams.list.len() {
-            let target = self.teams.list[ti].job.and_then(|(v, _)| self.people.villages[v].road_node);
-            let roads = &self.roads;
-            let update = self.teams.list[ti].step(now, tick, &self.map.features.roads, target, &|e| roads.is_closed(e));
-            let Some((vi, task)) = self.teams.list[ti].job else { continue };
-            let (team, village) = (self.teams.list[ti].name.clone(), self.people.villages[vi].name.clone());
-            match update {
-                teams::TeamUpdate::Arrived => {
-                    if task == Task::Evacuate {
-                        self.people.villages[vi].team_helping = true;
-                    }
-                    new_events.push(EventKind::TeamArrived { team, village });
-                }
-                teams::TeamUpdate::TaskDone => {
-                    if let Some(e) = self.finish_task(ti, vi, task) {
-                        new_events.push(e);
-                    }
-                    new_events.push(EventKind::TeamTaskDone { team, village, task });
-                    self.teams.list[ti].job = None;
-                }
-                teams::TeamUpdate::CannotReach => new_events.push(EventKind::TeamCannotReach { team, village }),
-                _ => {}
-            }
-        }
-        self.emit_all(new_events);
-    }
-
-    /// What a finished task does to the world.
-    fn finish_task(&mut self, team: usize, vi: usize, task: Task) -> Option<EventKind> {
-        let grid = &self.map.grid;
-        let cell = self.people.villages[vi].cell;
-        let ring = |lo: i32, hi: i32| -> Vec<usize> {
-            (-hi..=hi)
-                .flat_map(|dr| (-hi..=hi).map(move |dc| (dc, dr)))
-                .filter(|(dc, dr)| dc.abs().max(dr.abs()) >= lo)
-                .filter_map(|(dc, dr)| neighbour(grid.cols, grid.rows, cell, dc, dr))
-                .collect()
-        };
-        match task {
-            Task::Sandbag => {
-                self.hazards.sandbag(&ring(0, 1));
-                None
-            }
-            Task::Firebreak => {
-                let reach = if self.teams.list[team].kind == crate::scenario::TeamKind::FireBrigade {
-                    crate::hazard::fire::ENGINE_FLAME_M
-                } else {
-                    crate::hazard::fire::HAND_CREW_FLAME_M
-                };
-                self.hazards.firebreak(&ring(2, 3), &ring(0, 3), reach);
-                None
-            }
-            Task::Rescue => {
-                let people = self.people.villages[vi].rescue(self.t_s);
-                (people > 0).then(|| EventKind::Rescued {
-                    village: self.people.villages[vi].name.clone(),
-                    people,
-                    team: self.teams.list[team].name.clone(),
-                })
-            }
-            Task::ClearRoad => {
-                self.roads.clear_near(&self.map, self.people.villages[vi].pos, 1000.0);
-                None
-            }
-            Task::Pump => {
-                // The team leaves the pump running with its operators.
-                self.hazards.add_pump(cell, PUMP_M3_PER_S);
-                None
-            }
-            Task::Evacuate => None,
-        }
-    }
-
-    fn deliver_injects(&mut self) {
+    /// Scripted injects whose time or condition came: `InjectDue`, once each. The controller
+    /// fires them (`FireInject`); nothing reaches a role before.
+    fn mark_injects_due(&mut self) {
         for i in 0..self.scenario.injects.len() {
-            if self.plan.injects_done[i] {
+            if self.plan.injects_due[i] || self.plan.injects_done[i] {
                 continue;
             }
-            let inject = self.scenario.injects[i].clone();
+            let inject = &self.scenario.injects[i];
             let due = match (&inject.at_min, &inject.when) {
-                (Some(at), _) if *at * 60.0 <= self.t_s as f64 => true,
+                (Some(at), _) => *at * 60.0 <= self.t_s as f64,
                 (None, Some(trigger)) => trigger.met(self),
                 _ => false,
             };
-            if !due {
-                continue;
+            if due {
+                self.plan.injects_due[i] = true;
+                self.emit(EventKind::InjectDue { index: i as u32 });
             }
-            self.plan.injects_done[i] = true;
-            if let Some(event) = &inject.event {
-                self.apply_inject_event(event);
-            }
-            for to in self.roles_matching(&inject.to) {
-                self.comms.send(to.clone(), self.t_s, inject.message.clone());
-                self.emit(EventKind::InjectDelivered { to, message: inject.message.clone() });
-            }
+        }
+    }
+
+    /// Fires scripted inject `i` now (due or not): its world event, then its message to every
+    /// role it names.
+    pub(crate) fn fire_inject(&mut self, i: usize) {
+        let Some(inject) = self.scenario.injects.get(i).cloned() else { return };
+        if self.plan.injects_done[i] {
+            return;
+        }
+        self.plan.injects_done[i] = true;
+        self.plan.injects_due[i] = true;
+        if let Some(event) = &inject.event {
+            self.apply_inject_event(event);
+        }
+        for to in self.roles_matching(&inject.to) {
+            self.comms.send(to.clone(), self.t_s, inject.message.clone());
+            self.emit(EventKind::InjectDelivered { to, message: inject.message.clone() });
         }
     }
 
@@ -188,6 +141,11 @@ impl World {
                     && let Some(e) = self.roads.block_near(&self.map, xy)
                 {
                     self.emit(e);
+                }
+            }
+            InjectEvent::ReturnHome(village) => {
+                if let Some(vi) = self.people.index(village) {
+                    self.return_home(vi);
                 }
             }
         }

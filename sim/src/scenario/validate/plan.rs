@@ -22,6 +22,13 @@ fn order_of(what: &ActionKind) -> Option<OrderKind> {
         ActionKind::Dispatch(_) => OrderKind::Dispatch,
         ActionKind::ReportUp => OrderKind::ReportUp,
         ActionKind::AllSafe(_) => return None,
+        ActionKind::FollowUpReport | ActionKind::FinalReport => OrderKind::Report,
+        ActionKind::HeadCount => OrderKind::HeadCount,
+        ActionKind::SendMaterials => OrderKind::SendMaterials,
+        ActionKind::RequestSupport => OrderKind::RequestSupport,
+        ActionKind::DecideRequest => OrderKind::Decide,
+        ActionKind::HoldVillage => OrderKind::HoldVillage,
+        ActionKind::EndResponse => OrderKind::EndResponse,
     })
 }
 
@@ -296,6 +303,22 @@ impl Check<'_> {
         }
     }
 
+    /// Reaction times: a role pattern on offer, and `0 <= min_min <= max_min <= 1440`.
+    pub(super) fn reaction(&mut self) {
+        for (i, r) in self.s.reaction.iter().enumerate() {
+            let p = format!("reaction[{i}]");
+            self.role_on_offer(&format!("{p}.who"), &r.who);
+            self.range(&format!("{p}.min_min"), r.min_min, 0.0, 24.0 * 60.0, "min_min");
+            self.range(&format!("{p}.max_min"), r.max_min, 0.0, 24.0 * 60.0, "max_min");
+            if r.max_min < r.min_min {
+                self.problem(
+                    format!("{p}.max_min"),
+                    format!("max_min {} is less than min_min {}", r.max_min, r.min_min),
+                );
+            }
+        }
+    }
+
     pub(super) fn injects(&mut self) {
         for (i, inj) in self.s.injects.iter().enumerate() {
             let p = format!("injects[{i}]");
@@ -314,6 +337,7 @@ impl Check<'_> {
             let ep = format!("{p}.event");
             match &inj.event {
                 Some(InjectEvent::Ignition(place)) | Some(InjectEvent::RoadBlocked(place)) => self.place(&ep, place),
+                Some(InjectEvent::ReturnHome(v)) => self.village_ref(&ep, v),
                 Some(InjectEvent::Cloudburst { rain_mm_per_h, for_min }) => {
                     self.range(&format!("{ep}.rain_mm_per_h"), *rain_mm_per_h, 0.0, 300.0, "rain_mm_per_h");
                     self.positive(&format!("{ep}.for_min"), *for_min, "for_min");

@@ -203,6 +203,7 @@ impl Check<'_> {
                     format!("vulnerable {} is more than the population {}", v.vulnerable, v.population),
                 );
             }
+            self.range(&format!("{p}.refuse_percent"), v.refuse_percent, 0.0, 100.0, "refuse_percent");
             if let Some(sh) = &v.shelter {
                 if s.shelters.iter().any(|x| &x.name == sh) {
                     *load.entry(sh.as_str()).or_default() += u64::from(v.population);
