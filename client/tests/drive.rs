@@ -1,5 +1,5 @@
 //! The forms end to end, as a trainee uses them: the real `sandtable` binary hosts the flood
-//! drill (embedded server, bots in the other roles, loopback UDP) in a real window under Xvfb,
+//! drill (the county exercise for the county's seat) (embedded server, bots in the other roles, loopback UDP) in a real window under Xvfb,
 //! and `--drive` plays synthetic mouse clicks and typing into the forms of one role (egui input
 //! events at the places the widgets were drawn). For each role at least one order goes through
 //! the forms; the test then reads the server's journal, which holds accepted orders only, and
@@ -34,6 +34,11 @@ fn tail(path: &Path) -> String {
 
 /// Hosts the flood drill as `role`, plays `script`, and returns the journal's lines.
 fn drive(tag: &str, role: &str, script: &str) -> Vec<serde_json::Value> {
+    drive_in("flood_valira.ron", tag, role, script)
+}
+
+/// Hosts `scenario` as `role`, plays `script`, and returns the journal's lines.
+fn drive_in(scenario: &str, tag: &str, role: &str, script: &str) -> Vec<serde_json::Value> {
     let dir = scratch_dir(tag);
     let script_path = dir.join("script.drive");
     std::fs::write(&script_path, script).unwrap();
@@ -42,7 +47,7 @@ fn drive(tag: &str, role: &str, script: &str) -> Vec<serde_json::Value> {
         .args(["-a", "-s", "-screen 0 1280x800x24"])
         .arg(env!("CARGO_BIN_EXE_sandtable"))
         .arg("--host")
-        .arg(data_root().join("scenarios").join("flood_valira.ron"))
+        .arg(data_root().join("scenarios").join(scenario))
         .args(["--role", role, "--name", "测试员", "--drive"])
         .arg(&script_path)
         .args(["--drive-timeout-s", "90"])
@@ -176,4 +181,24 @@ fn every_role_gives_orders_through_the_forms() {
     );
     let mine = orders_of(&journal, "controller");
     assert!(mine.iter().any(|o| o["Inject"]["message"] == "上游水库开始泄洪"), "{mine:?}");
+
+    // The county (the county exercise): a directive to a township's command post.
+    let journal = drive_in(
+        "county_valira_orient.ron",
+        "county",
+        "county",
+        "wait-ready
+         click to:Directive
+         click to:Directive=command:Canillo
+         click text:Directive
+         type 立即组织沿河群众转移
+         click send:Directive
+         wait-accepted 1",
+    );
+    let mine = orders_of(&journal, "county");
+    assert!(
+        mine.iter()
+            .any(|o| o["Directive"]["to"]["Command"] == "Canillo" && o["Directive"]["text"] == "立即组织沿河群众转移"),
+        "{mine:?}"
+    );
 }
