@@ -51,7 +51,7 @@ impl Plugin for SandtablePlugin {
                     .before(bevy_egui::EguiPreUpdateSet::BeginPass),
             )
             .add_plugins((
-                i18n::plugin(self.args.lang, self.args.ui_scale),
+                i18n::plugin(self.args.lang, self.ui_scale()),
                 net::plugin,
                 session::plugin,
                 map_view::plugin,
@@ -128,6 +128,14 @@ fn frame_stats(
         println!("frames: {} in {:.1} s ({:.1} fps)", *frames, now - *since, *frames as f64 / (now - *since));
         *frames = 0;
         *since = now;
+    }
+}
+
+impl SandtablePlugin {
+    /// The UI scale asked for; the projector seat reads from across the hall.
+    fn ui_scale(&self) -> f32 {
+        let projector = self.session.as_ref().is_some_and(|s| s.seat == protocol::Seat::Projector);
+        self.args.ui_scale.unwrap_or(if projector { 1.5 } else { 1.0 })
     }
 }
 

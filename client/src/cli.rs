@@ -52,9 +52,10 @@ pub struct Args {
     /// Give up on `--screenshot` after this many seconds (exit code 2).
     #[arg(long, value_name = "SECONDS", default_value_t = 180)]
     pub screenshot_timeout_s: u64,
-    /// UI scale: 1.0 for a laptop, 1.5–2 for a projector (A−/A+ in the top bar change it).
-    #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
-    pub ui_scale: f32,
+    /// UI scale: 1.0 for a laptop (the default), 1.5 for the projector seat unless given
+    /// (A−/A+ in the top bar change it).
+    #[arg(long, value_name = "FACTOR")]
+    pub ui_scale: Option<f32>,
     /// Play a script of synthetic input into the UI (the end-to-end test of the forms; see
     /// `client/src/drive.rs`), then exit: 0 when it ran through, 1 when a step failed.
     #[arg(long, value_name = "SCRIPT", requires = "seat", conflicts_with = "screenshot")]
