@@ -422,4 +422,36 @@ mod tests {
         let r = judge_per_village(&action(ActionKind::Warn(None)), &villages(&events), &events, 7200);
         assert_eq!(r.status, ActionStatus::Missing);
     }
+
+    #[test]
+    fn the_orders_of_issue_7_count_for_their_actions_by_the_right_role() {
+        let cmd = Role::Command(None);
+        let informant = Role::Informant("A".into());
+        let filed = |stage| EventKind::ReportFiled {
+            id: 1,
+            by: informant.clone(),
+            village: "A".into(),
+            hazard: crate::world::HazardKind::Flood,
+            stage,
+        };
+        let events = vec![
+            ev(60, filed(ReportStage::Initial)),
+            ev(120, filed(ReportStage::FollowUp)),
+            ev(180, EventKind::SupportRequested { id: 1, kind: crate::world::SupportKind::Teams, by: cmd.clone() }),
+            ev(240, EventKind::RequestDecided { id: 1, approved: true, by: Role::County }),
+            ev(300, EventKind::VillageHeld { village: "A".into(), held: true, by: cmd.clone() }),
+            ev(360, EventKind::ResponseEnded { by: cmd.clone() }),
+        ];
+        let when = |what: ActionKind, who: &str| done_when(&what, who, &events, &[]).map(|(t, _)| t);
+        assert_eq!(when(ActionKind::Report, "informant:*"), Some(60));
+        assert_eq!(when(ActionKind::FollowUpReport, "informant:*"), Some(120));
+        assert_eq!(when(ActionKind::FinalReport, "informant:*"), None);
+        assert_eq!(when(ActionKind::RequestSupport, "command"), Some(180));
+        assert_eq!(when(ActionKind::RequestSupport, "county"), None, "the wrong role does not count");
+        assert_eq!(when(ActionKind::DecideRequest, "county"), Some(240));
+        assert_eq!(when(ActionKind::HoldVillage, "command"), Some(300));
+        assert_eq!(when(ActionKind::EndResponse, "command"), Some(360));
+        assert_eq!(when(ActionKind::SendMaterials, "command"), None);
+        assert_eq!(when(ActionKind::HeadCount, "informant:*"), None);
+    }
 }

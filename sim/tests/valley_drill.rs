@@ -7,6 +7,7 @@ use sim::map::{LandCover, MapAsset, RoadClass, Xy};
 use sim::scenario::parse_scenario;
 use sim::score::{ActionStatus, score};
 use sim::testkit::TestMap;
+use sim::view::HazardCellKind;
 use sim::world::{ReportForm, ReportStage, Target};
 use sim::{Command, EventKind, Order, Role, Task, World};
 
@@ -210,4 +211,31 @@ fn a_team_sets_up_a_pump_that_takes_water_out_of_the_flood() {
     assert!(pumped.events().iter().any(|e| matches!(&e.kind, EventKind::TeamTaskDone { task: Task::Pump, .. })));
     assert!(pumped.pumped_m3() > 1000.0, "pumped {} m³", pumped.pumped_m3());
     assert_eq!(run(Task::Evacuate).pumped_m3(), 0.0);
+}
+
+#[test]
+fn a_sandbag_line_drawn_across_the_floor_raises_its_cells_by_the_bagged_height() {
+    let mut w = world(5);
+    // Across the floor 100 m above Baix: 7 cells, 525 m of line.
+    let baix = w.map().settlement("Baix").unwrap().pos;
+    let path = vec![[17.0 * CELL, baix[1] + 100.0], [24.0 * CELL, baix[1] + 100.0]];
+    let order =
+        Order::Dispatch { team: "乡镇救援队".into(), task: Task::Sandbag, target: Target::Path(path.clone()) };
+    w.apply(&Command::new(Role::Command(None), order)).unwrap();
+    let mut done = false;
+    while !w.is_finished() && !done {
+        done = w.step().iter().any(|e| matches!(e.kind, EventKind::TeamTaskDone { task: Task::Sandbag, .. }));
+    }
+    assert!(done, "the line was built");
+    let view = sim::access::view(&w, &Role::Controller);
+    let grid = &w.map().grid;
+    let row = grid.cell_at(path[0]).unwrap() / grid.cols;
+    let barrier: Vec<u16> = (17..24)
+        .map(|col| {
+            let c = (row * grid.cols + col) as u32;
+            view.hazard.iter().find(|h| h.cell == c && h.kind == HazardCellKind::Barrier).map_or(0, |h| h.amount)
+        })
+        .collect();
+    // 0.3 m: the height the 20 bags a metre are for.
+    assert_eq!(barrier, vec![30; 7], "row {row}");
 }

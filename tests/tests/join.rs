@@ -36,8 +36,7 @@ fn a_headless_seat_traces_what_it_gets_and_sends_its_orders_at_their_drill_time(
     let bin = common::server_binary();
     let dir = common::temp_dir("join");
     let orders = dir.join("orders.jsonl");
-    let order =
-        Order::Report { village: "Aubinyà".into(), hazard: HazardKind::Fire, note: "join-seat: 山火".into() };
+    let order = Order::Report(sim::world::ReportForm::initial("Aubinyà", HazardKind::Fire, "join-seat: 山火"));
     // The order exactly as a journal writes it.
     let line = serde_json::json!({ "at_min": 2, "order": order });
     std::fs::write(&orders, format!("# copied from a journal\n{line}\n")).unwrap();

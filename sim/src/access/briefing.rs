@@ -256,3 +256,25 @@ fn actions_for(actions: &[RequiredAction], role: &Role) -> Vec<RequiredAction> {
     }
     actions.iter().zip(keep).filter(|(_, k)| *k).map(|(a, _)| a.clone()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::access::briefing;
+    use crate::world::orders_tests::{drill, role};
+
+    #[test]
+    fn a_seat_is_briefed_on_its_depots_and_reaction_times() {
+        let w = drill();
+        let informant = briefing(&w, &role("informant:Baix"));
+        assert_eq!(informant.reaction.len(), 1);
+        assert_eq!((informant.reaction[0].min_min, informant.reaction[0].max_min), (2.0, 8.0));
+        assert!(informant.depots.is_empty(), "an informant keeps no depot");
+        let west = briefing(&w, &role("command:West"));
+        assert!(west.reaction.is_empty());
+        let names: Vec<&str> = west.depots.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, vec!["西镇物资站"]);
+        let county = briefing(&w, &role("county"));
+        assert!(county.depots.iter().any(|d| d.name == "县储备库" && d.county));
+        assert!(briefing(&w, &role("command:East")).depots.is_empty());
+    }
+}

@@ -368,7 +368,13 @@ pub fn authorise(world: &World, cmd: &Command) -> Result<(), Refusal> {
                 return Err(Refusal::NoSuchRole { role: to.to_string() });
             }
             match event {
-                Some(WorldEvent::Ignition(p)) | Some(WorldEvent::RoadBlocked(p)) => point_ok(world, *p)?,
+                Some(WorldEvent::Ignition(p)) => {
+                    point_ok(world, *p)?;
+                    if world.hazards.fire.is_none() {
+                        return Err(Refusal::bad_form("本次演练没有山火模型", "this drill has no fire model"));
+                    }
+                }
+                Some(WorldEvent::RoadBlocked(p)) => point_ok(world, *p)?,
                 Some(WorldEvent::Cloudburst { rain_mm_per_h, for_min }) => {
                     let ok = |x: f64, max: f64| x.is_finite() && x > 0.0 && x <= max;
                     if !ok(*rain_mm_per_h, 500.0) || !ok(*for_min, 24.0 * 60.0) {

@@ -18,9 +18,9 @@ use serde::Serialize;
 
 use crate::map::{MapAsset, Xy};
 use crate::scenario::{Scenario, resolve_place};
+use crate::world::SetupError;
 use crate::world::orders::Task;
 use crate::world::people::People;
-use crate::world::{SetupError, dist};
 
 /// The material a sandbag line uses.
 pub const WOVEN_BAGS: &str = "woven_bags";
@@ -184,10 +184,5 @@ impl Materials {
     /// The depot of a township (its first), where county stock for it is delivered.
     pub fn township_depot(&self, township: Option<&str>) -> Option<usize> {
         self.depots.iter().position(|d| !d.county && d.township.as_deref() == township)
-    }
-
-    /// The nearest depot to a point, for views and tests.
-    pub fn nearest_depot(&self, xy: Xy) -> Option<&Depot> {
-        self.depots.iter().min_by(|a, b| dist(a.pos, xy).total_cmp(&dist(b.pos, xy)))
     }
 }

@@ -193,6 +193,12 @@ impl World {
                 let Some(ti) = self.team_of(from) else { return };
                 let Some((place, village, node, _)) = self.resolve_target(&Target::Point(*point)) else { return };
                 let job = Job { task: None, place, node, minutes: 0.0, accepted: true, by: from.clone(), village };
+                let (commander, name) = (self.commander_of_team(ti), self.teams.list[ti].name.clone());
+                let text = format!(
+                    "{name} 机动前往 ({:.0}, {:.0}) / {name} moves to ({:.0}, {:.0})",
+                    point[0], point[1], point[0], point[1]
+                );
+                self.comms.send_from(commander, now, from, by, text);
                 let t = &mut self.teams.list[ti];
                 t.job = Some(job);
                 t.activity = teams::Activity::Mustering { until_s: now };
@@ -286,6 +292,8 @@ impl World {
             return;
         }
         let people = self.people.return_home(vi);
+        let text = format!("{village} 已转移的 {people} 人返回家中 / {people} evacuated people of {village} went home");
+        self.comms.send(self.command_for_village(vi), self.t_s, text);
         self.emit(EventKind::PeopleReturned { village, people });
     }
 

@@ -338,6 +338,7 @@ fn evacuated_people_go_home_unless_the_village_is_held() {
             assert_eq!((v.in_shelter, v.at_home), (0, 100));
             assert_eq!(w.shelter_occupancy("体育馆"), Some((0, 1000)));
             assert!(w.events().iter().any(|e| matches!(e.kind, EventKind::PeopleReturned { people: 100, .. })));
+            assert!(access::view(&w, &role("command:West")).messages.iter().any(|m| m.text.contains("返回家中")));
         }
     }
 }
@@ -362,6 +363,7 @@ fn a_team_accepts_refuses_reports_and_moves_on_its_own() {
     // On its own initiative, 3 km down the road.
     let to = road()[6];
     ok(&mut w, "team:东镇队", Order::MoveTo { point: to });
+    assert!(access::view(&w, &role("command:East")).messages.iter().any(|m| m.text.contains("机动前往")));
     run(&mut w, 2);
     assert!(matches!(access::view(&w, &role("team:东镇队")).teams[0].state, TeamState::Moving { .. }));
     let events = run(&mut w, 10);
@@ -486,4 +488,81 @@ fn the_state_hash_covers_stock_requests_shelters_and_freezes() {
     assert_ne!(changed(&|w| w.plan.injects_due[0] = true), base);
     assert_ne!(changed(&|w| w.people.villages[0].held = true), base);
     assert_eq!(changed(&|_| ()), base, "the same drill hashes the same");
+}
+
+#[test]
+fn a_team_watches_a_point_until_sent_elsewhere() {
+    let mut w = drill();
+    let point = road()[8];
+    ok(
+        &mut w,
+        "command:East",
+        Order::Dispatch { team: "东镇队".into(), task: Task::Watch, target: Target::Point(point) },
+    );
+    run(&mut w, 60);
+    let me = access::view(&w, &role("team:东镇队"));
+    assert!(matches!(me.teams[0].state, TeamState::Working { task: Task::Watch, .. }), "{:?}", me.teams[0].state);
+    assert!(crate::world::dist(me.teams[0].pos, point) < 1.0);
+    // Watching is no work that keeps it: it can be sent elsewhere.
+    ok(
+        &mut w,
+        "command:East",
+        Order::Dispatch { team: "东镇队".into(), task: Task::Evacuate, target: Target::Village("Alt".into()) },
+    );
+}
+
+#[test]
+fn a_pump_waits_for_its_diesel_where_the_drill_stocks_it() {
+    let mut w = drill();
+    ok(
+        &mut w,
+        "command:West",
+        Order::Dispatch { team: "森林消防队".into(), task: Task::Pump, target: Target::Village("Mig".into()) },
+    );
+    let events = run(&mut w, 10);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, EventKind::TaskWaiting { material, missing: 40, .. } if material == "diesel"))
+    );
+    ok(
+        &mut w,
+        "command:West",
+        Order::SendMaterials {
+            depot: "西镇物资站".into(),
+            material: "diesel".into(),
+            amount: 40,
+            to: Consignee::Village("Mig".into()),
+        },
+    );
+    let events = run(&mut w, 40);
+    assert!(events.iter().any(|e| matches!(e, EventKind::MaterialsUsed { amount: 40, .. })));
+    assert!(events.iter().any(|e| matches!(e, EventKind::TeamTaskDone { task: Task::Pump, .. })));
+    assert_eq!(w.depot_stock("西镇物资站", "diesel"), Some(60));
+}
+
+#[test]
+fn a_team_clears_a_blocked_road_and_loads_get_through_again() {
+    let mut w = drill();
+    let block =
+        Order::Inject {
+            to: Role::Controller, message: "塌方".into(), event: Some(WorldEvent::RoadBlocked(road()[2]))
+        };
+    ok(&mut w, "controller", block);
+    let send = || Order::SendMaterials {
+        depot: "西镇物资站".into(),
+        material: "woven_bags".into(),
+        amount: 100,
+        to: Consignee::Village("Mig".into()),
+    };
+    let cmd = Command { from: role("command:West"), by: String::new(), order: send() };
+    assert_eq!(w.apply(&cmd).map_err(|r| r.code()), Err("no_route"));
+    ok(
+        &mut w,
+        "command:West",
+        Order::Dispatch { team: "西镇队".into(), task: Task::ClearRoad, target: Target::Point(road()[2]) },
+    );
+    let events = run(&mut w, 90);
+    assert!(events.iter().any(|e| matches!(e, EventKind::TeamTaskDone { task: Task::ClearRoad, .. })), "{events:?}");
+    ok(&mut w, "command:West", send());
 }

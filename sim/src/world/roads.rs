@@ -40,6 +40,11 @@ impl Roads {
         self.closed.get(edge as usize).is_some_and(|&c| c != 0)
     }
 
+    /// Whether an edge is closed by water or fire (debris and blocks are what `ClearRoad` clears).
+    pub fn is_closed_to_clearing(&self, edge: u32) -> bool {
+        self.closed.get(edge as usize).is_some_and(|&c| c & !(closure::BLOCKED | closure::DEBRIS) != 0)
+    }
+
     /// Closes and reopens edges by this tick's water, fire and debris. Returns `RoadClosed` for
     /// the edges that closed now.
     pub(crate) fn update(&mut self, flood: Option<&Flood>, fire: Option<&Fire>, debris: &[bool]) -> Vec<EventKind> {

@@ -22,6 +22,8 @@ use crate::scenario::TeamKind;
 pub const ATTACK_RADIUS_M: f64 = 300.0;
 /// People it takes to put out one burning cell in 10 minutes.
 pub const CREW_PER_CELL_10_MIN: u32 = 10;
+/// How far from its target a `ClearRoad` team clears debris and blocks, metres.
+pub const CLEAR_RADIUS_M: f64 = 1000.0;
 
 impl World {
     /// Loads that arrive this tick.
@@ -40,8 +42,21 @@ impl World {
         let (now, tick) = (self.t_s, self.scenario.tick_s);
         for ti in 0..self.teams.list.len() {
             let target = self.teams.list[ti].job.as_ref().and_then(|j| j.node);
-            let roads = &self.roads;
-            let update = self.teams.list[ti].step(now, tick, &self.map.features.roads, target, &|e| roads.is_closed(e));
+            // A team sent to clear a road works its way through the debris and blocks within
+            // CLEAR_RADIUS_M of its target; water and fire still stop it.
+            let clearing = self.teams.list[ti].job.as_ref().filter(|j| j.task == Some(Task::ClearRoad));
+            let centre = clearing.map(|j| self.place_centre(&j.place));
+            let (roads, graph) = (&self.roads, &self.map.features.roads);
+            let closed = |e: u32| match centre {
+                Some(c) => {
+                    let edge = &graph.edges[e as usize];
+                    let near = dist(graph.nodes[edge.a as usize], c).min(dist(graph.nodes[edge.b as usize], c))
+                        < CLEAR_RADIUS_M;
+                    if near { roads.is_closed_to_clearing(e) } else { roads.is_closed(e) }
+                }
+                None => roads.is_closed(e),
+            };
+            let update = self.teams.list[ti].step(now, tick, graph, target, &closed);
             let Some(job) = self.teams.list[ti].job.clone() else { continue };
             let team = self.teams.list[ti].name.clone();
             let village = self.people.villages[job.village].name.clone();
@@ -219,7 +234,7 @@ impl World {
                 })
             }
             (Task::ClearRoad, _) => {
-                self.roads.clear_near(&self.map, centre, 1000.0);
+                self.roads.clear_near(&self.map, centre, CLEAR_RADIUS_M);
                 None
             }
             (Task::Pump, _) => {

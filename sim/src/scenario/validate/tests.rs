@@ -219,3 +219,35 @@ fn unknown_fuel_model_code_and_land_cover() {
     assert!(got.iter().any(|p| p.contains("unknown fuel model \"ZZ1\"")), "{got:?}");
     assert!(got.iter().any(|p| p.contains("unknown land cover \"Jungle\"")), "{got:?}");
 }
+
+#[test]
+fn refuse_percent_and_reaction_times_are_checked_by_field() {
+    let got = with(r#"vulnerable: 40, shelter: "学校")"#, r#"vulnerable: 40, shelter: "学校", refuse_percent: 120)"#);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].contains("villages[0].refuse_percent: refuse_percent must be between 0 and 100, found 120"),
+        "{got:?}"
+    );
+    let reaction = |r: &str| {
+        let text = CLEAN.replacen(
+            r#"    injects: [(at_min: 60"#,
+            &format!("    reaction: [{r}],\n    injects: [(at_min: 60"),
+            1,
+        );
+        check(&text)
+    };
+    assert_eq!(reaction(r#"(who: "informant:*", min_min: 2, max_min: 8)"#), Vec::<String>::new());
+    let got = reaction(r#"(who: "informant:*", min_min: 8, max_min: 2)"#);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("reaction[0].max_min: max_min 2 is less than min_min 8"), "{got:?}");
+    let got = reaction(r#"(who: "county", min_min: 1, max_min: 2)"#);
+    assert!(got.len() == 1 && got[0].contains("reaction[0].who"), "{got:?}");
+}
+
+#[test]
+fn a_scripted_return_home_names_a_village() {
+    let got =
+        with(r#"message: "县气象局发布暴雨蓝色预警")"#, r#"message: "群众返回", event: Some(ReturnHome("Nowhere")))"#);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("injects[0].event") && got[0].contains("Nowhere"), "{got:?}");
+}
