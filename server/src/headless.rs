@@ -24,11 +24,27 @@ pub fn run_drill(
 pub fn run_drill_watched(
     setup: DrillSetup,
     record_dir: &Path,
+    progress: impl FnMut(u32, u32),
+    watch: impl FnMut(&Host, &Role, &Outgoing),
+) -> anyhow::Result<(Finished, Host)> {
+    run_drill_timed(setup, record_dir, None, progress, watch).map(|(f, h, _)| (f, h))
+}
+
+/// As [`run_drill_watched`]; with `adaptive`, the drill's clock runs in adaptive time and the
+/// wall seconds the drill would take in a hall are counted step by step without sleeping
+/// (returned third; `None` without `adaptive`).
+pub fn run_drill_timed(
+    setup: DrillSetup,
+    record_dir: &Path,
+    adaptive: Option<protocol::AdaptiveSpec>,
     mut progress: impl FnMut(u32, u32),
     mut watch: impl FnMut(&Host, &Role, &Outgoing),
-) -> anyhow::Result<(Finished, Host)> {
+) -> anyhow::Result<(Finished, Host, Option<f64>)> {
     let record = Record::create(record_dir, &setup, "run")?;
-    let drill = Drill::new(setup, record)?;
+    let mut drill = Drill::new(setup, record)?;
+    let timed = adaptive.is_some();
+    drill.set_adaptive(adaptive).map_err(|e| anyhow::anyhow!("--adaptive: {e}"))?;
+    let mut wall_s = 0.0;
     let mut host = Host::new(drill, HostOptions::default())?;
     let roles = host.drill().roles().to_vec();
     let mut bots = LocalBots::spawn(&mut host, &roles, None);
@@ -48,7 +64,11 @@ pub fn run_drill_watched(
         if host.drill().is_over() {
             break;
         }
-        host.step_fast();
+        if timed {
+            wall_s += host.step_counted().unwrap_or(0.0);
+        } else {
+            host.step_fast();
+        }
         progress(host.drill().world().time_s(), duration);
     }
     let finished = host.end()?;
@@ -60,7 +80,7 @@ pub fn run_drill_watched(
         st.refused
     );
     settle(&mut host, &mut bots, now, &mut watch);
-    Ok((finished, host))
+    Ok((finished, host, timed.then_some(wall_s)))
 }
 
 /// Delivers messages both ways, views included, until nobody has anything more to say. Bounded:
@@ -116,6 +136,23 @@ mod tests {
         // The informants saw the flood in their valley and reported it.
         assert!(journal.iter().any(|l| matches!(l.order, Some(sim::Order::Report { .. }))), "no report in {journal:?}");
         assert!(std::fs::read_to_string(out.join(record::EVENTS)).unwrap().contains("DrillStarted"));
+    }
+
+    #[test]
+    fn adaptive_time_counts_the_wall_time_without_changing_the_drill() {
+        let (_, plain) = play("run-plain");
+        let dir = testkit::temp_dir("run-adaptive");
+        let setup = testkit::setup(&dir);
+        let duration_s = setup.scenario.duration_h * 3600.0;
+        let spec = protocol::AdaptiveSpec { decision_speed: 1.0, fast_speed: 600.0, hold_min: 10.0 };
+        let out = dir.join("out");
+        let (_, _, wall) = run_drill_timed(setup, &out, Some(spec), |_, _| {}, |_, _, _| {}).unwrap();
+        let wall = wall.expect("counted");
+        // Faster than real time, slower than all fast: something needed a person.
+        assert!(wall > duration_s / 600.0 && wall < duration_s, "{wall} s for {duration_s} drill s");
+        for name in [record::JOURNAL, record::EVENTS] {
+            assert_eq!(std::fs::read(plain.join(name)).unwrap(), std::fs::read(out.join(name)).unwrap(), "{name}");
+        }
     }
 
     #[test]

@@ -21,6 +21,8 @@ use crate::net::client::{ClientError, hello_seat};
 pub const EXAMPLE: &str = r#"Examples:
   sandtable-server join 127.0.0.1:5000 --role informant:Canillo --trace seat.jsonl --seconds 600
   sandtable-server join 192.168.1.10:5000 --role command --name 值班员 --orders orders.jsonl
+  sandtable-server join 192.168.1.10:5000 --role command --name 指挥长    # a second person, same post
+  sandtable-server join 192.168.1.10:5000 --role observer --trace hall.jsonl   # 观摩; or --role projector
 
 --trace FILE: every message the seat receives, one JSON line each, as serde writes a
 ServerMessage ({"Welcome":{...}}, {"View":{...}}, {"Refused":{"reason":...}}...). The byte

@@ -10,6 +10,7 @@ use crate::drill::{DrillSetup, record};
 
 pub const EXAMPLE: &str = "Example:
   sandtable-server run scenarios/flood_valira.ron --bots all --report-dir /tmp/drill --seed 7
+  sandtable-server run scenarios/fire_aubinya.ron --adaptive   # + the wall time in adaptive time
 
 Writes scenario.ron, seed.txt, meta.json, journal.jsonl, events.jsonl and report.json into
 the report directory and prints the score.";
@@ -27,6 +28,10 @@ pub struct RunArgs {
     /// Seed for the simulation; default: the scenario's.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Run the clock in adaptive time (the scenario's `session` speeds, or 1× / 120×) and print
+    /// the wall time the drill would take in a hall, counted without sleeping.
+    #[arg(long)]
+    pub adaptive: bool,
 }
 
 pub fn run(args: RunArgs) -> ExitCode {
@@ -49,14 +54,27 @@ pub fn run(args: RunArgs) -> ExitCode {
             .progress_chars("=> "),
     );
     bar.set_message(format!("演练 drill {}", setup.scenario.name));
-    let result = crate::headless::run_drill(setup, &dir, |t, d| {
+    let adaptive = args.adaptive.then(|| crate::drill::clock::spec_for(&setup.scenario));
+    let session_h = setup.scenario.session.as_ref().map(|s| s.hours);
+    let progress = |t: u32, d: u32| {
         bar.set_length(u64::from(d / 60));
         bar.set_position(u64::from(t / 60));
-    });
+    };
+    let result = crate::headless::run_drill_timed(setup, &dir, adaptive.clone(), progress, |_, _, _| {});
     bar.finish_and_clear();
     match result {
-        Ok((f, _host)) => {
+        Ok((f, _host, wall_s)) => {
             println!("{}", f.summary);
+            if let (Some(wall_s), Some(a)) = (wall_s, &adaptive) {
+                let suggested = session_h.map(|h| format!(", 建议 suggested {h:.1} h")).unwrap_or_default();
+                println!(
+                    "自适应时间 Adaptive time (决策 decision {}×, 快进 fast {}×, 最长等待 hold {} min): 墙钟 wall {:.2} h{suggested}",
+                    a.decision_speed,
+                    a.fast_speed,
+                    a.hold_min,
+                    wall_s / 3600.0
+                );
+            }
             println!("记录目录 record: {}", dir.display());
             ExitCode::SUCCESS
         }

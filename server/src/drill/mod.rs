@@ -155,8 +155,14 @@ impl Drill {
         if let Some(s) = &spec {
             check_adaptive(s)?;
         }
-        self.clock.set_adaptive(spec);
+        self.start_adaptive(spec);
         Ok(())
+    }
+
+    /// Adaptive time on or off; it reads only the events from now on.
+    fn start_adaptive(&mut self, spec: Option<AdaptiveSpec>) {
+        self.observed = self.world.events().len();
+        self.clock.set_adaptive(spec);
     }
 
     /// Authorises an order ([`access::authorise`], the only check), journals it, then applies
@@ -199,7 +205,7 @@ impl Drill {
             Control::Start => self.clock.set_running(true),
             Control::Pause => self.clock.set_running(false),
             Control::SetSpeed(s) => self.clock.set_speed(s),
-            Control::Adaptive(spec) => self.clock.set_adaptive(spec),
+            Control::Adaptive(spec) => self.start_adaptive(spec),
             Control::Step => self.step_minute(),
             // Seat controls: the host applies them.
             Control::ViewAs(_) | Control::ShowObservers(_) | Control::FocusArea(_) => {}
@@ -240,6 +246,10 @@ impl Drill {
             return 0;
         }
         let tick_s = self.tick_s();
+        // Orders since the last step may need a person (a report): the speed knows before stepping.
+        if self.observe() {
+            self.budget_s = 0.0;
+        }
         self.budget_s += self.speed() as f64 * wall.as_secs_f64();
         let mut taken = 0;
         let mut drill_s = 0.0;

@@ -123,6 +123,58 @@ fn only_the_controller_steers_the_clock() {
 }
 
 #[test]
+fn adaptive_time_drops_to_decision_speed_when_a_report_arrives_and_speeds_up_once_acknowledged() {
+    let dir = testkit::temp_dir("drill-adaptive");
+    let setup = testkit::setup(&dir);
+    let rec = testkit::record(&dir, &setup);
+    let mut drill = Drill::new(setup, rec).unwrap();
+    let spec = protocol::AdaptiveSpec { decision_speed: 60.0, fast_speed: 600.0, hold_min: 30.0 };
+    assert!(matches!(
+        drill.control(
+            &Role::Controller,
+            "导调",
+            Control::Adaptive(Some(protocol::AdaptiveSpec { fast_speed: 0.0, ..spec.clone() }))
+        ),
+        Err(Refusal::BadSpeed { .. })
+    ));
+    drill.control(&Role::Controller, "导调", Control::Adaptive(Some(spec))).unwrap();
+    drill.control(&Role::Controller, "导调", Control::Start).unwrap();
+    assert_eq!(drill.speed(), 600.0, "nothing needs anyone yet: fast");
+    // The test valley's flood is seen from Alpha and Beta in the first minute: the drill stops
+    // fast-forwarding at once (one step, not the ten a wall second at 600× holds).
+    drill.advance(Duration::from_secs(1), 100);
+    assert_eq!(drill.world().time_s(), 60);
+    assert_eq!(drill.speed(), 60.0);
+    let waiting = drill.clock_state().adaptive.unwrap().waiting_for.unwrap();
+    assert!(waiting.contains("hazard seen"), "{waiting}");
+    // Both informants report; the reports wait for the command post's acknowledgement.
+    for v in ["Alpha", "Beta"] {
+        let from: Role = format!("informant:{v}").parse().unwrap();
+        let report = Order::Report(sim::world::ReportForm::initial(v, sim::HazardKind::Flood, "水"));
+        drill.order(&from, "李", report).unwrap();
+    }
+    drill.advance(Duration::from_secs(1), 100);
+    assert_eq!(drill.world().time_s(), 120, "decision speed: one minute per wall second");
+    let waiting = drill.clock_state().adaptive.unwrap().waiting_for.unwrap();
+    assert!(waiting.contains("new report"), "{waiting}");
+    let ids: Vec<u32> = drill
+        .world()
+        .events()
+        .iter()
+        .filter_map(|e| if let EventKind::ReportFiled { id, .. } = e.kind { Some(id) } else { None })
+        .collect();
+    for id in ids {
+        drill.order(&Role::Command(None), "王", Order::Acknowledge { report: id }).unwrap();
+    }
+    // Answered: fast again, until Gamma sees the water at 5 minutes.
+    drill.advance(Duration::from_secs(1), 100);
+    assert_eq!(drill.world().time_s(), 300);
+    assert_eq!(drill.speed(), 60.0);
+    // The expected end follows the pace.
+    assert!(drill.clock_state().wall_left_s.is_some_and(|w| w > 0.0));
+}
+
+#[test]
 fn finishing_writes_the_report_and_meta() {
     let dir = testkit::temp_dir("drill-finish");
     let setup = testkit::setup(&dir);

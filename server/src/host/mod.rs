@@ -183,10 +183,11 @@ impl Host {
     }
     /// Roles held now, with the player (`None` for a bot).
     pub fn holders(&self) -> Vec<(Role, Option<String>)> {
+        let human = self.human_roles();
         self.sessions
-            .iter()
-            .filter(|(id, _)| self.is_active(**id))
-            .filter_map(|(_, s)| s.role().cloned().map(|r| (r, (s.peer == Peer::Human).then(|| s.player.clone()))))
+            .values()
+            .filter(|s| Self::active_with(s, &human))
+            .filter_map(|s| s.role().cloned().map(|r| (r, (s.peer == Peer::Human).then(|| s.player.clone()))))
             .collect()
     }
     /// What observers are shown: a role's view, or the public situation (`None`).
@@ -241,6 +242,17 @@ impl Host {
         self.sessions.values().any(|s| s.peer == Peer::Human && s.role() == Some(role))
     }
 
+    /// The roles some person holds, worked out once for a pass over every session (with 200
+    /// seats, asking [`Host::is_active`] per session would be quadratic).
+    fn human_roles(&self) -> std::collections::BTreeSet<Role> {
+        self.sessions.values().filter(|s| s.peer == Peer::Human).filter_map(|s| s.role().cloned()).collect()
+    }
+
+    /// [`Host::is_active`] with the human-held roles already known.
+    fn active_with(s: &Session, human: &std::collections::BTreeSet<Role>) -> bool {
+        s.role().is_some_and(|r| s.peer == Peer::Human || !human.contains(r))
+    }
+
     /// Sessions that have a seat (role, observer or projector), benched bots included.
     fn seated(&self) -> Vec<ConnId> {
         self.sessions.iter().filter(|(_, s)| s.seat.is_some()).map(|(id, _)| *id).collect()
@@ -289,6 +301,8 @@ impl Host {
                     Ok(()) => {
                         self.generation += 1;
                         self.seat_control(id, label);
+                        // Every accepted control is answered with the clock (a step moves it).
+                        self.clock_sent = None;
                         self.send_clock();
                     }
                     Err(r) => self.refuse(id, r),
@@ -509,6 +523,17 @@ impl Host {
         }
     }
 
+    /// As [`Host::step_fast`], returning the wall seconds the step would take in adaptive time
+    /// (`run --adaptive`: nothing sleeps); `None` once the drill is over.
+    pub fn step_counted(&mut self) -> Option<f64> {
+        let wall = self.drill.step_counted();
+        if wall.is_some() {
+            self.generation += 1;
+        }
+        self.pump_events();
+        wall
+    }
+
     /// Steps one tick regardless of the clock (`run`, as fast as the machine allows).
     pub fn step_fast(&mut self) {
         if self.drill.step_once() {
@@ -524,11 +549,12 @@ impl Host {
             self.generation += 1;
             // Each active role seat its role's events; observers those of the role they are shown.
             let shown = self.show_observers.clone();
+            let human = self.human_roles();
             let targets: Vec<(ConnId, Role)> = self
                 .sessions
                 .iter()
                 .filter_map(|(id, s)| match &s.seat {
-                    Some(Seat::Role(r)) if self.is_active(*id) => Some((*id, r.clone())),
+                    Some(Seat::Role(r)) if Self::active_with(s, &human) => Some((*id, r.clone())),
                     Some(Seat::Observer) => shown.clone().map(|r| (*id, r)),
                     _ => None,
                 })
@@ -548,10 +574,13 @@ impl Host {
     /// situation, the projector the public situation.
     pub fn push_views(&mut self, ready: impl Fn(ConnId) -> bool) {
         let generation = self.generation;
+        let human = self.human_roles();
         let ids: Vec<ConnId> = self
             .sessions
             .iter()
-            .filter(|(id, s)| s.view_gen != Some(generation) && (self.is_active(**id) || s.is_public()) && ready(**id))
+            .filter(|(id, s)| {
+                s.view_gen != Some(generation) && (Self::active_with(s, &human) || s.is_public()) && ready(**id)
+            })
             .map(|(id, _)| *id)
             .collect();
         let mut cache: BTreeMap<Watch, (Vec<u8>, u64)> = BTreeMap::new();

@@ -98,3 +98,88 @@ fn a_drill_over_udp_refuses_garbage_and_unauthorised_orders_and_goes_on_to_the_e
     let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(rec.join(record::META)).unwrap()).unwrap();
     assert_eq!(meta["finished"], true);
 }
+
+/// Seats over real UDP: two people share the command post and both their orders are journaled
+/// under their names; the controller steps exactly one drill minute; an observer and the
+/// projector get the public situation, then the observer the role the controller shows, and
+/// the projector the area it focuses on; neither gets a role's briefing or the script.
+#[test]
+fn several_people_in_one_role_an_observer_and_the_projector_over_udp() {
+    use protocol::{ClientMessage, Control, Seat};
+
+    use crate::net::client::hello_seat;
+
+    let dir = testkit::temp_dir("udp-seats");
+    let setup = testkit::setup(&dir);
+    let mut opts = ServeOptions::new(setup.scenario_path.clone());
+    opts.bind = "127.0.0.1:0".parse().unwrap();
+    opts.record_dir = Some(dir.join("rec"));
+    let server = ServerHandle::run(Serving::from_setup(setup, opts).unwrap()).unwrap();
+    let join = |seat: &str, name: &str| {
+        let mut p = Peer { c: NetClient::connect(server.addr).unwrap(), pending: Vec::new() };
+        p.c.wait_connected(Duration::from_secs(10)).unwrap();
+        p.c.send(&hello_seat(seat.parse::<Seat>().unwrap(), name));
+        p
+    };
+    let mut chief = join("command", "指挥长 王五");
+    let mut duty = join("command", "值班员 赵六");
+    let mut observer = join("observer", "观摩 甲");
+    let mut projector = join("projector", "大屏");
+    let mut controller = join("controller", "导调 李");
+    for p in [&mut chief, &mut duty, &mut controller] {
+        wait_for(p, |m| matches!(m, ServerMessage::Welcome { .. }));
+    }
+    for p in [&mut observer, &mut projector] {
+        wait_for(p, |m| matches!(m, ServerMessage::Seated { .. }));
+        let s = wait_for(p, |m| matches!(m, ServerMessage::Static(_)));
+        assert!(
+            matches!(&s, ServerMessage::Static(d) if d.briefing.is_none() && d.controller.is_none() && d.public.is_some()),
+            "a public seat got a role's static data"
+        );
+        wait_for(p, |m| matches!(m, ServerMessage::Public(_)));
+    }
+    chief.c.send(&ClientMessage::Order(Order::Warn { village: "Alpha".into() }));
+    duty.c.send(&ClientMessage::Order(Order::Warn { village: "Beta".into() }));
+    for p in [&mut chief, &mut duty] {
+        p.c.update().unwrap();
+        p.c.flush().unwrap();
+    }
+    // One drill minute, then paused.
+    controller.c.send(&ClientMessage::Control(Control::Step));
+    let clock = wait_for(&mut controller, |m| matches!(m, ServerMessage::Clock(c) if c.t_s > 0));
+    assert!(matches!(&clock, ServerMessage::Clock(c) if c.t_s == 60 && !c.running), "{clock:?}");
+    // The projector's public situation follows: the two warnings are announced.
+    let public = wait_for(&mut projector, |m| matches!(m, ServerMessage::Public(p) if p.villages_warned >= 2));
+    assert!(matches!(&public, ServerMessage::Public(p) if p.t_s == 60), "{public:?}");
+    // The controller shows observers the command post, and focuses the projector.
+    let area = [0.0, 0.0, 1500.0, 1200.0];
+    controller.c.send(&ClientMessage::Control(Control::ShowObservers(Some(Role::Command(None)))));
+    controller.c.send(&ClientMessage::Control(Control::FocusArea(Some(area))));
+    controller.c.flush().unwrap();
+    let v = wait_for(&mut observer, |m| matches!(m, ServerMessage::View(_)));
+    assert!(matches!(&v, ServerMessage::View(v) if v.role == Role::Command(None)), "the observer sees the post");
+    wait_for(&mut projector, |m| *m == ServerMessage::Focus(Some(area)));
+    // The live score board reaches the controller.
+    wait_for(&mut controller, |m| matches!(m, ServerMessage::Score(_)));
+    for p in [&mut observer, &mut projector] {
+        assert!(
+            !p.pending.iter().any(|m| matches!(m, ServerMessage::Welcome { .. } | ServerMessage::Score(_))),
+            "a public seat got a role seat's message"
+        );
+    }
+    for mut p in [chief, duty, observer, projector, controller] {
+        p.c.disconnect();
+    }
+    server.stop().unwrap();
+    let lines = journal::read_journal(&dir.join("rec").join(record::JOURNAL)).unwrap();
+    let warned: Vec<(&str, &str)> = lines
+        .iter()
+        .filter_map(|l| match &l.order {
+            Some(Order::Warn { village }) => Some((village.as_str(), l.player.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert!(warned.contains(&("Alpha", "指挥长 王五")), "{warned:?}");
+    assert!(warned.contains(&("Beta", "值班员 赵六")), "{warned:?}");
+    assert!(lines.iter().any(|l| l.control == Some(Control::Step) && l.player == "导调 李"));
+}
