@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
+use protocol::Seat;
 use sim::Role;
 
 use crate::i18n::Lang;
@@ -14,6 +15,8 @@ Examples:
   sandtable --host --role command                    host the default scenario, bots in every other role
   sandtable --host scenarios/fire_aubinya.ron --role informant:Aubinyà
   sandtable --join 192.168.1.20:5000 --role county --name 张三
+  sandtable --join 192.168.1.20:5000 --projector --ui-scale 1.75     the hall's projector (大屏)
+  sandtable --join 192.168.1.20:5000 --observe --name 李四          an observer (观摩)
   sandtable --host scenarios/flood_valira.ron --role command --screenshot shot.png
                                                      render the drill view once, save a PNG, exit
 
@@ -24,24 +27,45 @@ arguments); 3 the session failed (refused, server unreachable, scenario or map u
 #[command(name = "sandtable", version, about = "sandtable drill client: 乡镇应急沙盘推演客户端", after_help = EXAMPLES)]
 pub struct Args {
     /// Join a running `sandtable-server serve` at this address (host:port).
-    #[arg(long, value_name = "ADDR", conflicts_with = "host", requires = "role")]
+    #[arg(long, value_name = "ADDR", conflicts_with = "host", requires = "seat")]
     pub join: Option<String>,
     /// Host a drill on this machine (embedded server + bots in every role you do not take).
     /// Without a value, the default scenario (scenarios/flood_valira.ron).
-    #[arg(long, value_name = "SCENARIO", num_args = 0..=1, requires = "role")]
+    #[arg(long, value_name = "SCENARIO", num_args = 0..=1, requires = "seat")]
     pub host: Option<Option<PathBuf>>,
     /// The role to take: controller, command, command:<township>, county, informant:<village>, team:<team>.
-    #[arg(long, value_name = "ROLE")]
+    #[arg(long, value_name = "ROLE", group = "seat")]
     pub role: Option<Role>,
+    /// Take the projector seat (大屏): the public situation and the clock, large, following the
+    /// controller's choice of map area.
+    #[arg(long, group = "seat")]
+    pub projector: bool,
+    /// Take an observer seat (观摩): what the controller chooses to show.
+    #[arg(long, group = "seat")]
+    pub observe: bool,
     /// Your name, shown to the controller and in the record.
     #[arg(long, default_value = "player")]
     pub name: String,
     /// Render the drill view once the map and the first view have arrived, save a PNG here, exit.
-    #[arg(long, value_name = "PATH", requires = "role")]
+    #[arg(long, value_name = "PATH", requires = "seat")]
     pub screenshot: Option<PathBuf>,
     /// Give up on `--screenshot` after this many seconds (exit code 2).
     #[arg(long, value_name = "SECONDS", default_value_t = 180)]
     pub screenshot_timeout_s: u64,
+    /// UI scale: 1.0 for a laptop (the default), 1.5 for the projector seat unless given
+    /// (A−/A+ in the top bar change it).
+    #[arg(long, value_name = "FACTOR")]
+    pub ui_scale: Option<f32>,
+    /// Play a script of synthetic input into the UI (the end-to-end test of the forms; see
+    /// `client/src/drive.rs`), then exit: 0 when it ran through, 1 when a step failed.
+    #[arg(long, value_name = "SCRIPT", requires = "seat", conflicts_with = "screenshot")]
+    pub drive: Option<PathBuf>,
+    /// Give up on `--drive` after this many seconds (exit code 1).
+    #[arg(long, value_name = "SECONDS", default_value_t = 240)]
+    pub drive_timeout_s: u64,
+    /// Print the frames drawn every 10 s (for measuring what the client costs when idle or busy).
+    #[arg(long)]
+    pub frame_stats: bool,
     /// UI language (Chinese by default).
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
@@ -54,28 +78,31 @@ pub enum Target {
     Host { scenario: PathBuf },
 }
 
-/// A session to start: a server, a role, a player name.
+/// A session to start: a server, a seat, a player name.
 #[derive(Clone, Debug)]
 pub struct SessionRequest {
     pub target: Target,
-    pub role: Role,
+    pub seat: Seat,
     pub player: String,
 }
 
 impl Args {
     /// The session asked for on the command line, `None` for the launcher.
     pub fn session(&self) -> Result<Option<SessionRequest>, String> {
-        let Some(role) = self.role.clone() else {
-            return Ok(None);
+        let seat = match (&self.role, self.projector, self.observe) {
+            (Some(r), _, _) => Seat::Role(r.clone()),
+            (None, true, _) => Seat::Projector,
+            (None, false, true) => Seat::Observer,
+            (None, false, false) => return Ok(None),
         };
         let target = if let Some(addr) = &self.join {
             Target::Join { addr: resolve(addr)? }
         } else if let Some(scenario) = &self.host {
             Target::Host { scenario: scenario.clone().unwrap_or_else(server::paths::default_scenario) }
         } else {
-            return Err("--role needs --join ADDR or --host [SCENARIO]".into());
+            return Err("--role, --projector and --observe need --join ADDR or --host [SCENARIO]".into());
         };
-        Ok(Some(SessionRequest { target, role, player: self.name.clone() }))
+        Ok(Some(SessionRequest { target, seat, player: self.name.clone() }))
     }
 }
 
@@ -101,7 +128,13 @@ mod tests {
         let a = Args::try_parse_from(["sandtable", "--join", "127.0.0.1:5000", "--role", "informant:Canillo"]).unwrap();
         let s = a.session().unwrap().unwrap();
         assert!(matches!(s.target, Target::Join { addr } if addr.port() == 5000));
-        assert_eq!(s.role, Role::Informant("Canillo".into()));
+        assert_eq!(s.seat, Seat::Role(Role::Informant("Canillo".into())));
+        let a =
+            Args::try_parse_from(["sandtable", "--join", "127.0.0.1:5000", "--projector", "--ui-scale", "2"]).unwrap();
+        assert_eq!(a.session().unwrap().unwrap().seat, Seat::Projector);
+        let a = Args::try_parse_from(["sandtable", "--host", "--observe"]).unwrap();
+        assert_eq!(a.session().unwrap().unwrap().seat, Seat::Observer);
+        assert!(Args::try_parse_from(["sandtable", "--join", "a:1", "--observe", "--role", "county"]).is_err());
 
         let a = Args::try_parse_from(["sandtable", "--host", "--role", "command"]).unwrap();
         let s = a.session().unwrap().unwrap();

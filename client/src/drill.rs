@@ -1,17 +1,47 @@
 //! What the client knows of the drill: built only from server messages (the server filters
-//! views by role), read by the map view and the panels. No bevy systems here.
+//! views by role), read by the map view and the panels. No bevy systems here. It also keeps the
+//! orders this seat sent and what became of each (sent, accepted, refused), worked out from the
+//! server's answers: the server handles one seat's messages in order and answers a refusal at
+//! once, and every accepted order gives the seat an event of its own.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use protocol::{ClientMessage, ControllerData, ServerMessage, StaticData};
-use sim::access::Briefing;
+use protocol::{ClientMessage, ClockState, Control, ControllerData, Seat, ServerMessage, StaticData};
+use sim::access::{Briefing, DrillInfo, PublicBriefing, PublicView};
 use sim::map::MapAsset;
 use sim::view::RoleView;
-use sim::{Event, Role};
+use sim::{Event, EventKind, Order, Role};
+
+use crate::i18n::{Lang, T, bilingual};
 
 /// How many events the log keeps; older ones scroll away.
 const EVENT_LOG_LEN: usize = 500;
+
+/// Why a session stopped, in the catalogue's words plus the detail the system gave.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    Network(String),
+    NoAnswer { secs: u64 },
+    ServerClosed(String),
+    BadMap { map: String, detail: String },
+    CannotHost(String),
+}
+
+impl Problem {
+    /// The catalogue's words in `lang`; the system's detail (English, from the OS or netcode)
+    /// follows in brackets.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Problem::Network(d) => format!("{} ({d})", T::NetworkError.text(lang)),
+            Problem::NoAnswer { secs } => format!("{} [{secs} s]", T::NoAnswer.text(lang)),
+            Problem::ServerClosed(d) => format!("{} ({d})", T::ServerClosed.text(lang)),
+            Problem::BadMap { map, detail } => format!("{} `{map}` ({detail})", T::BadMap.text(lang)),
+            Problem::CannotHost(d) => format!("{} ({d})", T::CannotHost.text(lang)),
+        }
+    }
+}
 
 /// The connection as the player sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,18 +50,92 @@ pub enum Link {
     /// Connected, hello sent, waiting for the welcome.
     Joining,
     Welcomed,
+    /// The server refused the seat; its reason as sent ("中文 / English").
     Refused(String),
-    Lost(String),
+    Lost(Problem),
+}
+
+/// Something the player should read once: a refused order, a decode problem.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// The server's reason, "中文 / English".
+    Refused(String),
+    Undecodable(u32),
+}
+
+impl Notice {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Notice::Refused(r) => format!("{}: {}", T::StatusRefused.text(lang), bilingual(r, lang)),
+            Notice::Undecodable(n) => format!("{n} {}", T::UndecodableMessages.text(lang)),
+        }
+    }
+}
+
+/// What a sent message was.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sent {
+    Order(Order),
+    Control(Control),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Sent,
+    Accepted,
+    /// The server's reason, "中文 / English".
+    Refused(String),
+}
+
+/// A point being picked or a path being drawn on the map for a form (by its order kind).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapPick {
+    pub form: u8,
+    pub path: bool,
+    pub points: Vec<sim::map::Xy>,
+}
+
+/// One order (or clock control) this seat gave, and what became of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SentOrder {
+    pub what: Sent,
+    /// Drill time when it was given.
+    pub t_s: u32,
+    pub status: Status,
 }
 
 #[derive(Resource)]
 pub struct Drill {
     pub link: Link,
+    /// The seat asked for: a role, an observer (观摩) or the projector (大屏).
+    pub seat: Seat,
+    /// The role of a role seat (`Role::Controller` stands in for the public seats, which give
+    /// no orders and never show role panels: see [`Drill::is_public`]).
     pub role: Role,
     pub player: String,
     pub roles_on_offer: Vec<Role>,
     /// What this seat was told before the drill: its villages, teams, plan (never the script).
     pub briefing: Option<Briefing>,
+    /// What the public seats (observer, projector) were told instead of a briefing.
+    pub public_briefing: Option<PublicBriefing>,
+    /// The public situation, for the observer and projector seats.
+    pub public: Option<PublicView>,
+    /// The clock as the server last told it (adaptive time, expected end).
+    pub clock: Option<ClockState>,
+    /// The live score board, controller only.
+    pub score: Option<sim::score::Report>,
+    /// The view of the role the controller watches ([`Control::ViewAs`]).
+    pub watched: Option<RoleView>,
+    /// The projector's map area the controller chose (map metres), `None`: the whole map.
+    pub focus: Option<[f64; 4]>,
+    /// Bumped when `focus` changes, so the map refits once.
+    pub focus_changes: u32,
+    /// The map area on screen now (map metres `[x0, y0, x1, y1]`), for the projector's area.
+    pub view_extent: Option<[f64; 4]>,
+    /// A point or path being picked on the map for a form.
+    pub pick: Option<MapPick>,
+    /// Points and paths picked for each form (by order kind), until the order is sent.
+    pub picked: BTreeMap<u8, Vec<sim::map::Xy>>,
     /// The scenario file and seed, for the controller only.
     pub script: Option<ControllerData>,
     pub map: Option<Arc<MapAsset>>,
@@ -41,20 +145,44 @@ pub struct Drill {
     pub running: bool,
     pub speed: f32,
     pub ended: Option<(f64, String)>,
-    /// Refusals and decode problems the player should see.
-    pub notices: Vec<String>,
+    /// Refusals and decode problems the player should see, newest last.
+    pub notices: Vec<Notice>,
     /// Messages for the server, sent by the net system when connected.
     pub outbox: Vec<ClientMessage>,
+    /// Orders and controls this seat gave, oldest first.
+    pub sent: Vec<SentOrder>,
+    /// Chinese names of villages and places (Latin id → 中文), from the map, the briefing and
+    /// the views, so names read in Chinese everywhere the map shows them in Chinese.
+    pub names_zh: BTreeMap<String, String>,
+    /// Reports that arrived since the player last looked (the alert).
+    pub new_reports: BTreeSet<u32>,
+    /// The highest report id seen, so only newer ones raise the alert.
+    reports_seen: u32,
 }
 
 impl Drill {
-    pub fn new(role: Role, player: String) -> Drill {
+    pub fn new(seat: Seat, player: String) -> Drill {
+        let role = match &seat {
+            Seat::Role(r) => r.clone(),
+            Seat::Observer | Seat::Projector => Role::Controller,
+        };
         Drill {
             link: Link::Connecting,
+            seat,
             role,
             player,
             roles_on_offer: Vec::new(),
             briefing: None,
+            public_briefing: None,
+            public: None,
+            clock: None,
+            score: None,
+            watched: None,
+            focus: None,
+            focus_changes: 0,
+            view_extent: None,
+            pick: None,
+            picked: BTreeMap::new(),
             script: None,
             map: None,
             view: None,
@@ -65,7 +193,21 @@ impl Drill {
             ended: None,
             notices: Vec::new(),
             outbox: Vec::new(),
+            sent: Vec::new(),
+            names_zh: BTreeMap::new(),
+            new_reports: BTreeSet::new(),
+            reports_seen: 0,
         }
+    }
+
+    /// An observer or the projector: no orders, the public situation.
+    pub fn is_public(&self) -> bool {
+        !matches!(self.seat, Seat::Role(_))
+    }
+
+    /// The drill's title, start and length, from the briefing or the public briefing.
+    pub fn info(&self) -> Option<&DrillInfo> {
+        self.briefing.as_ref().map(|b| &b.drill).or(self.public_briefing.as_ref().map(|b| &b.drill))
     }
 
     /// True once the map and the first view are here: the drill view can be drawn.
@@ -73,8 +215,36 @@ impl Drill {
         self.map.is_some() && self.view.is_some()
     }
 
+    /// True once the drill is over: forms close, a dropped connection is no error.
+    pub fn is_over(&self) -> bool {
+        self.ended.is_some() || self.view.as_ref().is_some_and(|v| v.finished)
+    }
+
+    /// Queues a message; orders and controls also go into the list of what this seat gave.
     pub fn send(&mut self, msg: ClientMessage) {
+        let t_s = self.view.as_ref().map(|v| v.t_s).unwrap_or(0);
+        match &msg {
+            ClientMessage::Order(o) => {
+                self.sent.push(SentOrder { what: Sent::Order(o.clone()), t_s, status: Status::Sent })
+            }
+            ClientMessage::Control(c) => {
+                // Controls the clock does not show are taken as given (the server answers them
+                // only with what follows: a watched view, the projector's area).
+                let status = if clock_answers(c) { Status::Sent } else { Status::Accepted };
+                self.sent.push(SentOrder { what: Sent::Control(c.clone()), t_s, status })
+            }
+            ClientMessage::Hello { .. } => {}
+        }
         self.outbox.push(msg);
+    }
+
+    /// True while an acknowledgement of `report` is on its way or was accepted: 确认收到 is
+    /// sent once.
+    pub fn ack_pending(&self, report: u32) -> bool {
+        self.sent.iter().any(|s| {
+            matches!(&s.what, Sent::Order(Order::Acknowledge { report: r }) if *r == report)
+                && !matches!(s.status, Status::Refused(_))
+        })
     }
 
     /// Applies one message from the server.
@@ -89,7 +259,10 @@ impl Drill {
             ServerMessage::Refused { reason } => {
                 // Before the welcome a refusal ends the session; after it, only an order was refused.
                 if self.link == Link::Welcomed {
-                    self.notices.push(reason);
+                    if let Some(s) = self.sent.iter_mut().find(|s| s.status == Status::Sent) {
+                        s.status = Status::Refused(reason.clone());
+                    }
+                    self.notices.push(Notice::Refused(reason));
                 } else {
                     self.link = Link::Refused(reason);
                 }
@@ -97,37 +270,229 @@ impl Drill {
             ServerMessage::View(view) => {
                 // Never let an older view replace a newer one (a view from before a reconnect).
                 if self.view.as_ref().is_none_or(|v| v.t_s <= view.t_s) {
+                    for v in &view.villages {
+                        if let Some(zh) = &v.name_zh {
+                            self.names_zh.entry(v.name.clone()).or_insert_with(|| zh.clone());
+                        }
+                    }
+                    for r in &view.reports {
+                        if r.id > self.reports_seen {
+                            self.reports_seen = r.id;
+                            if r.by != self.role && !r.acknowledged {
+                                self.new_reports.insert(r.id);
+                            }
+                        }
+                    }
+                    self.new_reports.retain(|id| view.reports.iter().any(|r| r.id == *id && !r.acknowledged));
                     self.view = Some(*view);
                     self.views_received += 1;
                 }
             }
             ServerMessage::Events(events) => {
+                for e in &events {
+                    self.resolve_by_event(&e.kind);
+                }
                 self.events.extend(events);
                 let extra = self.events.len().saturating_sub(EVENT_LOG_LEN);
                 self.events.drain(..extra);
             }
-            ServerMessage::Clock { running, speed } => {
-                self.running = running;
-                self.speed = speed;
+            ServerMessage::Clock(clock) => {
+                self.running = clock.running;
+                self.speed = clock.speed;
+                // The clock is also sent every few seconds: a control is accepted when the clock
+                // shows it.
+                for s in &mut self.sent {
+                    if s.status == Status::Sent
+                        && let Sent::Control(c) = &s.what
+                        && clock_shows(c, &clock)
+                    {
+                        s.status = Status::Accepted;
+                    }
+                }
+                self.clock = Some(clock);
             }
             ServerMessage::Ended { score, summary } => self.ended = Some((score, summary)),
+            ServerMessage::Seated { seat, roles_on_offer } => {
+                self.seat = seat;
+                self.roles_on_offer = roles_on_offer;
+                self.link = Link::Welcomed;
+            }
+            ServerMessage::Public(public) => {
+                // The public seats draw the public situation unless the controller shows them
+                // a role (then views arrive).
+                if self.is_public() && self.view.as_ref().is_none_or(|v| v.role == Role::Controller) {
+                    self.view = Some(public_as_view(&public));
+                    self.views_received += 1;
+                }
+                self.public = Some(*public);
+            }
+            ServerMessage::Score(report) => self.score = Some(*report),
+            ServerMessage::Watched(view) => self.watched = Some(*view),
+            ServerMessage::Focus(area) => {
+                if self.focus != area {
+                    self.focus = area;
+                    self.focus_changes += 1;
+                }
+            }
+        }
+    }
+
+    /// An event that an order of ours caused marks it accepted, and every older order still
+    /// waiting too: the server answers in order, so a refusal of those would have come first.
+    fn resolve_by_event(&mut self, kind: &EventKind) {
+        let role = self.role.clone();
+        if let Some(i) = self
+            .sent
+            .iter()
+            .position(|s| s.status == Status::Sent && matches!(&s.what, Sent::Order(o) if caused(o, kind, &role)))
+        {
+            self.accept_up_to(i);
+        }
+    }
+
+    fn accept_up_to(&mut self, i: usize) {
+        for s in &mut self.sent[..=i] {
+            if s.status == Status::Sent {
+                s.status = Status::Accepted;
+            }
         }
     }
 
     fn apply_static(&mut self, data: StaticData) {
-        self.briefing = Some(data.briefing);
+        for v in data.briefing.iter().flat_map(|b| &b.villages) {
+            if let Some(zh) = &v.name_zh {
+                self.names_zh.insert(v.name.clone(), zh.clone());
+            }
+        }
+        for v in data.public.iter().flat_map(|b| &b.villages) {
+            if let Some(zh) = &v.name_zh {
+                self.names_zh.insert(v.name.clone(), zh.clone());
+            }
+        }
+        self.briefing = data.briefing;
+        self.public_briefing = data.public;
         self.script = data.controller;
         match sim::map::decode_map(&data.map_json, &data.terrain_bin) {
-            Ok(map) => self.map = Some(Arc::new(map)),
-            Err(e) => self.link = Link::Lost(format!("map `{}` from server: {e}", data.map_name)),
+            Ok(map) => {
+                for s in &map.features.settlements {
+                    if let Some(zh) = &s.name_zh {
+                        self.names_zh.entry(s.name.clone()).or_insert_with(|| zh.clone());
+                    }
+                }
+                self.map = Some(Arc::new(map));
+            }
+            Err(e) => self.link = Link::Lost(Problem::BadMap { map: data.map_name, detail: e.to_string() }),
         }
     }
 
     /// The drill clock as "YYYY-MM-DD HH:MM" from the drill's start plus `t_s`.
     pub fn clock_text(&self) -> Option<String> {
         let view = self.view.as_ref()?;
-        let start = self.briefing.as_ref().map(|b| b.drill.start.as_str()).unwrap_or("");
+        let start = self.info().map(|d| d.start.as_str()).unwrap_or("");
         Some(sim::scenario::clock_text(start, view.t_s))
+    }
+}
+
+/// Whether the clock answers this control (it changes what the clock says).
+fn clock_answers(c: &Control) -> bool {
+    matches!(c, Control::Start | Control::Pause | Control::SetSpeed(_) | Control::Step | Control::Adaptive(_))
+}
+
+/// Whether `clock` shows that `c` was done.
+fn clock_shows(c: &Control, clock: &ClockState) -> bool {
+    match c {
+        Control::Start => clock.running,
+        Control::Pause | Control::Step => !clock.running,
+        Control::SetSpeed(s) => clock.adaptive.is_none() && (clock.speed - s).abs() < 1e-3,
+        Control::Adaptive(spec) => clock.adaptive.is_some() == spec.is_some(),
+        _ => true,
+    }
+}
+
+/// The public situation drawn as a view: villages with what was announced for them, the
+/// weather, the clock; no hazard cells, teams or reports' senders. Its role is the controller's
+/// stand-in (a public seat has none).
+pub fn public_as_view(p: &PublicView) -> RoleView {
+    RoleView {
+        role: Role::Controller,
+        t_s: p.t_s,
+        duration_s: p.duration_s,
+        finished: p.finished,
+        level: p.levels.iter().map(|(_, l)| *l).max(),
+        weather: p.weather.clone(),
+        hazard: Vec::new(),
+        villages: p
+            .villages
+            .iter()
+            .map(|v| sim::view::VillageView {
+                name: v.name.clone(),
+                name_zh: v.name_zh.clone(),
+                pos: v.pos,
+                township: v.township.clone(),
+                shelter: None,
+                population: v.population,
+                at_home: None,
+                in_shelter: None,
+                casualties: None,
+                warned: v.warned,
+                evacuation_ordered: v.evacuation_ordered,
+                held: false,
+                waiting: None,
+            })
+            .collect(),
+        teams: Vec::new(),
+        reports: Vec::new(),
+        gauges: Vec::new(),
+        messages: Vec::new(),
+        orders: Vec::new(),
+        closed_roads: Vec::new(),
+        depots: Vec::new(),
+        shelters: Vec::new(),
+        requests: Vec::new(),
+        frozen: Vec::new(),
+        injects_due: Vec::new(),
+    }
+}
+
+/// True when `kind` is the event an accepted `order` from `me` gives: the one place that pairs
+/// orders with their outcomes.
+pub fn caused(order: &Order, kind: &EventKind, me: &Role) -> bool {
+    use EventKind as E;
+    let my_team = |t: &str| matches!(me, Role::Team(m) if m == t);
+    match (order, kind) {
+        (Order::Report(f), E::ReportFiled { by, village, hazard, stage, .. }) => {
+            by == me && *village == f.village && *hazard == f.hazard && *stage == f.stage
+        }
+        (Order::CallForHelp { village, .. }, E::CalledForHelp { village: v, by }) => v == village && by == me,
+        (Order::Warn { village }, E::WarningIssued { village: v, by }) => v == village && by == me,
+        (Order::Evacuate { village, .. }, E::EvacuationOrdered { village: v, by }) => v == village && by == me,
+        (Order::HeadCount { village, .. }, E::HeadCounted { village: v, by, .. }) => v == village && by == me,
+        (Order::Acknowledge { report }, E::ReportAcknowledged { id, by }) => id == report && by == me,
+        (Order::Verify { report }, E::VerifyAsked { id, by }) => id == report && by == me,
+        (Order::ActivateLevel { level }, E::LevelActivated { level: l, by }) => l == level && by == me,
+        (Order::LowerLevel { level }, E::LevelLowered { level: l, by }) => l == level && by == me,
+        (Order::EndResponse, E::ResponseEnded { by }) => by == me,
+        (Order::Dispatch { team, task, .. }, E::TeamDispatched { team: t, task: k, by, .. }) => {
+            t == team && k == task && by == me
+        }
+        (Order::SendMaterials { depot, material, .. }, E::MaterialsSent { depot: d, material: m, by, .. }) => {
+            d == depot && m == material && by == me
+        }
+        (Order::ReportUp { .. }, E::ReportedUp { by, .. }) => by == me,
+        (Order::RequestSupport { kind, .. }, E::SupportRequested { kind: k, by, .. }) => k == kind && by == me,
+        (Order::HoldVillage { village, held }, E::VillageHeld { village: v, held: h, by }) => {
+            v == village && h == held && by == me
+        }
+        (Order::AcceptTask, E::TaskAccepted { team }) => my_team(team),
+        (Order::RefuseTask { .. }, E::TaskRefused { team, .. }) => my_team(team),
+        (Order::TeamReport { kind, .. }, E::TeamReported { team, kind: k }) => my_team(team) && k == kind,
+        (Order::MoveTo { .. }, E::TeamMoving { team }) => my_team(team),
+        (Order::Decide { request, .. }, E::RequestDecided { id, by, .. }) => id == request && by == me,
+        (Order::Directive { to, .. }, E::DirectiveSent { to: t, by }) => t == to && by == me,
+        (Order::Inject { to, message, .. }, E::InjectDelivered { to: t, message: m }) => t == to && m == message,
+        (Order::FireInject { .. }, E::InjectDelivered { .. }) => true,
+        (Order::Freeze { hazard, frozen }, E::HazardFrozen { hazard: h, frozen: f }) => h == hazard && f == frozen,
+        _ => false,
     }
 }
 
@@ -137,14 +502,14 @@ mod tests {
 
     #[test]
     fn refusal_before_welcome_ends_the_session_after_it_is_a_notice() {
-        let mut d = Drill::new(Role::County, "p".into());
+        let mut d = Drill::new(Seat::Role(Role::County), "p".into());
         d.apply(ServerMessage::Refused { reason: "no such role".into() });
         assert_eq!(d.link, Link::Refused("no such role".into()));
-        let mut d = Drill::new(Role::County, "p".into());
+        let mut d = Drill::new(Seat::Role(Role::County), "p".into());
         d.apply(ServerMessage::Welcome { role: Role::County, roles_on_offer: vec![Role::County] });
         d.apply(ServerMessage::Refused { reason: "not allowed".into() });
         assert_eq!(d.link, Link::Welcomed);
-        assert_eq!(d.notices, vec!["not allowed".to_string()]);
+        assert_eq!(d.notices, vec![Notice::Refused("not allowed".into())]);
     }
 
     #[test]
@@ -170,7 +535,7 @@ mod tests {
             frozen: vec![],
             injects_due: vec![],
         };
-        let mut d = Drill::new(Role::County, "p".into());
+        let mut d = Drill::new(Seat::Role(Role::County), "p".into());
         d.apply(ServerMessage::View(Box::new(view(120))));
         d.apply(ServerMessage::View(Box::new(view(60))));
         assert_eq!(d.view.as_ref().map(|v| v.t_s), Some(120));
@@ -180,18 +545,104 @@ mod tests {
 
     #[test]
     fn corrupt_map_from_server_is_a_clear_error() {
-        let mut d = Drill::new(Role::County, "p".into());
+        let mut d = Drill::new(Seat::Role(Role::County), "p".into());
         d.apply(ServerMessage::Static(Box::new(StaticData {
-            briefing: briefing(Role::County),
+            briefing: Some(briefing(Role::County)),
+            public: None,
             controller: None,
             map_name: "andorra".into(),
             map_json: b"{}".to_vec(),
             terrain_bin: vec![1, 2, 3],
         })));
         assert!(d.map.is_none());
-        assert!(matches!(&d.link, Link::Lost(m) if m.contains("andorra") && m.contains("map.json")), "{:?}", d.link);
+        let Link::Lost(problem) = &d.link else { panic!("{:?}", d.link) };
+        let (zh, en) = (problem.text(Lang::Zh), problem.text(Lang::En));
+        assert!(zh.starts_with("服务器发来的地图无法读取") && zh.contains("andorra"), "{zh}");
+        assert!(en.starts_with("the map from the server") && en.contains("map.json"), "{en}");
         assert_eq!(d.briefing.as_ref().map(|b| b.drill.start.as_str()), Some("2026-07-01 06:00"));
         assert!(d.script.is_none(), "no script for the county");
+    }
+
+    #[test]
+    fn each_sent_order_is_accepted_by_its_event_or_refused_in_turn() {
+        let me = Role::Command(None);
+        let mut d = Drill::new(Seat::Role(me.clone()), "p".into());
+        d.apply(ServerMessage::Welcome { role: me.clone(), roles_on_offer: vec![me.clone()] });
+        d.send(ClientMessage::Order(Order::Warn { village: "A".into() }));
+        d.send(ClientMessage::Order(Order::Acknowledge { report: 3 }));
+        d.send(ClientMessage::Order(Order::Evacuate { village: "B".into(), shelter: None }));
+        assert!(d.ack_pending(3), "an acknowledgement on its way is not sent twice");
+        assert!(!d.ack_pending(4));
+        // The warning is refused; the evacuation's event accepts it and the acknowledgement before it.
+        d.apply(ServerMessage::Refused { reason: "不行 / no".into() });
+        d.apply(ServerMessage::Events(vec![Event {
+            t_s: 60,
+            kind: EventKind::EvacuationOrdered { village: "B".into(), by: me.clone() },
+        }]));
+        let status: Vec<&Status> = d.sent.iter().map(|s| &s.status).collect();
+        assert_eq!(status, vec![&Status::Refused("不行 / no".into()), &Status::Accepted, &Status::Accepted]);
+        assert!(d.ack_pending(3), "accepted: still not sent again");
+        assert_eq!(d.notices[0].text(Lang::Zh), "被拒绝: 不行");
+        // Someone else's warning accepts nothing of ours.
+        d.send(ClientMessage::Order(Order::Warn { village: "C".into() }));
+        d.apply(ServerMessage::Events(vec![Event {
+            t_s: 60,
+            kind: EventKind::WarningIssued { village: "C".into(), by: Role::County },
+        }]));
+        assert_eq!(d.sent[3].status, Status::Sent);
+    }
+
+    #[test]
+    fn the_end_closes_the_drill_and_new_reports_raise_the_alert() {
+        let me = Role::Command(None);
+        let mut d = Drill::new(Seat::Role(me.clone()), "p".into());
+        let report = |id, acknowledged| sim::view::ReportView {
+            id,
+            t_s: 60,
+            by: Role::Informant("A".into()),
+            village: "A".into(),
+            hazard: sim::HazardKind::Flood,
+            note: String::new(),
+            acknowledged,
+            by_name: String::new(),
+            form: sim::world::ReportForm::initial("A", sim::HazardKind::Flood, ""),
+            verify_asked: false,
+        };
+        let mut v = view_at(60);
+        v.reports = vec![report(1, false)];
+        d.apply(ServerMessage::View(Box::new(v.clone())));
+        assert_eq!(d.new_reports.iter().copied().collect::<Vec<_>>(), vec![1]);
+        v.t_s = 120;
+        v.reports = vec![report(1, true)];
+        d.apply(ServerMessage::View(Box::new(v)));
+        assert!(d.new_reports.is_empty(), "an acknowledged report no longer alerts");
+        assert!(!d.is_over());
+        d.apply(ServerMessage::Ended { score: 50.0, summary: String::new() });
+        assert!(d.is_over());
+    }
+
+    fn view_at(t_s: u32) -> RoleView {
+        RoleView {
+            role: Role::County,
+            t_s,
+            duration_s: 3600,
+            finished: false,
+            level: None,
+            weather: weather(),
+            hazard: vec![],
+            villages: vec![],
+            teams: vec![],
+            reports: vec![],
+            gauges: vec![],
+            messages: vec![],
+            orders: vec![],
+            closed_roads: vec![],
+            depots: vec![],
+            shelters: vec![],
+            requests: vec![],
+            frozen: vec![],
+            injects_due: vec![],
+        }
     }
 
     fn weather() -> sim::weather::Weather {

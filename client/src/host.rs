@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use bevy::prelude::*;
+use protocol::Seat;
 use server::hosting::{ServeOptions, ServerHandle};
 use sim::Role;
 
@@ -19,12 +20,12 @@ impl HostedDrill {
     /// Loads `scenario` and serves it on `127.0.0.1:<free port>`. A player who is not the
     /// controller gets a running clock (the bot controller steers nothing by itself); the
     /// controller starts the drill when ready.
-    pub fn spawn(scenario: &Path, player_role: &Role) -> Result<HostedDrill, String> {
+    pub fn spawn(scenario: &Path, seat: &Seat) -> Result<HostedDrill, String> {
         let mut opts = ServeOptions::new(scenario.to_path_buf());
         opts.bind = SocketAddr::from(([127, 0, 0, 1], 0));
         opts.bots = true;
-        opts.autostart = *player_role != Role::Controller;
-        let handle = ServerHandle::spawn(opts).map_err(|e| format!("cannot host {}: {e}", scenario.display()))?;
+        opts.autostart = *seat != Seat::Role(Role::Controller);
+        let handle = ServerHandle::spawn(opts).map_err(|e| format!("{}: {e}", scenario.display()))?;
         info!("hosting {} on {}; record in {}", scenario.display(), handle.addr, handle.record_dir.display());
         Ok(HostedDrill { handle })
     }

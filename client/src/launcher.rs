@@ -1,7 +1,10 @@
 //! The launcher screen: join a server by address or host a drill here, pick a scenario file and
-//! one of the roles it offers, type a name, switch the language, start.
+//! one of the roles it offers (or, to join, one of the roles the server offers: 查询角色 asks
+//! it), type a name, switch the language and the UI scale, start.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, ComboBox, RichText};
@@ -10,7 +13,7 @@ use sim::Role;
 
 use crate::app::Screen;
 use crate::cli::{SessionRequest, Target, resolve};
-use crate::i18n::{Lang, T};
+use crate::i18n::{Lang, T, UiScale};
 use crate::labels;
 use crate::session::PendingSession;
 
@@ -19,6 +22,9 @@ enum Mode {
     Join,
     Host,
 }
+
+/// The server's answer to "which roles?", filled by the asking thread.
+type RolesAnswer = Arc<Mutex<Option<Result<Vec<Role>, String>>>>;
 
 #[derive(Resource)]
 struct LauncherForm {
@@ -36,6 +42,8 @@ struct LauncherForm {
     roles_of: Option<PathBuf>,
     role: Option<Role>,
     error: Option<String>,
+    /// Join mode: the roles the server offers, once asked (`None` while the answer is awaited).
+    server_roles: Option<RolesAnswer>,
 }
 
 impl Default for LauncherForm {
@@ -56,6 +64,7 @@ impl Default for LauncherForm {
             roles_of: None,
             role: None,
             error: None,
+            server_roles: None,
         }
     }
 }
@@ -104,11 +113,69 @@ fn roles_on_offer(path: &Path) -> Result<Vec<Role>, String> {
     read_scenario(path).map(|(_, roles)| roles)
 }
 
+/// Asks the server at `addr` which roles it offers, on a thread: it takes an observer seat for
+/// a moment (the server's `Seated` lists the roles), then leaves. A server that refuses
+/// observers still names its roles when refusing a role no drill has. Wakes the window when
+/// the answer is in.
+fn ask_server_roles(addr: std::net::SocketAddr, waker: crate::net::Waker) -> RolesAnswer {
+    let slot = Arc::new(Mutex::new(None));
+    let out = slot.clone();
+    std::thread::spawn(move || {
+        let answer = probe_roles(addr);
+        if let Ok(mut s) = out.lock() {
+            *s = Some(answer);
+        }
+        if let Some(w) = waker {
+            let _ = w.send_event(bevy::winit::WinitUserEvent::WakeUp);
+        }
+    });
+    slot
+}
+
+/// The probe's role: no scenario has it, so the server answers with the roles it has.
+const PROBE_ROLE: &str = "informant:?";
+
+fn probe_roles(addr: std::net::SocketAddr) -> Result<Vec<Role>, String> {
+    let mut client = server::net::NetClient::connect(addr).map_err(|e| e.to_string())?;
+    client.wait_connected(Duration::from_secs(5)).map_err(|e| e.to_string())?;
+    client.send(&server::net::client::hello_seat(protocol::Seat::Observer, "查询角色 probe"));
+    let mut asked_as_role = false;
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(5) {
+        client.update().map_err(|e| e.to_string())?;
+        for msg in client.receive() {
+            match msg {
+                protocol::ServerMessage::Seated { roles_on_offer, .. }
+                | protocol::ServerMessage::Welcome { roles_on_offer, .. } => return Ok(roles_on_offer),
+                protocol::ServerMessage::Refused { .. } if !asked_as_role => {
+                    asked_as_role = true;
+                    let role: Role = PROBE_ROLE.parse().map_err(|e| format!("{e}"))?;
+                    client.send(&server::net::client::hello(role, "probe"));
+                }
+                protocol::ServerMessage::Refused { reason } => return roles_from_refusal(&reason),
+                _ => {}
+            }
+        }
+        client.flush().map_err(|e| e.to_string())?;
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Err("no answer / 无应答".into())
+}
+
+/// The roles listed in a "role not on offer" refusal ("...; on offer: command, county").
+fn roles_from_refusal(reason: &str) -> Result<Vec<Role>, String> {
+    let list = reason.rsplit_once("on offer: ").map(|(_, l)| l).ok_or_else(|| reason.to_string())?;
+    let roles: Vec<Role> = list.split(',').filter_map(|r| r.trim().parse().ok()).collect();
+    if roles.is_empty() { Err(reason.to_string()) } else { Ok(roles) }
+}
+
 fn draw(
     mut contexts: EguiContexts,
     mut form: ResMut<LauncherForm>,
     mut lang: ResMut<Lang>,
+    mut scale: ResMut<UiScale>,
     mut commands: Commands,
+    proxy: Option<Res<bevy::winit::EventLoopProxyWrapper>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let mut root = egui::Ui::new(
@@ -140,6 +207,9 @@ fn draw(
                 if ui.button(l.toggle_label()).clicked() {
                     *lang = l.other();
                 }
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    crate::panels::scale_buttons(ui, &mut scale, l);
+                });
             });
         });
         ui.separator();
@@ -156,8 +226,56 @@ fn draw(
                     ui.end_row();
                     ui.label(T::Role.text(l));
                     ui.vertical(|ui| {
-                        ui.text_edit_singleline(&mut form.role_text);
-                        ui.weak(T::RoleHint.text(l));
+                        let answer = form.server_roles.as_ref().map(|s| s.lock().ok().and_then(|a| a.clone()));
+                        ui.horizontal(|ui| {
+                            let asking = matches!(answer, Some(None));
+                            if ui.add_enabled(!asking, egui::Button::new(T::AskServer.text(l))).clicked() {
+                                match resolve(form.address.trim()) {
+                                    Ok(addr) => {
+                                        let waker = proxy.as_ref().map(|p| (***p).clone());
+                                        form.server_roles = Some(ask_server_roles(addr, waker));
+                                    }
+                                    Err(e) => form.error = Some(e),
+                                }
+                            }
+                            if asking {
+                                ui.weak(T::AskingServer.text(l));
+                            }
+                        });
+                        match answer {
+                            Some(Some(Ok(roles))) => {
+                                let words = labels::Words::bare(l);
+                                let current: Option<protocol::Seat> = form.role_text.trim().parse().ok();
+                                let shown = current.as_ref().map(|s| labels::seat(s, &words)).unwrap_or_default();
+                                ComboBox::from_id_salt("join_role").width(320.0).selected_text(shown).show_ui(
+                                    ui,
+                                    |ui| {
+                                        ui.label(RichText::new(T::RolesOnServer.text(l)).weak());
+                                        let seats = roles
+                                            .iter()
+                                            .cloned()
+                                            .map(protocol::Seat::Role)
+                                            .chain([protocol::Seat::Observer, protocol::Seat::Projector]);
+                                        for s in seats {
+                                            let picked = current.as_ref() == Some(&s);
+                                            if ui.selectable_label(picked, labels::seat(&s, &words)).clicked() {
+                                                form.role_text = s.to_string();
+                                            }
+                                        }
+                                    },
+                                );
+                            }
+                            Some(Some(Err(e))) => {
+                                ui.colored_label(Color32::from_rgb(240, 110, 90), crate::i18n::bilingual(&e, l));
+                            }
+                            _ => {
+                                ui.weak(T::NoRolesYet.text(l));
+                            }
+                        }
+                        ui.horizontal(|ui| {
+                            ui.add(egui::TextEdit::singleline(&mut form.role_text).desired_width(160.0));
+                            ui.weak(T::RoleHint.text(l));
+                        });
                     });
                     ui.end_row();
                 }
@@ -205,14 +323,17 @@ fn draw(
                     ui.label(T::Role.text(l));
                     match &form.roles {
                         Ok(roles) => {
-                            let shown =
-                                form.role.as_ref().map(|r| format!("{} ({r})", labels::role(r, l))).unwrap_or_default();
+                            let shown = form
+                                .role
+                                .as_ref()
+                                .map(|r| format!("{} ({r})", labels::role(r, &labels::Words::bare(l))))
+                                .unwrap_or_default();
                             ComboBox::from_id_salt("role").width(320.0).selected_text(shown).show_ui(ui, |ui| {
                                 for r in roles {
                                     ui.selectable_value(
                                         &mut form.role,
                                         Some(r.clone()),
-                                        format!("{} ({r})", labels::role(r, l)),
+                                        format!("{} ({r})", labels::role(r, &labels::Words::bare(l))),
                                     );
                                 }
                             });
@@ -253,13 +374,13 @@ fn request(form: &LauncherForm) -> Result<SessionRequest, String> {
     match form.mode {
         Mode::Join => {
             let addr = resolve(form.address.trim())?;
-            let role = form.role_text.trim().parse::<Role>().map_err(|e| e.to_string())?;
-            Ok(SessionRequest { target: Target::Join { addr }, role, player })
+            let seat = form.role_text.trim().parse::<protocol::Seat>()?;
+            Ok(SessionRequest { target: Target::Join { addr }, seat, player })
         }
         Mode::Host => {
             let scenario = form.scenario.clone().ok_or("no scenario chosen")?;
             let role = form.role.clone().ok_or("no role chosen")?;
-            Ok(SessionRequest { target: Target::Host { scenario }, role, player })
+            Ok(SessionRequest { target: Target::Host { scenario }, seat: protocol::Seat::Role(role), player })
         }
     }
 }
@@ -278,6 +399,18 @@ mod tests {
         assert!(err.contains("bad.ron"), "{err}");
         assert!(roles_on_offer(&dir.join("missing.ron")).unwrap_err().contains("missing.ron"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_roles_a_server_offers_are_read_from_its_refusal() {
+        let refusal = sim::access::Refusal::RoleNotOnOffer {
+            role: PROBE_ROLE.into(),
+            offer: "controller, command:Canillo, informant:Santa Coloma, team:防汛志愿者队".into(),
+        };
+        let roles = roles_from_refusal(&refusal.to_string()).unwrap();
+        assert_eq!(roles.len(), 4);
+        assert_eq!(roles[2], Role::Informant("Santa Coloma".into()));
+        assert!(roles_from_refusal("角色已被占用 / role taken").is_err());
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 mod app;
 mod cli;
+mod console;
 mod drill;
+mod drive;
 mod fonts;
 mod host;
 mod i18n;

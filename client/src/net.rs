@@ -1,86 +1,174 @@
-//! The client's network layer: one bevy system each frame over the shared renet client
-//! ([`server::net::NetClient`], the same one the bots and `sandtable-server join` use). It says
-//! hello with the chosen role, feeds server messages into [`Drill`] and sends the orders the
-//! panels queue. The same path serves a remote server and a locally hosted one.
+//! The client's network layer: the shared renet client ([`server::net::NetClient`], the same
+//! one the bots and `sandtable-server join` use) runs on a thread of its own, so the window can
+//! sleep while nothing happens: the thread keeps the connection alive, says hello with the chosen
+//! role, and wakes the window (winit's event loop) only when a server message arrives. A bevy
+//! system feeds those messages into [`Drill`] and hands the thread the orders the panels queue,
+//! right after the frame that queued them. The same path serves a remote server and a locally
+//! hosted one.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use bevy::prelude::*;
+use bevy::winit::{EventLoopProxy, WinitUserEvent};
+use protocol::Seat;
+use protocol::{ClientMessage, ServerMessage};
 use server::net::NetClient;
-use server::net::client::hello;
+use server::net::client::hello_seat;
 
-use crate::drill::{Drill, Link};
+use crate::drill::{Drill, Link, Notice, Problem};
 
 /// Give up connecting after this long without the server answering.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// How often the network thread polls the socket: well under the server's 100 ms tick.
+const POLL: Duration = Duration::from_millis(4);
 
-/// The connection. Dropping it (leaving the session, quitting) tells the server we leave, so our
-/// role is freed at once rather than after netcode's timeout.
+/// What the network thread tells the app.
+enum NetEvent {
+    Joining,
+    Message(ServerMessage),
+    Undecodable(u32),
+    Lost(Problem),
+}
+
+/// Wakes the window when the network thread has news; `None` without a window (tests).
+pub type Waker = Option<EventLoopProxy<WinitUserEvent>>;
+
+/// The connection. Dropping it (leaving the session, quitting) stops the thread, which tells
+/// the server we leave, so our role is freed at once rather than after netcode's timeout.
 #[derive(Resource)]
 pub struct NetLink {
-    client: NetClient,
-    hello_sent: bool,
-    /// Undecodable messages already shown to the player.
-    undecodable_seen: u32,
+    to_net: Sender<ClientMessage>,
+    from_net: Mutex<Receiver<NetEvent>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl NetLink {
-    /// Opens a UDP socket and starts the netcode handshake with `server`.
-    pub fn connect(server: SocketAddr) -> Result<NetLink, String> {
+    /// Opens a UDP socket, starts the netcode handshake with `server` and the thread that keeps
+    /// the connection; it says hello for `seat` once connected.
+    pub fn connect(server: SocketAddr, seat: Seat, player: String, waker: Waker) -> Result<NetLink, String> {
         let client = NetClient::connect(server).map_err(|e| e.to_string())?;
-        Ok(NetLink { client, hello_sent: false, undecodable_seen: 0 })
+        let (to_net, net_in) = channel();
+        let (net_out, from_net) = channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let stop = stop.clone();
+            std::thread::Builder::new()
+                .name("sandtable-net".into())
+                .spawn(move || run(client, hello_seat(seat, &player), net_in, net_out, stop, waker))
+                .map_err(|e| e.to_string())?
+        };
+        Ok(NetLink { to_net, from_net: Mutex::new(from_net), stop, thread: Some(thread) })
     }
+}
+
+impl Drop for NetLink {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// The network thread: poll, forward, wake; stops on `stop`, on a lost connection, or when the
+/// app side is gone.
+fn run(
+    mut client: NetClient,
+    hello: ClientMessage,
+    from_app: Receiver<ClientMessage>,
+    to_app: Sender<NetEvent>,
+    stop: Arc<AtomicBool>,
+    waker: Waker,
+) {
+    let wake = || {
+        if let Some(w) = &waker {
+            let _ = w.send_event(WinitUserEvent::WakeUp);
+        }
+    };
+    let mut hello_sent = false;
+    let mut undecodable_seen = 0;
+    let lost = |p: Problem| {
+        let _ = to_app.send(NetEvent::Lost(p));
+        wake();
+    };
+    while !stop.load(Ordering::Relaxed) {
+        if let Err(e) = client.update() {
+            return lost(Problem::Network(e.to_string()));
+        }
+        if client.is_disconnected() {
+            return lost(Problem::ServerClosed(client.disconnect_reason().unwrap_or_default()));
+        }
+        if client.is_connecting() && client.age() > CONNECT_TIMEOUT {
+            return lost(Problem::NoAnswer { secs: CONNECT_TIMEOUT.as_secs() });
+        }
+        let mut news = false;
+        if client.is_connected() {
+            if !hello_sent {
+                client.send(&hello);
+                hello_sent = true;
+                news |= to_app.send(NetEvent::Joining).is_ok();
+            }
+            for msg in client.receive() {
+                news |= to_app.send(NetEvent::Message(msg)).is_ok();
+            }
+            if client.undecodable > undecodable_seen {
+                let n = client.undecodable - undecodable_seen;
+                undecodable_seen = client.undecodable;
+                warn!("{n} undecodable message(s) from the server");
+                news |= to_app.send(NetEvent::Undecodable(n)).is_ok();
+            }
+            loop {
+                match from_app.try_recv() {
+                    Ok(msg) => client.send(&msg),
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => return client.disconnect(),
+                }
+            }
+        }
+        if let Err(e) = client.flush() {
+            return lost(Problem::Network(e.to_string()));
+        }
+        if news {
+            wake();
+        }
+        std::thread::sleep(POLL);
+    }
+    client.disconnect();
 }
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(PreUpdate, exchange.run_if(resource_exists::<NetLink>.and_eager(resource_exists::<Drill>)));
+    let linked = resource_exists::<NetLink>.and_eager(resource_exists::<Drill>);
+    // In before the frame's UI (news from the server), and after it (the orders just clicked).
+    app.add_systems(PreUpdate, exchange.run_if(linked.clone())).add_systems(Last, exchange.run_if(linked));
 }
 
-/// Receives, applies, sends: one round trip of the network per frame.
-fn exchange(mut link: ResMut<NetLink>, mut drill: ResMut<Drill>) {
+/// Applies what the network thread received, hands it the queued orders.
+fn exchange(link: Res<NetLink>, mut drill: ResMut<Drill>) {
     if matches!(drill.link, Link::Refused(_) | Link::Lost(_)) {
         return;
     }
-    let link = &mut *link;
-    let client = &mut link.client;
-    if let Err(e) = client.update() {
-        drill.link = Link::Lost(format!("network error: {e}"));
-        return;
-    }
-    if client.is_disconnected() {
-        drill.link = Link::Lost(client.disconnect_reason().unwrap_or_else(|| "no reason given".into()));
-        return;
-    }
-    if client.is_connecting() && client.age() > CONNECT_TIMEOUT {
-        drill.link = Link::Lost(format!(
-            "no answer from the server after {} s (is it running, and of the same major version?)",
-            CONNECT_TIMEOUT.as_secs()
-        ));
-        return;
-    }
-    if client.is_connected() {
-        if !link.hello_sent {
-            client.send(&hello(drill.role.clone(), &drill.player));
-            link.hello_sent = true;
-            drill.link = Link::Joining;
-        }
-        for msg in client.receive() {
-            drill.apply(msg);
-        }
-        if client.undecodable > link.undecodable_seen {
-            let n = client.undecodable - link.undecodable_seen;
-            link.undecodable_seen = client.undecodable;
-            warn!("{n} undecodable message(s) from the server");
-            drill.notices.push(format!("{n} undecodable message(s) from the server (another version?)"));
-        }
-        if drill.link == Link::Welcomed {
-            for msg in std::mem::take(&mut drill.outbox) {
-                client.send(&msg);
+    let Ok(from_net) = link.from_net.lock() else { return };
+    loop {
+        match from_net.try_recv() {
+            Ok(NetEvent::Joining) => drill.link = Link::Joining,
+            Ok(NetEvent::Message(msg)) => drill.apply(msg),
+            Ok(NetEvent::Undecodable(n)) => drill.notices.push(Notice::Undecodable(n)),
+            Ok(NetEvent::Lost(p)) => {
+                drill.link = Link::Lost(p);
+                return;
             }
+            Err(_) => break,
         }
     }
-    if let Err(e) = client.flush() {
-        drill.link = Link::Lost(format!("network error: {e}"));
+    if drill.link == Link::Welcomed {
+        for msg in std::mem::take(&mut drill.outbox) {
+            let _ = link.to_net.send(msg);
+        }
     }
 }

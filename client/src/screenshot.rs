@@ -64,9 +64,12 @@ fn drive(
         }
         None => {}
     }
-    if let Some(drill) = &drill
-        && let Link::Refused(reason) | Link::Lost(reason) = &drill.link
-    {
+    let failed = drill.as_ref().and_then(|d| match &d.link {
+        Link::Refused(r) => Some(r.clone()),
+        Link::Lost(p) => Some(p.text(crate::i18n::Lang::En)),
+        _ => None,
+    });
+    if let Some(reason) = failed {
         eprintln!("sandtable: screenshot failed: the session ended before the drill view was ready: {reason}");
         exit.write(AppExit::from_code(EXIT_SESSION));
         return;

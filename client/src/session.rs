@@ -5,7 +5,7 @@ use bevy::prelude::*;
 
 use crate::app::Screen;
 use crate::cli::{SessionRequest, Target};
-use crate::drill::{Drill, Link};
+use crate::drill::{Drill, Link, Problem};
 use crate::host::HostedDrill;
 use crate::map_view::MapCamera;
 use crate::net::NetLink;
@@ -27,25 +27,30 @@ fn begin(
     pending: Res<PendingSession>,
     mut next: ResMut<NextState<Screen>>,
     mut camera: ResMut<MapCamera>,
+    proxy: Option<Res<bevy::winit::EventLoopProxyWrapper>>,
 ) {
     let req = pending.0.clone();
     commands.remove_resource::<PendingSession>();
-    let mut drill = Drill::new(req.role.clone(), req.player.clone());
+    let mut drill = Drill::new(req.seat.clone(), req.player.clone());
     let addr = match &req.target {
-        Target::Join { addr } => Ok(*addr),
-        Target::Host { scenario } => HostedDrill::spawn(scenario, &req.role).map(|hosted| {
-            let addr = hosted.addr();
-            commands.insert_resource(hosted);
-            addr
-        }),
+        Target::Join { addr } => Ok::<_, Problem>(*addr),
+        Target::Host { scenario } => HostedDrill::spawn(scenario, &req.seat)
+            .map(|hosted| {
+                let addr = hosted.addr();
+                commands.insert_resource(hosted);
+                addr
+            })
+            .map_err(Problem::CannotHost),
     };
-    match addr.and_then(NetLink::connect) {
+    let waker = proxy.map(|p| (**p).clone());
+    let connect = |addr| NetLink::connect(addr, req.seat.clone(), req.player.clone(), waker).map_err(Problem::Network);
+    match addr.and_then(connect) {
         Ok(link) => {
-            info!("connecting to {:?} as {}", req.target, req.role);
+            info!("connecting to {:?} as {}", req.target, req.seat);
             commands.insert_resource(link);
         }
         Err(e) => {
-            error!("{e}");
+            error!("{e:?}");
             drill.link = Link::Lost(e);
         }
     }

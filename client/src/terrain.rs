@@ -129,19 +129,21 @@ pub fn hazard_colour(cell: &HazardCell) -> Color32 {
     let a = cell.amount;
     match cell.kind {
         HazardCellKind::Water => match a {
-            0..20 => Color32::from_rgba_unmultiplied(150, 200, 255, 150),
-            20..50 => Color32::from_rgba_unmultiplied(90, 160, 245, 180),
-            50..100 => Color32::from_rgba_unmultiplied(40, 110, 225, 205),
-            _ => Color32::from_rgba_unmultiplied(20, 55, 170, 225),
+            // Flood water: cyan to dark teal by depth, never the rivers' and lakes' blue.
+            0..20 => Color32::from_rgba_unmultiplied(130, 240, 240, 160),
+            20..50 => Color32::from_rgba_unmultiplied(40, 205, 215, 185),
+            50..100 => Color32::from_rgba_unmultiplied(0, 160, 160, 205),
+            _ => Color32::from_rgba_unmultiplied(0, 100, 105, 225),
         },
         HazardCellKind::Burning => {
-            // Intensity 0–255: orange at the flanks, red at the head.
-            let g = 170u8.saturating_sub((a.min(255) as u8) / 2);
-            Color32::from_rgba_unmultiplied(250, g, 20, 225)
+            // Intensity 0–255: yellow-orange at the flanks, deep orange at the head (red is kept
+            // for casualties).
+            let g = 210u8.saturating_sub((a.min(255) as u8) / 3);
+            Color32::from_rgba_unmultiplied(255, g, 0, 225)
         }
         HazardCellKind::Burned => Color32::from_rgba_unmultiplied(45, 35, 30, 200),
         HazardCellKind::Debris => Color32::from_rgba_unmultiplied(140, 95, 50, 215),
-        HazardCellKind::Barrier => Color32::from_rgba_unmultiplied(245, 225, 60, 235),
+        HazardCellKind::Barrier => Color32::from_rgba_unmultiplied(245, 245, 235, 240),
     }
 }
 
@@ -217,6 +219,13 @@ mod tests {
         // Cell 11 is the north-east corner: top-right pixel.
         assert_eq!(img.pixels[3], hazard_colour(&cells[1]));
         assert_eq!(img.pixels.iter().filter(|p| **p != Color32::TRANSPARENT).count(), 2);
-        assert!(hazard_colour(&cells[1]).r() > 200, "burning is red");
+        let fire = hazard_colour(&cells[1]);
+        assert!(fire.r() > 200 && fire.g() > 100, "burning is orange, not red");
+        // Flood water is not the blue of rivers and lakes: it has more green than blue.
+        for depth in [5, 30, 80, 300] {
+            let c = hazard_colour(&HazardCell { cell: 0, kind: HazardCellKind::Water, amount: depth });
+            assert!(c.g() as u32 * 10 >= c.b() as u32 * 9, "flood {depth} cm is cyan/teal: {c:?}");
+        }
+        assert!(WATER_BLUE.b() > WATER_BLUE.g() + 40);
     }
 }
