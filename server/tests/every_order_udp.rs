@@ -44,6 +44,7 @@ struct Peer {
     refused: Vec<String>,
     clock: Option<protocol::ClockState>,
     seated: bool,
+    ended: bool,
     last_sent: Option<Instant>,
 }
 
@@ -90,6 +91,7 @@ impl Table {
                     ServerMessage::Refused { reason } => p.refused.push(reason),
                     ServerMessage::Clock(c) => p.clock = Some(c),
                     ServerMessage::Welcome { .. } | ServerMessage::Seated { .. } => p.seated = true,
+                    ServerMessage::Ended { .. } => p.ended = true,
                     _ => {}
                 }
             }
@@ -185,6 +187,7 @@ fn join(addr: std::net::SocketAddr, seat: &str, name: &'static str) -> Peer {
         refused: Vec::new(),
         clock: None,
         seated: false,
+        ended: false,
         last_sent: None,
     }
 }
@@ -241,6 +244,8 @@ fn every_order_kind_is_accepted_over_udp_with_its_effect_and_every_refusal_has_i
     opts.record_dir = Some(dir.join("rec"));
     // Only the seats of the test act: no bot answers for anyone.
     opts.bots = false;
+    // Time to refuse an order after the end.
+    opts.linger = Duration::from_secs(20);
     let server = ServerHandle::run(Serving::from_setup(setup, opts).unwrap()).unwrap();
     let addr = server.addr;
 
@@ -270,24 +275,39 @@ fn every_order_kind_is_accepted_over_udp_with_its_effect_and_every_refusal_has_i
 
     // ---- Seats: hello refusals.
     t.refuse(CHIEF, "already_joined", hello_seat(Seat::Role(Role::County), "x"), "已加入", "already joined");
-    {
-        let mut stray = join(addr, "command:Nowhere", "无名");
-        let start = Instant::now();
-        while stray.refused.is_empty() {
-            assert!(start.elapsed() < WAIT, "no refusal of a role not on offer");
-            stray.c.update().unwrap();
-            for m in stray.c.receive() {
-                if let ServerMessage::Refused { reason } = m {
-                    stray.refused.push(reason);
-                }
-            }
-            stray.c.flush().unwrap();
-            thread::sleep(Duration::from_millis(2));
-        }
-        assert!(stray.refused[0].contains("不在本次演练中") && stray.refused[0].contains("is not on offer"));
-        stray.c.disconnect();
-        t.refusals.push("role_not_on_offer");
-    }
+    // A client that has no seat: a role not on offer, an order before a seat, garbage, and a
+    // hello of another protocol version.
+    let mut stray = NetClient::connect(addr).unwrap();
+    stray.wait_connected(Duration::from_secs(10)).unwrap();
+    t.peers.push(Peer {
+        name: "无名",
+        c: stray,
+        view: None,
+        public: None,
+        events: Vec::new(),
+        refused: Vec::new(),
+        clock: None,
+        seated: false,
+        ended: false,
+        last_sent: None,
+    });
+    let stray = t.peers.len() - 1;
+    let nowhere = hello_seat("command:Nowhere".parse::<Seat>().unwrap(), "无名");
+    t.refuse(stray, "role_not_on_offer", nowhere, "不在本次演练中", "is not on offer");
+    let order = ClientMessage::Order(Order::Warn { village: "Canillo".into() });
+    t.refuse(stray, "hello_first", order, "请先选择角色", "send Hello with a role first");
+    t.peers[stray].c.send_raw(vec![0xde, 0xad, 0xbe, 0xef, 0xff, 0xff, 0xff]);
+    t.wait(stray, "refusal undecodable", |p| !p.refused.is_empty());
+    let garbage = t.peers[stray].refused.remove(0);
+    assert!(garbage.contains("无法解析的消息 / undecodable message"), "{garbage}");
+    t.refusals.push("undecodable");
+    let newer = ClientMessage::Hello {
+        protocol: protocol::PROTOCOL_VERSION + 1,
+        seat: Seat::Role(Role::County),
+        player: "未来".into(),
+    };
+    t.refuse(stray, "versions_differ", newer, "协议版本不同", "versions differ");
+    assert!(!t.peers[stray].seated);
 
     // ---- The informant's reports reach both people of the command post with every field.
     let form = ReportForm {
@@ -480,6 +500,22 @@ fn every_order_kind_is_accepted_over_udp_with_its_effect_and_every_refusal_has_i
         "已审批",
         "already decided",
     );
+    // Materials from the county reserve: its stock goes down on approval.
+    let reserve = |p: &Peer| {
+        p.view().depots.iter().find(|d| d.name == COUNTY_DEPOT).and_then(|d| d.stock.get("woven_bags").copied())
+    };
+    t.wait(COUNTY, "the county reserve", |p| reserve(p) == Some(20000));
+    t.give(
+        DUTY,
+        Order::RequestSupport {
+            kind: SupportKind::Materials,
+            detail: "编织袋".into(),
+            material: Some(("woven_bags".into(), 5000)),
+        },
+    );
+    t.wait(COUNTY, "the request for bags", |p| p.view().requests.iter().any(|r| r.id == 2 && r.decision.is_none()));
+    t.give(COUNTY, Order::Decide { request: 2, approve: true, note: String::new() });
+    t.wait(COUNTY, "the county reserve down by 5000", |p| reserve(p) == Some(15000));
     t.give(COUNTY, Order::Directive { to: "command:Canillo".parse().unwrap(), text: "立即组织沿河群众转移".into() });
     t.wait(DUTY, "the directive", |p| {
         p.view().messages.iter().any(|m| m.text == "立即组织沿河群众转移" && m.from == Some(Role::County))
@@ -719,6 +755,30 @@ fn every_order_kind_is_accepted_over_udp_with_its_effect_and_every_refusal_has_i
     // One more round trip so a late refusal would show, then the record.
     t.control(Control::Step);
     t.wait(CONTROLLER, "the last step", |p| p.clock.as_ref().is_some_and(|c| !c.running && c.t_s == paused_at + 60));
+    // A burst beyond the rate limit: the first are judged (no such report), the rest refused
+    // for the rate; none is journaled.
+    for _ in 0..40 {
+        t.peers[DUTY].c.send(&ClientMessage::Order(Order::Verify { report: 99 }));
+    }
+    t.peers[DUTY].c.flush().unwrap();
+    t.wait(DUTY, "40 refusals", |p| p.refused.len() == 40);
+    let burst: Vec<String> = t.peers[DUTY].refused.drain(..).collect();
+    let limited = burst.iter().filter(|r| r.starts_with("指令过于频繁") && r.contains("too many orders")).count();
+    let judged = burst.iter().filter(|r| r.contains("no report number 99")).count();
+    assert!(limited > 0 && limited + judged == 40, "{burst:?}");
+    t.refusals.push("too_many_orders");
+
+    // The drill played to its end at top speed: an order after it is refused.
+    t.control(Control::SetSpeed(100_000.0));
+    t.control(Control::Start);
+    t.wait(INFORMANT, "the end", |p| p.ended);
+    t.refuse_order(
+        INFORMANT,
+        "ended",
+        Order::CallForHelp { village: "Canillo".into(), note: String::new() },
+        "演练已结束",
+        "the drill has ended",
+    );
     t.no_stray_refusals();
     let accepted = t.accepted.clone();
     let refusals = t.refusals.clone();
@@ -757,6 +817,11 @@ fn every_order_kind_is_accepted_over_udp_with_its_effect_and_every_refusal_has_i
         "already_joined",
         "role_not_on_offer",
         "no_route",
+        "hello_first",
+        "undecodable",
+        "versions_differ",
+        "too_many_orders",
+        "ended",
     ] {
         assert!(refusals.contains(&code), "refusal {code} never checked");
     }
