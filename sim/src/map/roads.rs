@@ -98,6 +98,17 @@ impl RoadGraph {
     }
 
     /// The node nearest to a point (linear scan: called at load time and per order, not per tick).
+    /// Distance in metres from `p` to the straight segment of edge `e` (an edge runs between
+    /// two shape points, so this is the distance to the road itself, not to its ends).
+    pub fn distance_to_edge(&self, e: usize, p: Xy) -> f64 {
+        let edge = &self.edges[e];
+        let (a, b) = (self.nodes[edge.a as usize], self.nodes[edge.b as usize]);
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 > 0.0 { (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+        (p[0] - (a[0] + t * dx)).hypot(p[1] - (a[1] + t * dy))
+    }
+
     pub fn nearest_node(&self, p: Xy) -> Option<u32> {
         self.nodes
             .iter()
@@ -186,5 +197,28 @@ mod tests {
         let r = g.route(0, 2, &|e| e == 1).unwrap();
         assert_eq!(r.nodes, vec![0, 3, 2]);
         assert!(g.route(0, 2, &|e| e == 1 || e == 3).is_none());
+    }
+
+    #[test]
+    fn the_distance_to_an_edge_is_to_the_road_not_its_ends() {
+        let g = square();
+        // Beside the middle of the bottom edge: 20 m from the road, 500 m from either end.
+        assert!((g.distance_to_edge(0, [500.0, 20.0]) - 20.0).abs() < 1e-9);
+        // Past an end: the distance to that end.
+        assert!((g.distance_to_edge(0, [-30.0, -40.0]) - 50.0).abs() < 1e-9);
+        // A long road passing 50 m away beats a short spur whose end is 150 m away (but both of
+        // the long road's ends are 500 m away).
+        let mut g = RoadGraph {
+            nodes: vec![[0.0, 0.0], [1000.0, 0.0], [500.0, 200.0], [500.0, 400.0]],
+            edges: vec![
+                RoadEdge { a: 0, b: 1, length_m: 1000.0, class: RoadClass::Main, name: None },
+                RoadEdge { a: 2, b: 3, length_m: 200.0, class: RoadClass::Path, name: None },
+            ],
+            adjacency: vec![],
+        };
+        g.rebuild_adjacency();
+        let p = [500.0, 50.0];
+        let nearest = (0..g.edges.len()).min_by(|&a, &b| g.distance_to_edge(a, p).total_cmp(&g.distance_to_edge(b, p)));
+        assert_eq!(nearest, Some(0));
     }
 }

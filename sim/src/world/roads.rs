@@ -81,12 +81,12 @@ impl Roads {
         newly
     }
 
-    /// Blocks the road edge nearest `xy` (an inject: debris, a fallen tree).
+    /// Blocks the road edge nearest `xy` (an inject: debris, a fallen tree): nearest along the
+    /// road, so a long edge passing by is blocked rather than a short one whose end is nearer.
     pub(crate) fn block_near(&mut self, map: &MapAsset, xy: Xy) -> Option<EventKind> {
         let roads = &map.features.roads;
-        let end_dist =
-            |e: &crate::map::RoadEdge| dist(roads.nodes[e.a as usize], xy).min(dist(roads.nodes[e.b as usize], xy));
-        let (e, _) = roads.edges.iter().enumerate().min_by(|a, b| end_dist(a.1).total_cmp(&end_dist(b.1)))?;
+        let e = (0..roads.edges.len())
+            .min_by(|&a, &b| roads.distance_to_edge(a, xy).total_cmp(&roads.distance_to_edge(b, xy)))?;
         let first = self.closed[e] == 0;
         self.closed[e] |= closure::BLOCKED;
         first.then_some(EventKind::RoadClosed { edge: e as u32, cause: HazardKind::Landslide })
@@ -95,8 +95,8 @@ impl Roads {
     /// A team cleared the roads within `radius_m` of `xy` of debris and blocks.
     pub(crate) fn clear_near(&mut self, map: &MapAsset, xy: Xy, radius_m: f64) {
         let roads = &map.features.roads;
-        for (e, edge) in roads.edges.iter().enumerate() {
-            if dist(roads.nodes[edge.a as usize], xy).min(dist(roads.nodes[edge.b as usize], xy)) < radius_m {
+        for e in 0..roads.edges.len() {
+            if roads.distance_to_edge(e, xy) < radius_m {
                 self.closed[e] &= !(closure::BLOCKED | closure::DEBRIS);
             }
         }
