@@ -514,27 +514,7 @@ mod tests {
 
     #[test]
     fn an_older_view_never_replaces_a_newer_one() {
-        let view = |t_s| RoleView {
-            role: Role::County,
-            t_s,
-            duration_s: 3600,
-            finished: false,
-            level: None,
-            weather: weather(),
-            hazard: vec![],
-            villages: vec![],
-            teams: vec![],
-            reports: vec![],
-            gauges: vec![],
-            messages: vec![],
-            orders: vec![],
-            closed_roads: vec![],
-            depots: vec![],
-            shelters: vec![],
-            requests: vec![],
-            frozen: vec![],
-            injects_due: vec![],
-        };
+        let view = view_at;
         let mut d = Drill::new(Seat::Role(Role::County), "p".into());
         d.apply(ServerMessage::View(Box::new(view(120))));
         d.apply(ServerMessage::View(Box::new(view(60))));

@@ -21,37 +21,6 @@ use crate::drill::{Drill, MapPick};
 use crate::i18n::{Lang, T};
 use crate::labels::{self, Words};
 
-/// Every order kind (for naming widgets).
-const ALL_KINDS: [OrderKind; 24] = {
-    use OrderKind::*;
-    [
-        Report,
-        CallForHelp,
-        Warn,
-        Evacuate,
-        HeadCount,
-        Acknowledge,
-        Verify,
-        ActivateLevel,
-        LowerLevel,
-        EndResponse,
-        Dispatch,
-        SendMaterials,
-        ReportUp,
-        RequestSupport,
-        HoldVillage,
-        AcceptTask,
-        RefuseTask,
-        TeamReport,
-        MoveTo,
-        Decide,
-        Directive,
-        Inject,
-        FireInject,
-        Freeze,
-    ]
-};
-
 /// How a dispatched team's target is given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 enum TargetMode {
@@ -730,7 +699,7 @@ fn take(form: &mut OrderForm, k: u8, field: &'static str) -> String {
 
 /// The order kind's name for widget names (`note:Report`).
 fn kind_name(k: u8) -> String {
-    ALL_KINDS.iter().find(|o| **o as u8 == k).map(|o| format!("{o:?}")).unwrap_or_default()
+    OrderKind::ALL.iter().find(|o| **o as u8 == k).map(|o| format!("{o:?}")).unwrap_or_default()
 }
 
 /// Pick a point (or draw a path) on the map for this form: a button starts it, clicks on the
