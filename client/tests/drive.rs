@@ -5,32 +5,11 @@
 //! the forms; the test then reads the server's journal, which holds accepted orders only, and
 //! finds each one there with its role and the values picked in the form.
 
-use std::fs::File;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod xvfb;
 
-const WALL_LIMIT: Duration = Duration::from_secs(300);
+use std::ffi::OsStr;
 
-fn data_root() -> PathBuf {
-    match std::env::var_os("SANDTABLE_HOME") {
-        Some(home) => PathBuf::from(home),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("client has a parent").to_path_buf(),
-    }
-}
-
-fn scratch_dir(tag: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let dir = std::env::temp_dir().join(format!("sandtable-drive-{tag}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn tail(path: &Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(30)..].join("\n")
-}
+use xvfb::{data_root, run_sandtable, scratch_dir, tail};
 
 /// Hosts the flood drill as `role`, plays `script`, and returns the journal's lines.
 fn drive(tag: &str, role: &str, script: &str) -> Vec<serde_json::Value> {
@@ -39,39 +18,23 @@ fn drive(tag: &str, role: &str, script: &str) -> Vec<serde_json::Value> {
 
 /// Hosts `scenario` as `role`, plays `script`, and returns the journal's lines.
 fn drive_in(scenario: &str, tag: &str, role: &str, script: &str) -> Vec<serde_json::Value> {
-    let dir = scratch_dir(tag);
+    let dir = scratch_dir(&format!("drive-{tag}"));
     let script_path = dir.join("script.drive");
     std::fs::write(&script_path, script).unwrap();
-    let (out, err) = (dir.join("stdout.txt"), dir.join("stderr.txt"));
-    let spawned = Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1280x800x24"])
-        .arg(env!("CARGO_BIN_EXE_sandtable"))
-        .arg("--host")
-        .arg(data_root().join("scenarios").join(scenario))
-        .args(["--role", role, "--name", "测试员", "--drive"])
-        .arg(&script_path)
-        .args(["--drive-timeout-s", "90"])
-        .current_dir(&dir)
-        .env("SANDTABLE_HOME", data_root())
-        .stdout(Stdio::from(File::create(&out).unwrap()))
-        .stderr(Stdio::from(File::create(&err).unwrap()))
-        .spawn();
-    let mut child = match spawned {
-        Ok(c) => c,
-        Err(e) => panic!("cannot start xvfb-run (apt-get install xvfb xauth mesa-vulkan-drivers libvulkan1): {e}"),
-    };
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > WALL_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{role}: sandtable did not exit within {} s; stderr:\n{}", WALL_LIMIT.as_secs(), tail(&err));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let scenario = data_root().join("scenarios").join(scenario);
+    let args: Vec<&OsStr> = vec![
+        "--host".as_ref(),
+        scenario.as_os_str(),
+        "--role".as_ref(),
+        role.as_ref(),
+        "--name".as_ref(),
+        "测试员".as_ref(),
+        "--drive".as_ref(),
+        script_path.as_os_str(),
+        "--drive-timeout-s".as_ref(),
+        "90".as_ref(),
+    ];
+    let xvfb::Run { status, out, err } = run_sandtable(&dir, role, &args);
     assert!(status.success(), "{role}: the drive failed ({status}); stdout:\n{}\nstderr:\n{}", tail(&out), tail(&err));
     let records = dir.join("records");
     let record = std::fs::read_dir(&records)

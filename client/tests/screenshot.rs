@@ -3,80 +3,34 @@
 //! with Mesa's software Vulkan, saves a PNG and exits. The PNG must have the window's size and
 //! show the shaded map, not a blank or a status screen.
 
+mod xvfb;
+
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+
+use xvfb::{data_root, run_sandtable, scratch_dir, tail};
 
 /// The client's window size (`app::WINDOW_SIZE`).
 const WINDOW: (u32, u32) = (1280, 720);
-/// A debug build under lavapipe draws ~30 ms a frame; loading and hosting take a few seconds.
-const WALL_LIMIT: Duration = Duration::from_secs(300);
-
-/// Where `scenarios/` and `assets/` are: `$SANDTABLE_HOME` if set (as for the binary), else
-/// this workspace.
-fn data_root() -> PathBuf {
-    match std::env::var_os("SANDTABLE_HOME") {
-        Some(home) => PathBuf::from(home),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("client has a parent").to_path_buf(),
-    }
-}
-
-fn scratch_dir() -> PathBuf {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let dir = std::env::temp_dir().join(format!("sandtable-shot-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn tail(path: &Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(30)..].join("\n")
-}
-
 /// Runs `sandtable --host <flood> --role command --screenshot <dir>/shot.png` under xvfb-run.
 fn take_screenshot(dir: &Path) -> PathBuf {
     let scenario = data_root().join("scenarios").join("flood_valira.ron");
     assert!(scenario.is_file(), "{} is missing", scenario.display());
     let shot = dir.join("shot.png");
-    let (out, err) = (dir.join("stdout.txt"), dir.join("stderr.txt"));
-    let spawned = Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1280x800x24"])
-        .arg(env!("CARGO_BIN_EXE_sandtable"))
-        .arg("--host")
-        .arg(&scenario)
-        .args(["--role", "command", "--screenshot"])
-        .arg(&shot)
-        .args(["--screenshot-timeout-s", "240"])
-        // Records of the hosted drill go to the scratch directory.
-        .current_dir(dir)
-        .env("SANDTABLE_HOME", data_root())
-        .stdout(Stdio::from(File::create(&out).unwrap()))
-        .stderr(Stdio::from(File::create(&err).unwrap()))
-        .spawn();
-    let mut child = match spawned {
-        Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
-            "xvfb-run not found: the screenshot test needs an X server. Install it with \
-             `apt-get install -y --no-install-recommends xvfb xauth mesa-vulkan-drivers libvulkan1` (see .ci/run)"
-        ),
-        Err(e) => panic!("cannot start xvfb-run: {e}"),
-    };
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > WALL_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("sandtable did not exit within {} s; stderr:\n{}", WALL_LIMIT.as_secs(), tail(&err));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let args: Vec<&OsStr> = vec![
+        "--host".as_ref(),
+        scenario.as_os_str(),
+        "--role".as_ref(),
+        "command".as_ref(),
+        "--screenshot".as_ref(),
+        shot.as_os_str(),
+        "--screenshot-timeout-s".as_ref(),
+        "240".as_ref(),
+    ];
+    let xvfb::Run { status, out, err } = run_sandtable(dir, "screenshot", &args);
     assert!(
         status.success(),
         "sandtable --screenshot failed ({status}); stdout:\n{}\nstderr:\n{}",
@@ -105,7 +59,7 @@ fn read_png(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
 
 #[test]
 fn hosted_flood_drill_renders_the_map() {
-    let dir = scratch_dir();
+    let dir = scratch_dir("shot");
     let shot = take_screenshot(&dir);
     let (w, h, pixels) = read_png(&shot);
     assert_eq!((w, h), WINDOW, "the PNG has the window's size");
