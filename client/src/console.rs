@@ -211,6 +211,7 @@ fn score(ui: &mut egui::Ui, drill: &Drill, lang: Lang) {
                         (lang.pick("顺序错", "out of order"), egui::Color32::from_rgb(250, 200, 60))
                     }
                     ActionStatus::NotDue => (lang.pick("未触发", "not due"), egui::Color32::GRAY),
+                    ActionStatus::Early => (lang.pick("提前", "early"), egui::Color32::from_rgb(140, 180, 230)),
                 };
                 ui.horizontal_wrapped(|ui| {
                     ui.colored_label(colour, mark);

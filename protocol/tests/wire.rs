@@ -26,7 +26,10 @@ use sim::access::{
 };
 use sim::scenario::TeamKind;
 use sim::scenario::{ActionKind, Anchor, Level, LevelSpec, ReactionSpec, RequiredAction, Stage, Trigger};
-use sim::score::{ActionResult, ActionStatus, Report, ResponseTimes, VillageOutcome};
+use sim::score::{
+    ActionResult, ActionStatus, Category, CategoryResult, Deduction, DisciplineKind, Evidence, Finding, Grade,
+    IndicatorResult, ItemResult, ObjectiveRating, Psmu, Report, ResponseTimes, Text, TownshipResult, VillageOutcome,
+};
 use sim::view::{
     DepotView, GaugeView, HazardCell, HazardCellKind, MessageView, ReportView, RequestView, RoleView, ShelterView,
     TeamState, TeamView, VillageView,
@@ -461,10 +464,13 @@ fn public_view() -> PublicView {
 
 fn score_report() -> Report {
     Report {
+        schema: sim::score::REPORT_SCHEMA,
         scenario: "测试".into(),
         seed: 7,
+        at_min: 90.0,
         duration_min: 90.0,
         score: 72.5,
+        grade: Grade::Poor,
         adherence: 0.8,
         timeliness: 0.6,
         outcome: 0.9,
@@ -477,6 +483,62 @@ fn score_report() -> Report {
             deadline_min: 15.0,
             done_at_min: Some(40.0),
             done_by: Some("command".into()),
+            credit: 0.5,
+            why: Text::new("迟 25 分钟", "25 min late"),
+            evidence: vec![Evidence {
+                t_s: 2400,
+                event: Some(12),
+                journal: Some(3),
+                note: Text::new("叫应", "acknowledged"),
+            }],
+        }],
+        findings: vec![Finding {
+            kind: DisciplineKind::False,
+            who: "informant:Canillo".into(),
+            village: Some("Canillo".into()),
+            report: Some(1),
+            at_min: 5.0,
+            text: Text::new("报告火情，实无", "reported a fire that was not there"),
+            evidence: vec![Evidence { t_s: 300, event: Some(4), journal: Some(1), note: Text::default() }],
+        }],
+        indicators: vec![CategoryResult {
+            category: Category::WarningAndReporting,
+            label: Category::WarningAndReporting.label(),
+            max: 10.0,
+            got: 6.0,
+            indicators: vec![IndicatorResult {
+                id: "report".into(),
+                label: Text::new("信息报告", "reporting"),
+                items: vec![ItemResult {
+                    id: "first_report".into(),
+                    label: Text::new("初报时限", "first report in time"),
+                    max: 10.0,
+                    got: 6.0,
+                    applicable: true,
+                    deductions: vec![Deduction { points: 4.0, reason: Text::new("迟报", "late"), evidence: vec![] }],
+                }],
+            }],
+        }],
+        objectives: vec![ObjectiveRating {
+            category: Category::WarningAndReporting,
+            label: Category::WarningAndReporting.label(),
+            rating: Psmu::S,
+            share: 0.6,
+            reasons: vec![Text::new("迟报", "late")],
+            evidence: vec![],
+        }],
+        townships: vec![TownshipResult {
+            township: "Canillo".into(),
+            score: 72.5,
+            grade: Grade::Poor,
+            on_time: 1,
+            late: 1,
+            missing: 0,
+            findings: 1,
+            response_times: ResponseTimes::default(),
+            casualties: 0,
+            people_threatened: 120,
+            people_safe: 100,
         }],
         response_times: ResponseTimes {
             hazard_seen_min: Some(5.0),

@@ -7,67 +7,11 @@
 //!   at twice the deadline.
 //! - **Outcome**: share of the people of threatened villages who were not killed or left trapped.
 
-use serde::{Deserialize, Serialize};
-
 use crate::roles::{Role, fits};
 use crate::scenario::{ActionKind, Anchor, Level, RequiredAction, Scenario};
-pub use crate::world::people::VillageOutcome;
+mod model;
 use crate::world::{Event, EventKind, ReportStage};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ActionStatus {
-    OnTime,
-    Late,
-    /// Due but never done (or done by a role the plan does not name).
-    Missing,
-    /// Done, but before the action it must follow.
-    OutOfOrder,
-    /// Its anchor never happened, so it was never due.
-    NotDue,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ActionResult {
-    pub id: String,
-    pub name: String,
-    pub who: String,
-    pub status: ActionStatus,
-    /// When the deadline started counting, simulated minutes.
-    pub due_from_min: Option<f64>,
-    pub deadline_min: f64,
-    pub done_at_min: Option<f64>,
-    pub done_by: Option<String>,
-}
-
-/// Minutes from the hazard first being seen to each step of the response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ResponseTimes {
-    pub hazard_seen_min: Option<f64>,
-    pub seen_to_reported_min: Option<f64>,
-    pub reported_to_acknowledged_min: Option<f64>,
-    pub seen_to_decided_min: Option<f64>,
-    pub seen_to_people_safe_min: Option<f64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Report {
-    pub scenario: String,
-    pub seed: u64,
-    pub duration_min: f64,
-    /// 0–100.
-    pub score: f64,
-    pub adherence: f64,
-    pub timeliness: f64,
-    pub outcome: f64,
-    pub actions: Vec<ActionResult>,
-    pub response_times: ResponseTimes,
-    pub villages: Vec<VillageOutcome>,
-    pub casualties: u32,
-    pub trapped: u32,
-    pub people_threatened: u32,
-    pub people_safe: u32,
-    pub orders_refused: u32,
-}
+pub use model::*;
 
 fn minutes(t_s: u32) -> f64 {
     t_s as f64 / 60.0
@@ -273,11 +217,19 @@ pub fn score(scenario: &Scenario, seed: u64, events: &[Event], outcome: &[Villag
     let total_w = (w.adherence + w.timeliness + w.outcome).max(f64::MIN_POSITIVE);
     let score = 100.0 * (w.adherence * adherence + w.timeliness * timeliness + w.outcome * outcome_score) / total_w;
 
+    let score = (score * 10.0).round() / 10.0;
     Report {
+        schema: REPORT_SCHEMA,
         scenario: scenario.name.clone(),
         seed,
+        at_min: minutes(end_s),
         duration_min: minutes(end_s),
-        score: (score * 10.0).round() / 10.0,
+        score,
+        grade: grade_of(score),
+        findings: Vec::new(),
+        indicators: Vec::new(),
+        objectives: Vec::new(),
+        townships: Vec::new(),
         adherence,
         timeliness,
         outcome: outcome_score,
@@ -320,6 +272,18 @@ fn judge(a: &RequiredAction, due_from: Option<u32>, hit: Option<(u32, String)>, 
         deadline_min: a.deadline_min,
         done_at_min: hit.as_ref().map(|(t, _)| minutes(*t)),
         done_by: hit.map(|(_, by)| by).filter(|b| !b.is_empty()),
+        credit: 0.0,
+        why: Text::default(),
+        evidence: Vec::new(),
+    }
+}
+
+fn grade_of(score: f64) -> Grade {
+    match score {
+        s if s >= 90.0 => Grade::Excellent,
+        s if s >= 75.0 => Grade::Good,
+        s if s >= 60.0 => Grade::Fair,
+        _ => Grade::Poor,
     }
 }
 
@@ -334,6 +298,7 @@ fn judge_per_village(a: &RequiredAction, villages: &[VillageDone], events: &[Eve
         ActionStatus::Late => 2,
         ActionStatus::OnTime => 1,
         ActionStatus::NotDue => 0,
+        ActionStatus::Early => 1,
     };
     let lateness = |r: &ActionResult| match (r.done_at_min, r.due_from_min) {
         (Some(at), Some(from)) => at - from,
