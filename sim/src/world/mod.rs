@@ -87,6 +87,8 @@ pub struct World {
     pub(crate) materials: Materials,
     pub(crate) requests: Requests,
     events: Vec<Event>,
+    /// (index of the first event an accepted command produced, its journal seq), ascending.
+    journal_marks: Vec<(u32, u64)>,
 }
 
 impl World {
@@ -118,6 +120,7 @@ impl World {
             teams,
             comms: Comms::default(),
             events: vec![Event { t_s: 0, kind: EventKind::DrillStarted }],
+            journal_marks: Vec::new(),
         })
     }
 
@@ -142,6 +145,12 @@ impl World {
     /// Every event so far, in order.
     pub fn events(&self) -> &[Event] {
         &self.events
+    }
+    /// (index of the first event an accepted command produced, that command's journal seq),
+    /// ascending: what the score cites as journal evidence. Empty until commands are journaled
+    /// through the replay engine.
+    pub fn journal_marks(&self) -> &[(u32, u64)] {
+        &self.journal_marks
     }
     /// The roles the scenario offers, with `informant:*` and `team:*` expanded.
     pub fn roles(&self) -> Vec<Role> {
