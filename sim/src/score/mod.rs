@@ -137,7 +137,7 @@ pub(crate) fn score_scope(
     let people = people_of(input, scope, &facts);
     let tree = indicators::score_tree(input, &facts, scope, &actions, &findings, &people);
     let score = tree.score();
-    let thresholds = input.scenario.plan.grades.clone().unwrap_or_default();
+    let thresholds = thresholds(input.scenario);
     let counted: Vec<&ActionResult> = actions.iter().filter(|a| plan::counted(a)).collect();
     let (adherence, timeliness) = if counted.is_empty() {
         (1.0, 1.0)
