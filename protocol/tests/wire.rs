@@ -307,6 +307,8 @@ fn plan() -> BriefingPlan {
             deadline_min: 10.0 + i as f64,
             after: anchors[i % anchors.len()].clone(),
             source: String::new(),
+            late: None,
+            early: None,
         })
         .collect();
     BriefingPlan { name: "防汛预案".into(), levels, actions }
@@ -549,6 +551,7 @@ fn score_report() -> Report {
         },
         villages: vec![VillageOutcome {
             village: "Canillo".into(),
+            township: Some("Canillo".into()),
             population: 120,
             threatened: true,
             hit_by: vec![HazardKind::Flood],

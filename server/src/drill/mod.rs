@@ -116,10 +116,9 @@ impl Drill {
     pub fn public_view(&self) -> access::PublicView {
         access::public_view(&self.world)
     }
-    /// The live score: [`sim::score::score`] over the events so far.
+    /// The live score: [`sim::score::score_world`] over the record so far.
     pub fn score_so_far(&self) -> sim::score::Report {
-        let mut r =
-            sim::score::score(self.world.scenario(), self.world.seed(), self.world.events(), &self.world.outcome());
+        let mut r = sim::score::score_world(&self.world);
         r.orders_refused = self.refused;
         r
     }

@@ -1,5 +1,5 @@
-//! Builds the drill's report with `sim::score` (a pure function of scenario, events and
-//! outcome) and a short summary with Chinese and English labels for the terminal and clients.
+//! Builds the drill's report with `sim::score::score_world` (a pure function of the record up
+//! to now) and a short summary with Chinese and English labels for the terminal and clients.
 
 use sim::World;
 use sim::score::{ActionStatus, Report};
@@ -8,7 +8,7 @@ use super::Finished;
 
 /// `refused`: the orders and controls the server refused (they never reach the world).
 pub fn build(world: &World, refused: u32) -> Finished {
-    let mut report = sim::score::score(world.scenario(), world.seed(), world.events(), &world.outcome());
+    let mut report = sim::score::score_world(world);
     report.orders_refused = refused;
     let summary = summary(&report, world);
     let score = report.score;

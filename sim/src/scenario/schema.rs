@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::score::{Category, DisciplineKind};
+
 /// The schema version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -393,6 +395,66 @@ pub struct Plan {
     pub name: String,
     pub levels: Vec<LevelSpec>,
     pub actions: Vec<RequiredAction>,
+    /// The evaluation form (评估指标): categories, indicators and items with their points.
+    /// `None`: the default built from the plan (`sim::score::indicators`).
+    #[serde(default)]
+    pub indicators: Option<Vec<IndicatorSpec>>,
+    /// The grade thresholds of the 100-point score (default 90 / 75 / 60).
+    #[serde(default)]
+    pub grades: Option<GradeThresholds>,
+}
+
+/// An indicator (指标) of the evaluation form, under one of the eight categories, with its items.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorSpec {
+    pub category: Category,
+    pub id: String,
+    /// Chinese label, e.g. "信息报告".
+    pub label: String,
+    #[serde(default)]
+    pub label_en: Option<String>,
+    pub items: Vec<ItemSpec>,
+}
+
+/// An item (评分项) with its maximum points and what it is scored from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemSpec {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub label_en: Option<String>,
+    pub max: f64,
+    pub from: ItemSource,
+}
+
+/// What an item is scored from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ItemSource {
+    /// A required action (by id): its credit times the item's points.
+    Action(String),
+    /// Report-discipline findings of these kinds: each takes `points` off, down to 0.
+    Discipline { kinds: Vec<DisciplineKind>, points: f64 },
+    /// The share of the threatened villages' people not killed or left trapped.
+    Outcome,
+    /// 不适用: the item leaves the denominator.
+    NotApplicable,
+}
+
+/// Lowest scores of the grades 优, 良 and 一般 (below `fair`: 差).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeThresholds {
+    pub excellent: f64,
+    pub good: f64,
+    pub fair: f64,
+}
+
+impl Default for GradeThresholds {
+    fn default() -> Self {
+        GradeThresholds { excellent: 90.0, good: 75.0, fair: 60.0 }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -490,6 +552,47 @@ pub struct RequiredAction {
     /// Where the rule comes from.
     #[serde(default)]
     pub source: String,
+    /// How credit falls with lateness (default: half-life = the deadline, at least 1 min).
+    #[serde(default)]
+    pub late: Option<LateCurve>,
+    /// Whether doing it before its fact counts (default: not for reports, yes for the rest).
+    #[serde(default)]
+    pub early: Option<EarlyRule>,
+}
+
+impl RequiredAction {
+    /// The early rule in force: the scenario's, or DoesNotCount for reports (a report before
+    /// the fact reports nothing), Counts for the rest (acting ahead is good practice).
+    pub fn early_rule(&self) -> EarlyRule {
+        self.early.unwrap_or(match self.what {
+            ActionKind::Report | ActionKind::FollowUpReport | ActionKind::FinalReport | ActionKind::ReportUp => {
+                EarlyRule::DoesNotCount
+            }
+            _ => EarlyRule::Counts,
+        })
+    }
+    /// Half-life of the late credit, minutes: the scenario's, or the deadline (at least 1).
+    pub fn half_life_min(&self) -> f64 {
+        match &self.late {
+            Some(c) if c.half_life_min.is_finite() && c.half_life_min > 0.0 => c.half_life_min,
+            _ => self.deadline_min.max(1.0),
+        }
+    }
+}
+
+/// Late credit = 0.5^(minutes late / half_life_min): half the credit `half_life_min` after
+/// the deadline, a quarter after twice that, never quite zero.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LateCurve {
+    pub half_life_min: f64,
+}
+
+/// Whether an action done before the fact it counts from earns credit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EarlyRule {
+    Counts,
+    DoesNotCount,
 }
 
 /// What counts as doing a required action.

@@ -1,335 +1,391 @@
-//! Scoring a drill against its plan: a pure function of the scenario, the events and the
-//! outcome, so it can be recomputed from a record at any time.
+//! Scoring a drill against its plan: a pure function of the record up to a moment
+//! ([`ScoreInput`]), so it runs live, at any moment of a replay and at the end, and gives the
+//! same report each time. ARCHITECTURE.md "Scoring" says how it judges.
 //!
-//! - **Adherence**: each required action that became due was done by the right role and, when
-//!   anchored on another action, after it.
-//! - **Timeliness**: done within its deadline; late actions earn credit falling linearly to zero
-//!   at twice the deadline.
-//! - **Outcome**: share of the people of threatened villages who were not killed or left trapped.
+//! - [`plan`]: each required action from its fact (trigger, sighting, report), early, late on a
+//!   smooth curve, missing; false reports satisfy nothing;
+//! - [`times`]: response times;
+//! - [`discipline`]: report discipline findings and the reports judged false;
+//! - [`indicators`]: the evaluation form (the scenario's or the default built from the plan);
+//! - [`rating`]: the grade and the P/S/M/U rating of each objective;
+//! - [`townships`]: one result per township in a county exercise.
 
-use crate::roles::{Role, fits};
-use crate::scenario::{ActionKind, Anchor, Level, RequiredAction, Scenario};
+use std::collections::BTreeMap;
+
+use crate::roles::Role;
+use crate::scenario::{GradeThresholds, Level, Scenario};
+use crate::world::{Event, EventKind, World};
+
+pub mod discipline;
+pub mod indicators;
 mod model;
-use crate::world::{Event, EventKind, ReportStage};
+pub mod plan;
+pub mod rating;
+pub mod times;
+pub mod townships;
+
 pub use model::*;
 
-fn minutes(t_s: u32) -> f64 {
-    t_s as f64 / 60.0
+/// The record up to the moment scored.
+pub struct ScoreInput<'a> {
+    pub scenario: &'a Scenario,
+    pub seed: u64,
+    /// Events up to the moment scored (a prefix of the drill's events).
+    pub events: &'a [Event],
+    /// World::outcome() at that moment.
+    pub outcome: &'a [VillageOutcome],
+    /// The moment scored, simulated seconds (>= last event's t_s).
+    pub at_s: u32,
+    /// (index of the first event an accepted command produced, that command's journal seq),
+    /// ascending; from `World::journal_marks()`. Empty is allowed (then evidence has no journal).
+    pub journal_marks: &'a [(u32, u64)],
 }
 
-/// A threatened village and when (s) and by whom an action covered it, if it did.
-type VillageDone = (String, Option<(u32, String)>);
-
-/// For actions on "every threatened village" (`Warn(None)`, `Evacuate(None)`, `AllSafe(None)`):
-/// each threatened village with the time and role of the first event that covers it.
-fn per_village_times(
-    what: &ActionKind,
-    who: &str,
-    events: &[Event],
-    threatened: &[String],
-) -> Option<Vec<VillageDone>> {
-    let by_ok = |r: &Role| fits(who, r);
-    let covers = |k: &EventKind, v: &str| -> Option<Option<String>> {
-        match (what, k) {
-            (
-                ActionKind::Warn(None),
-                EventKind::WarningIssued { village, by } | EventKind::EvacuationOrdered { village, by },
-            )
-            | (ActionKind::Evacuate(None), EventKind::EvacuationOrdered { village, by })
-                if village == v && by_ok(by) =>
-            {
-                Some(Some(by.to_string()))
-            }
-            (ActionKind::AllSafe(None), EventKind::VillageEvacuated { village, .. }) if village == v => Some(None),
-            _ => None,
-        }
+/// Convenience: the world as it stands now (used by the server and the replay).
+pub fn score_world(world: &World) -> Report {
+    let outcome = world.outcome();
+    let input = ScoreInput {
+        scenario: world.scenario(),
+        seed: world.seed(),
+        events: world.events(),
+        outcome: &outcome,
+        at_s: world.time_s().max(world.events().last().map_or(0, |e| e.t_s)),
+        journal_marks: world.journal_marks(),
     };
-    if !matches!(what, ActionKind::Warn(None) | ActionKind::Evacuate(None) | ActionKind::AllSafe(None)) {
-        return None;
-    }
-    Some(
-        threatened
-            .iter()
-            .map(|v| {
-                let hit = events.iter().find_map(|e| covers(&e.kind, v).map(|by| (e.t_s, by.unwrap_or_default())));
-                (v.clone(), hit)
-            })
-            .collect(),
-    )
+    score(&input)
 }
 
-/// The time (s) and role of the event that does `what` by a role matching `who`; for actions on
-/// every threatened village, the last of them (none until every one is covered).
-fn done_when(what: &ActionKind, who: &str, events: &[Event], threatened: &[String]) -> Option<(u32, String)> {
-    if let Some(per_village) = per_village_times(what, who, events, threatened) {
-        if per_village.is_empty() || per_village.iter().any(|(_, hit)| hit.is_none()) {
-            return None;
-        }
-        return per_village.into_iter().filter_map(|(_, hit)| hit).max_by_key(|(t, _)| *t);
-    }
-    let by_ok = |r: &Role| fits(who, r);
-    let first = |pred: &dyn Fn(&EventKind) -> Option<&Role>| {
-        events.iter().find_map(|e| pred(&e.kind).filter(|r| by_ok(r)).map(|r| (e.t_s, r.to_string())))
-    };
-    match what {
-        ActionKind::Report => first(&|k| if let EventKind::ReportFiled { by, .. } = k { Some(by) } else { None }),
-        ActionKind::Acknowledge => {
-            first(&|k| if let EventKind::ReportAcknowledged { by, .. } = k { Some(by) } else { None })
-        }
-        ActionKind::ActivateLevel(level) => first(&|k| match k {
-            EventKind::LevelActivated { level: l, by } if l >= level => Some(by),
-            _ => None,
-        }),
-        ActionKind::Warn(Some(v)) => first(&|k| match k {
-            EventKind::WarningIssued { village, by } | EventKind::EvacuationOrdered { village, by } if village == v => {
-                Some(by)
-            }
-            _ => None,
-        }),
-        ActionKind::Evacuate(Some(v)) => first(&|k| match k {
-            EventKind::EvacuationOrdered { village, by } if village == v => Some(by),
-            _ => None,
-        }),
-        ActionKind::Dispatch(team) => first(&|k| match k {
-            EventKind::TeamDispatched { team: t, by, .. } if team.as_ref().is_none_or(|x| x == t) => Some(by),
-            _ => None,
-        }),
-        ActionKind::ReportUp => first(&|k| if let EventKind::ReportedUp { by, .. } = k { Some(by) } else { None }),
-        ActionKind::FollowUpReport | ActionKind::FinalReport => {
-            let want = if matches!(what, ActionKind::FinalReport) { ReportStage::Final } else { ReportStage::FollowUp };
-            first(&|k| match k {
-                EventKind::ReportFiled { by, stage, .. } if *stage == want => Some(by),
-                _ => None,
-            })
-        }
-        ActionKind::HeadCount => first(&|k| if let EventKind::HeadCounted { by, .. } = k { Some(by) } else { None }),
-        ActionKind::SendMaterials => {
-            first(&|k| if let EventKind::MaterialsSent { by, .. } = k { Some(by) } else { None })
-        }
-        ActionKind::RequestSupport => {
-            first(&|k| if let EventKind::SupportRequested { by, .. } = k { Some(by) } else { None })
-        }
-        ActionKind::DecideRequest => {
-            first(&|k| if let EventKind::RequestDecided { by, .. } = k { Some(by) } else { None })
-        }
-        ActionKind::HoldVillage => first(&|k| match k {
-            EventKind::VillageHeld { by, held: true, .. } => Some(by),
-            _ => None,
-        }),
-        ActionKind::EndResponse => first(&|k| if let EventKind::ResponseEnded { by } = k { Some(by) } else { None }),
-        ActionKind::AllSafe(Some(v)) => events.iter().find_map(|e| match &e.kind {
-            EventKind::VillageEvacuated { village, .. } if village == v => Some((e.t_s, String::new())),
-            _ => None,
-        }),
-        ActionKind::Warn(None) | ActionKind::Evacuate(None) | ActionKind::AllSafe(None) => None,
-    }
-}
-
-/// When a village was first threatened: its hazard seen, or else the hazard reaching it.
-fn threatened_at(village: &str, events: &[Event]) -> Option<u32> {
-    events
-        .iter()
-        .find(|e| matches!(&e.kind, EventKind::HazardSeen { village: v, .. } | EventKind::VillageHit { village: v, .. } if v == village))
-        .map(|e| e.t_s)
-}
-
-fn anchor_time(anchor: &Anchor, events: &[Event], done: &[(String, Option<u32>)]) -> Option<u32> {
-    match anchor {
-        Anchor::Start => Some(0),
-        Anchor::HazardSeen => events.iter().find(|e| matches!(e.kind, EventKind::HazardSeen { .. })).map(|e| e.t_s),
-        Anchor::LevelTriggered(l) => {
-            events.iter().find(|e| matches!(&e.kind, EventKind::LevelTriggered { level } if level == l)).map(|e| e.t_s)
-        }
-        Anchor::LevelActivated(l) => events
-            .iter()
-            .find(|e| matches!(&e.kind, EventKind::LevelActivated { level, .. } if level >= l))
-            .map(|e| e.t_s),
-        Anchor::Action(id) => done.iter().find(|(i, _)| i == id).and_then(|(_, t)| *t),
-    }
-}
-
-/// Scores a drill. `outcome` is [`crate::World::outcome`] at the end.
-pub fn score(scenario: &Scenario, seed: u64, events: &[Event], outcome: &[VillageOutcome]) -> Report {
-    let threatened: Vec<String> = outcome.iter().filter(|v| v.threatened).map(|v| v.village.clone()).collect();
-    let end_s = events.last().map_or(0, |e| e.t_s);
-    // Actions in plan order; an action anchored on a later one is resolved in a second pass.
-    let mut done: Vec<(String, Option<u32>)> = Vec::new();
-    let mut results = Vec::new();
-    let plan = &scenario.plan.actions;
-    let mut pending: Vec<&RequiredAction> = plan.iter().collect();
-    for _ in 0..=plan.len() {
-        let mut left = Vec::new();
-        for a in pending {
-            if let Anchor::Action(id) = &a.after
-                && !done.iter().any(|(d, _)| d == id)
-            {
-                left.push(a);
-                continue;
-            }
-            let hit = done_when(&a.what, &a.who, events, &threatened);
-            let due_from = anchor_time(&a.after, events, &done);
-            done.push((a.id.clone(), hit.as_ref().map(|(t, _)| *t)));
-            let per_village =
-                per_village_times(&a.what, &a.who, events, &threatened).filter(|_| a.after == Anchor::HazardSeen);
-            results.push(match per_village {
-                // Each village's deadline runs from when that village saw the hazard.
-                Some(villages) if !villages.is_empty() => judge_per_village(a, &villages, events, end_s),
-                _ => judge(a, due_from, hit, end_s),
-            });
-        }
-        pending = left;
-        if pending.is_empty() {
-            break;
-        }
-    }
-    results.sort_by_key(|r| plan.iter().position(|a| a.id == r.id));
-
-    let due: Vec<&ActionResult> = results.iter().filter(|r| r.status != ActionStatus::NotDue).collect();
-    let adherence = if due.is_empty() {
-        1.0
-    } else {
-        due.iter().filter(|r| matches!(r.status, ActionStatus::OnTime | ActionStatus::Late)).count() as f64
-            / due.len() as f64
-    };
-    let timeliness = if due.is_empty() {
-        1.0
-    } else {
-        due.iter()
-            .map(|r| match (r.status, r.due_from_min, r.done_at_min) {
-                (ActionStatus::OnTime, ..) => 1.0,
-                (ActionStatus::Late, Some(from), Some(at)) => {
-                    (1.0 - (at - from - r.deadline_min) / r.deadline_min.max(1.0)).clamp(0.0, 1.0)
-                }
-                _ => 0.0,
-            })
-            .sum::<f64>()
-            / due.len() as f64
-    };
-    let threatened_people: u32 = outcome.iter().filter(|v| v.threatened).map(|v| v.population).sum();
-    let casualties: u32 = outcome.iter().map(|v| v.casualties).sum();
-    let trapped: u32 = outcome.iter().map(|v| v.trapped).sum();
-    let outcome_score = if threatened_people == 0 {
-        1.0
-    } else {
-        1.0 - ((casualties + trapped) as f64 / threatened_people as f64).min(1.0)
-    };
-    let w = &scenario.scoring;
-    let total_w = (w.adherence + w.timeliness + w.outcome).max(f64::MIN_POSITIVE);
-    let score = 100.0 * (w.adherence * adherence + w.timeliness * timeliness + w.outcome * outcome_score) / total_w;
-
-    let score = (score * 10.0).round() / 10.0;
+/// Scores the record up to `input.at_s`.
+pub fn score(input: &ScoreInput) -> Report {
+    let false_reports = discipline::false_reports(input);
+    let findings = discipline::findings(input);
+    let part = score_scope(input, &false_reports, &findings, &Scope::whole());
+    let townships = townships::compare(input, &false_reports, &findings);
+    let at_min = minutes(input.at_s);
     Report {
         schema: REPORT_SCHEMA,
-        scenario: scenario.name.clone(),
-        seed,
-        at_min: minutes(end_s),
-        duration_min: minutes(end_s),
-        score,
-        grade: grade_of(score),
-        findings: Vec::new(),
-        indicators: Vec::new(),
-        objectives: Vec::new(),
-        townships: Vec::new(),
-        adherence,
-        timeliness,
-        outcome: outcome_score,
-        actions: results,
-        response_times: response_times(events),
-        villages: outcome.to_vec(),
-        casualties,
-        trapped,
-        people_threatened: threatened_people,
-        people_safe: outcome.iter().filter(|v| v.threatened).map(|v| v.in_shelter).sum(),
+        scenario: input.scenario.name.clone(),
+        seed: input.seed,
+        at_min,
+        duration_min: at_min,
+        score: part.score,
+        grade: part.grade,
+        adherence: part.adherence,
+        timeliness: part.timeliness,
+        outcome: part.outcome,
+        actions: part.actions,
+        findings,
+        indicators: part.indicators,
+        objectives: part.objectives,
+        response_times: part.response_times,
+        townships,
+        villages: input.outcome.to_vec(),
+        casualties: part.people.casualties,
+        trapped: part.people.trapped,
+        people_threatened: part.people.threatened,
+        people_safe: part.people.safe,
         // Refusals never reach the world: the server counts them (`Drill`) and fills this in.
         orders_refused: 0,
     }
 }
 
-fn judge(a: &RequiredAction, due_from: Option<u32>, hit: Option<(u32, String)>, end_s: u32) -> ActionResult {
-    let deadline_s = (a.deadline_min * 60.0) as u32;
-    let status = match (due_from, &hit) {
-        (None, None) => ActionStatus::NotDue,
-        // Done although never formally due (the township acted first): counts as on time.
-        (None, Some(_)) => ActionStatus::OnTime,
-        (Some(from), None) if from + deadline_s > end_s => ActionStatus::NotDue,
-        (Some(_), None) => ActionStatus::Missing,
-        (Some(from), Some((t, _))) => {
-            if matches!(a.after, Anchor::Action(_)) && *t < from {
-                ActionStatus::OutOfOrder
-            } else if *t <= from + deadline_s {
-                ActionStatus::OnTime
-            } else {
-                ActionStatus::Late
+/// What a part of the drill (the whole, or one township) scored.
+pub(crate) struct Part {
+    pub actions: Vec<ActionResult>,
+    pub indicators: Vec<CategoryResult>,
+    pub objectives: Vec<ObjectiveRating>,
+    pub score: f64,
+    pub grade: Grade,
+    pub adherence: f64,
+    pub timeliness: f64,
+    pub outcome: f64,
+    pub response_times: ResponseTimes,
+    pub people: People,
+    pub findings: u32,
+}
+
+/// The people of a part's villages.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct People {
+    pub threatened: u32,
+    pub safe: u32,
+    pub casualties: u32,
+    pub trapped: u32,
+}
+
+impl People {
+    /// Share of the threatened people neither killed nor left trapped (1 when none threatened).
+    pub fn share_unharmed(&self) -> f64 {
+        if self.threatened == 0 {
+            1.0
+        } else {
+            1.0 - ((self.casualties + self.trapped) as f64 / self.threatened as f64).min(1.0)
+        }
+    }
+}
+
+/// Scores the part of the drill `scope` covers.
+pub(crate) fn score_scope(
+    input: &ScoreInput,
+    false_reports: &FalseReports,
+    findings: &[Finding],
+    scope: &Scope,
+) -> Part {
+    let facts = Facts::new(input, false_reports);
+    let actions = plan::judge_all(input, &facts, scope);
+    let findings: Vec<&Finding> = findings.iter().filter(|f| scope.finding(&facts, f)).collect();
+    let people = people_of(input, scope, &facts);
+    let tree = indicators::score_tree(input, &facts, scope, &actions, &findings, &people);
+    let score = tree.score();
+    let thresholds = thresholds(input.scenario);
+    let counted: Vec<&ActionResult> = actions.iter().filter(|a| plan::counted(a)).collect();
+    let (adherence, timeliness) = if counted.is_empty() {
+        (1.0, 1.0)
+    } else {
+        let n = counted.len() as f64;
+        let done = counted.iter().filter(|a| a.credit > 0.0 && a.status != ActionStatus::Missing).count() as f64;
+        (done / n, counted.iter().map(|a| a.credit).sum::<f64>() / n)
+    };
+    Part {
+        objectives: rating::objectives(&tree),
+        indicators: tree.categories,
+        grade: rating::grade(score, &thresholds),
+        score,
+        adherence,
+        timeliness,
+        outcome: people.share_unharmed(),
+        response_times: times::response_times(input, &facts, scope),
+        findings: findings.len() as u32,
+        actions,
+        people,
+    }
+}
+
+fn people_of(input: &ScoreInput, scope: &Scope, facts: &Facts) -> People {
+    let mut p = People::default();
+    for v in input.outcome.iter().filter(|v| scope.village(facts, &v.village)) {
+        if v.threatened {
+            p.threatened += v.population;
+            p.safe += v.in_shelter;
+        }
+        p.casualties += v.casualties;
+        p.trapped += v.trapped;
+    }
+    p
+}
+
+/// Simulated seconds as minutes.
+pub(crate) fn minutes(t_s: u32) -> f64 {
+    t_s as f64 / 60.0
+}
+
+/// Whether an event was produced by a role's command (so a journal line stands behind it),
+/// rather than by the world.
+pub(crate) fn by_command(kind: &EventKind) -> bool {
+    use EventKind::*;
+    matches!(
+        kind,
+        ReportFiled { .. }
+            | VerifyAsked { .. }
+            | CalledForHelp { .. }
+            | HeadCounted { .. }
+            | ReportAcknowledged { .. }
+            | LevelActivated { .. }
+            | LevelLowered { .. }
+            | ResponseEnded { .. }
+            | WarningIssued { .. }
+            | EvacuationOrdered { .. }
+            | ShelterAssigned { .. }
+            | VillageHeld { .. }
+            | TeamDispatched { .. }
+            | MaterialsSent { .. }
+            | ReportedUp { .. }
+            | SupportRequested { .. }
+            | RequestDecided { .. }
+            | DirectiveSent { .. }
+            | InjectDelivered { .. }
+    )
+}
+
+/// The journal seq of the command that produced event `index`: the latest mark at or before it,
+/// for command-produced events only.
+pub(crate) fn journal_of(input: &ScoreInput, index: usize) -> Option<u64> {
+    let e = input.events.get(index)?;
+    if !by_command(&e.kind) {
+        return None;
+    }
+    let i = u32::try_from(index).ok()?;
+    let n = input.journal_marks.partition_point(|(first, _)| *first <= i);
+    n.checked_sub(1).map(|k| input.journal_marks[k].1)
+}
+
+/// Evidence for event `index` of the input, with its journal line where there is one.
+pub(crate) fn evidence(input: &ScoreInput, index: usize, note: Text) -> Evidence {
+    Evidence {
+        t_s: input.events.get(index).map_or(0, |e| e.t_s),
+        event: u32::try_from(index).ok(),
+        journal: journal_of(input, index),
+        note,
+    }
+}
+
+/// The part of a drill a score is about: the whole, or one township of a county exercise
+/// (its villages, its command post, its informants).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Scope {
+    pub township: Option<String>,
+}
+
+impl Scope {
+    pub fn whole() -> Scope {
+        Scope { township: None }
+    }
+    pub fn township(t: &str) -> Scope {
+        Scope { township: Some(t.to_string()) }
+    }
+    pub fn village(&self, facts: &Facts, village: &str) -> bool {
+        match &self.township {
+            None => true,
+            Some(t) => facts.township_of(village) == Some(t.as_str()),
+        }
+    }
+    /// Whether a role acts within the scope.
+    pub fn role(&self, facts: &Facts, role: &Role) -> bool {
+        match (&self.township, role) {
+            (None, _) => true,
+            (Some(t), Role::Command(Some(x))) => x == t,
+            (Some(_), Role::Command(None)) => true,
+            (Some(_), Role::Informant(v)) => self.village(facts, v),
+            (Some(_), Role::Team(_)) => true,
+            (Some(_), Role::County | Role::Controller) => false,
+        }
+    }
+    fn finding(&self, facts: &Facts, f: &Finding) -> bool {
+        if self.township.is_none() {
+            return true;
+        }
+        if let Some(v) = &f.village {
+            return self.village(facts, v);
+        }
+        f.who.parse::<Role>().is_ok_and(|r| !matches!(r, Role::Command(None)) && self.role(facts, &r))
+    }
+}
+
+/// Facts read once from the events: sightings, hits, triggers, reports and the false ones.
+pub(crate) struct Facts {
+    /// Village → its township (from the outcome).
+    townships: BTreeMap<String, Option<String>>,
+    /// First `HazardSeen` per village: (t_s, event index), in event order.
+    pub seen: Vec<(String, u32, usize)>,
+    /// First `VillageHit` per village.
+    pub hit: Vec<(String, u32, usize)>,
+    /// First `LevelTriggered` per level.
+    pub triggered: BTreeMap<Level, (u32, usize)>,
+    /// Every `ReportFiled`: (event index, id, village, t_s), false ones marked.
+    pub reports: Vec<FiledReport>,
+    /// Villages named by a false claim, with when it came in.
+    pub false_villages: BTreeMap<String, u32>,
+    /// When the first false claim of all came in.
+    pub first_false_s: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct FiledReport {
+    pub index: usize,
+    pub id: u32,
+    pub village: String,
+    pub t_s: u32,
+    pub initial: bool,
+    pub false_report: bool,
+}
+
+impl Facts {
+    pub fn new(input: &ScoreInput, false_reports: &FalseReports) -> Facts {
+        let mut f = Facts {
+            townships: input.outcome.iter().map(|v| (v.village.clone(), v.township.clone())).collect(),
+            seen: Vec::new(),
+            hit: Vec::new(),
+            triggered: BTreeMap::new(),
+            reports: Vec::new(),
+            false_villages: false_reports.villages.clone(),
+            first_false_s: None,
+        };
+        for (i, e) in input.events.iter().enumerate() {
+            match &e.kind {
+                EventKind::HazardSeen { village, .. } if !f.seen.iter().any(|(v, ..)| v == village) => {
+                    f.seen.push((village.clone(), e.t_s, i))
+                }
+                EventKind::VillageHit { village, .. } if !f.hit.iter().any(|(v, ..)| v == village) => {
+                    f.hit.push((village.clone(), e.t_s, i))
+                }
+                EventKind::LevelTriggered { level } => {
+                    f.triggered.entry(*level).or_insert((e.t_s, i));
+                }
+                EventKind::ReportFiled { id, village, stage, .. } => {
+                    let false_report = false_reports.is_false(*id);
+                    if false_report {
+                        let at = f.false_villages.entry(village.clone()).or_insert(e.t_s);
+                        *at = (*at).min(e.t_s);
+                    }
+                    f.reports.push(FiledReport {
+                        index: i,
+                        id: *id,
+                        village: village.clone(),
+                        t_s: e.t_s,
+                        initial: *stage == crate::world::ReportStage::Initial,
+                        false_report,
+                    });
+                }
+                _ => {}
             }
         }
-    };
-    ActionResult {
-        id: a.id.clone(),
-        name: a.name.clone(),
-        who: a.who.clone(),
-        status,
-        due_from_min: due_from.map(minutes),
-        deadline_min: a.deadline_min,
-        done_at_min: hit.as_ref().map(|(t, _)| minutes(*t)),
-        done_by: hit.map(|(_, by)| by).filter(|b| !b.is_empty()),
-        credit: 0.0,
-        why: Text::default(),
-        evidence: Vec::new(),
+        f.first_false_s = f.false_villages.values().copied().min();
+        f
+    }
+
+    pub fn township_of(&self, village: &str) -> Option<&str> {
+        self.townships.get(village).and_then(|t| t.as_deref())
+    }
+
+    pub fn seen_of(&self, village: &str) -> Option<(u32, usize)> {
+        self.seen.iter().find(|(v, ..)| v == village).map(|(_, t, i)| (*t, *i))
+    }
+
+    /// When a village was first threatened: its hazard seen, or else the hazard reaching it.
+    pub fn threatened_at(&self, village: &str) -> Option<(u32, usize)> {
+        let hit = self.hit.iter().find(|(v, ..)| v == village).map(|(_, t, i)| (*t, *i));
+        match (self.seen_of(village), hit) {
+            (Some(s), Some(h)) => Some(if h.0 < s.0 { h } else { s }),
+            (s, h) => s.or(h),
+        }
+    }
+
+    /// Villages threatened so far (seen or hit), in the order they were first threatened.
+    pub fn threatened(&self) -> Vec<String> {
+        let mut all: Vec<(u32, usize, &String)> =
+            self.seen.iter().chain(self.hit.iter()).map(|(v, t, i)| (*t, *i, v)).collect();
+        all.sort();
+        let mut out: Vec<String> = Vec::new();
+        for (_, _, v) in all {
+            if !out.contains(v) {
+                out.push(v.clone());
+            }
+        }
+        out
+    }
+
+    /// When a false claim about `village` (or, for `None`, any false claim) first came in.
+    pub fn false_claim_s(&self, village: Option<&str>) -> Option<u32> {
+        match village {
+            Some(v) => self.false_villages.get(v).copied(),
+            None => self.first_false_s,
+        }
     }
 }
 
-fn grade_of(score: f64) -> Grade {
-    match score {
-        s if s >= 90.0 => Grade::Excellent,
-        s if s >= 75.0 => Grade::Good,
-        s if s >= 60.0 => Grade::Fair,
-        _ => Grade::Poor,
-    }
-}
-
-/// Judges an action on every threatened village, each against its own deadline; the result
-/// carries the worst village.
-fn judge_per_village(a: &RequiredAction, villages: &[VillageDone], events: &[Event], end_s: u32) -> ActionResult {
-    let judged: Vec<ActionResult> =
-        villages.iter().map(|(v, hit)| judge(a, threatened_at(v, events), hit.clone(), end_s)).collect();
-    let rank = |s: ActionStatus| match s {
-        ActionStatus::Missing => 4,
-        ActionStatus::OutOfOrder => 3,
-        ActionStatus::Late => 2,
-        ActionStatus::OnTime => 1,
-        ActionStatus::NotDue => 0,
-        ActionStatus::Early => 1,
-    };
-    let lateness = |r: &ActionResult| match (r.done_at_min, r.due_from_min) {
-        (Some(at), Some(from)) => at - from,
-        _ => f64::INFINITY,
-    };
-    judged
-        .iter()
-        .max_by(|x, y| rank(x.status).cmp(&rank(y.status)).then(lateness(x).total_cmp(&lateness(y))))
-        .expect("at least one village")
-        .clone()
-}
-
-fn response_times(events: &[Event]) -> ResponseTimes {
-    let first = |p: &dyn Fn(&EventKind) -> bool| events.iter().find(|e| p(&e.kind)).map(|e| e.t_s);
-    let seen = first(&|k| matches!(k, EventKind::HazardSeen { .. }));
-    let reported = first(&|k| matches!(k, EventKind::ReportFiled { .. }));
-    let acked = first(&|k| matches!(k, EventKind::ReportAcknowledged { .. }));
-    let decided = first(&|k| matches!(k, EventKind::LevelActivated { .. } | EventKind::EvacuationOrdered { .. }));
-    // People safe: the last threatened village emptied (among those that were evacuated).
-    let safe = events.iter().filter(|e| matches!(e.kind, EventKind::VillageEvacuated { .. })).map(|e| e.t_s).max();
-    let since = |a: Option<u32>, b: Option<u32>| match (a, b) {
-        (Some(a), Some(b)) => Some(minutes(b.saturating_sub(a))),
-        _ => None,
-    };
-    ResponseTimes {
-        hazard_seen_min: seen.map(minutes),
-        seen_to_reported_min: since(seen, reported),
-        reported_to_acknowledged_min: since(reported, acked),
-        seen_to_decided_min: since(seen, decided),
-        seen_to_people_safe_min: since(seen, safe),
-    }
+/// The grade thresholds in force.
+pub fn thresholds(scenario: &Scenario) -> GradeThresholds {
+    scenario.plan.grades.clone().unwrap_or_default()
 }
 
 /// The level names in the order plans list them, for reports.
@@ -338,85 +394,4 @@ pub fn level_label(level: Level) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn action(what: ActionKind) -> RequiredAction {
-        RequiredAction {
-            id: "a".into(),
-            name: "a".into(),
-            who: "command".into(),
-            what,
-            deadline_min: 10.0,
-            after: Anchor::HazardSeen,
-            source: String::new(),
-        }
-    }
-
-    fn ev(t_s: u32, kind: EventKind) -> Event {
-        Event { t_s, kind }
-    }
-
-    #[test]
-    fn every_threatened_village_is_judged_from_its_own_sighting() {
-        let cmd = Role::Command(None);
-        let seen = |t, v: &str| {
-            ev(
-                t,
-                EventKind::HazardSeen {
-                    hazard: crate::world::HazardKind::Fire,
-                    by: Role::Informant(v.into()),
-                    village: v.into(),
-                },
-            )
-        };
-        let warn = |t, v: &str| ev(t, EventKind::WarningIssued { village: v.into(), by: cmd.clone() });
-        let threatened = vec!["A".to_string(), "B".to_string()];
-        let villages =
-            |events: &[Event]| per_village_times(&ActionKind::Warn(None), "command", events, &threatened).unwrap();
-        // B is seen an hour after A and warned five minutes later: on time, though an hour after A.
-        let events = vec![seen(0, "A"), warn(300, "A"), seen(3600, "B"), warn(3900, "B")];
-        let r = judge_per_village(&action(ActionKind::Warn(None)), &villages(&events), &events, 7200);
-        assert_eq!(r.status, ActionStatus::OnTime);
-        // B warned 20 minutes after it saw the fire: late.
-        let events = vec![seen(0, "A"), warn(300, "A"), seen(3600, "B"), warn(4800, "B")];
-        let r = judge_per_village(&action(ActionKind::Warn(None)), &villages(&events), &events, 7200);
-        assert_eq!(r.status, ActionStatus::Late);
-        // B never warned: missing.
-        let events = vec![seen(0, "A"), warn(300, "A"), seen(3600, "B")];
-        let r = judge_per_village(&action(ActionKind::Warn(None)), &villages(&events), &events, 7200);
-        assert_eq!(r.status, ActionStatus::Missing);
-    }
-
-    #[test]
-    fn the_orders_of_issue_7_count_for_their_actions_by_the_right_role() {
-        let cmd = Role::Command(None);
-        let informant = Role::Informant("A".into());
-        let filed = |stage| EventKind::ReportFiled {
-            id: 1,
-            by: informant.clone(),
-            village: "A".into(),
-            hazard: crate::world::HazardKind::Flood,
-            stage,
-        };
-        let events = vec![
-            ev(60, filed(ReportStage::Initial)),
-            ev(120, filed(ReportStage::FollowUp)),
-            ev(180, EventKind::SupportRequested { id: 1, kind: crate::world::SupportKind::Teams, by: cmd.clone() }),
-            ev(240, EventKind::RequestDecided { id: 1, approved: true, by: Role::County }),
-            ev(300, EventKind::VillageHeld { village: "A".into(), held: true, by: cmd.clone() }),
-            ev(360, EventKind::ResponseEnded { by: cmd.clone() }),
-        ];
-        let when = |what: ActionKind, who: &str| done_when(&what, who, &events, &[]).map(|(t, _)| t);
-        assert_eq!(when(ActionKind::Report, "informant:*"), Some(60));
-        assert_eq!(when(ActionKind::FollowUpReport, "informant:*"), Some(120));
-        assert_eq!(when(ActionKind::FinalReport, "informant:*"), None);
-        assert_eq!(when(ActionKind::RequestSupport, "command"), Some(180));
-        assert_eq!(when(ActionKind::RequestSupport, "county"), None, "the wrong role does not count");
-        assert_eq!(when(ActionKind::DecideRequest, "county"), Some(240));
-        assert_eq!(when(ActionKind::HoldVillage, "command"), Some(300));
-        assert_eq!(when(ActionKind::EndResponse, "command"), Some(360));
-        assert_eq!(when(ActionKind::SendMaterials, "command"), None);
-        assert_eq!(when(ActionKind::HeadCount, "informant:*"), None);
-    }
-}
+mod tests;

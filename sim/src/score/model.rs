@@ -1,6 +1,8 @@
 //! What a score says: the types of the report, shared by the server's review, the wire (the
 //! controller's live score board) and the replay client. Every verdict carries its evidence.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::{Deserialize, Serialize};
 
 pub use crate::world::people::VillageOutcome;
@@ -133,6 +135,27 @@ pub struct Finding {
     pub at_min: f64,
     pub text: Text,
     pub evidence: Vec<Evidence>,
+}
+
+/// Reports judged false, from `discipline::false_reports`. Plan scoring reads them so that an
+/// action done on the strength of a false report satisfies nothing: a false report is no
+/// `Report`, acknowledging one is no `Acknowledge`, and an action on a village a false report
+/// named (or, for actions on no village, after any false report) done before its true fact
+/// does not count.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FalseReports {
+    /// `ReportFiled.id`s judged false.
+    pub reports: BTreeSet<u32>,
+    /// Villages a false claim named, with when (simulated s) the first false claim about each
+    /// reached a command post. Villages of false `ReportFiled`s need not be listed: plan scoring
+    /// adds them from the events.
+    pub villages: BTreeMap<String, u32>,
+}
+
+impl FalseReports {
+    pub fn is_false(&self, report: u32) -> bool {
+        self.reports.contains(&report)
+    }
 }
 
 /// The categories of Chinese drill evaluation forms (GB/T 46792-2025, AQ/T 9009).

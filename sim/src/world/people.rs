@@ -258,6 +258,9 @@ impl Village {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VillageOutcome {
     pub village: String,
+    /// The township the village belongs to (from the map), for county exercises.
+    #[serde(default)]
+    pub township: Option<String>,
     pub population: u32,
     /// The hazard was seen near the village or reached it.
     pub threatened: bool,
@@ -433,6 +436,7 @@ impl People {
             .enumerate()
             .map(|(i, v)| VillageOutcome {
                 village: v.name.clone(),
+                township: v.township.clone(),
                 population: v.population,
                 threatened: plan.seen.iter().any(|&(_, vi)| vi == i) || !v.hit_by.is_empty(),
                 hit_by: v.hit_by.clone(),

@@ -8,7 +8,7 @@ use crate::roles::{RoleKind, RolePattern};
 use crate::weather::{RAIN_RECORD_H, RAIN_WINDOWS_H, window_index};
 use crate::world::OrderKind;
 
-use super::super::{ActionKind, Anchor, InjectEvent, Level, Trigger};
+use super::super::{ActionKind, Anchor, InjectEvent, ItemSource, Level, Trigger};
 use super::{Check, suggest};
 
 /// The order a required action is done with, if it is done by an order.
@@ -241,8 +241,78 @@ impl Check<'_> {
                 }
                 Anchor::Start | Anchor::HazardSeen => {}
             }
+            if let Some(c) = &a.late {
+                self.positive(&format!("{p}.late.half_life_min"), c.half_life_min, "half_life_min");
+            }
         }
         self.action_cycles();
+        self.indicators();
+        self.grades();
+    }
+
+    /// The evaluation form: items name actions that exist, points are 0 or more, ids are unique.
+    fn indicators(&mut self) {
+        let Some(specs) = &self.s.plan.indicators else { return };
+        let actions = &self.s.plan.actions;
+        let mut ids = BTreeSet::new();
+        for (i, spec) in specs.iter().enumerate() {
+            let p = format!("plan.indicators[{i}]");
+            if spec.id.trim().is_empty() {
+                self.problem(format!("{p}.id"), "indicator id is empty");
+            }
+            if spec.items.is_empty() {
+                self.problem(format!("{p}.items"), "indicator has no items: give at least one item with its points");
+            }
+            for (k, item) in spec.items.iter().enumerate() {
+                let ip = format!("{p}.items[{k}]");
+                if item.id.trim().is_empty() {
+                    self.problem(format!("{ip}.id"), "item id is empty");
+                } else if !ids.insert(item.id.as_str()) {
+                    self.problem(format!("{ip}.id"), format!("item id `{}` is used twice in plan.indicators", item.id));
+                }
+                if !(item.max.is_finite() && item.max >= 0.0) {
+                    self.problem(format!("{ip}.max"), format!("points must be 0 or more, found {}", item.max));
+                }
+                match &item.from {
+                    ItemSource::Action(id) if !actions.iter().any(|a| &a.id == id) => {
+                        let hint = suggest(id, actions.iter().map(|a| a.id.as_str()));
+                        self.problem(
+                            format!("{ip}.from"),
+                            format!("unknown action `{id}`: no action in plan.actions has this id{hint}"),
+                        );
+                    }
+                    ItemSource::Discipline { kinds, points } => {
+                        if kinds.is_empty() {
+                            self.problem(format!("{ip}.from"), "Discipline(kinds: []) names no kind of finding");
+                        }
+                        if !(points.is_finite() && *points >= 0.0) {
+                            self.problem(
+                                format!("{ip}.from"),
+                                format!("points per finding must be 0 or more, found {points}"),
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Grade thresholds: 0 ≤ fair ≤ good ≤ excellent ≤ 100.
+    fn grades(&mut self) {
+        let Some(g) = &self.s.plan.grades else { return };
+        for (name, v) in [("excellent", g.excellent), ("good", g.good), ("fair", g.fair)] {
+            self.range(&format!("plan.grades.{name}"), v, 0.0, 100.0, name);
+        }
+        if !(g.fair <= g.good && g.good <= g.excellent) {
+            self.problem(
+                "plan.grades",
+                format!(
+                    "thresholds out of order: need fair ≤ good ≤ excellent (一般 ≤ 良 ≤ 优), found fair {}, good {}, excellent {}",
+                    g.fair, g.good, g.excellent
+                ),
+            );
+        }
     }
 
     /// The role kind must be allowed to give the order the action needs.

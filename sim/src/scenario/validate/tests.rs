@@ -251,3 +251,38 @@ fn a_scripted_return_home_names_a_village() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].contains("injects[0].event") && got[0].contains("Nowhere"), "{got:?}");
 }
+
+#[test]
+fn indicator_items_points_and_grade_thresholds_are_checked() {
+    let text = CLEAN.replacen(
+        "    ),\n    injects:",
+        r#"        indicators: Some([
+            (category: WarningAndReporting, id: "info", label: "信息报告", items: [
+                (id: "i1", label: "报告", max: 10, from: Action("reprot")),
+                (id: "i2", label: "纪律", max: -1, from: Discipline(kinds: [False], points: -2)),
+                (id: "i1", label: "结果", max: 5, from: Outcome),
+            ]),
+        ]),
+        grades: Some((excellent: 80, good: 85, fair: 60)),
+    ),
+    injects:"#,
+        1,
+    );
+    assert_ne!(text, CLEAN, "the plan's end was found");
+    let got = check(&text);
+    let joined = got.join("\n");
+    assert!(joined.contains("plan.indicators[0].items[0].from: unknown action `reprot`"), "{joined}");
+    assert!(joined.contains("(did you mean `report`?)"), "{joined}");
+    assert!(joined.contains("plan.indicators[0].items[1].max: points must be 0 or more, found -1"), "{joined}");
+    assert!(joined.contains("points per finding must be 0 or more, found -2"), "{joined}");
+    assert!(joined.contains("item id `i1` is used twice"), "{joined}");
+    assert!(joined.contains("plan.grades: thresholds out of order"), "{joined}");
+    assert_eq!(got.len(), 5, "{joined}");
+    // A late curve needs a positive half-life.
+    let got = with(
+        "deadline_min: 30, after: LevelActivated(III)",
+        "deadline_min: 30, after: LevelActivated(III), late: Some((half_life_min: 0))",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("late.half_life_min: half_life_min must be more than 0"), "{got:?}");
+}
