@@ -177,8 +177,8 @@ fn each_policy_on_every_shipped_scenario() {
             match policy {
                 Policy::Diligent | Policy::Late => {
                     let w = if policy == Policy::Late { LATE } else { INFORMANT };
-                    assert!(bots_kept_their_windows(&name, &p) > 0, "{name}: no bot gave an order");
-                    let (reported, acked) = delays(&p);
+                    assert!(bots_kept_their_windows(&name, p) > 0, "{name}: no bot gave an order");
+                    let (reported, acked) = delays(p);
                     all_within(&name, "seen → reported", &reported, w, p.tick_min);
                     let ack = if policy == Policy::Late { LATE } else { COMMAND_ACKNOWLEDGE };
                     all_within(&name, "reported → acknowledged", &acked, ack, p.tick_min);
@@ -188,7 +188,7 @@ fn each_policy_on_every_shipped_scenario() {
                     // The controller bot fires every scripted inject that came due, in its window
                     // (or the drill ended first).
                     let w = if policy == Policy::Late { LATE } else { CONTROLLER };
-                    let injects = inject_delays(&p);
+                    let injects = inject_delays(p);
                     assert!(!injects.is_empty(), "{name}: no inject came due");
                     for (due, fired) in &injects {
                         match fired {
@@ -217,7 +217,7 @@ fn each_policy_on_every_shipped_scenario() {
                     let orders: Vec<&JournalLine> = p.journal.iter().filter(|l| l.order.is_some()).collect();
                     assert!(orders.is_empty(), "{name}: absent bots gave orders: {orders:?}");
                     assert_eq!(rt.seen_to_reported_min, None, "{name}");
-                    assert!(inject_delays(&p).iter().all(|(_, f)| f.is_none()), "{name}: an absent controller fired");
+                    assert!(inject_delays(p).iter().all(|(_, f)| f.is_none()), "{name}: an absent controller fired");
                     assert!(
                         !p.events.iter().any(|e| matches!(e.kind, EventKind::InjectDelivered { .. })),
                         "{name}: an inject reached a role with nobody to fire it"
