@@ -38,6 +38,18 @@ pub fn run_drill_watched(
 pub struct HeadlessOptions {
     pub policies: BotPolicies,
     pub adaptive: Option<protocol::AdaptiveSpec>,
+    /// Orders given by no bot, at a drill time, through the drill's own checks and journal (a
+    /// planted false report, in the tests of what the score makes of it).
+    pub planted: Vec<PlantedOrder>,
+}
+
+/// An order planted in a headless drill: given as `from` (player `planted`) at the first step at
+/// or after `at_s` drill seconds.
+#[derive(Clone, Debug)]
+pub struct PlantedOrder {
+    pub at_s: u32,
+    pub from: Role,
+    pub order: sim::Order,
 }
 
 /// What a headless drill leaves: the result, the host, the bots (with what each gave and when),
@@ -77,7 +89,15 @@ pub fn run_drill_with(
             watch(host, role, out);
         }
     };
+    let mut planted: Vec<PlantedOrder> = opts.planted.clone();
+    planted.sort_by_key(|p| p.at_s);
+    let mut planted = planted.into_iter().peekable();
     loop {
+        while let Some(p) = planted.next_if(|p| p.at_s <= host.drill().world().time_s()) {
+            if let Err(e) = host.drill_mut().order(&p.from, "planted", p.order.clone()) {
+                anyhow::bail!("planted order {:?} from {} refused: {e}", p.order, p.from);
+            }
+        }
         settle(&mut host, &mut bots, now, &mut watch);
         if host.drill().is_over() {
             break;

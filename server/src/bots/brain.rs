@@ -28,7 +28,7 @@ use sim::scenario::{ActionKind, Anchor, Level, RequiredAction, Stage, Trigger};
 use sim::triggers::TriggerFacts;
 use sim::view::{HazardCellKind, RoleView, TeamState};
 use sim::weather::Weather;
-use sim::world::{ReportForm, ReportStage, Target};
+use sim::world::{Consignee, ReportForm, ReportStage, SupportKind, Target};
 use sim::{HazardKind, Order, Role, Task};
 
 /// How far (m) from its position a team reports what it sees.
@@ -65,11 +65,31 @@ pub struct Brain {
     first_fire_t: Option<u32>,
     /// A team bot: the task it has decided to accept (and not yet seen accepted).
     accepting: Option<(String, Task)>,
+    /// An informant: the note of each first report it made, by hazard (its own reports, told
+    /// from any given in its name).
+    own_reports: BTreeMap<HazardKind, String>,
+    /// An informant: how far each hazard it reported was when it last reported it, m.
+    last_distance: BTreeMap<HazardKind, f64>,
+    /// When it first saw each village's evacuation ordered, drill seconds.
+    evac_seen: BTreeMap<String, u32>,
+    /// A post: when it last decided a report up, drill seconds.
+    last_report_up_s: Option<u32>,
 }
 
 impl Brain {
     pub fn new(role: Role, briefing: Arc<Briefing>, grid: Grid) -> Brain {
-        Brain { role, briefing, grid, done: BTreeSet::new(), first_fire_t: None, accepting: None }
+        Brain {
+            role,
+            briefing,
+            grid,
+            done: BTreeSet::new(),
+            first_fire_t: None,
+            accepting: None,
+            own_reports: BTreeMap::new(),
+            last_distance: BTreeMap::new(),
+            evac_seen: BTreeMap::new(),
+            last_report_up_s: None,
+        }
     }
 
     pub fn role(&self) -> &Role {
@@ -93,6 +113,9 @@ impl Brain {
             }
         }
         self.plan_actions(view, &mut out);
+        if out.iter().any(|o| matches!(o, Order::ReportUp { .. })) {
+            self.last_report_up_s = Some(view.t_s);
+        }
         out
     }
 
@@ -107,7 +130,16 @@ impl Brain {
     pub fn still_needed(&self, order: &Order, view: &RoleView) -> bool {
         match order {
             Order::Acknowledge { report } => !view.reports.iter().any(|r| r.id == *report && r.acknowledged),
-            Order::ActivateLevel { level } => view.level.is_none_or(|cur| cur < *level),
+            Order::ActivateLevel { level } => !self.done.contains("end") && view.level.is_none_or(|cur| cur < *level),
+            Order::Verify { report } => !view.reports.iter().any(|r| r.id == *report && r.verify_asked),
+            Order::HoldVillage { village, held } => {
+                !view.villages.iter().any(|v| &v.name == village && v.held == *held)
+            }
+            Order::EndResponse => view.level.is_some(),
+            Order::SendMaterials { material, to: Consignee::Team(team), .. } => view.teams.iter().any(|t| {
+                &t.name == team && matches!(&t.state, TeamState::Waiting { material: m, .. } if m == material)
+            }),
+            Order::Decide { request, .. } => view.requests.iter().any(|r| r.id == *request && r.decision.is_none()),
             Order::Dispatch { team, .. } => view.teams.iter().any(|t| &t.name == team && t.state == TeamState::Idle),
             Order::FireInject { index } => view.injects_due.contains(index),
             Order::AcceptTask => self.own_team(view).is_some_and(|t| task_of(&t.state).is_some() && !t.accepted),
@@ -147,29 +179,43 @@ impl Brain {
                 "{village} 附近发现{} (约 {d:.0} 米) / {hazard:?} seen {d:.0} m from {village}",
                 hazard.label_zh()
             );
-            let form = informant_form(view, village, hazard, d, at, note);
-            self.once(format!("report:{hazard:?}"), Order::Report(form), out);
+            let form = informant_form(view, village, hazard, d, at, note.clone());
+            if self.done.insert(format!("report:{hazard:?}")) {
+                self.own_reports.insert(hazard, note);
+                self.last_distance.insert(hazard, d);
+                out.push(Order::Report(form));
+            }
             if d <= DANGER_RADIUS_M {
                 self.warn_and_evacuate(village, out);
             }
         }
         // Landslide points above the village: the monitor's word of cracks and creep arrives as a
         // message naming the point.
-        let signs: Vec<String> = self
+        let signs: Vec<(String, Xy)> = self
             .landslide_points()
             .filter(|p| p.threatens.iter().any(|t| t == village))
             .filter(|p| view.messages.iter().any(|m| m.text.contains(p.name.as_str()) && m.text.contains("裂缝")))
-            .map(|p| p.name.clone())
+            .map(|p| (p.name.clone(), p.pos))
             .collect();
-        for point in signs {
+        for (point, at) in signs {
             let note = format!("{point} 出现裂缝蠕动迹象 / cracks and creep at {point}");
-            self.once(
-                format!("report:slope:{point}"),
-                Order::Report(ReportForm::initial(village, HazardKind::Landslide, &note)),
-                out,
-            );
+            let v = view.villages.iter().find(|v| v.name == village);
+            let form = ReportForm {
+                at: Some(at),
+                // Signs of a slope about to fail above the village: 较大 (the danger radius).
+                severity: 2,
+                people_at_risk: v.and_then(|v| v.at_home).unwrap_or(0),
+                actions_taken: v.map(duties::actions_taken).unwrap_or_default(),
+                ..ReportForm::initial(village, HazardKind::Landslide, &note)
+            };
+            if self.done.insert(format!("report:slope:{point}")) {
+                // One chain of 续报 per hazard: the first slope's.
+                self.own_reports.entry(HazardKind::Landslide).or_insert(note);
+                out.push(Order::Report(form));
+            }
             self.warn_and_evacuate(village, out);
         }
+        self.informant_duties(village, view, out);
     }
 
     fn command(&mut self, township: Option<&str>, view: &RoleView, out: &mut Vec<Order>) {
@@ -178,7 +224,7 @@ impl Brain {
         let threatened = self.threatened(view);
         for (village, hazard) in &threatened {
             self.once(format!("warn:{village}"), Order::Warn { village: village.clone() }, out);
-            let reported = view.reports.iter().any(|r| &r.village == village);
+            let reported = self.trusted(view).any(|r| &r.village == village);
             if view.level.is_some() || reported {
                 self.once(format!("evac:{village}"), Order::Evacuate { village: village.clone(), shelter: None }, out);
             }
@@ -198,8 +244,18 @@ impl Brain {
         }
         // The township's own teams (the briefing lists the teams this post may send): the bot
         // leaves county teams to the county, as a township does.
-        let mine: Vec<String> =
+        let mut mine: Vec<String> =
             self.briefing.teams.iter().filter(|t| t.township.is_some()).map(|t| t.name.clone()).collect();
+        // County teams the county approved for this post show in its view: it sends them too.
+        let approved =
+            view.requests.iter().any(|r| r.kind == SupportKind::Teams && r.decision.as_ref().is_some_and(|d| d.0));
+        if approved {
+            for t in &view.teams {
+                if !mine.contains(&t.name) {
+                    mine.push(t.name.clone());
+                }
+            }
+        }
         self.dispatch(view, &mine, &threatened, out);
         if !view.reports.is_empty() {
             let note = format!(
@@ -222,6 +278,7 @@ impl Brain {
             let order = self.report_up(view, ReportStage::FollowUp, note);
             self.once(format!("reportup:{}", level.name()), order, out);
         }
+        self.command_duties(view, out);
     }
 
     fn county(&mut self, view: &RoleView, out: &mut Vec<Order>) {
@@ -248,6 +305,7 @@ impl Brain {
         let county_teams: Vec<String> =
             self.briefing.teams.iter().filter(|t| t.township.is_none()).map(|t| t.name.clone()).collect();
         self.dispatch(view, &county_teams, &hit, out);
+        self.county_duties(view, out);
     }
 
     fn team(&mut self, name: &str, view: &RoleView, out: &mut Vec<Order>) {
@@ -296,7 +354,7 @@ impl Brain {
             self.briefing.plan.levels.iter().map(|l| (l.level, l.trigger.clone(), l.by.clone())).collect();
         levels.sort_by_key(|l| l.0);
         for (level, trigger, by) in levels {
-            if !fits(&by, &self.role) || view.level.is_some_and(|cur| cur >= level) {
+            if self.done.contains("end") || !fits(&by, &self.role) || view.level.is_some_and(|cur| cur >= level) {
                 continue;
             }
             if trigger.met(&self.facts(view)) {
@@ -343,7 +401,7 @@ impl Brain {
     fn threatened(&self, view: &RoleView) -> Vec<(String, HazardKind)> {
         let mut out: BTreeMap<String, HazardKind> = BTreeMap::new();
         let in_scope = |name: &str| self.in_care(name);
-        for r in &view.reports {
+        for r in self.trusted(view) {
             out.entry(r.village.clone()).or_insert(r.hazard);
             // A slope moving above one village threatens every village below that point.
             if r.hazard == HazardKind::Landslide {
@@ -397,7 +455,7 @@ impl Brain {
                 }
                 ActionKind::ActivateLevel(l) if may.contains(&sim::OrderKind::ActivateLevel) => {
                     let by_me = self.briefing.plan.levels.iter().any(|s| s.level == *l && fits(&s.by, &self.role));
-                    if by_me && view.level.is_none_or(|cur| cur < *l) {
+                    if by_me && !self.done.contains("end") && view.level.is_none_or(|cur| cur < *l) {
                         self.once(format!("level:{}", l.name()), Order::ActivateLevel { level: *l }, out);
                     }
                 }
@@ -417,6 +475,14 @@ impl Brain {
                     };
                     self.dispatch(view, &teams, &threatened, out);
                 }
+                ActionKind::SendMaterials if may.contains(&sim::OrderKind::SendMaterials) => {
+                    self.send_village_materials(view, out)
+                }
+                ActionKind::RequestSupport if may.contains(&sim::OrderKind::RequestSupport) => {
+                    self.request_teams(view, out)
+                }
+                // 续报, 终报, head counts, 管控, decisions and 终止 are the roles' own duties
+                // (`duties`), done whether or not the plan names them.
                 _ => {}
             }
         }
@@ -463,7 +529,16 @@ impl Brain {
                 self.done.iter().any(|k| k.starts_with("reportup:")) || self.done.contains(&format!("reportup:{id}"))
             }
             ActionKind::AllSafe(v) => village(v, &|x| x.at_home == Some(0)),
-            _ => false,
+            ActionKind::FollowUpReport => view.reports.iter().any(|r| r.form.stage == ReportStage::FollowUp),
+            ActionKind::FinalReport => view.reports.iter().any(|r| r.form.stage == ReportStage::Final),
+            ActionKind::HeadCount => self.done.iter().any(|k| k.starts_with("headcount:")),
+            ActionKind::SendMaterials => {
+                self.done.iter().any(|k| k.starts_with("materials:") || k.starts_with("supply:"))
+            }
+            ActionKind::RequestSupport => !view.requests.is_empty(),
+            ActionKind::DecideRequest => view.requests.iter().any(|r| r.decision.is_some()),
+            ActionKind::HoldVillage => view.villages.iter().any(|v| v.held),
+            ActionKind::EndResponse => self.done.contains("end"),
         }
     }
 
@@ -480,7 +555,8 @@ impl Brain {
         let mine = || view.villages.iter().filter(|v| self.in_care(&v.name));
         let casualties = mine().filter_map(|v| v.casualties).sum();
         let evacuated = mine().filter_map(|v| v.in_shelter).sum();
-        Order::ReportUp { stage, casualties, trapped: 0, evacuated, note }
+        let trapped = self.trapped_known(view);
+        Order::ReportUp { stage, casualties, trapped, evacuated, note }
     }
 
     /// A team bot's own team as its view shows it.
@@ -587,30 +663,23 @@ impl TriggerFacts for ViewFacts<'_> {
                 .iter()
                 .any(|m| m.text.contains(point) && (m.text.contains("滑") || m.text.contains("fail")))
     }
+    /// A report the post trusts (`Brain::doubtful`: one nothing bears out waits for its 核实).
     fn first_report_in(&self) -> bool {
-        !self.view.reports.is_empty()
+        self.brain.trusted(self.view).next().is_some()
     }
 }
 
-/// An informant's 初报 of a hazard `d` m from its village, nearest at `at`: where (the point), how
-/// bad (1 一般 far off; 2 within the danger radius; 3 in the village or people already hurt),
-/// the people at home, the trend (rising: it is still in sight and coming), what was done.
+/// An informant's 初报 of a hazard `d` m from its village, nearest at `at`, every field filled
+/// from what it sees: where (the point), how bad (`duties::severity_of`: 1 一般 far off; 2 within
+/// the danger radius; 3 in the village or people already hurt), the people at home, the trend
+/// (rising: it is in sight and coming), what was done.
 fn informant_form(view: &RoleView, village: &str, hazard: HazardKind, d: f64, at: Xy, note: String) -> ReportForm {
     let v = view.villages.iter().find(|v| v.name == village);
-    let hurt = v.and_then(|v| v.casualties).unwrap_or(0) > 0;
-    let severity = if hurt || d <= VILLAGE_RADIUS_M {
-        3
-    } else if d <= DANGER_RADIUS_M {
-        2
-    } else {
-        1
-    };
-    let warned = v.is_some_and(|v| v.warned);
     ReportForm {
         at: Some(at),
-        severity,
+        severity: v.map_or(1, |v| duties::severity_of(v, d)),
         people_at_risk: v.map(|v| v.at_home.unwrap_or(v.population)).unwrap_or(0),
-        actions_taken: if warned { "已发出预警 / villagers warned".into() } else { String::new() },
+        actions_taken: v.map(duties::actions_taken).unwrap_or_default(),
         ..ReportForm::initial(village, hazard, &note)
     }
 }
@@ -651,6 +720,11 @@ fn nearest_village(view: &RoleView, pos: Xy) -> Option<String> {
 fn dist(a: Xy, b: Xy) -> f64 {
     (a[0] - b[0]).hypot(a[1] - b[1])
 }
+
+#[path = "duties.rs"]
+mod duties;
+
+pub use duties::{FOLLOW_UP_EVERY_MIN, follow_up_every_min};
 
 #[cfg(test)]
 #[path = "brain_tests.rs"]

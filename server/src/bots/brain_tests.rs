@@ -3,9 +3,11 @@
 use std::sync::Arc;
 
 use sim::access::orders_for;
-use sim::view::{HazardCell, HazardCellKind, ReportView, RoleView, TeamState, TeamView, VillageView};
+use sim::view::{
+    DepotView, HazardCell, HazardCellKind, ReportView, RequestView, RoleView, TeamState, TeamView, VillageView,
+};
 use sim::weather::Weather;
-use sim::world::{ReportForm, Target};
+use sim::world::{Consignee, ReportForm, ReportStage, Target};
 use sim::{HazardKind, Order, Role};
 
 use super::{Brain, Grid};
@@ -141,6 +143,13 @@ fn the_command_post_acknowledges_activates_on_rain_warns_and_dispatches() {
 
     let mut v = view("command", 3660, 40.0);
     v.level = Some(sim::scenario::Level::IV);
+    // A gauge near the village at 设防水位 bears the report out (`Brain::doubtful`).
+    v.gauges.push(sim::view::GaugeView {
+        name: "G".into(),
+        pos: [1400.0, 1500.0],
+        depth_m: 1.0,
+        stage: Some(sim::scenario::Stage::Alert),
+    });
     v.reports.push(ReportView {
         id: 7,
         t_s: 3600,
@@ -205,4 +214,127 @@ fn a_team_accepts_each_task_once_and_the_controller_fires_due_injects() {
     v.injects_due = vec![2];
     assert!(!c.still_needed(&fire[0], &v), "fired already (by a person at the console)");
     assert!(c.still_needed(&fire[1], &v));
+}
+
+fn report(id: u32, by: &str, village: &str, form: ReportForm) -> ReportView {
+    ReportView {
+        id,
+        t_s: 60,
+        by: by.parse().unwrap(),
+        village: village.into(),
+        hazard: form.hazard,
+        note: form.note.clone(),
+        acknowledged: false,
+        by_name: String::new(),
+        form,
+        verify_asked: false,
+    }
+}
+
+#[test]
+fn a_lone_report_nothing_bears_out_is_checked_before_the_post_acts() {
+    let mut b = brain("command");
+    let mut v = view("command", 120, 0.0);
+    v.reports.push(report(7, "informant:Beta", "Beta", ReportForm::initial("Beta", HazardKind::Fire, "火")));
+    let orders = b.decide(&v);
+    allowed("command", &orders);
+    assert!(orders.contains(&Order::Acknowledge { report: 7 }), "叫应 is receipt: {orders:?}");
+    assert!(orders.contains(&Order::Verify { report: 7 }), "{orders:?}");
+    assert!(!orders.iter().any(|o| matches!(o, Order::Warn { .. } | Order::Evacuate { .. } | Order::Dispatch { .. })));
+    v.reports[0].verify_asked = true;
+    assert!(!b.still_needed(&Order::Verify { report: 7 }, &v), "asked already");
+    // The informant confirms it with a 续报: now the post acts.
+    let mut confirm = ReportForm::initial("Beta", HazardKind::Fire, "经核实属实");
+    confirm.stage = ReportStage::FollowUp;
+    confirm.follows = Some(7);
+    v.reports.push(report(8, "informant:Beta", "Beta", confirm));
+    v.t_s = 300;
+    let orders = b.decide(&v);
+    assert!(orders.contains(&Order::Warn { village: "Beta".into() }), "{orders:?}");
+}
+
+#[test]
+fn an_informant_follows_up_at_the_interval_then_files_a_final_report_and_counts_heads() {
+    let mut b = brain("informant:Alpha");
+    let mut v = view("informant:Alpha", 120, 10.0);
+    v.hazard.push(water_at(1900.0)); // 1.3 km off: reported, the village stays
+    let first = b.decide(&v);
+    let Some(Order::Report(form)) = first.first().cloned() else { panic!("{first:?}") };
+    assert!(!form.actions_taken.is_empty() && form.people_at_risk == 100, "every field: {form:?}");
+    v.reports.push(report(3, "informant:Alpha", "Alpha", form));
+    // A report in its name it did not make (a planted one): never followed up, never confirmed.
+    let mut other = report(4, "informant:Alpha", "Alpha", ReportForm::initial("Alpha", HazardKind::Fire, "假"));
+    other.verify_asked = true;
+    v.reports.push(other);
+    v.t_s = 60 + 40 * 60;
+    assert!(b.decide(&v).is_empty(), "not yet: {:?}", b.decide(&v));
+    v.t_s = 60 + (super::FOLLOW_UP_EVERY_MIN as u32 - 14) * 60;
+    let orders = b.decide(&v);
+    allowed("informant:Alpha", &orders);
+    assert!(
+        matches!(&orders[..], [Order::Report(f)] if f.stage == ReportStage::FollowUp && f.follows == Some(3)),
+        "a 续报 within the interval: {orders:?}"
+    );
+    // Everyone in shelter: the 终报 and the head count (转移到位).
+    v.villages[0].evacuation_ordered = true;
+    v.villages[0].at_home = Some(0);
+    v.villages[0].in_shelter = Some(100);
+    v.t_s += 600;
+    let orders = b.decide(&v);
+    allowed("informant:Alpha", &orders);
+    assert!(
+        orders.iter().any(|o| matches!(o, Order::Report(f) if f.stage == ReportStage::Final && f.follows == Some(3))),
+        "{orders:?}"
+    );
+    assert!(orders.contains(&Order::HeadCount { village: "Alpha".into(), moved: 100 }), "{orders:?}");
+    assert!(!orders.iter().any(|o| matches!(o, Order::Report(f) if f.follows == Some(4))), "{orders:?}");
+    v.t_s += 3600;
+    assert!(b.decide(&v).is_empty(), "nothing after the 终报");
+}
+
+#[test]
+fn the_post_holds_evacuated_villages_supplies_a_waiting_team_and_the_county_approves() {
+    let mut b = brain("command");
+    let mut v = view("command", 600, 0.0);
+    v.villages[1].evacuation_ordered = true;
+    v.villages[1].in_shelter = Some(40);
+    v.teams[0].state = TeamState::Waiting {
+        village: "Beta".into(),
+        task: sim::Task::Sandbag,
+        material: "woven_bags".into(),
+        missing: 300,
+    };
+    v.depots.push(DepotView {
+        name: "D".into(),
+        pos: [600.0, 937.5],
+        county: false,
+        stock: [("woven_bags".to_string(), 1000)].into(),
+    });
+    let orders = b.decide(&v);
+    allowed("command", &orders);
+    assert!(orders.contains(&Order::HoldVillage { village: "Beta".into(), held: true }), "{orders:?}");
+    let send = Order::SendMaterials {
+        depot: "D".into(),
+        material: "woven_bags".into(),
+        amount: 300,
+        to: Consignee::Team("T1 队".into()),
+    };
+    assert!(orders.contains(&send), "{orders:?}");
+    v.teams[0].state = TeamState::Working { village: "Beta".into(), task: sim::Task::Sandbag };
+    assert!(!b.still_needed(&send, &v), "supplied already");
+
+    let mut c = brain("county");
+    let mut v = view("county", 600, 0.0);
+    v.requests.push(RequestView {
+        id: 2,
+        t_s: 540,
+        from: "command".parse().unwrap(),
+        by: String::new(),
+        kind: sim::world::SupportKind::Teams,
+        detail: "队伍".into(),
+        material: None,
+        decision: None,
+    });
+    let orders = c.decide(&v);
+    assert!(orders.iter().any(|o| matches!(o, Order::Decide { request: 2, approve: true, .. })), "{orders:?}");
 }

@@ -1,20 +1,23 @@
 //! Each bot policy on every shipped scenario, whole drills in process through `run`'s own loop
-//! (`headless::run_drill_with`): diligent beats late beats absent, absent roles give no order,
-//! reaction times are real and inside the windows drawn from, and the same seed gives the same
-//! drill.
+//! (`headless::run_drill_with`): diligent beats late beats absent and loses no more people,
+//! absent roles give no order, reaction times are real and inside the windows drawn from, the
+//! same seed gives the same drill, and one planted false report lowers the score and is named
+//! 谎报. Each (scenario, policy) is played once for all the tests (`runs`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
-use sim::score::Report;
-use sim::{Event, EventKind, HazardKind, Role};
+use sim::score::{DisciplineKind, Report};
+use sim::world::{ReportForm, ReportStage, Trend};
+use sim::{Event, EventKind, HazardKind, Order, Role};
 
 use super::Bot;
 use super::policy::{BotPolicies, Policy};
 use super::reaction::{COMMAND_ACKNOWLEDGE, CONTROLLER, INFORMANT, LATE, Window};
 use crate::drill::journal::{JournalLine, read_journal};
 use crate::drill::{DrillSetup, record};
-use crate::headless::{HeadlessOptions, HeadlessRun, run_drill_with};
+use crate::headless::{HeadlessOptions, HeadlessRun, PlantedOrder, run_drill_with};
 use crate::testkit;
 
 struct Played {
@@ -27,12 +30,17 @@ struct Played {
 }
 
 fn play(path: &Path, policies: &str, seed: Option<u64>) -> Played {
+    play_with(path, policies, seed, Vec::new())
+}
+
+/// As [`play`], with orders planted at their times.
+fn play_with(path: &Path, policies: &str, seed: Option<u64>, planted: Vec<PlantedOrder>) -> Played {
     let name = path.file_stem().unwrap().to_string_lossy().into_owned();
     let setup = DrillSetup::load(path, seed).unwrap_or_else(|e| panic!("{name}: {e}"));
     let tick_min = f64::from(setup.scenario.tick_s) / 60.0;
     let out = testkit::temp_dir(&format!("policy-{name}"));
     let policies: BotPolicies = policies.parse().unwrap();
-    let opts = HeadlessOptions { policies: policies.clone(), ..HeadlessOptions::default() };
+    let opts = HeadlessOptions { policies: policies.clone(), planted, ..HeadlessOptions::default() };
     let HeadlessRun { finished, host, bots, .. } = run_drill_with(setup, &out, &opts, |_, _| {}, |_, _, _| {})
         .unwrap_or_else(|e| panic!("{name} {policies}: {e}"));
     let report: Report = serde_json::from_value(finished.report).unwrap();
@@ -40,6 +48,42 @@ fn play(path: &Path, policies: &str, seed: Option<u64>) -> Played {
     let events = host.drill().world().events().to_vec();
     let bots = bots.bots.into_iter().map(|b| b.bot).collect();
     Played { report, journal, events, bots, tick_min, out }
+}
+
+/// Every shipped scenario played once by each policy (default seed), for all the tests here:
+/// scenario name → policy → the drill. The record directories are removed once played.
+fn runs() -> &'static BTreeMap<String, BTreeMap<Policy, Played>> {
+    static RUNS: OnceLock<BTreeMap<String, BTreeMap<Policy, Played>>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let scenarios = testkit::shipped_scenarios();
+        assert!(scenarios.len() >= 4, "{scenarios:?}");
+        // One thread per scenario: the drills are independent.
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = scenarios
+                .iter()
+                .map(|path| {
+                    scope.spawn(move || {
+                        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+                        let by_policy: BTreeMap<Policy, Played> = Policy::ALL
+                            .into_iter()
+                            .map(|policy| {
+                                let p = play(path, policy.name(), None);
+                                let _ = std::fs::remove_dir_all(&p.out);
+                                (policy, p)
+                            })
+                            .collect();
+                        (name, by_policy)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("a drill panicked")).collect()
+        })
+    })
+}
+
+/// People lost: casualties and people left trapped.
+fn lost(p: &Played) -> u32 {
+    p.report.casualties + p.report.trapped
 }
 
 /// Minutes from each informant's first sight of a flood or fire to its report of it (a landslide
@@ -54,9 +98,10 @@ fn delays(p: &Played) -> (Vec<f64>, Vec<f64>) {
     for e in &p.events {
         match &e.kind {
             EventKind::HazardSeen { hazard, village, .. } => seen.push((hazard, village, e.t_s)),
-            EventKind::ReportFiled { id, by: Role::Informant(v), village, hazard, .. } if v == village => {
+            EventKind::ReportFiled { id, by: Role::Informant(v), village, hazard, stage } if v == village => {
                 filed.insert(*id, e.t_s);
                 if *hazard != HazardKind::Landslide
+                    && *stage == ReportStage::Initial
                     && let Some((_, _, t0)) = seen.iter().find(|(h, sv, _)| *h == hazard && *sv == village)
                 {
                     reported.push(min(*t0, e.t_s));
@@ -125,19 +170,15 @@ fn all_within(name: &str, what: &str, got: &[f64], w: Window, slack_min: f64) {
 
 #[test]
 fn each_policy_on_every_shipped_scenario() {
-    let scenarios = testkit::shipped_scenarios();
-    assert!(scenarios.len() >= 4, "{scenarios:?}");
-    for path in &scenarios {
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let mut scores: BTreeMap<Policy, f64> = BTreeMap::new();
-        for policy in Policy::ALL {
-            let p = play(path, policy.name(), None);
+    for (name, by_policy) in runs() {
+        let name = name.clone();
+        for (&policy, p) in by_policy {
             let rt = &p.report.response_times;
             match policy {
                 Policy::Diligent | Policy::Late => {
                     let w = if policy == Policy::Late { LATE } else { INFORMANT };
-                    assert!(bots_kept_their_windows(&name, &p) > 0, "{name}: no bot gave an order");
-                    let (reported, acked) = delays(&p);
+                    assert!(bots_kept_their_windows(&name, p) > 0, "{name}: no bot gave an order");
+                    let (reported, acked) = delays(p);
                     all_within(&name, "seen → reported", &reported, w, p.tick_min);
                     let ack = if policy == Policy::Late { LATE } else { COMMAND_ACKNOWLEDGE };
                     all_within(&name, "reported → acknowledged", &acked, ack, p.tick_min);
@@ -147,7 +188,7 @@ fn each_policy_on_every_shipped_scenario() {
                     // The controller bot fires every scripted inject that came due, in its window
                     // (or the drill ended first).
                     let w = if policy == Policy::Late { LATE } else { CONTROLLER };
-                    let injects = inject_delays(&p);
+                    let injects = inject_delays(p);
                     assert!(!injects.is_empty(), "{name}: no inject came due");
                     for (due, fired) in &injects {
                         match fired {
@@ -156,6 +197,12 @@ fn each_policy_on_every_shipped_scenario() {
                                 assert!(p.report.duration_min - due < w.max_min + p.tick_min, "{name}: {injects:?}")
                             }
                         }
+                    }
+                    // The orders of issue 7 the plans ask for, each given.
+                    for kind in
+                        [OrderKindSeen::FollowUp, OrderKindSeen::Final, OrderKindSeen::HeadCount, OrderKindSeen::Hold]
+                    {
+                        assert!(kind.given(p), "{name} {policy}: no {kind:?} given");
                     }
                     // Team bots accept the tasks they are given.
                     let dispatched =
@@ -170,7 +217,7 @@ fn each_policy_on_every_shipped_scenario() {
                     let orders: Vec<&JournalLine> = p.journal.iter().filter(|l| l.order.is_some()).collect();
                     assert!(orders.is_empty(), "{name}: absent bots gave orders: {orders:?}");
                     assert_eq!(rt.seen_to_reported_min, None, "{name}");
-                    assert!(inject_delays(&p).iter().all(|(_, f)| f.is_none()), "{name}: an absent controller fired");
+                    assert!(inject_delays(p).iter().all(|(_, f)| f.is_none()), "{name}: an absent controller fired");
                     assert!(
                         !p.events.iter().any(|e| matches!(e.kind, EventKind::InjectDelivered { .. })),
                         "{name}: an inject reached a role with nobody to fire it"
@@ -178,12 +225,112 @@ fn each_policy_on_every_shipped_scenario() {
                 }
             }
             println!("{name} {policy}: {:.1} {rt:?}", p.report.score);
-            scores.insert(policy, p.report.score);
-            let _ = std::fs::remove_dir_all(&p.out);
         }
-        let (d, l, a) = (scores[&Policy::Diligent], scores[&Policy::Late], scores[&Policy::Absent]);
-        assert!(d > l && l > a, "{name}: diligent {d} > late {l} > absent {a} expected");
     }
+}
+
+/// Issue 8, "the score follows behaviour": on every shipped scenario diligent bots score higher
+/// than late ones, late ones higher than absent ones, and diligent ones lose no more people
+/// (casualties + trapped) than either.
+#[test]
+fn the_score_follows_behaviour_on_every_shipped_scenario() {
+    let table: Vec<String> = runs()
+        .iter()
+        .map(|(name, by)| {
+            let cells: Vec<String> =
+                by.iter().map(|(policy, p)| format!("{policy} {:.1} (lost {})", p.report.score, lost(p))).collect();
+            format!("{name}: {}", cells.join(", "))
+        })
+        .collect();
+    let table = table.join("\n");
+    println!("{table}");
+    for (name, by) in runs() {
+        let (d, l, a) = (&by[&Policy::Diligent], &by[&Policy::Late], &by[&Policy::Absent]);
+        let (sd, sl, sa) = (d.report.score, l.report.score, a.report.score);
+        assert!(sd > sl && sl > sa, "{name}: diligent {sd} > late {sl} > absent {sa} expected; all scores:\n{table}");
+        assert!(
+            lost(d) <= lost(l) && lost(d) <= lost(a),
+            "{name}: diligent bots lost {} people, late {}, absent {}; all:\n{table}",
+            lost(d),
+            lost(l),
+            lost(a)
+        );
+    }
+}
+
+/// The orders of issue 7 the shipped plans require, as the journal shows them.
+#[derive(Clone, Copy, Debug)]
+enum OrderKindSeen {
+    FollowUp,
+    Final,
+    HeadCount,
+    Hold,
+}
+
+impl OrderKindSeen {
+    fn given(self, p: &Played) -> bool {
+        p.journal.iter().filter_map(|l| l.order.as_ref()).any(|o| match (self, o) {
+            (OrderKindSeen::FollowUp, Order::Report(f)) => f.stage == ReportStage::FollowUp,
+            (OrderKindSeen::Final, Order::Report(f)) => f.stage == ReportStage::Final,
+            (OrderKindSeen::HeadCount, Order::HeadCount { .. }) => true,
+            (OrderKindSeen::Hold, Order::HoldVillage { held: true, .. }) => true,
+            _ => false,
+        })
+    }
+}
+
+/// Issue 8: one false report planted at minute 0 (a "Fire" at a flood village that has none,
+/// in its informant's name) lowers the diligent bots' score and is named 谎报, with the
+/// informant. The diligent command post asks for it to be checked (核实) and does not act on it.
+///
+/// The score and the finding come from the scoring of issue 8 (`sim::score`, its discipline
+/// findings): they hold once that is merged. The bots' part holds now.
+#[test]
+fn a_planted_false_report_lowers_the_score_and_is_named_a_false_report() {
+    let (village, role) = ("La Margineda", Role::Informant("La Margineda".into()));
+    let flood = testkit::shipped_scenarios().into_iter().find(|p| p.ends_with("flood_valira.ron")).expect("flood");
+    let form = ReportForm {
+        stage: ReportStage::Initial,
+        at: None,
+        severity: 3,
+        people_at_risk: 180,
+        trend: Trend::Rising,
+        actions_taken: "已组织扑救 / fighting it".into(),
+        ..ReportForm::initial(village, HazardKind::Fire, "拉马尔希内达后山起火 / fire on the hill above La Margineda")
+    };
+    let planted = vec![PlantedOrder { at_s: 0, from: role.clone(), order: Order::Report(form) }];
+    let p = play_with(&flood, "diligent", None, planted);
+    let _ = std::fs::remove_dir_all(&p.out);
+    let clean = &runs()["flood_valira"][&Policy::Diligent];
+
+    // The bots: the planted report is report 1; the post asks for it to be checked and orders no
+    // evacuation of the village before its informant reports the flood there.
+    assert!(p.journal.iter().any(|l| l.player == "planted" && l.role == role.to_string()), "not planted");
+    let asked = p.events.iter().any(|e| matches!(e.kind, EventKind::VerifyAsked { id: 1, by: Role::Command(_) }));
+    assert!(asked, "the command post never asked for the false report to be checked");
+    let true_report = p.events.iter().find_map(|e| match &e.kind {
+        EventKind::ReportFiled { village: v, hazard: HazardKind::Flood, .. } if v == village => Some(e.t_s),
+        _ => None,
+    });
+    let evacuated = p.events.iter().find_map(|e| match &e.kind {
+        EventKind::EvacuationOrdered { village: v, by: Role::Command(_) } if v == village => Some(e.t_s),
+        _ => None,
+    });
+    if let Some(t) = evacuated {
+        assert!(
+            true_report.is_some_and(|r| r <= t),
+            "evacuated at {t} s on the false report (flood reported {true_report:?})"
+        );
+    }
+
+    // The score (after issue 8's scoring is merged).
+    let (before, after) = (clean.report.score, p.report.score);
+    let named = p.report.findings.iter().any(|f| f.kind == DisciplineKind::False && f.who == role.to_string());
+    let findings: Vec<String> =
+        p.report.findings.iter().map(|f| format!("{:?} {} {:?}", f.kind, f.who, f.village)).collect();
+    println!("flood_valira diligent: {before} without the planted report, {after} with it; findings {findings:?}");
+    assert!(named, "no 谎报 finding naming {role}; findings: {findings:?} (score {before} without, {after} with)");
+    assert!(after < before, "a planted false report did not lower the score: {before} without, {after} with");
 }
 
 #[test]

@@ -72,7 +72,11 @@ pub fn run(args: RunArgs) -> ExitCode {
         bar.set_length(u64::from(d / 60));
         bar.set_position(u64::from(t / 60));
     };
-    let opts = crate::headless::HeadlessOptions { policies: args.bot_policy.clone(), adaptive: adaptive.clone() };
+    let opts = crate::headless::HeadlessOptions {
+        policies: args.bot_policy.clone(),
+        adaptive: adaptive.clone(),
+        planted: Vec::new(),
+    };
     let result = crate::headless::run_drill_with(setup, &dir, &opts, progress, |_, _, _| {});
     bar.finish_and_clear();
     match result {
