@@ -15,6 +15,8 @@ mod map_view;
 mod net;
 mod orders;
 mod panels;
+mod replay;
+mod replay_source;
 mod screenshot;
 mod session;
 mod terrain;
