@@ -139,6 +139,45 @@ pub fn score_at(world: &World) -> Report {
     r
 }
 
+/// `--bench-replay`: opens the record, then jumps to 21 moments across it (every 5 % of the
+/// drill, visited out of order so jumps go both ways), each jump the world and its score as the
+/// client works them out; prints the timings.
+pub fn bench(dir: &Path) -> Result<String, String> {
+    use std::time::{Duration, Instant};
+    let started = Instant::now();
+    let source = Source::open(dir, &mut |_| {})?;
+    let open = started.elapsed();
+    let end = source.end_s();
+    const ORDER: [u32; 21] = [10, 20, 0, 15, 5, 19, 1, 12, 7, 18, 3, 14, 9, 16, 2, 11, 6, 17, 4, 13, 8];
+    let mut jumps: Vec<(u32, Duration)> = ORDER
+        .iter()
+        .map(|i| {
+            let t = (end as u64 * *i as u64 / 20) as u32;
+            let s = Instant::now();
+            let world = source.world_at(t);
+            std::hint::black_box(score_at(&world));
+            (t, s.elapsed())
+        })
+        .collect();
+    jumps.sort_by_key(|(_, d)| *d);
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mean = jumps.iter().map(|(_, d)| ms(*d)).sum::<f64>() / jumps.len() as f64;
+    let (worst_t, worst) = jumps[jumps.len() - 1];
+    Ok(format!(
+        "replay {}: {} drill min; open (build) {:.0} ms; {} jumps: min {:.1} ms, median {:.1} ms, mean {:.1} ms, \
+         max {:.1} ms (to minute {})",
+        dir.display(),
+        end / 60,
+        ms(open),
+        jumps.len(),
+        ms(jumps[0].1),
+        ms(jumps[jumps.len() / 2].1),
+        mean,
+        ms(worst),
+        worst_t / 60
+    ))
+}
+
 /// A moment of the replay: the world then and its score.
 pub struct Moment {
     pub t_s: u32,
