@@ -348,7 +348,7 @@ fn time_bar(ui: &mut egui::Ui, replay: &mut Replay, lang: Lang) {
         });
         replay.speed = speed;
         let mut minute = replay.target_s / 60.0;
-        ui.spacing_mut().slider_width = (ui.available_width() - 150.0).max(120.0);
+        ui.spacing_mut().slider_width = (ui.available_width() - 220.0).max(120.0);
         let slider = egui::Slider::new(&mut minute, 0.0..=end_s as f64 / 60.0)
             .step_by(tick as f64 / 60.0)
             .fixed_decimals(0)
