@@ -85,7 +85,7 @@ pub struct Args {
     /// drawn) to this JSON file whenever it changes, for tests and scripts.
     #[arg(long, value_name = "FILE", requires = "replay")]
     pub replay_dump: Option<PathBuf>,
-    /// With `--replay`: no window; open the record, time jumps to 21 moments across it, print
+    /// With `--replay`: no window; open the record, time jumps to 62 moments across it, print
     /// the figures and exit (BENCHMARKS.md, "Replay").
     #[arg(long, requires = "replay", conflicts_with_all = ["screenshot", "drive"])]
     pub bench_replay: bool,

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use sim::map::MapAsset;
+use sim::replay::Replay;
 use sim::score::Report;
 use sim::{Order, Role, World};
 
@@ -28,107 +29,40 @@ pub struct Source {
     /// The roles on offer in the drill (the controller first).
     pub roles: Vec<Role>,
     given: Vec<Given>,
-    engine: Engine,
-}
-
-/// The engine behind [`Source`]: the world at a second of the drill.
-struct Engine {
-    setup: server::drill::DrillSetup,
-    commands: Vec<(u32, sim::Command)>,
-    end_s: u32,
-}
-
-impl Engine {
-    /// Plays the record from its start to `t_s`, applying each journaled order at its second
-    /// before the step from it, as the drill did.
-    fn world_at(&self, t_s: u32) -> World {
-        let t_s = t_s.min(self.end_s);
-        let mut world = World::new(self.setup.scenario.clone(), self.setup.map.clone(), self.setup.seed)
-            .expect("the world was set up once when the record was opened");
-        let mut next = 0;
-        loop {
-            while let Some((at, cmd)) = self.commands.get(next)
-                && *at <= world.time_s()
-            {
-                world.execute(cmd);
-                next += 1;
-            }
-            if world.time_s() >= t_s || world.is_finished() {
-                return world;
-            }
-            world.step();
-        }
-    }
+    replay: Replay,
 }
 
 impl Source {
-    /// Loads the record in `dir` (scenario, seed, journal) and builds its replay, telling
-    /// `progress` the fraction done (0–1). The error says what is wrong, in both languages.
+    /// Loads the record in `dir` (`server::drill::recorded::load_record`) and builds its replay
+    /// (`sim::replay::Replay`: snapshots), telling `progress` the fraction done (0–1).
     pub fn open(dir: &Path, progress: &mut dyn FnMut(f32)) -> Result<Source, String> {
-        use server::drill::record::{JOURNAL, SCENARIO, SEED};
-        let seed_text = std::fs::read_to_string(dir.join(SEED))
-            .map_err(|e| format!("记录目录缺少种子 / no seed in the record: {}: {e}", dir.join(SEED).display()))?;
-        let seed: u64 = seed_text.trim().parse().map_err(|e| format!("seed.txt: {e}"))?;
-        let setup = server::drill::DrillSetup::load(&dir.join(SCENARIO), Some(seed)).map_err(|e| e.to_string())?;
-        let journal = server::drill::journal::read_journal(&dir.join(JOURNAL))
-            .map_err(|e| format!("{}: {e}", dir.join(JOURNAL).display()))?;
-        let mut given = Vec::new();
-        let mut commands = Vec::new();
-        for line in journal {
-            let Some(order) = line.order else { continue };
-            let from: Role = line.role.parse().map_err(|e| format!("journal line {}: {e}", line.seq))?;
-            given.push(Given { t_s: line.t_s, from: from.clone(), order: order.clone() });
-            commands.push((line.t_s, sim::Command { from, by: line.player, order }));
-        }
-        let mut world = World::new(setup.scenario.clone(), setup.map.clone(), setup.seed).map_err(|e| e.to_string())?;
+        let record = server::drill::recorded::load_record(dir).map_err(|e| format!("{e:#}"))?;
+        let given = record
+            .commands()
+            .map_err(|e| format!("{e:#}"))?
+            .into_iter()
+            .map(|c| Given { t_s: c.t_s, from: c.command.from, order: c.command.order })
+            .collect();
+        let replay = record.replay(progress).map_err(|e| format!("{e:#}"))?;
         let mut roles = vec![Role::Controller];
-        roles.extend(world.roles().into_iter().filter(|r| *r != Role::Controller));
-        let last_order = commands.last().map(|(t, _)| *t).unwrap_or(0);
-        let meta_end = read_meta_end(dir);
-        let duration = world.duration_s().max(1);
-        let mut next = 0;
-        // Play once to find where the record ends (the meta's end, else the drill's end).
-        let end_s = loop {
-            while let Some((at, cmd)) = commands.get(next)
-                && *at <= world.time_s()
-            {
-                world.execute(cmd);
-                next += 1;
-            }
-            let t = world.time_s();
-            if world.is_finished() || meta_end.is_some_and(|e| t >= e) {
-                break t.max(last_order);
-            }
-            world.step();
-            progress(world.time_s() as f32 / meta_end.unwrap_or(duration).max(1) as f32);
-        };
-        progress(1.0);
-        let map = setup.map.clone();
-        Ok(Source { map, roles, given, engine: Engine { setup, commands, end_s } })
+        roles.extend(replay.final_world().roles().into_iter().filter(|r| *r != Role::Controller));
+        Ok(Source { map: record.setup.map.clone(), roles, given, replay })
     }
 
     /// The last second of the record.
     pub fn end_s(&self) -> u32 {
-        self.engine.end_s
+        self.replay.end_s()
     }
 
     /// The world at simulated second `t_s` (clamped to the end).
     pub fn world_at(&self, t_s: u32) -> World {
-        self.engine.world_at(t_s)
+        self.replay.world_at(t_s)
     }
 
     /// The orders `role` gave up to `t_s`, oldest first; every order for the controller.
     pub fn given_by<'a>(&'a self, role: &'a Role, t_s: u32) -> impl Iterator<Item = &'a Given> + 'a {
         self.given.iter().filter(move |g| g.t_s <= t_s && (*role == Role::Controller || g.from == *role))
     }
-}
-
-/// The record's end from `meta.json` (`end_t_s`), when it was written.
-fn read_meta_end(dir: &Path) -> Option<u32> {
-    let text = std::fs::read_to_string(dir.join(server::drill::record::META)).ok()?;
-    let at = text.find("\"end_t_s\"")?;
-    let rest = text[at + 9..].trim_start().strip_prefix(':')?.trim_start();
-    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }
 
 /// The score as it stood at the moment `world` is at.
@@ -139,20 +73,20 @@ pub fn score_at(world: &World) -> Report {
     r
 }
 
-/// `--bench-replay`: opens the record, then jumps to 21 moments across it (every 5 % of the
-/// drill, visited out of order so jumps go both ways), each jump the world and its score as the
-/// client works them out; prints the timings.
+/// `--bench-replay`: opens the record, then jumps to 62 moments across it (the start, the end
+/// and every 61st of the drill between, visited out of order so jumps go both ways and land at
+/// every distance from a snapshot), each jump the world and its score as the client works them
+/// out; prints the timings.
 pub fn bench(dir: &Path) -> Result<String, String> {
     use std::time::{Duration, Instant};
     let started = Instant::now();
     let source = Source::open(dir, &mut |_| {})?;
     let open = started.elapsed();
     let end = source.end_s();
-    const ORDER: [u32; 21] = [10, 20, 0, 15, 5, 19, 1, 12, 7, 18, 3, 14, 9, 16, 2, 11, 6, 17, 4, 13, 8];
-    let mut jumps: Vec<(u32, Duration)> = ORDER
-        .iter()
-        .map(|i| {
-            let t = (end as u64 * *i as u64 / 20) as u32;
+    // 23 is prime to 61: k runs over 0..61 out of order; then the end.
+    let moments = (0..61u64).map(|i| (end as u64 * (i * 23 % 61) / 61) as u32).chain([end]);
+    let mut jumps: Vec<(u32, Duration)> = moments
+        .map(|t| {
             let s = Instant::now();
             let world = source.world_at(t);
             std::hint::black_box(score_at(&world));
