@@ -10,7 +10,7 @@ use bevy_egui::EguiPlugin;
 
 use crate::cli::{Args, SessionRequest};
 use crate::session::PendingSession;
-use crate::{i18n, launcher, map_view, net, panels, screenshot, session};
+use crate::{i18n, launcher, map_view, net, panels, replay, screenshot, session};
 
 /// With nothing happening, the window still wakes this often (the clock, egui's timers).
 const IDLE_WAKE: Duration = Duration::from_secs(2);
@@ -24,6 +24,8 @@ pub enum Screen {
     Launcher,
     /// Connecting, then the drill view.
     Session,
+    /// Playing back a record (`--replay`).
+    Replay,
 }
 
 pub struct SandtablePlugin {
@@ -69,6 +71,14 @@ impl Plugin for SandtablePlugin {
         }
         if self.args.frame_stats {
             app.add_systems(Last, frame_stats);
+        }
+        if let Some(dir) = &self.args.replay {
+            app.add_plugins(replay::plugin(replay::ReplayArgs {
+                dir: dir.clone(),
+                at: self.args.at,
+                role: self.args.as_role.clone(),
+                dump: self.args.replay_dump.clone(),
+            }));
         }
         if let Some(req) = &self.session {
             app.insert_resource(PendingSession(req.clone()));

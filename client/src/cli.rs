@@ -19,9 +19,13 @@ Examples:
   sandtable --join 192.168.1.20:5000 --observe --name 李四          an observer (观摩)
   sandtable --host scenarios/flood_valira.ron --role command --screenshot shot.png
                                                      render the drill view once, save a PNG, exit
+  sandtable --replay records/flood_valira-20260701T060000Z --at 37 --as command
+                                                     replay a drill's record (回放) from minute 37,
+                                                     as the command post saw it
 
 Exit status with --screenshot: 0 saved; 1 the PNG could not be written; 2 timed out (or bad
-arguments); 3 the session failed (refused, server unreachable, scenario or map unreadable).";
+arguments); 3 the session failed (refused, server unreachable, scenario, map or record
+unreadable).";
 
 #[derive(Parser, Debug, Clone)]
 #[command(name = "sandtable", version, about = "sandtable drill client: 乡镇应急沙盘推演客户端", after_help = EXAMPLES)]
@@ -66,9 +70,56 @@ pub struct Args {
     /// Print the frames drawn every 10 s (for measuring what the client costs when idle or busy).
     #[arg(long)]
     pub frame_stats: bool,
+    /// Play back a drill's record directory (回放): the map, the communications log and the
+    /// score at any moment, from the controller's or any role's point of view.
+    #[arg(long, value_name = "RECORD_DIR", group = "seat", conflicts_with_all = ["join", "host"])]
+    pub replay: Option<PathBuf>,
+    /// With `--replay`: open at this drill minute (`end`: the end of the record).
+    #[arg(long, value_name = "MINUTE", requires = "replay")]
+    pub at: Option<At>,
+    /// With `--replay`: whose point of view (controller, command, county, informant:<village>,
+    /// team:<team>...); the controller's (everything) by default.
+    #[arg(long = "as", value_name = "ROLE", requires = "replay")]
+    pub as_role: Option<Role>,
+    /// With `--replay`: write what the score board shows (the moment, the role, the headline
+    /// drawn) to this JSON file whenever it changes, for tests and scripts.
+    #[arg(long, value_name = "FILE", requires = "replay")]
+    pub replay_dump: Option<PathBuf>,
+    /// With `--replay`: no window; open the record, time jumps to 62 moments across it, print
+    /// the figures and exit (BENCHMARKS.md, "Replay").
+    #[arg(long, requires = "replay", conflicts_with_all = ["screenshot", "drive"])]
+    pub bench_replay: bool,
     /// UI language (Chinese by default).
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
+}
+
+/// A moment of a replay: a drill minute, or the end of the record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum At {
+    Minute(u32),
+    End,
+}
+
+impl At {
+    /// The simulated second, clamped to the record's end.
+    pub fn t_s(self, end_s: u32) -> u32 {
+        match self {
+            At::Minute(m) => m.saturating_mul(60).min(end_s),
+            At::End => end_s,
+        }
+    }
+}
+
+impl std::str::FromStr for At {
+    type Err = String;
+    fn from_str(s: &str) -> Result<At, String> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("end") {
+            return Ok(At::End);
+        }
+        s.parse().map(At::Minute).map_err(|_| format!("`{s}` is not a drill minute (a whole number, or `end`)"))
+    }
 }
 
 /// Where a session's server is.
@@ -145,6 +196,24 @@ mod tests {
         assert!(
             matches!(a.session().unwrap().unwrap().target, Target::Host { scenario } if scenario.as_path() == std::path::Path::new("x.ron"))
         );
+    }
+
+    #[test]
+    fn parses_replay() {
+        let a = Args::try_parse_from(["sandtable", "--replay", "rec", "--at", "37", "--as", "command"]).unwrap();
+        assert!(a.session().unwrap().is_none(), "a replay is no session");
+        assert_eq!(a.replay.as_deref(), Some(std::path::Path::new("rec")));
+        assert_eq!(a.at, Some(At::Minute(37)));
+        assert_eq!(a.as_role, Some(Role::Command(None)));
+        let a = Args::try_parse_from(["sandtable", "--replay", "rec", "--at", "END", "--screenshot", "s.png"]).unwrap();
+        assert_eq!(a.at, Some(At::End));
+        assert_eq!(At::End.t_s(600), 600);
+        assert_eq!(At::Minute(37).t_s(600), 600, "clamped to the end");
+        assert_eq!(At::Minute(5).t_s(600), 300);
+        assert!(Args::try_parse_from(["sandtable", "--at", "5"]).is_err(), "--at needs --replay");
+        assert!(Args::try_parse_from(["sandtable", "--replay", "r", "--at", "soon"]).is_err());
+        assert!(Args::try_parse_from(["sandtable", "--replay", "r", "--role", "county"]).is_err(), "use --as");
+        assert!(Args::try_parse_from(["sandtable", "--replay", "r", "--host"]).is_err());
     }
 
     #[test]

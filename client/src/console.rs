@@ -7,7 +7,7 @@
 use bevy_egui::egui::{self, ComboBox, RichText};
 use protocol::{AdaptiveSpec, ClientMessage, Control};
 use sim::Role;
-use sim::score::ActionStatus;
+use sim::score::{ActionStatus, Report};
 
 use crate::drill::Drill;
 use crate::i18n::{Lang, T, bilingual};
@@ -188,46 +188,59 @@ fn seats(ui: &mut egui::Ui, drill: &mut Drill, lang: Lang, view_extent: Option<[
 }
 
 fn score(ui: &mut egui::Ui, drill: &Drill, lang: Lang) {
-    let Some(r) = &drill.score else { return };
-    egui::CollapsingHeader::new(format!("{}: {:.1}", T::LiveScore.text(lang), r.score))
-        .id_salt("live_score")
-        .default_open(true)
-        .show(ui, |ui| {
-            ui.label(format!(
-                "{} {:.2} · {} {:.2} · {} {:.2}",
-                lang.pick("预案执行", "adherence"),
-                r.adherence,
-                lang.pick("时效", "timeliness"),
-                r.timeliness,
-                lang.pick("结果", "outcome"),
-                r.outcome
-            ));
-            for a in &r.actions {
-                let (mark, colour) = match a.status {
-                    ActionStatus::OnTime => (lang.pick("按时", "on time"), egui::Color32::from_rgb(110, 200, 110)),
-                    ActionStatus::Late => (lang.pick("迟", "late"), egui::Color32::from_rgb(250, 200, 60)),
-                    ActionStatus::Missing => (lang.pick("缺", "missing"), egui::Color32::from_rgb(240, 110, 90)),
-                    ActionStatus::OutOfOrder => {
-                        (lang.pick("顺序错", "out of order"), egui::Color32::from_rgb(250, 200, 60))
-                    }
-                    ActionStatus::NotDue => (lang.pick("未触发", "not due"), egui::Color32::GRAY),
-                    ActionStatus::Early => (lang.pick("提前", "early"), egui::Color32::from_rgb(140, 180, 230)),
-                };
-                ui.horizontal_wrapped(|ui| {
-                    ui.colored_label(colour, mark);
-                    ui.label(&a.name);
-                });
-            }
-            ui.weak(format!(
-                "{} {} · {} {} · {} {}",
-                lang.pick("安全", "safe"),
-                r.people_safe,
-                lang.pick("伤亡", "casualties"),
-                r.casualties,
-                lang.pick("被拒指令", "orders refused"),
-                r.orders_refused
-            ));
-        });
+    if let Some(r) = &drill.score {
+        score_board(ui, r, T::LiveScore.text(lang), lang);
+    }
+}
+
+/// The headline of a score board: "title: 72.3 · 良".
+pub fn score_headline(r: &Report, title: &str, lang: Lang) -> String {
+    let grade = r.grade.label();
+    format!("{title}: {:.1} · {}", r.score, lang.pick(&grade.zh, &grade.en))
+}
+
+/// The score board (the controller's live score, a replay's score at its moment): the total and
+/// grade, adherence / timeliness / outcome, each required action with its status, the people.
+/// Returns the headline it drew.
+pub fn score_board(ui: &mut egui::Ui, r: &Report, title: &str, lang: Lang) -> String {
+    let headline = score_headline(r, title, lang);
+    egui::CollapsingHeader::new(headline.clone()).id_salt("score_board").default_open(true).show(ui, |ui| {
+        ui.label(format!(
+            "{} {:.2} · {} {:.2} · {} {:.2}",
+            lang.pick("预案执行", "adherence"),
+            r.adherence,
+            lang.pick("时效", "timeliness"),
+            r.timeliness,
+            lang.pick("结果", "outcome"),
+            r.outcome
+        ));
+        for a in &r.actions {
+            let (mark, colour) = match a.status {
+                ActionStatus::OnTime => (lang.pick("按时", "on time"), egui::Color32::from_rgb(110, 200, 110)),
+                ActionStatus::Late => (lang.pick("迟", "late"), egui::Color32::from_rgb(250, 200, 60)),
+                ActionStatus::Missing => (lang.pick("缺", "missing"), egui::Color32::from_rgb(240, 110, 90)),
+                ActionStatus::OutOfOrder => {
+                    (lang.pick("顺序错", "out of order"), egui::Color32::from_rgb(250, 200, 60))
+                }
+                ActionStatus::NotDue => (lang.pick("未触发", "not due"), egui::Color32::GRAY),
+                ActionStatus::Early => (lang.pick("提前", "early"), egui::Color32::from_rgb(140, 180, 230)),
+            };
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(colour, mark);
+                ui.label(&a.name);
+            });
+        }
+        ui.weak(format!(
+            "{} {} · {} {} · {} {}",
+            lang.pick("安全", "safe"),
+            r.people_safe,
+            lang.pick("伤亡", "casualties"),
+            r.casualties,
+            lang.pick("被拒指令", "orders refused"),
+            r.orders_refused
+        ));
+    });
+    headline
 }
 
 #[cfg(test)]

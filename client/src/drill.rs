@@ -23,10 +23,17 @@ const EVENT_LOG_LEN: usize = 500;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
     Network(String),
-    NoAnswer { secs: u64 },
+    NoAnswer {
+        secs: u64,
+    },
     ServerClosed(String),
-    BadMap { map: String, detail: String },
+    BadMap {
+        map: String,
+        detail: String,
+    },
     CannotHost(String),
+    /// A record that cannot be replayed (`--replay`).
+    BadRecord(String),
 }
 
 impl Problem {
@@ -39,6 +46,7 @@ impl Problem {
             Problem::ServerClosed(d) => format!("{} ({d})", T::ServerClosed.text(lang)),
             Problem::BadMap { map, detail } => format!("{} `{map}` ({detail})", T::BadMap.text(lang)),
             Problem::CannotHost(d) => format!("{} ({d})", T::CannotHost.text(lang)),
+            Problem::BadRecord(d) => format!("{} ({})", T::BadRecord.text(lang), bilingual(d, lang)),
         }
     }
 }

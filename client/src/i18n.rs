@@ -188,6 +188,16 @@ pub enum T {
     PickOnMap,
     PointsOfLine,
     CommsLog,
+    Replay,
+    ReplayLoading,
+    BadRecord,
+    ScoreAtMoment,
+    Play,
+    Pause,
+    PointOfView,
+    DrillMinute,
+    WorkingOut,
+    NoSuchRole,
 }
 
 impl T {
@@ -352,6 +362,16 @@ impl T {
             T::PickOnMap => ("在地图上选点", "Pick on the map"),
             T::PointsOfLine => ("点连线", "points"),
             T::CommsLog => ("通信记录", "Communications log"),
+            T::Replay => ("回放", "Replay"),
+            T::ReplayLoading => ("正在读取记录、重演演练……", "Reading the record and playing the drill again…"),
+            T::BadRecord => ("记录无法回放", "the record cannot be replayed"),
+            T::ScoreAtMoment => ("此刻得分", "Score at this moment"),
+            T::Play => ("▶ 播放", "▶ Play"),
+            T::Pause => ("⏸ 暂停", "⏸ Pause"),
+            T::PointOfView => ("视角", "Point of view"),
+            T::DrillMinute => ("演练时间 (分钟)", "drill time (minutes)"),
+            T::WorkingOut => ("正在计算此刻态势……", "working out this moment…"),
+            T::NoSuchRole => ("本次演练没有这个角色", "no such role in this drill"),
         };
         lang.pick(zh, en)
     }
@@ -470,7 +490,17 @@ mod tests {
     #[test]
     fn every_string_has_both_languages() {
         // A sample across the table: both texts exist and differ (no untranslated copies).
-        for t in [T::AppTitle, T::Orders, T::CommsLog, T::Reports, T::WaitingForController, T::Send, T::Legend] {
+        for t in [
+            T::AppTitle,
+            T::Orders,
+            T::CommsLog,
+            T::Reports,
+            T::WaitingForController,
+            T::Send,
+            T::Legend,
+            T::Replay,
+            T::ScoreAtMoment,
+        ] {
             let (zh, en) = (t.text(Lang::Zh), t.text(Lang::En));
             assert!(!zh.is_empty() && !en.is_empty());
             assert_ne!(zh, en);

@@ -15,6 +15,8 @@ mod map_view;
 mod net;
 mod orders;
 mod panels;
+mod replay;
+mod replay_source;
 mod screenshot;
 mod session;
 mod terrain;
@@ -24,6 +26,18 @@ use clap::Parser;
 
 fn main() -> AppExit {
     let args = cli::Args::parse();
+    if let (true, Some(dir)) = (args.bench_replay, &args.replay) {
+        return match replay_source::bench(dir) {
+            Ok(figures) => {
+                println!("{figures}");
+                AppExit::Success
+            }
+            Err(e) => {
+                eprintln!("sandtable: {e}");
+                AppExit::from_code(2)
+            }
+        };
+    }
     let session = match args.session() {
         Ok(s) => s,
         Err(e) => {

@@ -58,7 +58,10 @@ pub fn plugin(app: &mut App) {
         .init_resource::<MapCamera>()
         .init_resource::<MapTextures>()
         .configure_sets(EguiPrimaryContextPass, (DrillUi::Panels, DrillUi::Map).chain())
-        .add_systems(EguiPrimaryContextPass, draw_map.in_set(DrillUi::Map).run_if(in_state(Screen::Session)));
+        .add_systems(
+            EguiPrimaryContextPass,
+            draw_map.in_set(DrillUi::Map).run_if(in_state(Screen::Session).or_else(in_state(Screen::Replay))),
+        );
 }
 
 /// Map metres ↔ screen points for one frame.

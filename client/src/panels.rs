@@ -88,7 +88,7 @@ fn status_card(ui: &mut egui::Ui, drill: &Drill, lang: Lang, leave: &mut Message
 }
 
 /// One line, never wrapped: what does not fit scrolls sideways.
-fn top_bar(ui: &mut egui::Ui, drill: &Drill, lang: &mut Lang, scale: &mut UiScale, camera: &mut MapCamera) {
+pub(crate) fn top_bar(ui: &mut egui::Ui, drill: &Drill, lang: &mut Lang, scale: &mut UiScale, camera: &mut MapCamera) {
     let Some(view) = &drill.view else { return };
     let l = *lang;
     let w = Words::new(l, &drill.names_zh);
@@ -309,7 +309,7 @@ fn banners(ui: &mut egui::Ui, drill: &mut Drill, view: &RoleView, lang: Lang) {
     }
 }
 
-fn reports(ui: &mut egui::Ui, drill: &mut Drill, view: &RoleView, lang: Lang) {
+pub(crate) fn reports(ui: &mut egui::Ui, drill: &mut Drill, view: &RoleView, lang: Lang) {
     let can_ack = view.orders.contains(&OrderKind::Acknowledge) && !drill.is_over();
     let waiting = view.reports.iter().filter(|r| !r.acknowledged).count();
     let title = if can_ack && waiting > 0 {
@@ -394,7 +394,7 @@ fn reports(ui: &mut egui::Ui, drill: &mut Drill, view: &RoleView, lang: Lang) {
 
 /// The seat's communications log: what it sent (with what became of it) and what it was told,
 /// newest first.
-fn my_orders(ui: &mut egui::Ui, drill: &Drill, lang: Lang) {
+pub(crate) fn my_orders(ui: &mut egui::Ui, drill: &Drill, lang: Lang) {
     let w = Words::new(lang, &drill.names_zh);
     let messages = drill.view.as_ref().map(|v| v.messages.as_slice()).unwrap_or_default();
     let title = format!("{} ({} → · {} ←)", T::CommsLog.text(lang), drill.sent.len(), messages.len());
@@ -440,7 +440,7 @@ fn my_orders(ui: &mut egui::Ui, drill: &Drill, lang: Lang) {
     });
 }
 
-fn situation(ui: &mut egui::Ui, drill: &Drill, view: &RoleView, lang: Lang) {
+pub(crate) fn situation(ui: &mut egui::Ui, drill: &Drill, view: &RoleView, lang: Lang) {
     let w = Words::new(lang, &drill.names_zh);
     egui::CollapsingHeader::new(T::Villages.text(lang)).default_open(true).show(ui, |ui| {
         for v in &view.villages {
@@ -580,7 +580,7 @@ pub fn closed_roads_line(closed: &[u32], map: &sim::map::MapAsset, lang: Lang) -
     Some(if shown.is_empty() { head } else { format!("{head}: {shown}{more}") })
 }
 
-fn events(ui: &mut egui::Ui, drill: &Drill, view: &RoleView, lang: Lang) {
+pub(crate) fn events(ui: &mut egui::Ui, drill: &Drill, view: &RoleView, lang: Lang) {
     let w = Words::new(lang, &drill.names_zh);
     let line = |e: &sim::Event| format!("{} {}", minutes_clock(e.t_s), labels::event(&e.kind, &w));
     egui::CollapsingHeader::new(T::KeyEvents.text(lang)).id_salt("key_events").default_open(true).show(ui, |ui| {
@@ -607,7 +607,7 @@ fn events(ui: &mut egui::Ui, drill: &Drill, view: &RoleView, lang: Lang) {
 }
 
 /// The legend: over the map's top-right corner, open until the player folds it.
-fn legend(ctx: &egui::Context, map: egui::Rect, lang: Lang) {
+pub(crate) fn legend(ctx: &egui::Context, map: egui::Rect, lang: Lang) {
     use sim::view::{HazardCell, HazardCellKind as K};
     let swatch = |ui: &mut egui::Ui, draw: &dyn Fn(&egui::Painter, egui::Rect), text: &str| {
         ui.horizontal(|ui| {
@@ -695,7 +695,7 @@ fn legend(ctx: &egui::Context, map: egui::Rect, lang: Lang) {
 }
 
 /// Drill time as "T+HH:MM".
-fn minutes_clock(t_s: u32) -> String {
+pub(crate) fn minutes_clock(t_s: u32) -> String {
     format!("T+{:02}:{:02}", t_s / 3600, (t_s / 60) % 60)
 }
 

@@ -7,11 +7,9 @@ mod xvfb;
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use xvfb::{data_root, run_sandtable, scratch_dir, tail};
+use xvfb::{data_root, read_png, run_sandtable, scratch_dir, tail};
 
 /// The client's window size (`app::WINDOW_SIZE`).
 const WINDOW: (u32, u32) = (1280, 720);
@@ -39,22 +37,6 @@ fn take_screenshot(dir: &Path) -> PathBuf {
     );
     assert!(shot.is_file(), "exit 0 but no {}; stdout:\n{}", shot.display(), tail(&out));
     shot
-}
-
-/// Decodes an 8-bit RGB PNG into (width, height, pixels).
-fn read_png(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
-    let decoder = png::Decoder::new(BufReader::new(File::open(path).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().expect("image fits in memory")];
-    let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!(info.bit_depth, png::BitDepth::Eight);
-    let channels = match info.color_type {
-        png::ColorType::Rgb => 3,
-        png::ColorType::Rgba => 4,
-        other => panic!("unexpected PNG colour type {other:?}"),
-    };
-    let pixels = buf[..info.buffer_size()].chunks_exact(channels).map(|c| [c[0], c[1], c[2]]).collect();
-    (info.width, info.height, pixels)
 }
 
 #[test]

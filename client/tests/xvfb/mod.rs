@@ -2,6 +2,7 @@
 //! the real `sandtable` binary under `xvfb-run` (Mesa's software Vulkan) to its exit, bounded.
 
 use std::fs::File;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -74,4 +75,21 @@ pub fn run_sandtable(dir: &Path, what: &str, args: &[&std::ffi::OsStr]) -> Run {
         std::thread::sleep(Duration::from_millis(200));
     };
     Run { status, out, err }
+}
+
+/// Decodes an 8-bit RGB(A) PNG into (width, height, RGB pixels).
+#[allow(dead_code)] // not every test reads PNGs
+pub fn read_png(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
+    let decoder = png::Decoder::new(BufReader::new(File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().expect("image fits in memory")];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    let channels = match info.color_type {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        other => panic!("unexpected PNG colour type {other:?}"),
+    };
+    let pixels = buf[..info.buffer_size()].chunks_exact(channels).map(|c| [c[0], c[1], c[2]]).collect();
+    (info.width, info.height, pixels)
 }
