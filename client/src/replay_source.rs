@@ -67,10 +67,7 @@ impl Source {
 
 /// The score as it stood at the moment `world` is at.
 pub fn score_at(world: &World) -> Report {
-    // TODO(lead): `sim::score::score_world(world)` once it is on main.
-    let mut r = sim::score::score(world.scenario(), world.seed(), world.events(), &world.outcome());
-    r.at_min = world.time_s() as f64 / 60.0;
-    r
+    sim::score::score_world(world)
 }
 
 /// `--bench-replay`: opens the record, then jumps to 62 moments across it (the start, the end
