@@ -9,9 +9,27 @@
 
 use crate::roles::{Role, fits};
 use crate::scenario::{ActionKind, Anchor, Level, RequiredAction, Scenario};
+pub mod discipline;
+#[cfg(test)]
+mod discipline_tests;
 mod model;
 use crate::world::{Event, EventKind, ReportStage};
 pub use model::*;
+
+/// What a score is computed from: the record up to a moment (`/work/i8-spec.md`; H1 owns it).
+pub struct ScoreInput<'a> {
+    pub scenario: &'a Scenario,
+    pub seed: u64,
+    /// Events up to the moment scored (a prefix of the drill's events).
+    pub events: &'a [Event],
+    /// World::outcome() at that moment.
+    pub outcome: &'a [VillageOutcome],
+    /// The moment scored, simulated seconds (>= last event's t_s).
+    pub at_s: u32,
+    /// (index of the first event an accepted command produced, that command's journal seq),
+    /// ascending; from `World::journal_marks()`. Empty is allowed (then evidence has no journal).
+    pub journal_marks: &'a [(u32, u64)],
+}
 
 fn minutes(t_s: u32) -> f64 {
     t_s as f64 / 60.0

@@ -1,0 +1,1 @@
+//! Report discipline tests on hand-written event lists.
