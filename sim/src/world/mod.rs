@@ -244,8 +244,9 @@ impl TriggerFacts for World {
     fn slope_failed(&self, point: &str) -> bool {
         self.hazards.slopes.iter().any(|s| s.name == point && s.point.failed)
     }
+    /// A real report came in: a planted false report does not meet the plan's triggers.
     fn first_report_in(&self) -> bool {
-        !self.comms.reports.is_empty()
+        self.comms.reports.iter().any(|r| r.planted.is_none())
     }
 }
 
