@@ -467,7 +467,7 @@ fn reports_up(j: &mut Judge, filed: &[Filed]) {
         // The first report that brought news (casualties or trapped, or any first report) the
         // township has not passed up since.
         let unpassed = filed.iter().filter(|f| !f.planted && f.township == township && f.detail.is_some()).find(|f| {
-            let newsworthy = f.detail.is_some_and(|(c, _)| c.casualties + c.trapped > 0)
+            let newsworthy = f.detail.is_some_and(|(c, _)| c.casualties > 0 || c.trapped > 0)
                 || !ups.iter().any(|(_, _, by)| covers(by, township));
             newsworthy
                 && !ups.iter().any(|(_, t, by)| covers(by, township) && *t >= f.t_s)
@@ -481,9 +481,17 @@ fn reports_up(j: &mut Judge, filed: &[Filed]) {
             );
             let evidence = vec![
                 j.evidence(f.index, Text::new(format!("第 {} 号报告", f.id), format!("report {}", f.id))),
-                j.moment(f.t_s + limit_s, Text::new("向县报告时限", "the report up was due")),
+                j.moment(f.t_s.saturating_add(limit_s), Text::new("向县报告时限", "the report up was due")),
             ];
-            j.find(DisciplineKind::Concealed, &post, Some(f.village), Some(f.id), f.t_s + limit_s, text, evidence);
+            j.find(
+                DisciplineKind::Concealed,
+                &post,
+                Some(f.village),
+                Some(f.id),
+                f.t_s.saturating_add(limit_s),
+                text,
+                evidence,
+            );
         }
     }
 }

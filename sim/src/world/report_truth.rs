@@ -107,10 +107,11 @@ impl World {
         for &vi in &care {
             let v = &self.people.villages[vi];
             if let Some(r) = self.comms.reports.iter().rev().find(|r| r.village == vi) {
-                told.casualties += r.form.casualties;
-                told.trapped += r.form.trapped;
+                // What people typed: added without overflow.
+                told.casualties = told.casualties.saturating_add(r.form.casualties);
+                told.trapped = told.trapped.saturating_add(r.form.trapped);
             }
-            told.evacuated += v.head_count.unwrap_or(0);
+            told.evacuated = told.evacuated.saturating_add(v.head_count.unwrap_or(0));
             truth.casualties += v.casualties;
             truth.trapped += v.trapped;
             truth.evacuated += v.in_shelter + v.in_transit.iter().map(|(_, n)| n).sum::<u32>();
