@@ -548,6 +548,50 @@ fn event_issue7(kind: &EventKind, w: &Words) -> String {
             format!("{} {}", hazard(*h, lang), if *frozen { "已冻结" } else { "已解冻" }),
             format!("{} {}", hazard(*h, lang), if *frozen { "frozen" } else { "unfrozen" }),
         ),
+        E::ReportTruth { id, village, claim, truth, .. } => pick(
+            format!(
+                "第 {id} 号报告({}) 所报 {}/4、受威胁 {}；实际 {}/4、受威胁 {}",
+                w.place(village),
+                claim.severity,
+                claim.people_at_risk,
+                truth.severity,
+                truth.people_at_risk
+            ),
+            format!(
+                "report #{id} ({}) claimed {}/4, {} at risk; truth {}/4, {} at risk",
+                w.place(village),
+                claim.severity,
+                claim.people_at_risk,
+                truth.severity,
+                truth.people_at_risk
+            ),
+        ),
+        E::FalseReportPlanted { id, village, hazard: k, inject } => pick(
+            format!("第 {id} 号报告为虚假报告 ({} {}, 注入 #{inject})", w.place(village), hazard(*k, lang)),
+            format!(
+                "report #{id} is a planted false report ({} at {}, inject #{inject})",
+                hazard(*k, lang),
+                w.place(village)
+            ),
+        ),
+        E::ReportUpTruth { by, claim, truth, .. } => pick(
+            format!(
+                "{} 上报伤亡 {} 被困 {}；实际伤亡 {} 被困 {}",
+                r(by),
+                claim.casualties,
+                claim.trapped,
+                truth.casualties,
+                truth.trapped
+            ),
+            format!(
+                "{} reported up {} casualties, {} trapped; truth {} and {}",
+                r(by),
+                claim.casualties,
+                claim.trapped,
+                truth.casualties,
+                truth.trapped
+            ),
+        ),
         other => format!("{other:?}"),
     }
 }

@@ -228,6 +228,8 @@ fn order_form(
                     }
                 });
                 number(ui, form, k, "people", T::PeopleAtRisk, lang);
+                number(ui, form, k, "casualties", T::Casualties, lang);
+                number(ui, form, k, "trapped", T::Trapped, lang);
                 point_picker(ui, drill, kind, lang, false);
                 text(ui, form, k, "actions", T::ActionsTaken, lang);
                 text(ui, form, k, "note", T::Note, lang);
@@ -240,6 +242,8 @@ fn order_form(
                         at: drill.picked.get(&k).and_then(|p| p.first().copied()),
                         severity: form.severity,
                         people_at_risk: num(form, k, "people"),
+                        casualties: num(form, k, "casualties"),
+                        trapped: num(form, k, "trapped"),
                         trend: form.trend,
                         actions_taken: take(form, k, "actions"),
                         note: take(form, k, "note"),

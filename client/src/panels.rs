@@ -346,10 +346,15 @@ pub(crate) fn reports(ui: &mut egui::Ui, drill: &mut Drill, view: &RoleView, lan
                         ui.weak(&r.by_name);
                     }
                     ui.weak(format!(
-                        "{} · {}/4 · {} {}",
+                        "{} · {}/4 · {} {} · {} {} · {} {} · {}",
                         labels::stage(r.form.stage, lang),
                         r.form.severity,
+                        T::PeopleAtRisk.text(lang),
                         r.form.people_at_risk,
+                        T::Casualties.text(lang),
+                        r.form.casualties,
+                        T::Trapped.text(lang),
+                        r.form.trapped,
                         labels::trend(r.form.trend, lang)
                     ));
                     if !r.note.is_empty() {

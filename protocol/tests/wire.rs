@@ -35,7 +35,10 @@ use sim::view::{
     TeamState, TeamView, VillageView,
 };
 use sim::weather::Weather;
-use sim::world::{Consignee, ReportForm, ReportStage, SupportKind, Target, TeamReportKind, Trend, WorldEvent};
+use sim::world::{
+    Consignee, ReportClaim, ReportField, ReportForm, ReportStage, SupportKind, Target, TeamReportKind, Trend,
+    TruthAtReport, UpCounts, WorldEvent,
+};
 use sim::{Event, EventKind, HazardKind, Order, OrderKind, Role, Task};
 
 const CLIENT_NAMES: &[&str] = &["Hello", "Order", "Control"];
@@ -187,6 +190,9 @@ fn event_name(k: &EventKind) -> &'static str {
         EventKind::DirectiveSent { .. } => "DirectiveSent",
         EventKind::InjectDue { .. } => "InjectDue",
         EventKind::HazardFrozen { .. } => "HazardFrozen",
+        EventKind::ReportTruth { .. } => "ReportTruth",
+        EventKind::FalseReportPlanted { .. } => "FalseReportPlanted",
+        EventKind::ReportUpTruth { .. } => "ReportUpTruth",
     }
 }
 
@@ -254,6 +260,40 @@ fn events() -> Vec<EventKind> {
         EventKind::DirectiveSent { to: by(), by: role("county") },
         EventKind::InjectDue { index: 3 },
         EventKind::HazardFrozen { hazard: HazardKind::Flood, frozen: true },
+        EventKind::ReportTruth {
+            id: 1,
+            village: v(),
+            township: Some("Canillo".into()),
+            claim: ReportClaim {
+                hazard: HazardKind::Flood,
+                stage: ReportStage::FollowUp,
+                at: Some([1500.0, 2500.0]),
+                severity: 3,
+                people_at_risk: 40,
+                casualties: 2,
+                trapped: 5,
+                trend: Trend::Steady,
+                follows: Some(1),
+                fields: ReportField::ALL.to_vec(),
+            },
+            truth: TruthAtReport {
+                hazards_here: vec![HazardKind::Flood, HazardKind::Landslide],
+                distance_m: Some(120.5),
+                severity: 4,
+                people_at_risk: 35,
+                casualties: 3,
+                trapped: 12,
+            },
+        },
+        EventKind::FalseReportPlanted { id: 2, village: v(), hazard: HazardKind::Fire, inject: 4 },
+        EventKind::ReportUpTruth {
+            by: role("command:Canillo"),
+            stage: ReportStage::Initial,
+            villages: vec![v(), "Soldeu".into()],
+            claim: UpCounts { casualties: 1, trapped: 4, evacuated: 200 },
+            told: UpCounts { casualties: 2, trapped: 5, evacuated: 180 },
+            truth: UpCounts { casualties: 3, trapped: 12, evacuated: 150 },
+        },
     ]
 }
 
@@ -328,6 +368,8 @@ fn orders() -> Vec<Order> {
         at: Some([1500.0, 2500.0]),
         severity: 3,
         people_at_risk: 40,
+        casualties: 2,
+        trapped: 5,
         trend,
         actions_taken: "已通知村民上楼".into(),
         note: "河水漫过桥面".into(),

@@ -317,6 +317,8 @@ fn every_order_kind_is_accepted_over_udp_with_its_effect_and_every_refusal_has_i
         at: Some([canillo[0] + 50.0, canillo[1]]),
         severity: 3,
         people_at_risk: 40,
+        casualties: 1,
+        trapped: 6,
         trend: Trend::Rising,
         actions_taken: "已敲锣示警".into(),
         note: "河水漫过桥面".into(),

@@ -1,6 +1,7 @@
 //! No seat learns what its role may not: for every shipped scenario, every role and every
 //! message of a whole bot drill (and the observer and projector seats, below), a non-controller seat never receives the scenario file, a
-//! scripted inject before it was delivered to that role, the hazard inputs (inflows,
+//! scripted inject before it was delivered to that role, the truth behind a report or which
+//! reports are planted false, the hazard inputs (inflows,
 //! hydrographs, ignitions), a hazard cell or a gauge out of its role's sight. The sight is
 //! recomputed here from the scenario and what the view itself shows (village and team
 //! positions, reports), not by calling the access rules it checks.
@@ -193,6 +194,15 @@ fn no_seat_receives_what_its_role_may_not_know() {
                             && to != role
                         {
                             problems.push(format!("{}: {role} was told of an inject to {to}", path.display()));
+                        }
+                        // The truth behind reports and which reports are false: the controller's alone.
+                        if matches!(
+                            e.kind,
+                            EventKind::ReportTruth { .. }
+                                | EventKind::FalseReportPlanted { .. }
+                                | EventKind::ReportUpTruth { .. }
+                        ) {
+                            problems.push(format!("{}: {role} was told the truth of a report", path.display()));
                         }
                     }
                 }

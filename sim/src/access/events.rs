@@ -1,7 +1,9 @@
 //! Which events a role is told about directly. The controller sees everything; other roles get
 //! the events that name them (their own orders and their outcomes, messages to them) and what
 //! everyone hears (levels activated, drill start and end). Everything else reaches them only
-//! through their filtered [`RoleView`](crate::view::RoleView).
+//! through their filtered [`RoleView`](crate::view::RoleView). The truth behind reports
+//! (`ReportTruth`, `ReportUpTruth`) and planted false reports (`FalseReportPlanted`) reach no
+//! one but the controller; a planted report's `ReportFiled` names the controller.
 
 use crate::roles::Role;
 use crate::world::{Event, EventKind};
@@ -48,6 +50,8 @@ fn concerns(role: &Role, kind: &EventKind) -> bool {
         RequestDecided { by, .. } => by == role,
         DirectiveSent { to, by } => to == role || by == role,
         InjectDelivered { to, .. } => to == role,
+        // The truth behind reports and which reports are false: the controller's alone.
+        ReportTruth { .. } | FalseReportPlanted { .. } | ReportUpTruth { .. } => false,
         _ => false,
     }
 }

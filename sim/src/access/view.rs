@@ -34,12 +34,13 @@ fn sight_points(world: &World, role: &Role) -> Vec<(Xy, f64)> {
             pts
         }
         Role::Command(_) => {
-            // Villages that reported see for the command post; so do its own teams (radio).
+            // Villages that reported see for the command post; so do its own teams (radio). A
+            // planted false report connects no one.
             let mut pts: Vec<(Xy, f64)> = world
                 .comms
                 .reports
                 .iter()
-                .filter(|r| covers_village(world, role, r.village))
+                .filter(|r| r.planted.is_none() && covers_village(world, role, r.village))
                 .map(|r| (villages[r.village].pos, INFORMANT_SIGHT_M))
                 .collect();
             teams_seen(&mut pts);
@@ -51,7 +52,9 @@ fn sight_points(world: &World, role: &Role) -> Vec<(Xy, f64)> {
                 .comms
                 .reports
                 .iter()
-                .filter(|r| world.comms.reported_up.iter().any(|up| covers_village(world, up, r.village)))
+                .filter(|r| {
+                    r.planted.is_none() && world.comms.reported_up.iter().any(|up| covers_village(world, up, r.village))
+                })
                 .map(|r| (villages[r.village].pos, INFORMANT_SIGHT_M))
                 .collect();
             pts.extend(world.teams.list.iter().filter(|t| t.township.is_none()).map(|t| (t.pos, TEAM_SIGHT_M)));
@@ -164,7 +167,8 @@ pub fn view(world: &World, role: &Role) -> RoleView {
         .filter(|r| match role {
             Role::Controller | Role::County => true,
             Role::Command(_) => covers_village(world, role, r.village),
-            Role::Informant(_) | Role::Team(_) => &r.by == role,
+            // A planted false report was never the informant's own.
+            Role::Informant(_) | Role::Team(_) => &r.by == role && r.planted.is_none(),
         })
         .map(|r| ReportView {
             id: r.id,

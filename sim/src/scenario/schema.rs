@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::score::{Category, DisciplineKind};
+use crate::world::{HazardKind, ReportField};
 
 /// The schema version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -402,6 +403,9 @@ pub struct Plan {
     /// The grade thresholds of the 100-point score (default 90 / 75 / 60).
     #[serde(default)]
     pub grades: Option<GradeThresholds>,
+    /// The rules of 信息报告 reports are judged by (迟报, 续报, tolerances, 初报 fields).
+    #[serde(default)]
+    pub reporting: ReportingRules,
 }
 
 /// An indicator (指标) of the evaluation form, under one of the eight categories, with its items.
@@ -455,6 +459,90 @@ impl Default for GradeThresholds {
     fn default() -> Self {
         GradeThresholds { excellent: 90.0, good: 75.0, fair: 60.0 }
     }
+}
+
+impl Plan {
+    /// Minutes from a village seeing a hazard to its first report: `reporting.first_report_min`,
+    /// else the deadline of the plan's first `Report` action, else 30.
+    pub fn first_report_min(&self) -> f64 {
+        self.reporting.first_report_min.unwrap_or_else(|| {
+            self.actions.iter().find(|a| a.what == ActionKind::Report).map_or(30.0, |a| a.deadline_min)
+        })
+    }
+}
+
+/// The rules of 信息报告 (plans.md §2): how soon the first report is due, how often 续报 follow,
+/// how far a report may be from the truth before it is 谎报 or 瞒报, and what a 初报 must hold.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportingRules {
+    /// Minutes from a village seeing the hazard to its first report (迟报 after that);
+    /// default: the plan's `Report` action's deadline, else 30 ([`Plan::first_report_min`]).
+    #[serde(default)]
+    pub first_report_min: Option<f64>,
+    /// A 续报 is due this many minutes after the last report while the hazard goes on.
+    #[serde(default = "default_follow_up_every_min")]
+    pub follow_up_every_min: f64,
+    #[serde(default)]
+    pub tolerances: Tolerances,
+    /// The fields a 初报 must fill; default every field a form carries.
+    #[serde(default = "default_required_fields")]
+    pub required_fields: Vec<ReportField>,
+}
+
+impl Default for ReportingRules {
+    fn default() -> ReportingRules {
+        ReportingRules {
+            first_report_min: None,
+            follow_up_every_min: default_follow_up_every_min(),
+            tolerances: Tolerances::default(),
+            required_fields: default_required_fields(),
+        }
+    }
+}
+
+fn default_follow_up_every_min() -> f64 {
+    60.0
+}
+
+fn default_required_fields() -> Vec<ReportField> {
+    ReportField::ALL.to_vec()
+}
+
+/// How far a report may be from the truth at that moment before it is judged 谎报 (above) or
+/// 瞒报 (below).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tolerances {
+    /// Steps of the 1–4 severity scale.
+    #[serde(default = "default_severity_steps")]
+    pub severity_steps: u8,
+    /// Percent of the true number of people (at risk, casualties, trapped, evacuated).
+    #[serde(default = "default_people_percent")]
+    pub people_percent: f64,
+    /// From the claimed point to the nearest place of the claimed hazard, m.
+    #[serde(default = "default_distance_m")]
+    pub distance_m: f64,
+}
+
+impl Default for Tolerances {
+    fn default() -> Tolerances {
+        Tolerances {
+            severity_steps: default_severity_steps(),
+            people_percent: default_people_percent(),
+            distance_m: default_distance_m(),
+        }
+    }
+}
+
+fn default_severity_steps() -> u8 {
+    1
+}
+fn default_people_percent() -> f64 {
+    50.0
+}
+fn default_distance_m() -> f64 {
+    1000.0
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -674,6 +762,13 @@ pub enum InjectEvent {
     RoadBlocked(Place),
     /// The evacuated people of a village (its map name) go home, unless the village is held.
     ReturnHome(String),
+    /// A report that is not true (谎报) reaches the command post as a 初报 from the village's
+    /// informant: it claims `hazard` at the village. Only the controller and the score know it
+    /// is false; a 核实 (`Verify`) of it is answered "no such hazard".
+    FalseReport {
+        village: String,
+        hazard: HazardKind,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -17,6 +17,8 @@ use crate::scenario::{GradeThresholds, Level, Scenario};
 use crate::world::{Event, EventKind, World};
 
 pub mod discipline;
+#[cfg(test)]
+mod discipline_tests;
 pub mod indicators;
 mod model;
 pub mod plan;

@@ -21,6 +21,9 @@ pub struct FiledReport {
     pub acknowledged: bool,
     /// The command post asked the reporter to check it (核实).
     pub verify_asked: bool,
+    /// Planted by this scripted inject (a false report): the command post sees it as the
+    /// informant's; the informant never filed it and is not told of it.
+    pub planted: Option<u32>,
 }
 
 /// A township's structured report up to the county.
@@ -59,6 +62,7 @@ impl Comms {
             form: form.clone(),
             acknowledged: false,
             verify_asked: false,
+            planted: None,
         });
         id
     }

@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::map::Xy;
 use crate::roles::Role;
 use crate::scenario::{Level, Stage};
-use crate::world::orders::{HazardKind, ReportStage, SupportKind, Task, TeamReportKind};
+use crate::world::orders::{HazardKind, ReportField, ReportStage, SupportKind, Task, TeamReportKind, Trend};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
@@ -33,6 +34,35 @@ pub enum EventKind {
         village: String,
         hazard: HazardKind,
         stage: ReportStage,
+    },
+    /// Controller only: what a report claimed and the truth at that moment, so the score judges
+    /// it (谎报, 瞒报, 初报 fields) from the record alone. Follows its `ReportFiled`.
+    ReportTruth {
+        id: u32,
+        village: String,
+        /// The village's township (`None` in a drill of one township).
+        township: Option<String>,
+        claim: ReportClaim,
+        truth: TruthAtReport,
+    },
+    /// Controller only: report `id` is a false report planted by scripted inject `inject`; the
+    /// command post received it as from the village's informant.
+    FalseReportPlanted {
+        id: u32,
+        village: String,
+        hazard: HazardKind,
+        inject: u32,
+    },
+    /// Controller only: what a township's report up claimed, what its villages' reports had told
+    /// it by then, and the truth summed over its villages. Follows its `ReportedUp`.
+    ReportUpTruth {
+        by: Role,
+        stage: ReportStage,
+        /// The villages in its care.
+        villages: Vec<String>,
+        claim: UpCounts,
+        told: UpCounts,
+        truth: UpCounts,
     },
     /// The command post asked the reporter to check a report (核实).
     VerifyAsked {
@@ -229,4 +259,54 @@ pub enum EventKind {
         to: Role,
         message: String,
     },
+}
+
+/// What a report (初报/续报/终报) said, as the form carried it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportClaim {
+    pub hazard: HazardKind,
+    pub stage: ReportStage,
+    /// The point picked on the map, map metres.
+    pub at: Option<Xy>,
+    /// 1 一般 .. 4 特别严重.
+    pub severity: u8,
+    pub people_at_risk: u32,
+    pub casualties: u32,
+    pub trapped: u32,
+    pub trend: Trend,
+    /// The report a 续报 / 终报 follows.
+    pub follows: Option<u32>,
+    /// The 初报 fields the form filled ([`crate::world::ReportForm::filled_fields`]).
+    pub fields: Vec<ReportField>,
+}
+
+/// The truth at the moment of a report, for the claimed hazard and village.
+///
+/// Severity on the form's 1–4 scale (0: the hazard is not there):
+/// - 1 一般: within sight of the village (1.5 km), more than 500 m from it;
+/// - 2 较大: within 500 m of the village, not yet in it;
+/// - 3 重大: it reached the village, fewer than 3 casualties;
+/// - 4 特别严重: it reached the village, 3 casualties or more (3 deaths is where 较大 events
+///   begin in the national grading of emergencies).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TruthAtReport {
+    /// The hazards within sight of the village (or the reporting team) now.
+    pub hazards_here: Vec<HazardKind>,
+    /// From the claimed point (the village when none) to the nearest cell of the claimed
+    /// hazard anywhere on the map; `None` when there is none.
+    pub distance_m: Option<f32>,
+    pub severity: u8,
+    /// People at home in the village (and trapped) while a hazard is within sight of it or
+    /// reached it; 0 otherwise.
+    pub people_at_risk: u32,
+    pub casualties: u32,
+    pub trapped: u32,
+}
+
+/// The numbers of a township's report up (伤亡, 被困, 已转移).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpCounts {
+    pub casualties: u32,
+    pub trapped: u32,
+    pub evacuated: u32,
 }

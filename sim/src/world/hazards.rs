@@ -18,7 +18,7 @@ use crate::world::{EventKind, ROAD_CUT_DEPTH_M, SetupError, dist};
 /// Margin of the 2-D flood domain around the flood's places, m.
 pub(crate) const FLOOD_DOMAIN_MARGIN_M: f64 = 1500.0;
 /// Water this deep (cm) off the river bed is what an informant notices as flooding.
-const NOTICED_WATER_CM: u16 = 30;
+pub(crate) const NOTICED_WATER_CM: u16 = 30;
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Gauge {

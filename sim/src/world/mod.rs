@@ -9,6 +9,8 @@
 //! - [`requests`]: township requests for county support and the county's decisions;
 //! - [`plan_state`]: response levels (triggered, activated), injects delivered, hazards seen;
 //! - [`orders_apply`]: what an authorised order does (authorisation is [`crate::access`]);
+//! - `report_truth`: the truth at the moment of a report or a report up (for the score's report
+//!   discipline), planted false reports and the answer to a 核实;
 //! - [`team_work`]: what teams do on site each tick (materials, direct attack, finished tasks);
 //! - [`tick`]: one step, in the order: weather → flood → fire → landslides → road closures →
 //!   gauges → villages (hits, evacuation) → shipments → teams → hazard cells → what informants
@@ -25,6 +27,9 @@ mod orders_apply;
 pub(crate) mod orders_tests;
 pub mod people;
 pub mod plan_state;
+mod report_truth;
+#[cfg(test)]
+mod report_truth_tests;
 pub mod requests;
 pub mod roads;
 mod team_work;
@@ -34,8 +39,9 @@ mod tests;
 mod tick;
 
 pub use events::{Event, EventKind};
+pub use events::{ReportClaim, TruthAtReport, UpCounts};
 pub use orders::{
-    Command, Consignee, HazardKind, Order, OrderKind, ReportForm, ReportStage, SupportKind, Target, Task,
+    Command, Consignee, HazardKind, Order, OrderKind, ReportField, ReportForm, ReportStage, SupportKind, Target, Task,
     TeamReportKind, Trend, WorldEvent,
 };
 
@@ -256,8 +262,9 @@ impl TriggerFacts for World {
     fn slope_failed(&self, point: &str) -> bool {
         self.hazards.slopes.iter().any(|s| s.name == point && s.point.failed)
     }
+    /// A real report came in: a planted false report does not meet the plan's triggers.
     fn first_report_in(&self) -> bool {
-        !self.comms.reports.is_empty()
+        self.comms.reports.iter().any(|r| r.planted.is_none())
     }
 }
 

@@ -119,6 +119,12 @@ pub struct ReportForm {
     /// 1 一般 .. 4 特别严重.
     pub severity: u8,
     pub people_at_risk: u32,
+    /// 伤亡: people killed or injured, as far as the reporter knows.
+    #[serde(default)]
+    pub casualties: u32,
+    /// 被困: people trapped.
+    #[serde(default)]
+    pub trapped: u32,
     pub trend: Trend,
     /// What was done already.
     pub actions_taken: String,
@@ -138,11 +144,81 @@ impl ReportForm {
             at: None,
             severity: 1,
             people_at_risk: 0,
+            casualties: 0,
+            trapped: 0,
             trend: Trend::Rising,
             actions_taken: String::new(),
             note: note.to_string(),
             follows: None,
         }
+    }
+}
+
+/// The fields of a 初报 (plans.md §2: time and source, place, type, extent, casualties, trend,
+/// measures taken). Time and source are stamped by the world; the rest come from the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ReportField {
+    /// 地点: a point picked on the map.
+    Place,
+    /// 类型: the hazard.
+    Hazard,
+    /// 程度: the severity, 1–4.
+    Extent,
+    /// 人员: people at risk, casualties, trapped (numbers; 0 is a claim of none).
+    People,
+    /// 趋势.
+    Trend,
+    /// 已采取措施: what was done already.
+    ActionsTaken,
+}
+
+impl ReportField {
+    /// Every field a form can carry: the default required fields of a 初报.
+    pub const ALL: [ReportField; 6] = [
+        ReportField::Place,
+        ReportField::Hazard,
+        ReportField::Extent,
+        ReportField::People,
+        ReportField::Trend,
+        ReportField::ActionsTaken,
+    ];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ReportField::Place => "地点",
+            ReportField::Hazard => "险情类型",
+            ReportField::Extent => "严重程度",
+            ReportField::People => "人员情况",
+            ReportField::Trend => "发展趋势",
+            ReportField::ActionsTaken => "已采取措施",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ReportField::Place => "place",
+            ReportField::Hazard => "hazard",
+            ReportField::Extent => "severity",
+            ReportField::People => "people",
+            ReportField::Trend => "trend",
+            ReportField::ActionsTaken => "actions taken",
+        }
+    }
+}
+
+impl ReportForm {
+    /// The fields this form fills: a point picked, a severity of 1–4, words on what was done.
+    /// The hazard, the numbers and the trend are always given.
+    pub fn filled_fields(&self) -> Vec<ReportField> {
+        ReportField::ALL
+            .into_iter()
+            .filter(|f| match f {
+                ReportField::Place => self.at.is_some(),
+                ReportField::Extent => (1..=4).contains(&self.severity),
+                ReportField::ActionsTaken => !self.actions_taken.trim().is_empty(),
+                ReportField::Hazard | ReportField::People | ReportField::Trend => true,
+            })
+            .collect()
     }
 }
 

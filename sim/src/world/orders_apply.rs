@@ -6,6 +6,7 @@ use super::orders::{Consignee, SupportKind, Target, WorldEvent};
 use super::teams::{Job, JobPlace, task_minutes};
 use super::*;
 use crate::world::comms::UpReport;
+use crate::world::events::UpCounts;
 
 /// Speed of a load where no road joins its ends, m/s (a truck off the network: 30 km/h).
 const OFF_ROAD_M_PER_S: f64 = 30.0 / 3.6;
@@ -21,6 +22,7 @@ impl World {
                 let village = self.people.villages[vi].name.clone();
                 let (hazard, stage) = (form.hazard, form.stage);
                 self.emit(EventKind::ReportFiled { id, by: from.clone(), village, hazard, stage });
+                self.record_report_truth(id);
             }
             Order::CallForHelp { village, note } => {
                 let Some(vi) = self.people.index(village) else { return };
@@ -70,11 +72,18 @@ impl World {
             }
             Order::Verify { report } => {
                 self.comms.ask_verify(*report);
-                if let Some(r) = self.comms.report(*report) {
+                // A planted report's village never filed it: only its answer comes back.
+                if let Some(r) = self.comms.report(*report).filter(|r| r.planted.is_none()) {
                     let text = format!("请核实第 {report} 号报告 / please check report {report}");
                     self.comms.send_from(r.by.clone(), now, from, by, text);
                 }
                 self.emit(EventKind::VerifyAsked { id: *report, by: from.clone() });
+                if let Some(text) = self.verify_answer(*report)
+                    && let Some(r) = self.comms.report(*report)
+                {
+                    let reporter = r.by.clone();
+                    self.comms.send_from(from.clone(), now, &reporter, "", text);
+                }
             }
             Order::ActivateLevel { level } => {
                 self.plan.activate(from, *level);
@@ -140,6 +149,8 @@ impl World {
                     note: note.clone(),
                 });
                 self.emit(EventKind::ReportedUp { by: from.clone(), stage: *stage });
+                let claim = UpCounts { casualties: *casualties, trapped: *trapped, evacuated: *evacuated };
+                self.record_up_truth(from, *stage, claim);
             }
             Order::RequestSupport { kind, detail, material } => {
                 let id = self.requests.file(now, from, by, *kind, detail, material.clone());

@@ -25,7 +25,7 @@ pub(crate) fn road() -> Vec<Xy> {
     (0..12).map(|i| [20.5 * CELL + 40.0, 300.0 + i as f64 * 750.0]).collect()
 }
 
-fn map() -> MapAsset {
+pub(crate) fn map() -> MapAsset {
     let road = road();
     TestMap::valley()
         .road(RoadClass::Main, Some("CG-1"), &road)
@@ -37,7 +37,7 @@ fn map() -> MapAsset {
         .build()
 }
 
-const SCENARIO: &str = r#"
+pub(crate) const SCENARIO: &str = r#"
 Scenario(
     schema: 1,
     name: "综合演练",
@@ -111,6 +111,8 @@ fn form(village: &str, stage: ReportStage, follows: Option<u32>) -> ReportForm {
         at: Some([1500.0, 1100.0]),
         severity: 3,
         people_at_risk: 40,
+        casualties: 0,
+        trapped: 0,
         trend: Trend::Rising,
         actions_taken: "已敲锣示警".into(),
         note: "河水漫堤".into(),

@@ -116,7 +116,7 @@ impl World {
         self.plan.injects_done[i] = true;
         self.plan.injects_due[i] = true;
         if let Some(event) = &inject.event {
-            self.apply_inject_event(event);
+            self.apply_inject_event(i, event);
         }
         for to in self.roles_matching(&inject.to) {
             self.comms.send(to.clone(), self.t_s, inject.message.clone());
@@ -124,7 +124,7 @@ impl World {
         }
     }
 
-    pub(crate) fn apply_inject_event(&mut self, event: &InjectEvent) {
+    pub(crate) fn apply_inject_event(&mut self, index: usize, event: &InjectEvent) {
         match event {
             InjectEvent::Ignition(place) => {
                 if let Some(xy) = resolve_place_on(&self.map, place)
@@ -148,6 +148,7 @@ impl World {
                     self.return_home(vi);
                 }
             }
+            InjectEvent::FalseReport { village, hazard } => self.plant_false_report(index, village, *hazard),
         }
     }
 

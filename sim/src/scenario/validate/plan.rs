@@ -248,6 +248,7 @@ impl Check<'_> {
         self.action_cycles();
         self.indicators();
         self.grades();
+        self.reporting();
     }
 
     /// The evaluation form: items name actions that exist, points are 0 or more, ids are unique.
@@ -312,6 +313,31 @@ impl Check<'_> {
                     g.fair, g.good, g.excellent
                 ),
             );
+        }
+    }
+
+    /// `plan.reporting`: the minutes are positive, the tolerances sensible, the fields unique.
+    fn reporting(&mut self) {
+        let r = &self.s.plan.reporting;
+        if let Some(m) = r.first_report_min {
+            self.positive("plan.reporting.first_report_min", m, "first_report_min");
+        }
+        self.positive("plan.reporting.follow_up_every_min", r.follow_up_every_min, "follow_up_every_min");
+        let t = &r.tolerances;
+        if t.severity_steps > 3 {
+            self.problem(
+                "plan.reporting.tolerances.severity_steps",
+                format!("severity_steps must be 0 to 3 (the scale is 1–4), found {}", t.severity_steps),
+            );
+        }
+        let (pp, dm) = (t.people_percent, t.distance_m);
+        self.range("plan.reporting.tolerances.people_percent", pp, 0.0, 1000.0, "people_percent");
+        self.range("plan.reporting.tolerances.distance_m", dm, 0.0, 100_000.0, "distance_m");
+        let mut seen = BTreeSet::new();
+        for (i, f) in r.required_fields.iter().enumerate() {
+            if !seen.insert(*f) {
+                self.problem(format!("plan.reporting.required_fields[{i}]"), format!("field {f:?} is listed twice"));
+            }
         }
     }
 
@@ -408,6 +434,12 @@ impl Check<'_> {
             match &inj.event {
                 Some(InjectEvent::Ignition(place)) | Some(InjectEvent::RoadBlocked(place)) => self.place(&ep, place),
                 Some(InjectEvent::ReturnHome(v)) => self.village_ref(&ep, v),
+                Some(InjectEvent::FalseReport { village, .. }) => {
+                    self.village_ref(&format!("{ep}.village"), village);
+                    if !self.offered().iter().any(|p| p.kind == RoleKind::Command) {
+                        self.problem(&ep, "a false report goes to the command post, but no `command` role is on offer");
+                    }
+                }
                 Some(InjectEvent::Cloudburst { rain_mm_per_h, for_min }) => {
                     self.range(&format!("{ep}.rain_mm_per_h"), *rain_mm_per_h, 0.0, 300.0, "rain_mm_per_h");
                     self.positive(&format!("{ep}.for_min"), *for_min, "for_min");

@@ -1,6 +1,7 @@
 //! Validation tests on a small synthetic map built in code: a clean scenario, then one fault at a time.
 
 use super::*;
+use crate::scenario::ActionKind;
 use crate::scenario::parse_scenario;
 use crate::testkit::TestMap;
 
@@ -285,4 +286,53 @@ fn indicator_items_points_and_grade_thresholds_are_checked() {
     );
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].contains("late.half_life_min: half_life_min must be more than 0"), "{got:?}");
+}
+
+#[test]
+fn reporting_rules_are_checked_by_field() {
+    let rules = |r: &str| with("name: \"防汛应急预案\",", &format!("name: \"防汛应急预案\", reporting: {r},"));
+    assert_eq!(rules("()"), Vec::<String>::new(), "every field has a default");
+    assert_eq!(
+        rules(
+            "(first_report_min: Some(15), follow_up_every_min: 30, tolerances: (severity_steps: 0, people_percent: 20, distance_m: 500), required_fields: [Place, People])"
+        ),
+        Vec::<String>::new()
+    );
+    let got = rules("(first_report_min: Some(0), follow_up_every_min: -5)");
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[0].contains("plan.reporting.first_report_min") && got[0].contains("more than 0"), "{got:?}");
+    assert!(got[1].contains("plan.reporting.follow_up_every_min"), "{got:?}");
+    let got = rules("(tolerances: (severity_steps: 4, people_percent: -1), required_fields: [Place, Place])");
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(got[0].contains("tolerances.severity_steps") && got[0].contains("0 to 3"), "{got:?}");
+    assert!(got[1].contains("tolerances.people_percent"), "{got:?}");
+    assert!(got[2].contains("required_fields[1]") && got[2].contains("twice"), "{got:?}");
+}
+
+#[test]
+fn first_report_minutes_default_to_the_report_action() {
+    let s = parse_scenario("t.ron", CLEAN).unwrap();
+    assert_eq!(s.plan.first_report_min(), 10.0, "the plan's Report action has a 10-minute deadline");
+    let mut s2 = s.clone();
+    s2.plan.actions.retain(|a| a.what != ActionKind::Report);
+    assert_eq!(s2.plan.first_report_min(), 30.0);
+    s2.plan.reporting.first_report_min = Some(12.0);
+    assert_eq!(s2.plan.first_report_min(), 12.0);
+    assert_eq!(s.plan.reporting.follow_up_every_min, 60.0);
+    assert_eq!(s.plan.reporting.tolerances.severity_steps, 1);
+}
+
+#[test]
+fn a_false_report_names_a_village() {
+    let got = with(
+        r#"message: "县气象局发布暴雨蓝色预警")"#,
+        r#"message: "虚假报告", event: Some(FalseReport(village: "Nowhere", hazard: Fire)))"#,
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("injects[0].event.village") && got[0].contains("Nowhere"), "{got:?}");
+    let ok = with(
+        r#"message: "县气象局发布暴雨蓝色预警")"#,
+        r#"message: "虚假报告", event: Some(FalseReport(village: "Santa Coloma", hazard: Fire)))"#,
+    );
+    assert_eq!(ok, Vec::<String>::new());
 }
