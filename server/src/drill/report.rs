@@ -8,12 +8,18 @@ use super::Finished;
 
 /// `refused`: the orders and controls the server refused (they never reach the world).
 pub fn build(world: &World, refused: u32) -> Finished {
-    let mut report = sim::score::score(world.scenario(), world.seed(), world.events(), &world.outcome());
-    report.orders_refused = refused;
+    let report = score_of(world, refused);
     let summary = summary(&report, world);
     let score = report.score;
     let report = serde_json::to_value(&report).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
     Finished { score, summary, report }
+}
+
+/// The score of the world as it stands, with the orders the server refused.
+pub fn score_of(world: &World, refused: u32) -> Report {
+    let mut report = sim::score::score(world.scenario(), world.seed(), world.events(), &world.outcome());
+    report.orders_refused = refused;
+    report
 }
 
 fn summary(r: &Report, world: &World) -> String {
