@@ -40,7 +40,10 @@ pub fn table(input: &ReviewInput) -> anyhow::Result<Vec<u8>> {
         let status = serde_json::to_value(a.status)?.as_str().unwrap_or_default().to_string();
         w.write_record([
             r.scenario.clone(),
-            township_of(input, &a.who),
+            Some(township_of(input, &a.who))
+                .filter(|t| !t.is_empty())
+                .or_else(|| a.done_by.as_deref().map(|by| township_of(input, by)))
+                .unwrap_or_default(),
             r.seed.to_string(),
             a.id.clone(),
             a.name.clone(),

@@ -188,7 +188,7 @@ pub fn input() -> ReviewInput {
         width_m: 3000.0,
         height_m: 1800.0,
         township_rings: vec![vec![[0.0, 0.0], [3000.0, 0.0], [3000.0, 1800.0], [0.0, 1800.0]]],
-        roads: vec![[[600.0, 937.5], [1400.0, 937.5]]],
+        roads: vec![(true, vec![[600.0, 937.5], [1400.0, 937.5]]), (false, vec![[1400.0, 937.5], [1400.0, 1500.0]])],
         waterways: vec![vec![[0.0, 900.0], [3000.0, 900.0]]],
         hazard: vec![([0.0, 825.0], 150.0, HazardCellKind::Water), ([150.0, 825.0], 150.0, HazardCellKind::Barrier)],
         villages: vec![

@@ -37,17 +37,20 @@ pub fn svg(p: &MapPicture) -> anyhow::Result<String> {
             }
             area.draw(&PathElement::new(pts, RGBColor(120, 120, 120).stroke_width(2))).map_err(err)?;
         }
+        // Points closer than a pixel are dropped: a picture of a township needs no more.
+        let px = w / f64::from(WIDTH);
         for line in &p.waterways {
-            let pts: Vec<(f64, f64)> = line.iter().map(|q| (q[0], q[1])).collect();
-            area.draw(&PathElement::new(pts, RGBColor(150, 190, 240).stroke_width(2))).map_err(err)?;
+            if let Some(pts) = thin(line, px) {
+                area.draw(&PathElement::new(pts, RGBColor(150, 190, 240).stroke_width(2))).map_err(err)?;
+            }
         }
-        chart
-            .draw_series(
-                p.roads
-                    .iter()
-                    .map(|[a, b]| PathElement::new(vec![(a[0], a[1]), (b[0], b[1])], RGBColor(170, 170, 170))),
-            )
-            .map_err(err)?;
+        for (main, line) in &p.roads {
+            let style =
+                if *main { RGBColor(120, 120, 120).stroke_width(2) } else { RGBColor(175, 175, 175).stroke_width(1) };
+            if let Some(pts) = thin(line, px) {
+                area.draw(&PathElement::new(pts, style)).map_err(err)?;
+            }
+        }
         chart
             .draw_series(p.hazard.iter().map(|(at, side, k)| {
                 Rectangle::new([(at[0], at[1]), (at[0] + side, at[1] + side)], hazard_colour(*k).mix(0.75).filled())
@@ -83,6 +86,25 @@ pub fn svg(p: &MapPicture) -> anyhow::Result<String> {
         root.present().map_err(err)?;
     }
     Ok(out)
+}
+
+/// `line` without the points closer than `px` to the last one kept (its end is always kept);
+/// `None` when what is left is shorter than `px`.
+fn thin(line: &[sim::map::Xy], px: f64) -> Option<Vec<(f64, f64)>> {
+    if line.len() < 2 {
+        return None;
+    }
+    let (first, last) = (line[0], line[line.len() - 1]);
+    let mut pts = vec![(first[0], first[1])];
+    for q in &line[1..line.len() - 1] {
+        let l = pts[pts.len() - 1];
+        if (l.0 - q[0]).hypot(l.1 - q[1]) >= px {
+            pts.push((q[0], q[1]));
+        }
+    }
+    pts.push((last[0], last[1]));
+    let span = (first[0] - last[0]).hypot(first[1] - last[1]);
+    (pts.len() > 2 || span >= px).then_some(pts)
 }
 
 fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {

@@ -93,7 +93,8 @@ pub struct MapPicture {
     pub width_m: f64,
     pub height_m: f64,
     pub township_rings: Vec<Vec<Xy>>,
-    pub roads: Vec<[Xy; 2]>,
+    /// Roads for vehicles as polylines, main roads flagged (tracks and footpaths left out).
+    pub roads: Vec<(bool, Vec<Xy>)>,
     pub waterways: Vec<Vec<Xy>>,
     /// Hazard cells merged into square blocks: (south-west corner, side in metres, kind).
     pub hazard: Vec<(Xy, f64, HazardCellKind)>,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use sim::map::Xy;
 use sim::score::Text;
 use sim::{Event, EventKind, Role, World};
 
@@ -89,21 +90,64 @@ pub fn picture(world: &World, events: &[Event]) -> MapPicture {
             },
         })
         .collect();
-    let roads = &map.features.roads;
     MapPicture {
         width_m: grid.width_m(),
         height_m: grid.height_m(),
         township_rings: map.features.townships.iter().flat_map(|t| t.rings.iter().cloned()).collect(),
-        roads: roads
-            .edges
-            .iter()
-            .filter_map(|e| Some([*roads.nodes.get(e.a as usize)?, *roads.nodes.get(e.b as usize)?]))
-            .collect(),
+        roads: road_lines(&map.features.roads),
         waterways: map.features.waterways.iter().map(|w| w.points.clone()).collect(),
         hazard,
         villages,
         teams: view.teams.iter().map(|t| (t.name.clone(), t.pos)).collect(),
     }
+}
+
+/// The main and minor roads chained into polylines through the nodes only two of their edges meet
+/// at (most nodes of a map's roads are bends), so a picture draws hundreds of lines, not thousands.
+pub fn road_lines(roads: &sim::map::RoadGraph) -> Vec<(bool, Vec<Xy>)> {
+    use sim::map::RoadClass;
+    let class = |e: &sim::map::RoadEdge| match e.class {
+        RoadClass::Main => Some(true),
+        RoadClass::Minor => Some(false),
+        RoadClass::Track | RoadClass::Path => None,
+    };
+    let mut at: Vec<Vec<usize>> = vec![Vec::new(); roads.nodes.len()];
+    for (i, e) in roads.edges.iter().enumerate() {
+        if class(e).is_some() && (e.a as usize) < at.len() && (e.b as usize) < at.len() {
+            at[e.a as usize].push(i);
+            at[e.b as usize].push(i);
+        }
+    }
+    let mut used = vec![false; roads.edges.len()];
+    let mut out = Vec::new();
+    for start in 0..roads.edges.len() {
+        let Some(main) = class(&roads.edges[start]) else { continue };
+        if used[start] || (roads.edges[start].a as usize) >= at.len() || (roads.edges[start].b as usize) >= at.len() {
+            continue;
+        }
+        used[start] = true;
+        let (a, b) = (roads.edges[start].a as usize, roads.edges[start].b as usize);
+        // Walks on from `node` away from the chain through nodes of degree two, same class.
+        let mut walk = |mut node: usize| {
+            let mut nodes = Vec::new();
+            while at[node].len() == 2 {
+                let Some(&next) = at[node].iter().find(|&&i| !used[i] && class(&roads.edges[i]) == Some(main)) else {
+                    break;
+                };
+                used[next] = true;
+                let e = &roads.edges[next];
+                node = if e.a as usize == node { e.b as usize } else { e.a as usize };
+                nodes.push(node);
+            }
+            nodes
+        };
+        let back = walk(a);
+        let ahead = walk(b);
+        let line: Vec<Xy> =
+            back.iter().rev().chain([a, b].iter()).chain(ahead.iter()).map(|&n| roads.nodes[n]).collect();
+        out.push((main, line));
+    }
+    out
 }
 
 fn rank(k: sim::view::HazardCellKind) -> u8 {

@@ -12,6 +12,7 @@ use super::ReviewInput;
 const WIDTH: u32 = 1000;
 const ROW_PX: u32 = 24;
 const LABEL_PX: u32 = 260;
+const LEGEND_ROW_PX: u32 = 20;
 
 /// What a mark on the timeline stands for; its shape and colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -105,17 +106,18 @@ pub fn svg(input: &ReviewInput) -> anyhow::Result<String> {
     let end = r.duration_min.max(r.at_min).max(1.0);
     let fixed = ["灾情 Hazard", "报告 Reports", "决策 Decisions"];
     let mut rows: Vec<String> = fixed.iter().map(|s| s.to_string()).collect();
-    rows.extend(r.actions.iter().map(|a| clip(&format!("{} ({})", a.name, a.id), 34)));
+    rows.extend(r.actions.iter().map(|a| clip(&format!("{} ({})", a.name, a.id), 38)));
     let n = rows.len();
-    let height = 70 + ROW_PX * n as u32 + 70;
+    let plot_h = 10 + ROW_PX * n as u32 + 50;
+    let height = plot_h + LEGEND_ROW_PX * 4 + 10;
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
+        let (upper, lower) = root.split_vertically(plot_h);
+        let mut chart = ChartBuilder::on(&upper)
             .margin_top(10)
             .margin_right(20)
-            .margin_bottom(70)
             .x_label_area_size(36)
             .y_label_area_size(LABEL_PX)
             .build_cartesian_2d(0f64..end, 0f64..n as f64)
@@ -135,7 +137,7 @@ pub fn svg(input: &ReviewInput) -> anyhow::Result<String> {
         let label_style = TextStyle::from(("sans-serif", 13).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
         for (i, name) in rows.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(0.0, y_of(i)));
-            root.draw(&Text::new(name.clone(), (px - 8, py), label_style.clone())).map_err(err)?;
+            upper.draw(&Text::new(name.clone(), (px - 8, py), label_style.clone())).map_err(err)?;
             let sep = n as f64 - i as f64 - 1.0;
             chart.draw_series(LineSeries::new([(0.0, sep), (end, sep)], RGBColor(210, 210, 210))).map_err(err)?;
         }
@@ -176,32 +178,44 @@ pub fn svg(input: &ReviewInput) -> anyhow::Result<String> {
             let pts: Vec<(f64, f64)> =
                 marks.iter().filter(|(k, _)| *k == m).map(|(_, t)| (*t, y_of(m.row()) + offset(m))).collect();
             let c = m.colour();
-            let series = chart.draw_series(pts.iter().map(|&p| shape(m, p, c))).map_err(err)?;
-            series.label(m.label()).legend(move |(x, y)| shape_px(m, (x, y), c));
+            chart.draw_series(pts.iter().map(|&p| shape(m, p, c))).map_err(err)?;
         }
-        // Legend of the action marks.
-        for s in [
+        // The legend below the chart, four columns.
+        let font = ("sans-serif", 12).into_font();
+        let left =
+            |i: usize| (LABEL_PX as i32 - 180 + (i % 4) as i32 * 230, 6 + (i / 4) as i32 * LEGEND_ROW_PX as i32 + 6);
+        let mut entries: Vec<(PxElem<SVGBackend<'_>>, String)> = Mark::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &m)| (shape_px(m, left(i), m.colour()), m.label().to_string()))
+            .collect();
+        for (j, s) in [
             ActionStatus::OnTime,
             ActionStatus::Late,
             ActionStatus::Missing,
             ActionStatus::Early,
             ActionStatus::OutOfOrder,
-        ] {
+        ]
+        .into_iter()
+        .enumerate()
+        {
             let l = super::text::status_label(s);
-            chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
-                .map_err(err)?
-                .label(format!("{} {}", l.zh, l.en))
-                .legend(move |(x, y)| status_px((x, y), s));
+            entries.push((status_px(left(Mark::ALL.len() + j), s), format!("完成：{} done: {}", l.zh, l.en)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 11))
-            .draw()
-            .map_err(err)?;
+        let (x, y) = left(entries.len());
+        let window = Rectangle::new([(x, y - 5), (x + 12, y + 5)], BLACK.stroke_width(1)).into_dyn();
+        entries.push((window, "时限：起算→截止 window: due from → deadline".into()));
+        for (i, (shape, text)) in entries.into_iter().enumerate() {
+            let (x, y) = left(i);
+            lower.draw(&shape).map_err(err)?;
+            lower
+                .draw(&Text::new(
+                    text,
+                    (x + 18, y),
+                    TextStyle::from(font.clone()).pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(err)?;
+        }
         root.present().map_err(err)?;
     }
     Ok(out)
@@ -295,8 +309,23 @@ fn draw_status<DB: DrawingBackend>(
     r.map_err(|e| anyhow::anyhow!("timeline: {e}"))
 }
 
+/// `s` cut to `max` columns, a CJK character counting two (row labels must fit their margin).
 fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
+    let width = |c: char| if c.is_ascii() { 1 } else { 2 };
+    if s.chars().map(width).sum::<usize>() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        if used + width(c) > max - 1 {
+            break;
+        }
+        used += width(c);
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
