@@ -187,4 +187,34 @@ mod tests {
             );
         }
     }
+
+    /// The record alone rebuilds the drill bit for bit: the replay's events are the ones on
+    /// disk, and the world at any moment holds exactly the events up to it, with the journal
+    /// lines behind the orders marked.
+    #[test]
+    fn a_record_replays_to_the_same_drill_and_any_moment_can_be_rebuilt() {
+        let (_, out) = play("run-replay");
+        let maps = testkit::temp_dir("run-replay-maps");
+        let map_dir = testkit::setup(&maps).map_dir;
+        let loaded = crate::drill::recorded::load_record_with_maps(&out, map_dir.parent().unwrap()).unwrap();
+        assert!(loaded.finished);
+        let mut fractions = Vec::new();
+        let replay = loaded.replay(&mut |f| fractions.push(f)).unwrap();
+        assert_eq!(fractions.last(), Some(&1.0));
+        assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "progress goes forward: {fractions:?}");
+        let on_disk: Vec<sim::Event> = std::fs::read_to_string(out.join(record::EVENTS))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(replay.final_world().events(), &on_disk[..], "the replay diverged from the record");
+        let marks = replay.final_world().journal_marks();
+        assert!(!marks.is_empty() && marks.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1), "{marks:?}");
+        for t in [0, 59, 60, 61, 1800, 3599, replay.end_s() / 2, replay.end_s()] {
+            let world = replay.world_at(t);
+            let upto = on_disk.iter().take_while(|e| e.t_s <= world.time_s()).count();
+            assert_eq!(world.time_s(), (t.div_ceil(60) * 60).min(replay.end_s()), "moment {t}");
+            assert_eq!(world.events(), &on_disk[..upto], "events at {t}");
+        }
+    }
 }

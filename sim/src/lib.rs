@@ -9,6 +9,7 @@ pub mod access;
 pub mod hash;
 pub mod hazard;
 pub mod map;
+pub mod replay;
 pub mod roles;
 pub mod scenario;
 pub mod score;

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod journal;
 pub mod load;
 pub mod record;
+pub mod recorded;
 pub mod report;
 #[cfg(test)]
 mod tests;
@@ -176,7 +177,7 @@ impl Drill {
             return Err(r);
         }
         self.journal(from, player, Some(cmd.order.clone()), None)?;
-        self.world.execute(&cmd);
+        self.world.execute_journaled(&cmd, self.seq);
         Ok(())
     }
 

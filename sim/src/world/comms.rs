@@ -36,7 +36,7 @@ pub struct UpReport {
     pub note: String,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Comms {
     pub reports: Vec<FiledReport>,
     /// Messages delivered, with the role each went to.

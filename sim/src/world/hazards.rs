@@ -30,6 +30,7 @@ pub struct Gauge {
     pub depth_m: f32,
 }
 
+#[derive(Clone)]
 pub struct FloodState {
     pub model: Flood,
     /// Pumps teams have set up: (cell, m³/s).
@@ -38,6 +39,7 @@ pub struct FloodState {
     inflow_cells: Vec<(usize, usize)>,
 }
 
+#[derive(Clone)]
 pub struct FireState {
     pub model: Fire,
     /// When the first ignition took.
@@ -46,12 +48,14 @@ pub struct FireState {
 }
 
 /// A registered landslide point and the villages below it.
+#[derive(Clone)]
 pub struct Slope {
     pub name: String,
     pub point: SlopePoint,
     pub threatened: Vec<usize>,
 }
 
+#[derive(Clone)]
 pub struct Hazards {
     pub flood: Option<FloodState>,
     pub gauges: Vec<Gauge>,

@@ -70,7 +70,9 @@ pub const ROAD_CUT_DEPTH_M: f32 = 0.3;
 #[error("scenario cannot start: {0}")]
 pub struct SetupError(pub String);
 
-/// The whole simulated drill. See the crate docs for the determinism invariant.
+/// The whole simulated drill. See the crate docs for the determinism invariant. `Clone` makes
+/// the snapshots a replay jumps between ([`crate::replay`]).
+#[derive(Clone)]
 pub struct World {
     pub(crate) scenario: Arc<Scenario>,
     pub(crate) map: Arc<MapAsset>,
@@ -87,6 +89,8 @@ pub struct World {
     pub(crate) materials: Materials,
     pub(crate) requests: Requests,
     events: Vec<Event>,
+    /// (index of the first event a journaled command produced, its journal seq), ascending.
+    journal_marks: Vec<(u32, u64)>,
 }
 
 impl World {
@@ -118,6 +122,7 @@ impl World {
             teams,
             comms: Comms::default(),
             events: vec![Event { t_s: 0, kind: EventKind::DrillStarted }],
+            journal_marks: Vec::new(),
         })
     }
 
@@ -142,6 +147,19 @@ impl World {
     /// Every event so far, in order.
     pub fn events(&self) -> &[Event] {
         &self.events
+    }
+    /// Where each journaled command's events begin: `(event index, journal seq)`, ascending, so
+    /// a verdict can cite the journal line behind an event ([`crate::score::Evidence`]).
+    pub fn journal_marks(&self) -> &[(u32, u64)] {
+        &self.journal_marks
+    }
+    /// [`World::execute`] for a command the server journaled as line `seq`.
+    pub fn execute_journaled(&mut self, cmd: &Command, seq: u64) {
+        let first = u32::try_from(self.events.len()).unwrap_or(u32::MAX);
+        self.execute(cmd);
+        if self.events.len() > first as usize {
+            self.journal_marks.push((first, seq));
+        }
     }
     /// The roles the scenario offers, with `informant:*` and `team:*` expanded.
     pub fn roles(&self) -> Vec<Role> {

@@ -280,6 +280,7 @@ pub struct Shelter {
 }
 
 /// Everyone the drill protects: the villages, and the shelters they go to.
+#[derive(Clone)]
 pub struct People {
     pub villages: Vec<Village>,
     pub shelters: Vec<Shelter>,

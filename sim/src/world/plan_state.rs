@@ -9,6 +9,7 @@ use crate::triggers::TriggerFacts;
 use crate::world::EventKind;
 use crate::world::orders::HazardKind;
 
+#[derive(Clone)]
 pub struct PlanState {
     /// The level each command (a township's post, the county) activated last.
     pub levels: BTreeMap<Role, Level>,

@@ -15,6 +15,7 @@ pub(crate) mod closure {
     pub const BLOCKED: u8 = 8;
 }
 
+#[derive(Clone)]
 pub struct Roads {
     /// Closure bits per edge; 0 is open.
     closed: Vec<u8>,

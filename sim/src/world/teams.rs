@@ -225,6 +225,7 @@ impl Team {
 }
 
 /// The drill's rescue teams.
+#[derive(Clone)]
 pub struct Teams {
     pub list: Vec<Team>,
 }

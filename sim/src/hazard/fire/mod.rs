@@ -103,6 +103,7 @@ struct Conditions {
 }
 
 /// Per-cell fire ellipses, computed when the front first needs them under the current conditions.
+#[derive(Clone)]
 struct Behaviours {
     models: Vec<(FuelModel, Option<Canopy>)>,
     /// Index into `models` per cell.
@@ -160,6 +161,7 @@ impl Behaviours {
     }
 }
 
+#[derive(Clone)]
 pub struct Fire {
     cols: usize,
     rows: usize,

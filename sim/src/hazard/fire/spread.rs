@@ -34,6 +34,7 @@ impl CellSpread {
     }
 }
 
+#[derive(Clone)]
 struct Move {
     dc: i32,
     dr: i32,
@@ -91,6 +92,7 @@ pub struct Arrival {
 }
 
 /// The minimum-travel-time front.
+#[derive(Clone)]
 pub struct Front {
     cols: usize,
     rows: usize,

@@ -48,6 +48,7 @@ impl Domain {
     }
 }
 
+#[derive(Clone)]
 pub struct Flood {
     solver: Solver,
     cols: usize,

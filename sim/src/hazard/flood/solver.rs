@@ -48,6 +48,7 @@ impl Default for SolverConfig {
     }
 }
 
+#[derive(Clone)]
 pub struct Solver {
     cols: usize,
     rows: usize,
