@@ -56,5 +56,5 @@ pub fn table(input: &ReviewInput) -> anyhow::Result<Vec<u8>> {
             format!("{:.3}", a.credit),
         ])?;
     }
-    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("actions.csv: {e}"))?)
+    w.into_inner().map_err(|e| anyhow::anyhow!("actions.csv: {e}"))
 }

@@ -14,22 +14,22 @@ pub fn page(input: &ReviewInput) -> anyhow::Result<String> {
     let r = &input.report;
     let mut h = String::with_capacity(256 * 1024);
     let title = if input.title.zh.is_empty() { r.scenario.clone() } else { input.title.zh.clone() };
-    write!(
+    writeln!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>演练评估报告 Drill review — {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>演练评估报告 Drill review — {}</title>\n<style>{}</style>\n</head>\n<body>",
         esc(&title),
         super::style::CSS
     )?;
-    write!(h, "<h1>演练评估报告 <span class=\"en\">Drill review</span><br>{}</h1>\n", bi(&input.title))?;
+    writeln!(h, "<h1>演练评估报告 <span class=\"en\">Drill review</span><br>{}</h1>", bi(&input.title))?;
     if input.rebuilt {
         h.push_str("<p class=\"bad\">服务器未正常结束：本报告由指令日志重建，截至最后记录时刻。 <span class=\"en\">The server did not end the drill: this review was rebuilt from the journal, up to the last moment recorded.</span></p>\n");
     }
     summary(&mut h, r)?;
     basic(&mut h, input)?;
     section(&mut h, "时间线", "Timeline")?;
-    write!(
+    writeln!(
         h,
-        "<figure>{}<figcaption>灰框：规定动作的时限（起算→截止）；标记：完成时刻。 <span class=\"en\">Grey boxes: each required action's window (due from → deadline); marks: when it was done.</span></figcaption></figure>\n",
+        "<figure>{}<figcaption>灰框：规定动作的时限（起算→截止）；标记：完成时刻。 <span class=\"en\">Grey boxes: each required action's window (due from → deadline); marks: when it was done.</span></figcaption></figure>",
         timeline::svg(input)?
     )?;
     maps(&mut h, input)?;
@@ -44,9 +44,9 @@ pub fn page(input: &ReviewInput) -> anyhow::Result<String> {
     let problems = problems(input);
     lessons(&mut h, input, &strengths(input), &problems)?;
     plan(&mut h, input, &problems)?;
-    write!(
+    writeln!(
         h,
-        "<footer>sandtable-server {} · 报告格式 report schema {} · 记录 record <code>{}</code> · 种子 seed {} · 协议 protocol {}</footer>\n</body>\n</html>\n",
+        "<footer>sandtable-server {} · 报告格式 report schema {} · 记录 record <code>{}</code> · 种子 seed {} · 协议 protocol {}</footer>\n</body>\n</html>",
         esc(&input.meta.server_version),
         r.schema,
         esc(&input.record_name),
@@ -57,7 +57,7 @@ pub fn page(input: &ReviewInput) -> anyhow::Result<String> {
 }
 
 fn section(h: &mut String, zh: &str, en: &str) -> std::fmt::Result {
-    write!(h, "<h2>{}</h2>\n", bi2(zh, en))
+    writeln!(h, "<h2>{}</h2>", bi2(zh, en))
 }
 
 fn table_head(h: &mut String, cols: &[(&str, &str)]) {
@@ -70,9 +70,9 @@ fn table_head(h: &mut String, cols: &[(&str, &str)]) {
 
 fn summary(h: &mut String, r: &Report) -> std::fmt::Result {
     let g = r.grade.label();
-    write!(
+    writeln!(
         h,
-        "<div class=\"summary keep\"><div>得分 <span class=\"en\">score</span><b>{:.1} / 100</b></div><div>等级 <span class=\"en\">grade</span><b>{}</b><span class=\"en\">{}</span></div><div>伤亡 / 被困 <span class=\"en\">casualties / trapped</span><b>{} / {}</b></div><div>受威胁 / 安全 <span class=\"en\">threatened / safe</span><b>{} / {}</b></div></div>\n",
+        "<div class=\"summary keep\"><div>得分 <span class=\"en\">score</span><b>{:.1} / 100</b></div><div>等级 <span class=\"en\">grade</span><b>{}</b><span class=\"en\">{}</span></div><div>伤亡 / 被困 <span class=\"en\">casualties / trapped</span><b>{} / {}</b></div><div>受威胁 / 安全 <span class=\"en\">threatened / safe</span><b>{} / {}</b></div></div>",
         r.score,
         esc(&g.zh),
         esc(&g.en),
@@ -81,9 +81,9 @@ fn summary(h: &mut String, r: &Report) -> std::fmt::Result {
         r.people_threatened,
         r.people_safe
     )?;
-    write!(
+    writeln!(
         h,
-        "<p>预案执行 <span class=\"en\">adherence</span> {:.2} · 时效 <span class=\"en\">timeliness</span> {:.2} · 结果 <span class=\"en\">outcome</span> {:.2} · 被拒指令 <span class=\"en\">orders refused</span> {}</p>\n",
+        "<p>预案执行 <span class=\"en\">adherence</span> {:.2} · 时效 <span class=\"en\">timeliness</span> {:.2} · 结果 <span class=\"en\">outcome</span> {:.2} · 被拒指令 <span class=\"en\">orders refused</span> {}</p>",
         r.adherence, r.timeliness, r.outcome, r.orders_refused
     )
 }
@@ -93,7 +93,7 @@ fn basic(h: &mut String, input: &ReviewInput) -> std::fmt::Result {
     section(h, "基本信息", "Basic information")?;
     h.push_str("<table class=\"keep\"><tbody>\n");
     let row = |h: &mut String, zh: &str, en: &str, v: String| {
-        let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>\n", bi2(zh, en), v);
+        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", bi2(zh, en), v);
     };
     row(h, "演练场景", "Scenario", format!("{} <code>{}</code>", bi(&input.title), esc(&m.scenario_file)));
     row(h, "地图", "Map", esc(&m.map));
@@ -117,16 +117,16 @@ fn basic(h: &mut String, input: &ReviewInput) -> std::fmt::Result {
     );
     row(h, "模式 / 种子", "Mode / seed", format!("{} / {}", esc(&m.mode), r.seed));
     h.push_str("</tbody></table>\n");
-    write!(h, "<h3>{}</h3>\n", bi2("席位与参演人员", "Seats and who sat in them"))?;
+    writeln!(h, "<h3>{}</h3>", bi2("席位与参演人员", "Seats and who sat in them"))?;
     if m.players.is_empty() {
         h.push_str(NONE);
     } else {
         table_head(h, &[("席位", "Seat"), ("角色", "Role"), ("参演人员", "Who")]);
         for (seat, who) in &m.players {
             let who = if who == "bot" { bi2("机器人", "bot") } else { esc(who) };
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
                 esc(seat),
                 bi(&role_label(seat)),
                 who
@@ -159,9 +159,9 @@ fn maps(h: &mut String, input: &ReviewInput) -> anyhow::Result<()> {
     }
     h.push_str("</p>\n<div class=\"maps\">\n");
     for m in &input.moments {
-        write!(
+        writeln!(
             h,
-            "<figure>{}<figcaption>{:.0} min · {} · <code>sandtable --replay {} --at {:.0}</code></figcaption></figure>\n",
+            "<figure>{}<figcaption>{:.0} min · {} · <code>sandtable --replay {} --at {:.0}</code></figcaption></figure>",
             mapsvg::svg(&m.picture)?,
             min_of(m.t_s),
             bi(&m.label),
@@ -189,15 +189,15 @@ fn indicators(h: &mut String, r: &Report) -> std::fmt::Result {
         ],
     );
     for c in &r.indicators {
-        write!(
+        writeln!(
             h,
-            "<tr class=\"cat\"><td>{}</td><td class=\"n\">{:.1}</td><td class=\"n\">{:.1}</td><td></td></tr>\n",
+            "<tr class=\"cat\"><td>{}</td><td class=\"n\">{:.1}</td><td class=\"n\">{:.1}</td><td></td></tr>",
             bi(&c.label),
             c.max,
             c.got
         )?;
         for ind in &c.indicators {
-            write!(h, "<tr><td colspan=\"4\">　{} <code>{}</code></td></tr>\n", bi(&ind.label), esc(&ind.id))?;
+            writeln!(h, "<tr><td colspan=\"4\">　{} <code>{}</code></td></tr>", bi(&ind.label), esc(&ind.id))?;
             for it in &ind.items {
                 let got = if it.applicable {
                     format!("{:.1}", it.got)
@@ -210,9 +210,9 @@ fn indicators(h: &mut String, r: &Report) -> std::fmt::Result {
                     .map(|d| format!("<b>−{:.1}</b> {}{}", d.points, bi(&d.reason), evidence(&d.evidence)))
                     .collect();
                 let deds = if deds.is_empty() { "—".to_string() } else { deds.join("<br>") };
-                write!(
+                writeln!(
                     h,
-                    "<tr><td>　　{} <code>{}</code></td><td class=\"n\">{:.1}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+                    "<tr><td>　　{} <code>{}</code></td><td class=\"n\">{:.1}</td><td class=\"n\">{}</td><td>{}</td></tr>",
                     bi(&it.label),
                     esc(&it.id),
                     it.max,
@@ -251,9 +251,9 @@ fn actions(h: &mut String, r: &Report) -> std::fmt::Result {
             (Some(t), None) => format!("{t:.1} min"),
             _ => "—".into(),
         };
-        write!(
+        writeln!(
             h,
-            "<tr><td>{} <code>{}</code></td><td>{}</td><td class=\"{}\">{}</td><td class=\"n\">{} + {:.0} min</td><td>{}</td><td class=\"n\">{:.2}</td><td>{}{}</td></tr>\n",
+            "<tr><td>{} <code>{}</code></td><td>{}</td><td class=\"{}\">{}</td><td class=\"n\">{} + {:.0} min</td><td>{}</td><td class=\"n\">{:.2}</td><td>{}{}</td></tr>",
             esc(&a.name),
             esc(&a.id),
             bi(&role_label(&a.who)),
@@ -269,9 +269,9 @@ fn actions(h: &mut String, r: &Report) -> std::fmt::Result {
     }
     h.push_str("</tbody></table>\n");
     let count = |s: ActionStatus| r.actions.iter().filter(|a| a.status == s).count();
-    write!(
+    writeln!(
         h,
-        "<p>按时 <span class=\"en\">on time</span> {} · 迟 <span class=\"en\">late</span> {} · 缺 <span class=\"en\">missing</span> {} · 顺序错 <span class=\"en\">out of order</span> {} · 提前 <span class=\"en\">early</span> {} · 未触发 <span class=\"en\">not due</span> {}</p>\n",
+        "<p>按时 <span class=\"en\">on time</span> {} · 迟 <span class=\"en\">late</span> {} · 缺 <span class=\"en\">missing</span> {} · 顺序错 <span class=\"en\">out of order</span> {} · 提前 <span class=\"en\">early</span> {} · 未触发 <span class=\"en\">not due</span> {}</p>",
         count(ActionStatus::OnTime),
         count(ActionStatus::Late),
         count(ActionStatus::Missing),
@@ -300,9 +300,9 @@ fn findings(h: &mut String, r: &Report) -> std::fmt::Result {
     );
     for f in &r.findings {
         let report = f.report.map(|id| format!(" · 报告 report #{id}")).unwrap_or_default();
-        write!(
+        writeln!(
             h,
-            "<tr><td class=\"n\">{:.1}</td><td class=\"bad\">{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>\n",
+            "<tr><td class=\"n\">{:.1}</td><td class=\"bad\">{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
             f.at_min,
             bi(&f.kind.label()),
             bi(&role_label(&f.who)),
@@ -327,7 +327,7 @@ fn response(h: &mut String, r: &Report) -> std::fmt::Result {
         ("发现 → 指挥部决策", "seen → decided by the command", t.seen_to_decided_min),
         ("发现 → 人员安全", "seen → people safe", t.seen_to_people_safe_min),
     ] {
-        write!(h, "<tr><td>{}</td><td class=\"n\">{}</td></tr>\n", bi2(zh, en), mins(v))?;
+        writeln!(h, "<tr><td>{}</td><td class=\"n\">{}</td></tr>", bi2(zh, en), mins(v))?;
     }
     h.push_str("</tbody></table>\n");
     Ok(())
@@ -346,9 +346,9 @@ fn objectives(h: &mut String, r: &Report) -> std::fmt::Result {
     for o in &r.objectives {
         let reasons: Vec<String> = o.reasons.iter().map(bi).collect();
         let reasons = if reasons.is_empty() { "—".into() } else { reasons.join("<br>") };
-        write!(
+        writeln!(
             h,
-            "<tr><td>{}</td><td><b>{}</b></td><td class=\"n\">{:.0}%</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td><b>{}</b></td><td class=\"n\">{:.0}%</td><td>{}</td><td>{}</td></tr>",
             bi(&o.label),
             bi(&o.rating.label()),
             o.share * 100.0,
@@ -376,9 +376,9 @@ fn townships(h: &mut String, r: &Report) -> std::fmt::Result {
         ],
     );
     for t in &r.townships {
-        write!(
+        writeln!(
             h,
-            "<tr><td>{}</td><td class=\"n\">{:.1}</td><td>{}</td><td class=\"n\">{} / {} / {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} / {} / {}</td></tr>\n",
+            "<tr><td>{}</td><td class=\"n\">{:.1}</td><td>{}</td><td class=\"n\">{} / {} / {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} / {} / {}</td></tr>",
             esc(&t.township),
             t.score,
             bi(&t.grade.label()),
@@ -404,7 +404,7 @@ fn replay_link(input: &ReviewInput, at_min: f64) -> String {
 fn lessons(h: &mut String, input: &ReviewInput, good: &[Lesson], bad: &[Lesson]) -> std::fmt::Result {
     section(h, "经验与问题", "Strengths and problems")?;
     for (zh, en, list) in [("做得好的", "Strengths", good), ("存在的问题", "Problems", bad)] {
-        write!(h, "<h3>{}</h3>\n", bi2(zh, en))?;
+        writeln!(h, "<h3>{}</h3>", bi2(zh, en))?;
         if list.is_empty() {
             h.push_str(NONE);
             continue;
@@ -412,9 +412,9 @@ fn lessons(h: &mut String, input: &ReviewInput, good: &[Lesson], bad: &[Lesson])
         table_head(h, &[("时刻", "Minute"), ("内容", "What"), ("角色", "Role"), ("回放", "Replay at that moment")]);
         for l in list {
             let who = if l.who.is_empty() { "—".into() } else { bi(&role_label(&l.who)) };
-            write!(
+            writeln!(
                 h,
-                "<tr><td class=\"n\">{:.1}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                "<tr><td class=\"n\">{:.1}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 l.at_min,
                 bi(&l.text),
                 who,
@@ -445,9 +445,9 @@ fn plan(h: &mut String, input: &ReviewInput, bad: &[Lesson]) -> std::fmt::Result
         ],
     );
     for (i, l) in bad.iter().enumerate() {
-        write!(
+        writeln!(
             h,
-            "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>待整改 <span class=\"en\">to do</span></td></tr>\n",
+            "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>待整改 <span class=\"en\">to do</span></td></tr>",
             i + 1,
             bi(&l.text),
             bi(&l.measure),

@@ -46,7 +46,7 @@ fn every_section_renders_from_a_full_report_and_user_text_is_escaped() {
     assert!(h.contains("2025-07-01") && h.contains("待整改"));
     let plan = &h[h.find("整改计划").unwrap()..];
     let problems = lessons::problems(&input).len();
-    assert!(problems >= 3 + 7 + 2 + 1, "{problems}");
+    assert_eq!(problems, 3 + 7 + 2 + 1, "late, missing, out of order; 7 findings; M and U; a village hit");
     assert_eq!(plan.matches("待整改").count(), problems);
 }
 
