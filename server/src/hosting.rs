@@ -139,6 +139,7 @@ impl Serving {
         }
         self.net.shutdown();
         let f = self.host.end()?;
+        crate::review::write_at_end(self.record_dir());
         let st = self.host.stats();
         tracing::info!(
             "drill over; record in {}; {} views sent (largest {} bytes), {} refused, {} undecodable, {} rate-limited",

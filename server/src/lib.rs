@@ -9,6 +9,7 @@
 //! - [`bots`]: headless players: a pure brain, in-process and UDP transports.
 //! - [`hosting`]: the `serve` loop (also [`hosting::ServerHandle`] for the client).
 //! - [`headless`]: the `run` loop, bots in every role, as fast as possible.
+//! - [`review`]: the review (演练评估报告) of a record: report.html, report.json, actions.csv.
 //! - [`cli`], [`check`], `import` (feature `import`, on by default: the map importer, left out of
 //!   the client), [`paths`]: the command line and its jobs. `cli` includes `join`, the headless
 //!   seat.
@@ -24,5 +25,6 @@ pub mod hosting;
 pub mod import;
 pub mod net;
 pub mod paths;
+pub mod review;
 #[cfg(test)]
 pub(crate) mod testkit;

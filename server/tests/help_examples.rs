@@ -4,7 +4,7 @@ use std::process::Command;
 
 #[test]
 fn every_subcommand_help_has_an_example() {
-    let commands: [&[&str]; 9] = [
+    let commands: [&[&str]; 10] = [
         &["check"],
         &["import-map"],
         &["serve"],
@@ -14,6 +14,7 @@ fn every_subcommand_help_has_an_example() {
         &["model", "flood"],
         &["model", "landslide"],
         &["join"],
+        &["report"],
     ];
     for args in commands {
         let out = Command::new(env!("CARGO_BIN_EXE_sandtable-server"))

@@ -2,6 +2,7 @@
 
 pub mod join;
 mod model;
+mod report;
 mod run;
 mod serve;
 
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use join::JoinArgs;
+pub use report::ReportArgs;
 pub use run::RunArgs;
 pub use serve::{BotsArg, ServeArgs};
 
@@ -44,6 +46,9 @@ pub enum Commands {
     /// from a file at their drill time (support staff, tests).
     #[command(after_help = join::EXAMPLE)]
     Join(JoinArgs),
+    /// Write the review of a drill (演练评估报告: report.html, report.json, actions.csv) from its record.
+    #[command(after_help = report::EXAMPLE)]
+    Report(ReportArgs),
 }
 
 pub fn main(cli: Cli) -> ExitCode {
@@ -56,6 +61,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Commands::Run(args) => run::run(args),
         Commands::Model(args) => model::run(args),
         Commands::Join(args) => join::run(args),
+        Commands::Report(args) => report::run(args),
     }
 }
 

@@ -14,8 +14,8 @@ pub const EXAMPLE: &str = "Examples:
   sandtable-server run scenarios/county_valira_orient.ron --bot-policy command=late,county=absent
   sandtable-server run scenarios/fire_aubinya.ron --adaptive   # + the wall time in adaptive time
 
-Writes scenario.ron, seed.txt, meta.json, journal.jsonl, events.jsonl and report.json into
-the report directory and prints the score.";
+Writes scenario.ron, seed.txt, meta.json, journal.jsonl, events.jsonl and the review
+(report.html, report.json, actions.csv) into the report directory and prints the score.";
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -93,6 +93,9 @@ pub fn run(args: RunArgs) -> ExitCode {
                 );
             }
             println!("记录目录 record: {}", dir.display());
+            if let Some(page) = crate::review::write_at_end(&dir) {
+                println!("评估报告 review: {}", page.display());
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -16,8 +16,8 @@ pub const EXAMPLE: &str = "Examples:
   sandtable-server serve --bot-policy command=late,informant:*=absent    # bots that show what a late post costs
 
 Prints the record directory and the bound address at start (`监听 listening: ADDR`), then
-runs until the drill ends or Ctrl+C; either way the record (journal.jsonl, events.jsonl,
-report.json...) is written. For many clients raise net.core.rmem_max to 4 MB or more.";
+runs until the drill ends or Ctrl+C; either way the record (journal.jsonl, events.jsonl...)
+and its review (report.html, report.json, actions.csv) are written. For many clients raise net.core.rmem_max to 4 MB or more.";
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BotsArg {
