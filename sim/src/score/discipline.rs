@@ -44,9 +44,9 @@ pub const PEOPLE_SLACK: u32 = 5;
 /// Whether a hazard was seen at `village` before event `index` (a report of it is then not a
 /// claim of something that is not there, even if it has moved on).
 fn seen_before(events: &[crate::world::Event], index: usize, village: &str, hazard: HazardKind) -> bool {
-    events[..index.min(events.len())].iter().any(
-        |e| matches!(&e.kind, EventKind::HazardSeen { hazard: h, village: v, .. } if *h == hazard && v == village),
-    )
+    events[..index.min(events.len())]
+        .iter()
+        .any(|e| matches!(&e.kind, EventKind::HazardSeen { hazard: h, village: v, .. } if *h == hazard && v == village))
 }
 
 /// The reports judged false, for plan scoring: every report planted by a scripted inject
