@@ -144,6 +144,7 @@ pub fn report() -> Report {
             in_transit: 10,
             casualties: 1,
             trapped: 2,
+            township: Some("T1".into()),
         }],
         casualties: 1,
         trapped: 2,
