@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use protocol::ServerMessage;
 use sim::map::Xy;
 use sim::view::RoleView;
-use sim::world::{INFORMANT_SIGHT_M, TEAM_SIGHT_M};
+use sim::world::{INFORMANT_SIGHT_M, SupportKind, TEAM_SIGHT_M};
 use sim::{EventKind, Role};
 
 use server::drill::DrillSetup;
@@ -55,7 +55,12 @@ fn secrets(setup: &DrillSetup) -> Vec<String> {
 /// teams and reports, and the townships that reported up: an informant from its village; a team
 /// from where it is; a command post from its own teams and the villages in its care that
 /// reported; the county from its own teams and the villages of townships that reported up.
-fn sight_of(view: &RoleView, teams: &[(String, Option<String>)], reported_up: &[Role]) -> Vec<(Xy, f64)> {
+fn sight_of(
+    view: &RoleView,
+    teams: &[(String, Option<String>)],
+    reported_up: &[Role],
+    lent_county_teams: &[Role],
+) -> Vec<(Xy, f64)> {
     let village = |name: &str| view.villages.iter().find(|v| v.name == name);
     let team_township = |name: &str| teams.iter().find(|(n, _)| n == name).and_then(|(_, t)| t.clone());
     let teams_where = |keep: &dyn Fn(&str) -> bool| -> Vec<(Xy, f64)> {
@@ -75,7 +80,12 @@ fn sight_of(view: &RoleView, teams: &[(String, Option<String>)], reported_up: &[
         Role::Team(name) => teams_where(&|t| t == name),
         Role::Command(township) => {
             let mine = |t: Option<&str>| township.is_none() || t == township.as_deref();
-            let mut from = teams_where(&|t| mine(team_township(t).as_deref()));
+            // County teams come under a post once the county approved its request for teams.
+            let lent = lent_county_teams.contains(&view.role);
+            let mut from = teams_where(&|t| {
+                let of = team_township(t);
+                mine(of.as_deref()) || lent && of.is_none()
+            });
             from.extend(reported_from(&mine));
             from
         }
@@ -183,7 +193,20 @@ fn no_seat_receives_what_its_role_may_not_know() {
                             _ => None,
                         })
                         .collect();
-                    let from = sight_of(&view, &teams, &reported_up);
+                    let events = host.drill().world().events();
+                    let lent: Vec<Role> = events
+                        .iter()
+                        .filter_map(|e| match &e.kind {
+                            EventKind::SupportRequested { id, kind: SupportKind::Teams, by } => events
+                                .iter()
+                                .any(|d| {
+                                    matches!(&d.kind, EventKind::RequestDecided { id: i, approved: true, .. } if i == id)
+                                })
+                                .then(|| by.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    let from = sight_of(&view, &teams, &reported_up, &lent);
                     if let Err(e) = in_sight(&view, &from, cols, cell_m) {
                         problems.push(format!("{}: {e}", path.display()));
                     }
