@@ -27,6 +27,9 @@
 //! - **未核实即处置 (`Unverified`)**: the command post (or the county) acted on a village whose
 //!   only report was a planted false one without asking for it to be checked (核实) first.
 //!
+//! How bad and how many (severity, people, casualties, trapped) and the 初报 fields are judged on
+//! reports by the village's own informant; a team's sighting is judged on what and where.
+//!
 //! Planted reports are never held against the village's informant.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -294,6 +297,9 @@ fn judge_report(j: &mut Judge, f: &Filed) {
     let tol = &rules.tolerances;
     let (v, zh, en, id) = (f.village, f.hazard.label_zh(), hazard_en(f.hazard), f.id);
     let present = truth.hazards_here.contains(&f.hazard) || seen_before(j.input.events, f.index, v, f.hazard);
+    // How bad, how many and the 初报's fields are the village's own informant's to give; a team
+    // passing by reports what it saw and where, and is judged on that alone.
+    let own_village = matches!(f.by, Role::Informant(x) if x == v);
     let mut false_why: Vec<(String, String)> = Vec::new();
     let mut concealed_why: Vec<(String, String)> = Vec::new();
     if !present {
@@ -309,13 +315,13 @@ fn judge_report(j: &mut Judge, f: &Filed) {
             ));
         }
         let true_sev = truth.severity.max(1);
-        if claim.severity > true_sev.saturating_add(tol.severity_steps) {
+        if own_village && claim.severity > true_sev.saturating_add(tol.severity_steps) {
             false_why.push((
                 format!("报告严重程度 {}，实际 {true_sev}", claim.severity),
                 format!("severity {} reported, {true_sev} in truth", claim.severity),
             ));
         }
-        if claim.severity.saturating_add(tol.severity_steps) < true_sev {
+        if own_village && claim.severity.saturating_add(tol.severity_steps) < true_sev {
             concealed_why.push((
                 format!("报告严重程度 {}，实际 {true_sev}", claim.severity),
                 format!("severity {} reported, {true_sev} in truth", claim.severity),
@@ -328,7 +334,7 @@ fn judge_report(j: &mut Judge, f: &Filed) {
         ("伤亡人数", "casualties", claim.casualties, truth.casualties, 0),
         ("被困人数", "trapped", claim.trapped, truth.trapped, 0),
     ];
-    for (name_zh, name_en, said, real, slack) in numbers {
+    for (name_zh, name_en, said, real, slack) in numbers.into_iter().filter(|_| own_village) {
         if over(said, real, pct) {
             false_why.push((
                 format!("报告{name_zh} {said}，实际 {real}"),
@@ -354,7 +360,7 @@ fn judge_report(j: &mut Judge, f: &Filed) {
         let evidence = vec![rep(j)];
         j.find(kind, f.by, Some(v), Some(id), f.t_s, text, evidence);
     }
-    if f.stage == ReportStage::Initial {
+    if f.stage == ReportStage::Initial && own_village {
         let missing: Vec<_> = rules.required_fields.iter().filter(|r| !claim.fields.contains(r)).collect();
         if !missing.is_empty() {
             let text = Text::new(

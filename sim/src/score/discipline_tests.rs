@@ -341,3 +341,41 @@ fn evidence_names_the_journal_line_of_the_command_behind_an_event() {
     let journal: Vec<Option<u64>> = f[0].evidence.iter().map(|x| x.journal).collect();
     assert_eq!(journal, vec![None, Some(7)]);
 }
+
+/// A team's sighting near a village is judged on what and where, never on the village's numbers
+/// or the 初报's fields, which are the village informant's to give.
+#[test]
+fn a_teams_sighting_is_judged_on_what_and_where_only() {
+    let by_team = |events: Vec<Event>| -> Vec<Event> {
+        events
+            .into_iter()
+            .map(|mut e| {
+                if let EventKind::ReportFiled { by, .. } = &mut e.kind {
+                    *by = Role::Team("T".into());
+                }
+                e
+            })
+            .collect()
+    };
+    let bare = ReportClaim { severity: 1, people_at_risk: 0, fields: Vec::new(), ..claim(ReportStage::Initial, None) };
+    let mut truthful = truth();
+    truthful.people_at_risk = 620;
+    truthful.severity = 3;
+    let mut e = vec![ev(0, EventKind::DrillStarted), seen(0, "A")];
+    e.extend(report(300, 1, "A", claim(ReportStage::Initial, None), truth()));
+    e.extend(by_team(report(600, 2, "A", bare.clone(), truthful.clone())));
+    let f = judge_at(&e, 900, &[]);
+    assert!(f.iter().all(|f| f.report != Some(2)), "{f:#?}");
+    // The same numbers from the village's own informant are 瞒报 and 初报要素不全.
+    let mut own = vec![ev(0, EventKind::DrillStarted), seen(0, "A")];
+    own.extend(report(300, 1, "A", bare.clone(), truthful.clone()));
+    let k = kinds(&judge_at(&own, 900, &[]));
+    assert!(k.contains(&DisciplineKind::Concealed) && k.contains(&DisciplineKind::Incomplete), "{k:?}");
+    // A team claiming a hazard that is not there is still 谎报.
+    let mut nothing = truth();
+    nothing.hazards_here.clear();
+    let mut wrong = vec![ev(0, EventKind::DrillStarted)];
+    wrong.extend(by_team(report(600, 3, "B", ReportClaim { hazard: HazardKind::Fire, ..bare }, nothing)));
+    let f = judge_at(&wrong, 900, &[]);
+    assert!(f.iter().any(|f| f.kind == DisciplineKind::False && f.report == Some(3)), "{f:#?}");
+}

@@ -67,7 +67,9 @@ impl World {
         } else {
             0
         };
-        let threatened = !hazards_here.is_empty() || !v.hit_by.is_empty();
+        // Still threatened once its hazard was seen, while people stay at home (as the outcome counts it).
+        let seen = self.plan.seen.iter().any(|&(_, i)| i == vi);
+        let threatened = seen || !hazards_here.is_empty() || !v.hit_by.is_empty();
         TruthAtReport {
             distance_m: self.hazard_distance_m(hazard, at.unwrap_or(v.pos)).map(|d| d as f32),
             hazards_here,
