@@ -6,7 +6,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sim::Event;
 
 use super::journal::Journal;
@@ -19,8 +19,10 @@ pub const META: &str = "meta.json";
 pub const SCENARIO: &str = "scenario.ron";
 pub const SEED: &str = "seed.txt";
 
-/// Facts about the drill kept beside the journal.
-#[derive(Clone, Debug, Serialize)]
+/// Facts about the drill kept beside the journal. Every field has a default, so the review
+/// reads the meta of an older or crashed record too.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Meta {
     pub scenario_file: String,
     pub scenario_name: String,

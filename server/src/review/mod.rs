@@ -26,7 +26,6 @@ mod tests;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use sim::Event;
 use sim::map::Xy;
 use sim::score::{Report, Text};
@@ -36,25 +35,9 @@ pub const HTML: &str = "report.html";
 pub const JSON: &str = crate::drill::record::REPORT;
 pub const CSV: &str = "actions.csv";
 
-/// `meta.json` as the review reads it: every field optional, so a record from an older server or
-/// a server that died still loads.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ReviewMeta {
-    pub scenario_file: String,
-    pub scenario_name: String,
-    pub map: String,
-    pub seed: u64,
-    pub protocol: String,
-    pub server_version: String,
-    pub mode: String,
-    pub started_utc: String,
-    pub ended_utc: Option<String>,
-    pub end_t_s: Option<u32>,
-    pub finished: bool,
-    /// (seat, who sat in it: `bot` or the player's name).
-    pub players: Vec<(String, String)>,
-}
+/// `meta.json` as the review reads it: the record's own [`Meta`](crate::drill::record::Meta),
+/// every field defaulted, so a record from an older server or a server that died still loads.
+pub type ReviewMeta = crate::drill::record::Meta;
 
 /// Everything the review shows.
 #[derive(Clone, Debug, PartialEq)]
