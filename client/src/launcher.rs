@@ -136,9 +136,9 @@ fn ask_server_roles(addr: std::net::SocketAddr, waker: crate::net::Waker) -> Rol
 const PROBE_ROLE: &str = "informant:?";
 
 fn probe_roles(addr: std::net::SocketAddr) -> Result<Vec<Role>, String> {
-    let mut client = server::net::NetClient::connect(addr).map_err(|e| e.to_string())?;
+    let request = server::net::JoinRequest::new(protocol::Seat::Observer, "查询角色 probe");
+    let mut client = server::net::NetClient::join(addr, &request).map_err(|e| e.to_string())?;
     client.wait_connected(Duration::from_secs(5)).map_err(|e| e.to_string())?;
-    client.send(&server::net::client::hello_seat(protocol::Seat::Observer, "查询角色 probe"));
     let mut asked_as_role = false;
     let started = std::time::Instant::now();
     while started.elapsed() < Duration::from_secs(5) {

@@ -17,8 +17,8 @@ use bevy::prelude::*;
 use bevy::winit::{EventLoopProxy, WinitUserEvent};
 use protocol::Seat;
 use protocol::{ClientMessage, ServerMessage};
+use server::net::JoinRequest;
 use server::net::NetClient;
-use server::net::client::hello_seat;
 
 use crate::drill::{Drill, Link, Notice, Problem};
 
@@ -52,7 +52,8 @@ impl NetLink {
     /// Opens a UDP socket, starts the netcode handshake with `server` and the thread that keeps
     /// the connection; it says hello for `seat` once connected.
     pub fn connect(server: SocketAddr, seat: Seat, player: String, waker: Waker) -> Result<NetLink, String> {
-        let client = NetClient::connect(server).map_err(|e| e.to_string())?;
+        let request = JoinRequest::new(seat, &player);
+        let client = NetClient::connect(server, &request).map_err(|e| e.to_string())?;
         let (to_net, net_in) = channel();
         let (net_out, from_net) = channel();
         let stop = Arc::new(AtomicBool::new(false));
@@ -60,7 +61,7 @@ impl NetLink {
             let stop = stop.clone();
             std::thread::Builder::new()
                 .name("sandtable-net".into())
-                .spawn(move || run(client, hello_seat(seat, &player), net_in, net_out, stop, waker))
+                .spawn(move || run(client, request.hello(), net_in, net_out, stop, waker))
                 .map_err(|e| e.to_string())?
         };
         Ok(NetLink { to_net, from_net: Mutex::new(from_net), stop, thread: Some(thread) })

@@ -79,10 +79,10 @@ fn watchers(addr: std::net::SocketAddr, count: usize, stop: Arc<AtomicBool>) -> 
     thread::spawn(move || {
         let mut clients: Vec<NetClient> = Vec::new();
         for i in 0..count {
-            let mut c = NetClient::connect(addr).expect("connect");
-            c.wait_connected(Duration::from_secs(30)).expect("connected");
             let seat = if i == 0 { protocol::Seat::Projector } else { protocol::Seat::Observer };
-            c.send(&server::net::client::hello_seat(seat, &format!("watcher-{i}")));
+            let request = server::net::JoinRequest::new(seat, &format!("watcher-{i}"));
+            let mut c = NetClient::join(addr, &request).expect("connect");
+            c.wait_connected(Duration::from_secs(30)).expect("connected");
             clients.push(c);
         }
         let mut received = 0u64;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use protocol::{ClientMessage, Control, Seat, ServerMessage};
 use server::drill::{DrillSetup, journal, record};
 use server::hosting::{ServeOptions, ServerHandle, Serving};
+use server::net::JoinRequest;
 use server::net::NetClient;
 use server::net::client::hello_seat;
 use sim::access::PublicView;
@@ -174,9 +175,8 @@ fn root() -> PathBuf {
 }
 
 fn join(addr: std::net::SocketAddr, seat: &str, name: &'static str) -> Peer {
-    let mut c = NetClient::connect(addr).unwrap();
+    let mut c = NetClient::join(addr, &JoinRequest::new(seat.parse::<Seat>().unwrap(), name)).unwrap();
     c.wait_connected(Duration::from_secs(10)).unwrap();
-    c.send(&hello_seat(seat.parse::<Seat>().unwrap(), name));
     c.flush().unwrap();
     Peer {
         name,
@@ -277,7 +277,7 @@ fn every_order_kind_is_accepted_over_udp_with_its_effect_and_every_refusal_has_i
     t.refuse(CHIEF, "already_joined", hello_seat(Seat::Role(Role::County), "x"), "已加入", "already joined");
     // A client that has no seat: a role not on offer, an order before a seat, garbage, and a
     // hello of another protocol version.
-    let mut stray = NetClient::connect(addr).unwrap();
+    let mut stray = NetClient::connect(addr, &JoinRequest::new(Seat::Observer, "无名")).unwrap();
     stray.wait_connected(Duration::from_secs(10)).unwrap();
     t.peers.push(Peer {
         name: "无名",

@@ -16,7 +16,6 @@ use server::bots::Bot;
 use server::bots::udp::run_udp_bot;
 use server::drill::journal::read_journal;
 use server::net::NetClient;
-use server::net::client::hello;
 use sim::{Order, Role};
 
 /// A client and the messages it received but no test step has consumed yet.
@@ -91,9 +90,9 @@ fn a_real_server_over_udp_refuses_bad_clients_and_plays_the_drill_to_its_end() {
     let command_bot = spawn(Bot::new(command.clone()).named("e2e-command"));
 
     // A rogue client in another informant's role: garbage, then an order informants may not give.
-    let mut rogue = Peer { c: NetClient::connect(addr).expect("client socket"), pending: Vec::new() };
+    let request = server::net::JoinRequest::role(informants[1].clone(), "rogue");
+    let mut rogue = Peer { c: NetClient::join(addr, &request).expect("client socket"), pending: Vec::new() };
     rogue.c.wait_connected(Duration::from_secs(10)).expect("connect to the real server");
-    rogue.c.send(&hello(informants[1].clone(), "rogue"));
     let welcome = wait_for(&mut rogue, "welcome", |m| matches!(m, ServerMessage::Welcome { .. }));
     assert!(matches!(&welcome, ServerMessage::Welcome { role, .. } if role == informants[1]));
     let data = wait_for(&mut rogue, "static data", |m| matches!(m, ServerMessage::Static(_)));

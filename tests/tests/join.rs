@@ -131,7 +131,8 @@ fn refusal(c: &mut NetClient) -> String {
 fn a_client_of_another_protocol_version_is_told_the_versions_differ() {
     let dir = common::temp_dir("versions");
     let server = serve(&dir, false, 60.0);
-    let mut c = NetClient::connect(server.addr).expect("client socket");
+    let request = server::net::JoinRequest::role(Role::Controller, "now");
+    let mut c = NetClient::connect(server.addr, &request).expect("client socket");
     c.wait_connected(Duration::from_secs(10)).expect("same major version: netcode connects");
 
     // A future version's hello whose fields no longer decode: tag 0, varint version, then junk.

@@ -119,7 +119,12 @@ impl Bot {
     }
 
     pub fn hello(&self) -> ClientMessage {
-        crate::net::client::hello(self.role.clone(), &self.player)
+        self.join_request().hello()
+    }
+
+    /// The seat this bot asks for over the network (with the drill's code, if it was given one).
+    pub fn join_request(&self) -> crate::net::JoinRequest {
+        crate::net::JoinRequest::role(self.role.clone(), &self.player)
     }
 
     /// Reacts to one server message; returns what to send back.

@@ -31,9 +31,8 @@ pub fn run_udp_bot(
     limit: Duration,
 ) -> Result<UdpBotOutcome, ClientError> {
     let start = Instant::now();
-    let mut client = NetClient::connect(server)?;
+    let mut client = NetClient::join(server, &bot.join_request())?;
     client.wait_connected(Duration::from_secs(10))?;
-    client.send(&bot.hello());
     let mut queue: VecDeque<ClientMessage> = VecDeque::new();
     // Half the server's limit: never refused for flooding.
     let mut pace = RateLimit::new(10.0, 10.0);

@@ -15,8 +15,9 @@ use serde::Deserialize;
 use sim::Order;
 
 use crate::host::rate::RateLimit;
+use crate::net::JoinRequest;
 use crate::net::NetClient;
-use crate::net::client::{ClientError, hello_seat};
+use crate::net::client::ClientError;
 
 pub const EXAMPLE: &str = r#"Examples:
   sandtable-server join 127.0.0.1:5000 --role informant:Canillo --trace seat.jsonl --seconds 600
@@ -191,10 +192,10 @@ pub fn run_seat(opts: SeatOptions) -> Result<SeatOutcome, SeatError> {
         Some(p) => Some((BufWriter::new(File::create(p).map_err(trace_err(p))?), p.clone())),
         None => None,
     };
-    let mut client = NetClient::connect(opts.server)?;
+    let request = JoinRequest::new(opts.role.clone(), &opts.name);
+    let mut client = NetClient::join(opts.server, &request)?;
     let connect_limit = opts.limit.map_or(CONNECT_TIMEOUT, |l| l.min(CONNECT_TIMEOUT));
     client.wait_connected(connect_limit)?;
-    client.send(&hello_seat(opts.role.clone(), &opts.name));
     let mut out = SeatOutcome::default();
     let mut next = 0;
     let mut pace = RateLimit::new(ORDERS_PER_S, ORDERS_PER_S);

@@ -13,7 +13,6 @@ use crate::bots::Bot;
 use crate::bots::udp::run_udp_bot;
 use crate::drill::{journal, record};
 use crate::net::NetClient;
-use crate::net::client::hello;
 use crate::testkit;
 
 /// A client and the messages it received but no test step has consumed yet.
@@ -57,9 +56,9 @@ fn a_drill_over_udp_refuses_garbage_and_unauthorised_orders_and_goes_on_to_the_e
     let command = spawn(Bot::new(Role::Command(None)).named("udp-command"));
 
     // A client that sends garbage, then an order its role may not give.
-    let mut rogue = Peer { c: NetClient::connect(addr).unwrap(), pending: Vec::new() };
+    let request = crate::net::JoinRequest::role("informant:Beta".parse().unwrap(), "rogue");
+    let mut rogue = Peer { c: NetClient::join(addr, &request).unwrap(), pending: Vec::new() };
     rogue.c.wait_connected(Duration::from_secs(10)).unwrap();
-    rogue.c.send(&hello("informant:Beta".parse().unwrap(), "rogue"));
     wait_for(&mut rogue, |m| matches!(m, ServerMessage::Welcome { .. }));
     rogue.c.send_raw(vec![0xde, 0xad, 0xbe, 0xef, 0xff, 0xff, 0xff]);
     let r = wait_for(&mut rogue, |m| matches!(m, ServerMessage::Refused { .. }));
@@ -107,8 +106,6 @@ fn a_drill_over_udp_refuses_garbage_and_unauthorised_orders_and_goes_on_to_the_e
 fn several_people_in_one_role_an_observer_and_the_projector_over_udp() {
     use protocol::{ClientMessage, Control, Seat};
 
-    use crate::net::client::hello_seat;
-
     let dir = testkit::temp_dir("udp-seats");
     let setup = testkit::setup(&dir);
     let mut opts = ServeOptions::new(setup.scenario_path.clone());
@@ -116,9 +113,9 @@ fn several_people_in_one_role_an_observer_and_the_projector_over_udp() {
     opts.record_dir = Some(dir.join("rec"));
     let server = ServerHandle::run(Serving::from_setup(setup, opts).unwrap()).unwrap();
     let join = |seat: &str, name: &str| {
-        let mut p = Peer { c: NetClient::connect(server.addr).unwrap(), pending: Vec::new() };
+        let request = crate::net::JoinRequest::new(seat.parse::<Seat>().unwrap(), name);
+        let mut p = Peer { c: NetClient::join(server.addr, &request).unwrap(), pending: Vec::new() };
         p.c.wait_connected(Duration::from_secs(10)).unwrap();
-        p.c.send(&hello_seat(seat.parse::<Seat>().unwrap(), name));
         p
     };
     let mut chief = join("command", "指挥长 王五");

@@ -24,8 +24,37 @@ pub enum ClientError {
     Disconnected(String),
 }
 
+/// Who a client is and what it asks for: everything needed to connect, and to connect again
+/// after the link or the server was lost. The seat's drill code travels with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JoinRequest {
+    pub seat: protocol::Seat,
+    pub player: String,
+    /// The drill's join code, or the seat's own code (the controller's); `None` when the server
+    /// asks for none.
+    pub code: Option<String>,
+}
+
+impl JoinRequest {
+    pub fn new(seat: protocol::Seat, player: &str) -> JoinRequest {
+        JoinRequest { seat, player: player.into(), code: None }
+    }
+    pub fn role(role: sim::Role, player: &str) -> JoinRequest {
+        JoinRequest::new(protocol::Seat::Role(role), player)
+    }
+    pub fn with_code(mut self, code: Option<String>) -> JoinRequest {
+        self.code = code;
+        self
+    }
+    /// The `Hello` that takes this seat, with this build's protocol version.
+    pub fn hello(&self) -> ClientMessage {
+        hello_seat(self.seat.clone(), &self.player)
+    }
+}
+
 pub struct NetClient {
     client: RenetClient,
+    request: JoinRequest,
     transport: NetcodeClientTransport,
     server: SocketAddr,
     started: Instant,
@@ -35,9 +64,9 @@ pub struct NetClient {
 }
 
 impl NetClient {
-    /// Opens a socket and starts connecting to `server` (pump it, or call
-    /// [`NetClient::wait_connected`]).
-    pub fn connect(server: SocketAddr) -> Result<NetClient, ClientError> {
+    /// Opens a socket and starts connecting to `server` for `request`'s seat (pump it, or call
+    /// [`NetClient::wait_connected`]). Sends no hello: see [`NetClient::join`].
+    pub fn connect(server: SocketAddr, request: &JoinRequest) -> Result<NetClient, ClientError> {
         let bind: SocketAddr = if server.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().expect("valid");
         let (socket, _) = super::socket::bind_udp(bind)?;
         // Unsecure netcode needs a client id unique per server: 64 random bits.
@@ -52,7 +81,19 @@ impl NetClient {
             .map_err(|e| ClientError::Netcode(e.to_string()))?;
         let client = RenetClient::new(protocol::connection_config());
         let now = Instant::now();
-        Ok(NetClient { client, transport, server, started: now, last: now, undecodable: 0 })
+        Ok(NetClient { client, request: request.clone(), transport, server, started: now, last: now, undecodable: 0 })
+    }
+
+    /// [`NetClient::connect`], then the hello for the request's seat (queued until connected).
+    pub fn join(server: SocketAddr, request: &JoinRequest) -> Result<NetClient, ClientError> {
+        let mut client = NetClient::connect(server, request)?;
+        client.send(&request.hello());
+        Ok(client)
+    }
+
+    /// What this client asked for when it connected.
+    pub fn request(&self) -> &JoinRequest {
+        &self.request
     }
 
     pub fn client_id(&self) -> u64 {

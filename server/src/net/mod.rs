@@ -6,7 +6,7 @@ pub mod client;
 pub mod server;
 pub mod socket;
 
-pub use client::NetClient;
+pub use client::{JoinRequest, NetClient};
 pub use server::NetServer;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
