@@ -1,5 +1,7 @@
 //! Reading a scenario file: RON text to [`Scenario`], with syntax and type errors turned into
 //! [`Problem`]s that name the file, line, column, path inside the file and what was expected.
+//! A file larger than [`MAX_SCENARIO_BYTES`] is refused before it is read, and one nesting
+//! brackets deeper than [`MAX_NESTING`] before it is parsed.
 
 use std::path::Path;
 
@@ -7,7 +9,20 @@ use ron::error::{Error as RonError, SpannedError};
 use ron::extensions::Extensions;
 
 use super::Scenario;
-use super::source_map::SourceMap;
+use super::source_map::{SourceMap, nesting_too_deep};
+
+/// The largest scenario file, bytes (4 MiB; the shipped ones are under 20 KB).
+pub const MAX_SCENARIO_BYTES: usize = 4 * 1024 * 1024;
+/// The deepest nesting of brackets a scenario may have (the schema needs about 8).
+pub const MAX_NESTING: usize = 64;
+
+fn too_large(file: &str, bytes: u64) -> Vec<Problem> {
+    let message = format!(
+        "the file is {bytes} bytes: a scenario is at most {MAX_SCENARIO_BYTES} bytes ({} MiB)",
+        MAX_SCENARIO_BYTES / (1024 * 1024)
+    );
+    vec![Problem { file: file.into(), line: None, col: None, path: String::new(), message }]
+}
 
 /// One problem found in a scenario file.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -72,6 +87,21 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, Vec<Problem>> 
             message: message.into(),
         }]);
     }
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(too_large(file, text.len() as u64));
+    }
+    if let Some((line, col)) = nesting_too_deep(text, MAX_NESTING) {
+        let message = format!(
+            "brackets nested more than {MAX_NESTING} deep: a scenario needs far fewer (is a closing bracket missing?)"
+        );
+        return Err(vec![Problem {
+            file: file.into(),
+            line: Some(line),
+            col: Some(col),
+            path: String::new(),
+            message,
+        }]);
+    }
     let err: SpannedError = match ron_options().from_str(text) {
         Ok(s) => return Ok(s),
         Err(e) => e,
@@ -106,7 +136,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, Vec<Problem>> 
 /// Reads and parses a scenario file; returns the scenario and its text (for placing later problems).
 pub fn load_scenario_file(path: &Path) -> Result<(Scenario, String), Vec<Problem>> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let cannot_read = |e: std::io::Error| {
         let why = if e.kind() == std::io::ErrorKind::NotFound { "no such file".to_string() } else { e.to_string() };
         vec![Problem {
             file: file.clone(),
@@ -115,7 +145,21 @@ pub fn load_scenario_file(path: &Path) -> Result<(Scenario, String), Vec<Problem
             path: String::new(),
             message: format!("cannot read: {why}"),
         }]
-    })?;
+    };
+    // The size is checked before reading, and the read stops one byte past the limit (a file
+    // that grows meanwhile, or a device with no size).
+    let f = std::fs::File::open(path).map_err(cannot_read)?;
+    if let Ok(meta) = f.metadata()
+        && meta.len() > MAX_SCENARIO_BYTES as u64
+    {
+        return Err(too_large(&file, meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_SCENARIO_BYTES as u64 + 1), &mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() > MAX_SCENARIO_BYTES {
+        return Err(too_large(&file, bytes.len() as u64));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         vec![Problem {
@@ -135,9 +179,9 @@ pub fn load_scenario_file(path: &Path) -> Result<(Scenario, String), Vec<Problem
 
 /// Moves a 1-based (line, col) forward over spaces and line breaks.
 fn skip_blanks(text: &str, (line, col): (usize, usize)) -> (usize, usize) {
-    let Some(line_text) = text.lines().nth(line - 1) else { return (line, col) };
+    let Some(line_text) = text.lines().nth(line.saturating_sub(1)) else { return (line, col) };
     let (mut l, mut c) = (line, col);
-    let mut rest = line_text.chars().skip(col - 1).collect::<String>();
+    let mut rest = line_text.chars().skip(col.saturating_sub(1)).collect::<String>();
     let mut lines = text.lines().skip(line);
     loop {
         let lead = rest.chars().take_while(|ch| ch.is_whitespace()).count();
@@ -157,7 +201,7 @@ fn skip_blanks(text: &str, (line, col): (usize, usize)) -> (usize, usize) {
 
 /// The word or literal starting at a position, shortened, for "found `...`".
 fn token_at(text: &str, (line, col): (usize, usize)) -> Option<String> {
-    let rest: String = text.lines().nth(line - 1)?.chars().skip(col - 1).collect();
+    let rest: String = text.lines().nth(line.checked_sub(1)?)?.chars().skip(col.saturating_sub(1)).collect();
     let tok: String = if let Some(inner) = rest.strip_prefix('"') {
         let end = inner.find('"').map(|i| i + 2).unwrap_or(rest.len());
         rest[..end].to_string()
@@ -305,6 +349,42 @@ mod tests {
     fn a_byte_order_mark_is_ignored_and_positions_stay_right() {
         let msg = first("\u{feff}(\n  schema: \"one\",\n)");
         assert!(msg.starts_with("s.ron:2:11: schema: "), "{msg}");
+    }
+
+    /// The reported bug: 100,000 `[` made the checker use 23.7 GB (paths grew with the depth).
+    /// Now it is refused at once, at the bracket past the limit, and the source map of such a
+    /// text stays small.
+    #[test]
+    fn deep_nesting_fails_fast_with_a_bounded_error() {
+        let text = "[".repeat(100_000);
+        let t0 = std::time::Instant::now();
+        let problems = parse_scenario("deep.ron", &text).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let p = &problems[0];
+        assert_eq!((p.line, p.col), (Some(1), Some(MAX_NESTING + 1)), "{p}");
+        assert!(p.to_string().starts_with("deep.ron:1:65: brackets nested more than 64 deep"), "{p}");
+        // The scanner alone, on the same text: linear (its notes are capped, its paths stop at a depth).
+        let src = SourceMap::new(&text);
+        assert!(src.syntax.len() <= 100, "{}", src.syntax.len());
+        assert!(t0.elapsed().as_secs() < 10, "took {:?}", t0.elapsed());
+        // Brackets inside strings and comments do not count.
+        let quoted = format!("(name: \"{}\", // {}\n)", "[".repeat(1000), "(".repeat(1000));
+        let problems = parse_scenario("q.ron", &quoted).unwrap_err();
+        assert!(!problems[0].message.contains("nested"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_file_over_the_size_limit_is_refused_before_parsing() {
+        let text = format!("({})", " ".repeat(MAX_SCENARIO_BYTES));
+        let p = &parse_scenario("big.ron", &text).unwrap_err()[0];
+        assert!(p.message.contains("a scenario is at most 4194304 bytes (4 MiB)"), "{p}");
+        let dir = std::env::temp_dir().join(format!("sandtable-big-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("big.ron");
+        std::fs::write(&file, &text).unwrap();
+        let p = &load_scenario_file(&file).unwrap_err()[0];
+        assert!(p.to_string().contains("big.ron: the file is 4194306 bytes"), "{p}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod source_map;
 mod validate;
 
 pub use clock::{civil_from_days, clock_text, days_from_civil, parse_start};
-pub use load::{Problem, load_scenario_file, parse_scenario};
+pub use load::{MAX_NESTING, MAX_SCENARIO_BYTES, Problem, load_scenario_file, parse_scenario};
 pub use schema::*;
 pub use source_map::SourceMap;
 pub use validate::{MAX_DURATION_H, resolve_place, validate, validate_against};

@@ -3,18 +3,35 @@
 //!
 //! This is a light scanner, not a parser: it lets error messages name the path inside the file and
 //! lets semantic problems point at a line. It never fails; on broken text it does its best.
+//!
+//! Its memory stays linear in the text's size, whatever the text: paths stop growing past
+//! [`PATH_DEPTH`] brackets, a path segment is cut at [`SEGMENT_BYTES`], the tokens share their
+//! paths, and the paths kept altogether are at most [`PATH_BUDGET_PER_BYTE`] times the text's
+//! size (past it, positions fall back to the enclosing value). [`nesting_too_deep`] finds where a
+//! text opens more brackets than a scenario may.
 
 use std::collections::BTreeMap;
 
 /// A 1-based line and column (columns count characters, as ron does).
 pub type Pos = (usize, usize);
 
+/// Brackets deeper than this add nothing to a path (the values inside take the path at this depth).
+pub const PATH_DEPTH: usize = 64;
+/// A field name or map key longer than this is cut (with `…`) in paths.
+pub const SEGMENT_BYTES: usize = 128;
+/// The bytes of paths kept, at most, per byte of text (plus a small floor).
+pub const PATH_BUDGET_PER_BYTE: usize = 8;
+/// Bracket and string notes kept, at most; a broken file gets the first of them.
+const MAX_NOTES: usize = 100;
+
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     /// Start of each value, by path. `Some(x)` is transparent: `villages[0].shelter` points at `Some`.
     values: BTreeMap<String, Pos>,
-    /// Each token's position and the path of the value it belongs to, in file order.
-    contexts: Vec<(Pos, String)>,
+    /// Each token's position and the index in `paths` of the value it belongs to, in file order.
+    contexts: Vec<(Pos, u32)>,
+    /// The paths `contexts` names (consecutive tokens of one value share one).
+    paths: Vec<String>,
     /// Bracket and string problems found by the scanner, in file order.
     pub syntax: Vec<SyntaxNote>,
 }
@@ -64,24 +81,53 @@ impl Frame {
             return self.base.clone();
         }
         match (&self.field, self.open) {
-            (Some(f), '{') => format!("{}[{f:?}]", self.base),
-            (Some(f), _) => join(&self.base, f),
+            (Some(f), '{') => format!("{}[{:?}]", self.base, cut(f)),
+            (Some(f), _) => join(&self.base, cut(f)),
             (None, '[') => format!("{}[{}]", self.base, self.index),
             (None, _) => join(&self.base, &self.index.to_string()),
         }
     }
 }
 
+/// A segment cut at [`SEGMENT_BYTES`] (on a character boundary).
+fn cut(segment: &str) -> &str {
+    if segment.len() <= SEGMENT_BYTES {
+        return segment;
+    }
+    let mut end = SEGMENT_BYTES;
+    while !segment.is_char_boundary(end) {
+        end -= 1;
+    }
+    &segment[..end]
+}
+
 fn join(base: &str, field: &str) -> String {
     if base.is_empty() { field.to_string() } else { format!("{base}.{field}") }
+}
+
+/// The bytes of paths a [`SourceMap`] may still keep.
+struct Budget(usize);
+
+impl Budget {
+    fn take(&mut self, bytes: usize) -> bool {
+        if bytes <= self.0 {
+            self.0 -= bytes;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 impl SourceMap {
     pub fn new(text: &str) -> SourceMap {
         let (tokens, mut syntax, complete, suspect) = tokenize(text);
         let mut map = SourceMap { syntax: Vec::new(), ..Default::default() };
+        let mut budget = Budget(text.len().saturating_mul(PATH_BUDGET_PER_BYTE).saturating_add(64 * 1024));
         let mut stack: Vec<Frame> = Vec::new();
-        let root_path = |stack: &[Frame]| stack.last().map(Frame::value_path).unwrap_or_default();
+        // Frames past PATH_DEPTH are kept (for bracket matching) but lend no path.
+        let root_path =
+            |stack: &[Frame]| stack[..stack.len().min(PATH_DEPTH)].last().map(Frame::value_path).unwrap_or_default();
         let mut i = 0;
         while i < tokens.len() {
             let t = &tokens[i];
@@ -90,21 +136,24 @@ impl SourceMap {
             match t.tok {
                 Tok::Ident | Tok::Str if next == Some(Tok::Colon) && stack.last().is_some_and(|f| f.open != '[') => {
                     // A field name (or map key): the values after it live under it.
-                    let name = if t.tok == Tok::Str { unquote(&t.text) } else { t.text.clone() };
-                    if let Some(f) = stack.last_mut() {
+                    if stack.len() <= PATH_DEPTH
+                        && let Some(f) = stack.last_mut()
+                    {
+                        let name = if t.tok == Tok::Str { unquote(&t.text) } else { t.text.clone() };
                         f.field = Some(name);
                         ctx = f.value_path();
                     }
-                    map.contexts.push((t.pos, ctx));
+                    map.context(t.pos, ctx, &mut budget);
                     i += 2;
                     continue;
                 }
                 Tok::Open(c) => {
-                    map.values.entry(ctx.clone()).or_insert(t.pos);
+                    map.value(&ctx, t.pos, &mut budget);
                     // `Village(` / `Some(`: the bracket belongs to the variant named just before it.
                     let after_ident = i > 0 && tokens[i - 1].tok == Tok::Ident && tokens[i - 1].pos.0 == t.pos.0;
                     let transparent = after_ident && tokens[i - 1].text == "Some";
-                    stack.push(Frame { open: c, pos: t.pos, base: ctx.clone(), field: None, index: 0, transparent });
+                    let base = if stack.len() < PATH_DEPTH { ctx.clone() } else { String::new() };
+                    stack.push(Frame { open: c, pos: t.pos, base, field: None, index: 0, transparent });
                 }
                 Tok::Close(c) => {
                     close(&mut stack, c, t.pos, &ctx, &mut syntax);
@@ -118,16 +167,16 @@ impl SourceMap {
                 }
                 Tok::Colon => {}
                 Tok::Ident | Tok::Str | Tok::Other => {
-                    map.values.entry(ctx.clone()).or_insert(t.pos);
+                    map.value(&ctx, t.pos, &mut budget);
                 }
             }
-            map.contexts.push((t.pos, ctx));
+            map.context(t.pos, ctx, &mut budget);
             i += 1;
         }
         // After an unclosed string every bracket looks open: say nothing more then. After a string
         // that runs over a line end, quotes may pair up wrongly: drop every note past it.
         if complete && suspect.is_none() {
-            for f in stack.iter().rev() {
+            for f in stack.iter().rev().take(MAX_NOTES) {
                 syntax.push(SyntaxNote {
                     pos: f.pos,
                     path: f.base.clone(),
@@ -139,8 +188,28 @@ impl SourceMap {
             syntax.retain(|n| n.pos <= from);
         }
         syntax.sort();
+        syntax.truncate(MAX_NOTES);
         map.syntax = syntax;
         map
+    }
+
+    /// Records where the value at `path` starts, if it is the first time and the budget allows.
+    fn value(&mut self, path: &str, pos: Pos, budget: &mut Budget) {
+        if !self.values.contains_key(path) && budget.take(path.len() + 32) {
+            self.values.insert(path.to_string(), pos);
+        }
+    }
+
+    /// Records the path of the token at `pos`: the previous token's when the same, else a new
+    /// one while the budget allows, else the last one kept.
+    fn context(&mut self, pos: Pos, path: String, budget: &mut Budget) {
+        let same = self.paths.last().is_some_and(|p| *p == path);
+        if !same && budget.take(path.len() + 24) {
+            self.paths.push(path);
+        }
+        if let Some(last) = self.paths.len().checked_sub(1) {
+            self.contexts.push((pos, last as u32));
+        }
     }
 
     /// Position of the value at `path`, or of the nearest enclosing value that is written out
@@ -161,7 +230,10 @@ impl SourceMap {
     /// Path of the value being read at `pos` (the last token starting at or before it).
     pub fn path_at(&self, pos: Pos) -> String {
         let i = self.contexts.partition_point(|(p, _)| *p <= pos);
-        if i == 0 { String::new() } else { self.contexts[i - 1].1.clone() }
+        match i.checked_sub(1).and_then(|i| self.contexts.get(i)) {
+            Some((_, k)) => self.paths.get(*k as usize).cloned().unwrap_or_default(),
+            None => String::new(),
+        }
     }
 }
 
@@ -172,12 +244,18 @@ fn close(stack: &mut Vec<Frame>, c: char, pos: Pos, ctx: &str, syntax: &mut Vec<
         _ => '{',
     };
     match stack.iter().rposition(|f| f.open == want) {
-        None => syntax.push(SyntaxNote { pos, path: ctx.to_string(), message: format!("`{c}` closes nothing") }),
+        None => {
+            if syntax.len() < MAX_NOTES {
+                syntax.push(SyntaxNote { pos, path: ctx.to_string(), message: format!("`{c}` closes nothing") });
+            }
+        }
         Some(k) => {
             // Brackets opened after the match were never closed: report each where it opened.
             for f in stack.drain(k + 1..).rev() {
-                let message = format!("`{}` is never closed (found `{c}` at {}:{} first)", f.open, pos.0, pos.1);
-                syntax.push(SyntaxNote { pos: f.pos, path: f.base, message });
+                if syntax.len() < MAX_NOTES {
+                    let message = format!("`{}` is never closed (found `{c}` at {}:{} first)", f.open, pos.0, pos.1);
+                    syntax.push(SyntaxNote { pos: f.pos, path: f.base, message });
+                }
             }
             stack.pop();
         }
@@ -271,13 +349,12 @@ fn tokenize(text: &str) -> (Vec<Token>, Vec<SyntaxNote>, bool, Option<Pos>) {
             }
             Tok::Str
         } else if let Some(h) = raw_hashes {
-            let end: String = std::iter::once('"').chain(std::iter::repeat_n('#', h)).collect();
+            let end: Vec<char> = std::iter::once('"').chain(std::iter::repeat_n('#', h)).collect();
             advance(&mut i, &mut line, &mut col, 2 + h);
-            let rest: String = chars[i..].iter().collect();
-            match rest.find(&end) {
+            // Searched in place: copying the rest of the text for every raw string is quadratic.
+            match chars[i..].windows(end.len()).position(|w| w == end.as_slice()) {
                 Some(k) => {
-                    let n = rest[..k].chars().count() + end.chars().count();
-                    advance(&mut i, &mut line, &mut col, n);
+                    advance(&mut i, &mut line, &mut col, k + end.len());
                 }
                 None => {
                     problems.push(note(pos, "raw string is never closed"));
@@ -309,6 +386,25 @@ fn tokenize(text: &str) -> (Vec<Token>, Vec<SyntaxNote>, bool, Option<Pos>) {
         out.push(Token { tok, text: chars[start..i].iter().collect(), pos });
     }
     (out, problems, true, suspect)
+}
+
+/// Where the text first opens a bracket `max + 1` deep (outside strings and comments), if it does.
+pub fn nesting_too_deep(text: &str, max: usize) -> Option<Pos> {
+    let (tokens, ..) = tokenize(text);
+    let mut depth = 0usize;
+    for t in &tokens {
+        match t.tok {
+            Tok::Open(_) => {
+                depth += 1;
+                if depth > max {
+                    return Some(t.pos);
+                }
+            }
+            Tok::Close(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `r"..."` or `r#"..."#`: the number of `#`.
@@ -372,5 +468,36 @@ mod tests {
         let m = SourceMap::new("(a: \"oops,\n b: \"x\")\n");
         assert_eq!(m.syntax[0].message, "string runs past the end of its line: is its closing `\"` missing?");
         assert_eq!(m.syntax[0].pos, (1, 5));
+    }
+
+    /// Memory linear in the text: a 1 MB field name over 200,000 values used to be copied into
+    /// the path of every token (200 GB); 10,000 open brackets made paths of every depth (633 MB).
+    #[test]
+    fn paths_stay_small_whatever_the_text() {
+        let name = "a".repeat(1 << 20);
+        let text = format!("({name}: [{}])", "1,".repeat(200_000));
+        let m = SourceMap::new(&text);
+        let p = m.path_at((1, text.len() - 3));
+        assert!(p.len() <= SEGMENT_BYTES + 16, "{}", p.len());
+        assert!(p.starts_with("aaaa"), "{}", &p[..10]);
+        let kept: usize =
+            m.paths.iter().map(String::len).sum::<usize>() + m.values.keys().map(String::len).sum::<usize>();
+        assert!(kept <= text.len() * PATH_BUDGET_PER_BYTE + 64 * 1024, "{kept}");
+
+        let deep = format!("(a: {}1{})", "[".repeat(10_000), "]".repeat(10_000));
+        let m = SourceMap::new(&deep);
+        let p = m.path_at((1, 5 + 10_000));
+        assert!(p.len() < PATH_DEPTH * 8, "{}", p.len());
+        assert!(m.syntax.is_empty(), "{:?}", m.syntax.first());
+        let longest = m.paths.iter().map(String::len).max().unwrap_or(0);
+        assert!(longest < PATH_DEPTH * 8, "{longest}");
+    }
+
+    #[test]
+    fn nesting_counts_brackets_outside_strings_and_comments() {
+        assert_eq!(nesting_too_deep("([{}])", 3), None);
+        assert_eq!(nesting_too_deep("([{()}])", 3), Some((1, 4)));
+        assert_eq!(nesting_too_deep("(\"((((\" /* (((( */ // ((((\n)", 1), None);
+        assert_eq!(nesting_too_deep("(r#\"((\"#)", 1), None);
     }
 }
