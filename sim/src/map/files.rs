@@ -1,5 +1,9 @@
 //! Reading and writing a map asset directory: `map.json` (metadata and vector features, readable
 //! and diffable) and `terrain.bin` (the grids, compact binary with a magic header and a checksum).
+//!
+//! Both are untrusted bytes (a client decodes them from the server; anyone can hand a server a
+//! map folder): sizes are checked before reading, the grid's header before any arithmetic
+//! ([`MAX_GRID_SIDE`], [`MAX_GRID_CELLS`], checked products), and nothing here panics on bad bytes.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,6 +15,15 @@ use super::{Features, LandCover, MapAsset, MapMeta, TerrainGrid};
 pub const MAP_JSON: &str = "map.json";
 pub const TERRAIN_BIN: &str = "terrain.bin";
 const MAGIC: &[u8; 8] = b"STTERR01";
+
+/// The largest `map.json`, bytes (the Andorra map's is 1.7 MB).
+pub const MAX_MAP_JSON_BYTES: usize = 8 * 1024 * 1024;
+/// The most cells a grid may have along one side.
+pub const MAX_GRID_SIDE: usize = 8192;
+/// The most cells a grid may have (the Andorra map has 168,000); 9 bytes each in `terrain.bin`.
+pub const MAX_GRID_CELLS: usize = 4 * 1024 * 1024;
+/// The largest `terrain.bin`, bytes: a full grid of [`MAX_GRID_CELLS`] and its header.
+pub const MAX_TERRAIN_BYTES: usize = 32 + MAX_GRID_CELLS * 9;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MapError {
@@ -32,8 +45,8 @@ struct MapJson {
 pub fn load_map(dir: &Path) -> Result<MapAsset, MapError> {
     let json_path = dir.join(MAP_JSON);
     let bin_path = dir.join(TERRAIN_BIN);
-    let text = read(&json_path)?;
-    let bytes = read(&bin_path)?;
+    let text = read(&json_path, MAX_MAP_JSON_BYTES)?;
+    let bytes = read(&bin_path, MAX_TERRAIN_BYTES)?;
     decode_parts(&text, &json_path, &bytes, &bin_path)
 }
 
@@ -44,6 +57,12 @@ pub fn decode_map(json: &[u8], terrain: &[u8]) -> Result<MapAsset, MapError> {
 }
 
 fn decode_parts(text: &[u8], json_path: &Path, bytes: &[u8], bin_path: &Path) -> Result<MapAsset, MapError> {
+    if text.len() > MAX_MAP_JSON_BYTES {
+        return Err(too_large(json_path, text.len() as u64, MAX_MAP_JSON_BYTES));
+    }
+    if bytes.len() > MAX_TERRAIN_BYTES {
+        return Err(too_large(bin_path, bytes.len() as u64, MAX_TERRAIN_BYTES));
+    }
     let parsed: MapJson = serde_json::from_slice(text)
         .map_err(|e| MapError::Corrupt { path: json_path.to_path_buf(), reason: e.to_string() })?;
     let grid = decode_grid(bytes).map_err(|reason| MapError::Corrupt { path: bin_path.to_path_buf(), reason })?;
@@ -83,14 +102,32 @@ pub fn save_map(dir: &Path, map: &MapAsset) -> Result<(), MapError> {
     fs::write(&bin_path, encode_grid(&map.grid)).map_err(|source| MapError::Io { path: bin_path, source })
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, MapError> {
-    fs::read(path).map_err(|source| {
+fn too_large(path: &Path, bytes: u64, max: usize) -> MapError {
+    MapError::Corrupt { path: path.to_path_buf(), reason: format!("it is {bytes} bytes; at most {max} are allowed") }
+}
+
+/// Reads a file of at most `max` bytes: the size is checked before reading, and the read stops
+/// one byte past it.
+fn read(path: &Path, max: usize) -> Result<Vec<u8>, MapError> {
+    let io = |source: std::io::Error| {
         if source.kind() == std::io::ErrorKind::NotFound {
             MapError::Missing { path: path.to_path_buf() }
         } else {
             MapError::Io { path: path.to_path_buf(), source }
         }
-    })
+    };
+    let f = fs::File::open(path).map_err(io)?;
+    if let Ok(meta) = f.metadata()
+        && meta.len() > max as u64
+    {
+        return Err(too_large(path, meta.len(), max));
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(f, max as u64 + 1), &mut bytes).map_err(io)?;
+    if bytes.len() > max {
+        return Err(too_large(path, bytes.len() as u64, max));
+    }
+    Ok(bytes)
 }
 
 /// FNV-1a ([`crate::hash`]): enough to catch truncation and bit rot.
@@ -116,33 +153,47 @@ fn encode_grid(g: &TerrainGrid) -> Vec<u8> {
     out
 }
 
+/// Little-endian bytes at `at..at + N`, or `None` past the end.
+fn le<const N: usize>(bytes: &[u8], at: usize) -> Option<[u8; N]> {
+    bytes.get(at..at.checked_add(N)?)?.try_into().ok()
+}
+
 fn decode_grid(bytes: &[u8]) -> Result<TerrainGrid, String> {
-    if bytes.len() < 16 || &bytes[..8] != MAGIC {
+    if bytes.get(..8) != Some(MAGIC.as_slice()) {
         return Err("not a sandtable terrain file (bad magic)".into());
     }
-    let sum = u64::from_le_bytes(bytes[8..16].try_into().unwrap());
+    let sum = le::<8>(bytes, 8).map(u64::from_le_bytes).ok_or("header truncated (no checksum)")?;
     let body = &bytes[16..];
     if checksum(body) != sum {
         return Err("checksum mismatch (truncated or damaged)".into());
     }
-    if body.len() < 16 {
-        return Err("header truncated".into());
+    let header = |at: usize| le::<4>(body, at).map(u32::from_le_bytes).ok_or("header truncated");
+    let (cols, rows) = (header(0)? as usize, header(4)? as usize);
+    let cell_size_m = le::<8>(body, 8).map(f64::from_le_bytes).ok_or("header truncated")?;
+    // The header is checked before any arithmetic on it: a crafted one must not wrap the sizes.
+    if cols == 0 || rows == 0 || cols > MAX_GRID_SIDE || rows > MAX_GRID_SIDE {
+        return Err(format!("grid is {cols}x{rows}: each side must be 1 to {MAX_GRID_SIDE} cells"));
     }
-    let cols = u32::from_le_bytes(body[0..4].try_into().unwrap()) as usize;
-    let rows = u32::from_le_bytes(body[4..8].try_into().unwrap()) as usize;
-    let cell_size_m = f64::from_le_bytes(body[8..16].try_into().unwrap());
-    let n = cols.checked_mul(rows).ok_or("grid size overflows")?;
-    if body.len() != 16 + n * 9 {
-        return Err(format!("expected {} bytes of grid data for {cols}x{rows}, found {}", n * 9, body.len() - 16));
+    let n = cols
+        .checked_mul(rows)
+        .filter(|&n| n <= MAX_GRID_CELLS)
+        .ok_or_else(|| format!("grid is {cols}x{rows}: more than {MAX_GRID_CELLS} cells"))?;
+    let data = body.len() - 16;
+    if data != n * 9 {
+        return Err(format!("expected {} bytes of grid data for {cols}x{rows}, found {data}", n * 9));
     }
     if !(cell_size_m.is_finite() && cell_size_m > 0.0) {
         return Err(format!("cell size {cell_size_m} is not a positive number"));
     }
     let floats = |start: usize| -> Vec<f32> {
-        body[start..start + n * 4].chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect()
+        body[start..start + n * 4].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
     };
     let elevation_m = floats(16);
     let slope_deg = floats(16 + n * 4);
+    if let Some(i) = elevation_m.iter().chain(&slope_deg).position(|v| !v.is_finite()) {
+        let what = if i < n { "elevation" } else { "slope" };
+        return Err(format!("{what} of cell {} is not a number", i % n));
+    }
     let landcover = body[16 + n * 8..]
         .iter()
         .map(|&b| LandCover::from_u8(b).ok_or(format!("unknown land cover code {b}")))
@@ -177,5 +228,63 @@ mod tests {
         bytes[last] ^= 0xff;
         assert!(decode_grid(&bytes).unwrap_err().contains("checksum"));
         assert!(decode_grid(&bytes[..20]).is_err());
+    }
+
+    /// A terrain.bin of `body` with its magic and a valid checksum.
+    fn signed(body: &[u8]) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&checksum(body).to_le_bytes());
+        out.extend_from_slice(body);
+        out
+    }
+
+    /// The reported bug: a 45-byte terrain.bin with a valid checksum whose cols × rows × 9
+    /// wrapped around, then panicked slicing. Every crafted header is an error now.
+    #[test]
+    fn crafted_headers_are_errors_not_panics() {
+        let header = |cols: u32, rows: u32, cell: f64, extra: usize| {
+            let mut body = cols.to_le_bytes().to_vec();
+            body.extend_from_slice(&rows.to_le_bytes());
+            body.extend_from_slice(&cell.to_le_bytes());
+            body.extend(std::iter::repeat_n(0u8, extra));
+            signed(&body)
+        };
+        // 45 bytes: 16 of magic and checksum, 16 of header, 13 of data.
+        let wrap = header(u32::MAX, u32::MAX, 30.0, 13);
+        assert_eq!(wrap.len(), 45);
+        let err = decode_grid(&wrap).unwrap_err();
+        assert!(err.contains("each side must be 1 to 8192"), "{err}");
+        // 0x4000_0000 × 0x4000_0000 × 9 wraps on 64 bits too, but the sides are refused first;
+        // within the sides, the cells are bounded before anything is multiplied by 9.
+        let err = decode_grid(&header(8192, 8192, 30.0, 13)).unwrap_err();
+        assert!(err.contains("more than 4194304 cells"), "{err}");
+        let err = decode_grid(&header(0, 5, 30.0, 0)).unwrap_err();
+        assert!(err.contains("each side must be 1"), "{err}");
+        let err = decode_grid(&header(2, 2, 30.0, 13)).unwrap_err();
+        assert!(err.contains("expected 36 bytes of grid data for 2x2, found 13"), "{err}");
+        let err = decode_grid(&header(1, 1, f64::NAN, 9)).unwrap_err();
+        assert!(err.contains("cell size NaN"), "{err}");
+        let mut nan = header(1, 1, 30.0, 9);
+        nan[32..36].copy_from_slice(&f32::NAN.to_le_bytes());
+        let nan = signed(&nan[16..]);
+        assert!(decode_grid(&nan).unwrap_err().contains("elevation of cell 0 is not a number"));
+        // Short files at every length.
+        for len in 0usize..32 {
+            let bytes = signed(&[7u8; 32][..len.saturating_sub(16)]);
+            assert!(decode_grid(&bytes[..len.min(bytes.len())]).is_err(), "{len} bytes");
+        }
+        let json = br#"{"meta":{},"features":{}}"#;
+        assert!(decode_map(json, &wrap).is_err());
+    }
+
+    #[test]
+    fn oversized_map_files_are_refused_before_reading() {
+        let dir = std::env::temp_dir().join(format!("sandtable-bigmap-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let f = fs::File::create(dir.join(MAP_JSON)).unwrap();
+        f.set_len(MAX_MAP_JSON_BYTES as u64 + 1).unwrap();
+        let err = load_map(&dir).unwrap_err().to_string();
+        assert!(err.contains("map.json") && err.contains("at most 8388608"), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
     }
 }
