@@ -117,8 +117,8 @@ fn bad_forms_say_what_is_wrong() {
     bad.at = Some([-10.0, 5.0]);
     assert_eq!(refused(&mut w, "informant:Baix", Order::Report(bad), "地图"), "bad_form");
     let mut bad = report("Baix");
-    bad.note = "水".repeat(2001);
-    assert_eq!(refused(&mut w, "informant:Baix", Order::Report(bad), "2000"), "bad_form");
+    bad.note = "水".repeat(1366);
+    assert_eq!(refused(&mut w, "informant:Baix", Order::Report(bad), "4096"), "too_long");
     let mut bad = report("Baix");
     bad.follows = Some(9);
     bad.stage = ReportStage::FollowUp;
@@ -165,4 +165,123 @@ fn levels_lower_only_below_the_current_one_and_the_drill_ends() {
     run(&mut w, 12 * 60);
     assert!(w.is_finished());
     assert_eq!(refused(&mut w, "command:West", Order::EndResponse, "结束"), "ended");
+}
+
+/// Issue 9: 1 MB and 12 MB notes were accepted and journaled. Every text and name an order
+/// carries has a limit, checked before anything quotes it: the refusal is short whatever the
+/// size, and a text at the limit passes.
+#[test]
+fn every_text_and_name_has_a_limit() {
+    use super::{MAX_NAME_BYTES, MAX_TEXT_BYTES};
+    let mut w = drill();
+    let text = "字".repeat(MAX_TEXT_BYTES / 3 + 1);
+    let name = "名".repeat(MAX_NAME_BYTES / 3 + 1);
+    let huge = "x".repeat(12 << 20);
+    let with_note = |note: &str| {
+        let mut f = report("Baix");
+        f.note = note.into();
+        Order::Report(f)
+    };
+    let with_actions = {
+        let mut f = report("Baix");
+        f.actions_taken = text.clone();
+        Order::Report(f)
+    };
+    let cases: Vec<(&str, Order, &str)> = vec![
+        ("informant:Baix", with_note(&huge), "备注"),
+        ("informant:Baix", with_actions, "actions taken"),
+        ("informant:Baix", Order::Report(report(&name)), "village"),
+        ("informant:Baix", Order::CallForHelp { village: "Baix".into(), note: text.clone() }, "the call"),
+        ("command:West", Order::Warn { village: huge.clone() }, "village"),
+        ("command:West", Order::Evacuate { village: "Baix".into(), shelter: Some(name.clone()) }, "shelter"),
+        ("command:West", Order::HoldVillage { village: name.clone(), held: true }, "village"),
+        (
+            "command:West",
+            Order::Dispatch { team: name.clone(), task: Task::Rescue, target: Target::Village("Baix".into()) },
+            "team",
+        ),
+        (
+            "command:West",
+            Order::Dispatch { team: "西镇队".into(), task: Task::Rescue, target: Target::Village(name.clone()) },
+            "village",
+        ),
+        (
+            "command:West",
+            Order::SendMaterials {
+                depot: "西镇物资站".into(),
+                material: name.clone(),
+                amount: 1,
+                to: Consignee::Village("Mig".into()),
+            },
+            "material",
+        ),
+        (
+            "command:West",
+            Order::SendMaterials {
+                depot: "西镇物资站".into(),
+                material: "woven_bags".into(),
+                amount: 1,
+                to: Consignee::Team(name.clone()),
+            },
+            "team",
+        ),
+        (
+            "command:West",
+            Order::ReportUp {
+                stage: ReportStage::Initial,
+                casualties: 0,
+                trapped: 0,
+                evacuated: 0,
+                note: text.clone(),
+            },
+            "the report",
+        ),
+        (
+            "command:West",
+            Order::RequestSupport { kind: SupportKind::Materials, detail: text.clone(), material: None },
+            "the request",
+        ),
+        (
+            "command:West",
+            Order::RequestSupport {
+                kind: SupportKind::Materials,
+                detail: "x".into(),
+                material: Some((name.clone(), 1)),
+            },
+            "material",
+        ),
+        ("team:西镇队", Order::RefuseTask { reason: text.clone() }, "reason"),
+        (
+            "team:西镇队",
+            Order::TeamReport { kind: crate::world::TeamReportKind::Progress, note: text.clone() },
+            "the report",
+        ),
+        ("county", Order::Decide { request: 1, approve: true, note: text.clone() }, "the note"),
+        ("county", Order::Directive { to: role("command:West"), text: text.clone() }, "directive"),
+        ("controller", Order::Inject { to: Role::Controller, message: text.clone(), event: None }, "message"),
+        (
+            "controller",
+            Order::Inject {
+                to: Role::Controller,
+                message: "x".into(),
+                event: Some(WorldEvent::ReturnHome { village: name.clone() }),
+            },
+            "village",
+        ),
+    ];
+    for (from, order, word) in cases {
+        let kind = order.kind();
+        let cmd = Command { from: role(from), by: String::new(), order: order.clone() };
+        let r = w.apply(&cmd).expect_err("refused");
+        assert_eq!(r.code(), "too_long", "{kind:?}: {r}");
+        let words = r.to_string();
+        assert!(words.contains(word) && words.len() < 200, "{kind:?}: {words}");
+        assert_eq!(refused(&mut w, from, order, word), "too_long");
+    }
+    // The person's name.
+    let cmd = Command { from: role("informant:Baix"), by: name.clone(), order: Order::Report(report("Baix")) };
+    assert_eq!(w.apply(&cmd).expect_err("refused").code(), "too_long");
+    // At the limit: accepted.
+    let at_limit = "a".repeat(MAX_TEXT_BYTES);
+    ok(&mut w, "informant:Baix", with_note(&at_limit));
 }

@@ -31,8 +31,12 @@ use crate::roles::Role;
 use crate::world::teams::Activity;
 use crate::world::{Command, Consignee, Order, OrderKind, ReportStage, SupportKind, Target, Task, World, WorldEvent};
 
-/// The longest text an order may carry, characters.
-pub const MAX_TEXT_CHARS: usize = 2000;
+/// The longest free text an order may carry (a note, a message, a reason), bytes of UTF-8:
+/// about 1,300 Chinese characters or 4,000 Latin letters.
+pub const MAX_TEXT_BYTES: usize = 4096;
+/// The longest name an order may carry (a village, team, shelter, depot, material, role, the
+/// person who gave it), bytes of UTF-8.
+pub const MAX_NAME_BYTES: usize = 256;
 /// The most points a drawn path may have.
 pub const MAX_PATH_POINTS: usize = 200;
 
@@ -119,14 +123,94 @@ pub fn covers_depot(world: &World, role: &Role, depot: usize) -> bool {
     }
 }
 
-fn text_ok(what_zh: &str, what_en: &str, text: &str) -> Result<(), Refusal> {
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(Refusal::bad_form(
-            &format!("{what_zh}超过 {MAX_TEXT_CHARS} 字"),
-            &format!("{what_en} is longer than {MAX_TEXT_CHARS} characters"),
-        ));
+fn text_ok(what: (&'static str, &'static str), text: &str) -> Result<(), Refusal> {
+    too_long(what, text, MAX_TEXT_BYTES)
+}
+
+fn name_ok(what: (&'static str, &'static str), name: &str) -> Result<(), Refusal> {
+    too_long(what, name, MAX_NAME_BYTES)
+}
+
+fn too_long(what: (&'static str, &'static str), text: &str, max: usize) -> Result<(), Refusal> {
+    if text.len() > max { Err(Refusal::TooLong { what, bytes: text.len(), max }) } else { Ok(()) }
+}
+
+/// The length of every text and name an order carries, checked before anything else looks at
+/// them (a refusal that quotes a name must not quote megabytes). The match is exhaustive: a new
+/// order's text is measured here or the build fails.
+fn sizes_ok(cmd: &Command) -> Result<(), Refusal> {
+    const VILLAGE: (&str, &str) = ("村庄名", "the village's name");
+    const NOTE: (&str, &str) = ("备注", "the note");
+    name_ok(("署名", "the name of the person"), &cmd.by)?;
+    let role = |r: &Role| too_long(("角色名", "the role's name"), &r.to_string(), 2 * MAX_NAME_BYTES);
+    role(&cmd.from)?;
+    match &cmd.order {
+        Order::Report(form) => {
+            name_ok(VILLAGE, &form.village)?;
+            text_ok(("已采取措施", "actions taken"), &form.actions_taken)?;
+            text_ok(NOTE, &form.note)
+        }
+        Order::CallForHelp { village, note } => {
+            name_ok(VILLAGE, village)?;
+            text_ok(("呼救内容", "the call"), note)
+        }
+        Order::Warn { village } | Order::HeadCount { village, .. } | Order::HoldVillage { village, .. } => {
+            name_ok(VILLAGE, village)
+        }
+        Order::Evacuate { village, shelter } => {
+            name_ok(VILLAGE, village)?;
+            shelter.as_deref().map_or(Ok(()), |s| name_ok(("安置点名", "the shelter's name"), s))
+        }
+        Order::Dispatch { team, target, .. } => {
+            name_ok(("队伍名", "the team's name"), team)?;
+            match target {
+                Target::Village(v) => name_ok(VILLAGE, v),
+                Target::Point(_) => Ok(()),
+                Target::Path(points) if points.len() > MAX_PATH_POINTS => Err(Refusal::bad_form(
+                    &format!("线路超过 {MAX_PATH_POINTS} 个点"),
+                    &format!("the path has more than {MAX_PATH_POINTS} points"),
+                )),
+                Target::Path(_) => Ok(()),
+            }
+        }
+        Order::SendMaterials { depot, material, to, .. } => {
+            name_ok(("物资库名", "the depot's name"), depot)?;
+            name_ok(("物资名称", "the material"), material)?;
+            match to {
+                Consignee::Village(v) => name_ok(VILLAGE, v),
+                Consignee::Team(t) => name_ok(("队伍名", "the team's name"), t),
+            }
+        }
+        Order::ReportUp { note, .. } => text_ok(("报告内容", "the report"), note),
+        Order::RequestSupport { detail, material, .. } => {
+            text_ok(("请求内容", "the request"), detail)?;
+            material.as_ref().map_or(Ok(()), |(m, _)| name_ok(("物资名称", "the material"), m))
+        }
+        Order::RefuseTask { reason } => text_ok(("理由", "the reason"), reason),
+        Order::TeamReport { note, .. } => text_ok(("报告内容", "the report"), note),
+        Order::Decide { note, .. } => text_ok(("批示", "the note"), note),
+        Order::Directive { to, text } => {
+            role(to)?;
+            text_ok(("指示", "the directive"), text)
+        }
+        Order::Inject { to, message, event } => {
+            role(to)?;
+            text_ok(("注入内容", "the message"), message)?;
+            match event {
+                Some(WorldEvent::ReturnHome { village }) => name_ok(VILLAGE, village),
+                _ => Ok(()),
+            }
+        }
+        Order::Acknowledge { .. }
+        | Order::Verify { .. }
+        | Order::ActivateLevel { .. }
+        | Order::LowerLevel { .. }
+        | Order::EndResponse
+        | Order::AcceptTask
+        | Order::MoveTo { .. }
+        | Order::FireInject { .. }
+        | Order::Freeze { .. } => Ok(()),
     }
-    Ok(())
 }
 
 fn point_ok(world: &World, p: Xy) -> Result<(), Refusal> {
@@ -144,6 +228,7 @@ pub fn authorise(world: &World, cmd: &Command) -> Result<(), Refusal> {
     if world.is_finished() {
         return Err(Refusal::Ended);
     }
+    sizes_ok(cmd)?;
     let from = &cmd.from;
     if !world.roles.contains(from) {
         return Err(Refusal::UnknownRole { role: from.to_string() });
@@ -152,7 +237,6 @@ pub fn authorise(world: &World, cmd: &Command) -> Result<(), Refusal> {
     if !orders_for(from).contains(&kind) {
         return Err(Refusal::NotAllowed { role: from.to_string(), order: kind });
     }
-    text_ok("署名", "the name", &cmd.by)?;
     let village =
         |name: &str| world.people.index(name).ok_or_else(|| Refusal::NoSuchVillage { village: name.to_string() });
     let in_care = |vi: usize| {
@@ -205,8 +289,6 @@ pub fn authorise(world: &World, cmd: &Command) -> Result<(), Refusal> {
             if let Some(at) = form.at {
                 point_ok(world, at)?;
             }
-            text_ok("已采取措施", "actions taken", &form.actions_taken)?;
-            text_ok("备注", "the note", &form.note)?;
             if let Some(id) = form.follows {
                 world.comms.report(id).ok_or(Refusal::NoSuchReport { report: id })?;
             }
@@ -214,9 +296,8 @@ pub fn authorise(world: &World, cmd: &Command) -> Result<(), Refusal> {
                 return Err(Refusal::bad_form("初报不接续其他报告", "a first report follows no other"));
             }
         }
-        Order::CallForHelp { village: name, note } => {
+        Order::CallForHelp { village: name, .. } => {
             in_care(village(name)?)?;
-            text_ok("呼救内容", "the call", note)?;
         }
         Order::Warn { village: name } => in_care(village(name)?)?,
         Order::Evacuate { village: name, shelter } => {
@@ -294,11 +375,9 @@ pub fn authorise(world: &World, cmd: &Command) -> Result<(), Refusal> {
                 return Err(Refusal::NoRoute { to: label });
             }
         }
-        Order::ReportUp { note, .. } => text_ok("报告内容", "the report", note)?,
+        Order::ReportUp { .. } => {}
         Order::RequestSupport { kind, detail, material } => {
-            text_ok("请求内容", "the request", detail)?;
-            if let Some((m, n)) = material {
-                text_ok("物资名称", "the material", m)?;
+            if let Some((_, n)) = material {
                 if *n == 0 {
                     return Err(Refusal::bad_form("数量须大于 0", "the amount must be above 0"));
                 }
@@ -314,23 +393,21 @@ pub fn authorise(world: &World, cmd: &Command) -> Result<(), Refusal> {
                 return Err(Refusal::NoTask { team: t.name.clone() });
             }
         }
-        Order::RefuseTask { reason } => {
-            text_ok("理由", "the reason", reason)?;
+        Order::RefuseTask { .. } => {
             let ti = own_team()?;
             let t = &world.teams.list[ti];
             if t.job.as_ref().is_none_or(|j| j.task.is_none()) {
                 return Err(Refusal::NoTask { team: t.name.clone() });
             }
         }
-        Order::TeamReport { note, .. } => text_ok("报告内容", "the report", note)?,
+        Order::TeamReport { .. } => {}
         Order::MoveTo { point } => {
             point_ok(world, *point)?;
             let ti = own_team()?;
             busy(ti)?;
             reachable(ti, world.map.features.roads.nearest_node(*point), "目标点 / the point")?;
         }
-        Order::Decide { request, approve, note } => {
-            text_ok("批示", "the note", note)?;
+        Order::Decide { request, approve, .. } => {
             let r = world.requests.get(*request).ok_or(Refusal::NoSuchRequest { request: *request })?;
             if r.decision.is_some() {
                 return Err(Refusal::AlreadyDecided { request: *request });
@@ -353,8 +430,7 @@ pub fn authorise(world: &World, cmd: &Command) -> Result<(), Refusal> {
                 });
             }
         }
-        Order::Directive { to, text } => {
-            text_ok("指示", "the directive", text)?;
+        Order::Directive { to, .. } => {
             if !world.roles.contains(to) {
                 return Err(Refusal::NoSuchRole { role: to.to_string() });
             }
@@ -362,8 +438,7 @@ pub fn authorise(world: &World, cmd: &Command) -> Result<(), Refusal> {
                 return Err(Refusal::bad_form("指示只能下达给乡镇指挥部", "directives go to a township command post"));
             }
         }
-        Order::Inject { to, message, event } => {
-            text_ok("注入内容", "the message", message)?;
+        Order::Inject { to, event, .. } => {
             if !world.roles.contains(to) {
                 return Err(Refusal::NoSuchRole { role: to.to_string() });
             }

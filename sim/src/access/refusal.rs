@@ -78,6 +78,10 @@ pub enum Refusal {
     NotLower { current: String, level: String },
     #[error("尚未启动响应: {role} / {role} has no response running")]
     NoResponse { role: String },
+    #[error("{zh}过长: {bytes} 字节, 最多 {max} 字节 / {en} is too long: {bytes} bytes, at most {max}", zh = what.0, en = what.1)]
+    TooLong { what: (&'static str, &'static str), bytes: usize, max: usize },
+    #[error("消息过大: {bytes} 字节, 最多 {max} 字节 / message too large: {bytes} bytes, at most {max}")]
+    MessageTooLarge { bytes: usize, max: usize },
 }
 
 impl Refusal {
@@ -125,6 +129,8 @@ impl Refusal {
             Refusal::BadForm { .. } => "bad_form",
             Refusal::NotLower { .. } => "not_lower",
             Refusal::NoResponse { .. } => "no_response",
+            Refusal::TooLong { .. } => "too_long",
+            Refusal::MessageTooLarge { .. } => "message_too_large",
         }
     }
 }
@@ -170,6 +176,8 @@ mod tests {
             Refusal::bad_form("严重程度须为 1–4", "severity must be 1 to 4"),
             Refusal::NotLower { current: "IV".into(), level: "III".into() },
             Refusal::NoResponse { role: "command".into() },
+            Refusal::TooLong { what: ("备注", "the note"), bytes: 5000, max: 4096 },
+            Refusal::MessageTooLarge { bytes: 70_000, max: 65_536 },
         ];
         let mut codes: Vec<&str> = all.iter().map(Refusal::code).collect();
         codes.sort();
