@@ -981,3 +981,37 @@ fn the_leading_bytes_of_hello_and_refused_are_frozen() {
     let refused = encode(&ServerMessage::Refused { reason: "x".into() });
     assert_eq!(refused, [2, 1, b'x'], "Refused must stay variant 2 with only its reason");
 }
+
+/// The seeds of the `message` fuzz target (`fuzz/corpus/message/`) are the client samples
+/// above, one file each; `UPDATE_EXPECT=1` rewrites them with the wire file.
+#[test]
+fn the_message_fuzz_seeds_are_the_client_samples() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/message");
+    let seeds: Vec<(String, Vec<u8>)> = samples()
+        .into_iter()
+        .filter(|(label, _)| label.starts_with("ClientMessage::"))
+        .map(|(label, bytes)| {
+            let name: String =
+                label.trim_start_matches("ClientMessage::").chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            (name, bytes)
+        })
+        .collect();
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    if update {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create fuzz/corpus/message");
+    }
+    let mut stale = Vec::new();
+    for (name, bytes) in &seeds {
+        let path = dir.join(format!("{name}.bin"));
+        if update {
+            std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        } else if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+            stale.push(name.clone());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "fuzz seeds missing or stale: {stale:?}; regenerate with `UPDATE_EXPECT=1 cargo test -p protocol --test wire`"
+    );
+}

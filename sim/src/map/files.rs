@@ -287,4 +287,33 @@ mod tests {
         assert!(err.contains("map.json") && err.contains("at most 8388608"), "{err}");
         fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// The seed of the `map` fuzz target (`fuzz/corpus/map/small.bin`): a 12 x 10 valley with a
+    /// road and a village, framed as the target reads it (map.json's length, map.json,
+    /// terrain.bin). `UPDATE_EXPECT=1` rewrites it.
+    #[test]
+    fn the_map_fuzz_seed_is_a_small_valid_map() {
+        let map = crate::testkit::TestMap::valley()
+            .name("seed")
+            .size(12, 10)
+            .road(crate::map::RoadClass::Minor, None, &[[100.0, 300.0], [800.0, 300.0]])
+            .village("V", [400.0, 300.0])
+            .build();
+        let json = serde_json::to_vec(&MapJson { meta: map.meta.clone(), features: map.features.clone() }).unwrap();
+        let terrain = encode_grid(&map.grid);
+        assert_eq!(decode_map(&json, &terrain).unwrap().grid, map.grid);
+        let mut framed = (json.len() as u32).to_le_bytes().to_vec();
+        framed.extend_from_slice(&json);
+        framed.extend_from_slice(&terrain);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/map/small.bin");
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, &framed).unwrap();
+        }
+        assert!(
+            fs::read(&path).ok() == Some(framed),
+            "{} is stale: regenerate with `UPDATE_EXPECT=1 cargo test -p sim --lib map::files`",
+            path.display()
+        );
+    }
 }
