@@ -225,6 +225,19 @@ pub struct ClockState {
 #[error("undecodable message: {0}")]
 pub struct DecodeError(#[from] postcard::Error);
 
+/// The largest client message a host reads, bytes: a bigger one is refused before it is decoded.
+/// An order's texts are at most 4 KB each (`sim::access::MAX_TEXT_BYTES`) and a drawn path 200
+/// points, so no honest message comes near it.
+pub const MAX_CLIENT_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// What the reliable channel holds at most, bytes (renet drops a connection that overflows it).
+pub const RELIABLE_CHANNEL_BYTES: usize = 16 * 1024 * 1024;
+
+/// The largest static data (briefing, map, the controller's scenario) a seat may be sent, bytes:
+/// the reliable channel less room for the messages queued behind it. `check` and `serve` refuse a
+/// scenario and map above it.
+pub const MAX_STATIC_BYTES: usize = RELIABLE_CHANNEL_BYTES - 4 * 1024 * 1024;
+
 pub fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
     postcard::to_allocvec(msg).expect("protocol messages always serialise")
 }
@@ -240,8 +253,8 @@ pub fn connection_config() -> renet::ConnectionConfig {
     let channels = vec![
         ChannelConfig {
             channel_id: channel::RELIABLE,
-            // The static map is ~1.5 MB: leave room for it.
-            max_memory_usage_bytes: 16 * 1024 * 1024,
+            // The static map is ~3.2 MB: leave room for it (and see MAX_STATIC_BYTES).
+            max_memory_usage_bytes: RELIABLE_CHANNEL_BYTES,
             send_type: SendType::ReliableOrdered { resend_time: Duration::from_millis(200) },
         },
         ChannelConfig {

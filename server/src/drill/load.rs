@@ -2,6 +2,8 @@
 //! errors that name the file and every problem found. The one loader behind `check`, `run` and
 //! `serve` (and the client's hosting): [`load_scenario_and_map`]. A map name that is not a plain
 //! folder name (`../../etc`, `/etc`) is refused before anything outside `assets/maps/` is read.
+//! A scenario and map whose static data (what a seat is sent on joining) would not fit the
+//! reliable channel are a problem too ([`static_data_problem`]): `serve` would drop every seat.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,8 +25,43 @@ pub struct Loaded {
 impl Loaded {
     /// Every semantic problem, against the map or the reason it did not load (reported at `map`).
     pub fn problems(&self) -> Vec<Problem> {
-        validate_against(&self.path.display().to_string(), &self.text, &self.scenario, self.map.as_ref())
+        let file = self.path.display().to_string();
+        let mut problems = validate_against(&file, &self.text, &self.scenario, self.map.as_ref());
+        if let (Some(dir), Ok(_)) = (&self.map_dir, &self.map) {
+            let size = |name: &str| std::fs::metadata(dir.join(name)).map(|m| m.len()).unwrap_or(0);
+            let map = (size(sim::map::MAP_JSON), size(sim::map::TERRAIN_BIN));
+            problems.extend(static_data_problem(&file, self.text.len() as u64, map));
+        }
+        problems
     }
+}
+
+/// Room for the briefing, the welcome and the clock beside the files in a seat's static data.
+const STATIC_OVERHEAD: u64 = 64 * 1024;
+
+/// What the largest seat (the controller: its briefing, the scenario file, the map) is sent on
+/// joining, estimated from the files: map.json + terrain.bin + the scenario twice (the file, and
+/// a briefing at most its size) + [`STATIC_OVERHEAD`]. A problem when above
+/// [`protocol::MAX_STATIC_BYTES`].
+pub fn static_data_problem(file: &str, scenario_bytes: u64, (json, terrain): (u64, u64)) -> Option<Problem> {
+    let total = json + terrain + 2 * scenario_bytes + STATIC_OVERHEAD;
+    let max = protocol::MAX_STATIC_BYTES as u64;
+    let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
+    (total > max).then(|| Problem {
+        file: file.into(),
+        line: None,
+        col: None,
+        path: "map".into(),
+        message: format!(
+            "a seat would be sent {:.1} MiB on joining (map.json {:.1} MiB + terrain.bin {:.1} MiB + the scenario \
+             and its briefing {:.1} MiB), more than the {:.0} MiB a seat's channel carries: use a smaller map or scenario",
+            mb(total),
+            mb(json),
+            mb(terrain),
+            mb(2 * scenario_bytes + STATIC_OVERHEAD),
+            mb(max)
+        ),
+    })
 }
 
 /// Parses `path` and loads the map it names from `assets/maps/<map>/` under the data root.
@@ -171,6 +208,29 @@ mod tests {
         assert_eq!(setup.map_dir, expected.map_dir);
         assert_eq!(setup.scenario_text, expected.scenario_text);
         assert_eq!(setup.seed, 99);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Issue 9: a scenario whose static data exceeds the channel passed `check`, then `serve`
+    /// dropped every client. Now `check` and `serve` refuse it, naming the sizes.
+    #[test]
+    fn a_map_too_big_for_a_seat_is_refused_by_check_and_serve() {
+        let dir = crate::testkit::temp_dir("load-static");
+        let setup = crate::testkit::setup(&dir);
+        let maps = setup.map_dir.parent().expect("map dir has a parent").to_path_buf();
+        assert!(load_with_maps(&setup.scenario_path, &maps).unwrap().problems().is_empty());
+        // 1300 x 1100 cells: a 12.9 MB terrain.bin.
+        crate::testkit::valley_map().size(1300, 1100).write_to(&dir);
+        let problems = load_with_maps(&setup.scenario_path, &maps).unwrap().problems();
+        let text = problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n");
+        assert_eq!(problems.len(), 1, "{text}");
+        assert!(
+            text.contains("test_flood.ron: map: a seat would be sent 12.") && text.contains("more than the 12 MiB"),
+            "{text}"
+        );
+        let err = DrillSetup::load_with_maps(&setup.scenario_path, &maps, None).err().expect("refused").to_string();
+        assert!(err.contains("a seat would be sent"), "{err}");
+        assert!(static_data_problem("f", 4 << 20, (1 << 20, 2 << 20)).is_none());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -269,6 +269,12 @@ impl Host {
             tracing::warn!("message from unknown {id} ignored");
             return;
         }
+        // Bytes above the bound are refused unread: no decoder sees them.
+        if bytes.len() > protocol::MAX_CLIENT_MESSAGE_BYTES {
+            self.stats.undecodable += 1;
+            let max = protocol::MAX_CLIENT_MESSAGE_BYTES;
+            return self.refuse(id, Refusal::MessageTooLarge { bytes: bytes.len(), max });
+        }
         let msg = match protocol::decode::<ClientMessage>(bytes) {
             Ok(m) => m,
             Err(e) => {

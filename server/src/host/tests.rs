@@ -319,3 +319,35 @@ fn each_role_gets_its_own_view_and_unchanged_views_are_not_resent() {
     h.push_views(|_| true);
     assert!(h.take_outgoing().iter().any(|o| o.to == A && o.channel == channel::VIEWS));
 }
+
+/// Issue 9: a report with a 12 MB note was accepted. A message above
+/// `protocol::MAX_CLIENT_MESSAGE_BYTES` is refused before it is decoded (even one that would
+/// decode), one just below with a note over the order limit is refused by `authorise`; neither
+/// reaches the journal, and the client goes on.
+#[test]
+fn oversized_messages_and_texts_are_refused() {
+    let (mut h, dir) = host("host-oversized");
+    h.connect(A, Peer::Human);
+    h.receive(A, &hello("informant:Alpha", "李四"), T);
+    inbox(&mut h, A);
+    let lines = journal_lines(&dir);
+    let note = |n: usize| {
+        order(Order::Report(sim::world::ReportForm::initial("Alpha", sim::HazardKind::Flood, &"水".repeat(n))))
+    };
+    let huge = note(4 << 20);
+    assert!(huge.len() > protocol::MAX_CLIENT_MESSAGE_BYTES);
+    h.receive(A, &huge, T);
+    let refused = refusals(&inbox(&mut h, A));
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(refused[0].contains("message too large: 12582934 bytes, at most 65536"), "{refused:?}");
+    let long = note(2000);
+    assert!(long.len() < protocol::MAX_CLIENT_MESSAGE_BYTES);
+    h.receive(A, &long, T + T);
+    let refused = refusals(&inbox(&mut h, A));
+    assert!(refused.len() == 1 && refused[0].contains("the note is too long: 6000 bytes, at most 4096"), "{refused:?}");
+    assert_eq!(journal_lines(&dir), lines, "nothing journaled");
+    h.receive(A, &note(10), T * 3);
+    assert!(refusals(&inbox(&mut h, A)).is_empty());
+    assert_eq!(journal_lines(&dir), lines + 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
