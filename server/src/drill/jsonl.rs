@@ -92,7 +92,7 @@ mod tests {
         let l = p(b"1\n2\n3").unwrap();
         assert_eq!((l.items, l.whole_len, l.torn), (vec![1, 2], 4, 1));
         let l = p(b"1\n{\"t_s\":").unwrap();
-        assert_eq!((l.items, l.torn), (vec![1], 6));
+        assert_eq!((l.items, l.torn), (vec![1], 7));
         // NUL bytes a crash left at the end.
         let l = p(b"1\n\0\0\0\n").unwrap();
         assert_eq!((l.items, l.whole_len), (vec![1], 2));
