@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::bots::local::LocalBots;
+use crate::drill::resume::ResumeNote;
 use crate::drill::{Drill, DrillSetup, Finished, Record, record};
 use crate::host::{Host, HostOptions};
 use crate::net::NetServer;
@@ -38,6 +39,9 @@ pub struct ServeOptions {
     pub seed: Option<u64>,
     /// How long to keep sending after the end, so clients get the final messages.
     pub linger: Duration,
+    /// `--resume RECORD_DIR`: rebuild the drill recorded there and go on (`scenario`, `seed`
+    /// and `record_dir` are then the record's).
+    pub resume: Option<PathBuf>,
 }
 
 impl ServeOptions {
@@ -52,6 +56,7 @@ impl ServeOptions {
             speed: 60.0,
             seed: None,
             linger: Duration::from_millis(1500),
+            resume: None,
         }
     }
 }
@@ -65,10 +70,22 @@ pub struct Serving {
 }
 
 impl Serving {
-    /// Loads `opts.scenario` and its map, creates the record directory and binds the socket.
+    /// Loads `opts.scenario` and its map, creates the record directory and binds the socket;
+    /// with `opts.resume`, rebuilds the recorded drill instead ([`Serving::resume`]).
     pub fn start(opts: ServeOptions) -> anyhow::Result<Serving> {
+        if let Some(dir) = opts.resume.clone() {
+            return Serving::resume(&dir, &crate::paths::maps_root(), opts).map(|(s, _)| s);
+        }
         let setup = DrillSetup::load(&opts.scenario, opts.seed)?;
         Serving::from_setup(setup, opts)
+    }
+
+    /// A drill rebuilt from its record in `dir` (maps under `maps`), checked against its state
+    /// hashes, served on: bots fill the roles as before, the clock paused unless `autostart`.
+    pub fn resume(dir: &Path, maps: &Path, opts: ServeOptions) -> anyhow::Result<(Serving, ResumeNote)> {
+        let (drill, note) = crate::drill::resume::resume(dir, maps, opts.speed)?;
+        // i9-merge: codes from the record
+        Ok((Serving::serve(drill, opts)?, note))
     }
 
     /// As [`Serving::start`] with the scenario and map already loaded.
@@ -77,6 +94,11 @@ impl Serving {
         let record = Record::create(&dir, &setup, "serve")?;
         let mut drill = Drill::new(setup, record)?;
         drill.set_speed(opts.speed).map_err(|e| anyhow::anyhow!("--speed: {e}"))?;
+        Serving::serve(drill, opts)
+    }
+
+    /// Binds the socket for `drill` and seats the bots.
+    fn serve(drill: Drill, opts: ServeOptions) -> anyhow::Result<Serving> {
         let mut host = Host::new(drill, HostOptions::default())?;
         let net = NetServer::bind(opts.bind)?;
         let roles = host.drill().roles().to_vec();
@@ -105,12 +127,15 @@ impl Serving {
         &self.net
     }
 
-    /// Runs until the drill ends or `stop` is set; writes the record either way.
+    /// Runs until the drill ends or `stop` is set; writes the record either way. When the
+    /// record cannot be written the drill stops at once, seats are told, and the error (naming
+    /// the file) is returned: no report, and the record stays resumable.
     pub fn run(mut self, stop: &AtomicBool) -> std::io::Result<Finished> {
         let started = Instant::now();
         let mut last_poll = started;
         let mut last_tick = started;
         let mut ended_at: Option<Instant> = None;
+        let mut failed: Option<std::io::Error> = None;
         loop {
             let now_i = Instant::now();
             let now = now_i - started;
@@ -124,13 +149,14 @@ impl Serving {
             let net = &self.net;
             self.host.push_views(|id| net.view_ready(id));
             if ended_at.is_none() && (self.host.drill().is_over() || stop.load(Ordering::Relaxed)) {
-                self.host.end()?;
+                failed = self.host.end().err();
                 ended_at = Some(now_i);
             }
             self.route();
             self.net.flush();
             if let Some(t) = ended_at {
-                let linger = if stop.load(Ordering::Relaxed) { Duration::from_millis(200) } else { self.opts.linger };
+                let short = stop.load(Ordering::Relaxed) || failed.is_some();
+                let linger = if short { Duration::from_millis(200) } else { self.opts.linger };
                 if now_i - t >= linger {
                     break;
                 }
@@ -138,6 +164,9 @@ impl Serving {
             std::thread::sleep(POLL);
         }
         self.net.shutdown();
+        if let Some(e) = failed {
+            return Err(e);
+        }
         let f = self.host.end()?;
         crate::review::write_at_end(self.record_dir());
         let st = self.host.stats();

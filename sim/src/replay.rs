@@ -43,33 +43,41 @@ impl Replay {
         end_s: Option<u32>,
         progress: &mut dyn FnMut(f32),
     ) -> Result<Replay, SetupError> {
-        // A journal is in seq order already; sorting makes a hand-edited one safe to replay.
-        commands.sort_by_key(|c| c.seq);
-        if commands.windows(2).any(|w| w[1].t_s < w[0].t_s) {
-            return Err(SetupError("journal lines go back in time".into()));
-        }
-        let mut world = World::new(scenario, map, seed)?;
-        let end_s = end_s.unwrap_or(world.duration_s()).min(world.duration_s());
-        let tick_s = world.scenario().tick_s.max(1);
-        let every_s = (end_s / SNAPSHOTS).max(tick_s).div_ceil(tick_s) * tick_s;
         let mut snapshots = Vec::new();
-        let mut next = 0;
-        let mut last_snapshot = None;
-        loop {
+        let mut last_snapshot: Option<u32> = None;
+        let mut every_s = 0;
+        let mut end_at = 0;
+        let final_world = play(scenario, map, seed, &mut commands, end_s, &mut |world, end_s| {
             let now = world.time_s();
+            if last_snapshot.is_none() {
+                let tick_s = world.scenario().tick_s.max(1);
+                every_s = (end_s / SNAPSHOTS).max(tick_s).div_ceil(tick_s) * tick_s;
+                end_at = end_s;
+            }
             if last_snapshot.is_none_or(|t| now >= t + every_s) {
                 snapshots.push(world.clone());
                 last_snapshot = Some(now);
                 progress(if end_s == 0 { 1.0 } else { now as f32 / end_s as f32 });
             }
-            next = apply_due(&mut world, &commands, next);
-            if world.time_s() >= end_s || world.is_finished() {
-                break;
-            }
-            world.step();
-        }
+            Ok(())
+        })?;
         progress(1.0);
-        Ok(Replay { snapshots, commands, end_s, final_world: world })
+        Ok(Replay { snapshots, commands, end_s: end_at, final_world })
+    }
+
+    /// Plays the drill to `end_s` as [`Replay::build`] does, keeping no snapshots: `visit` sees
+    /// the world at every second it reaches (the start, then after each step, before that
+    /// second's commands: where the server writes its state hashes); an error from it stops
+    /// the replay. The world at the end, every command due applied.
+    pub fn rebuild(
+        scenario: Arc<Scenario>,
+        map: Arc<MapAsset>,
+        seed: u64,
+        mut commands: Vec<TimedCommand>,
+        end_s: Option<u32>,
+        visit: &mut dyn FnMut(&World) -> Result<(), String>,
+    ) -> Result<World, SetupError> {
+        play(scenario, map, seed, &mut commands, end_s, &mut |w, _| visit(w))
     }
 
     /// The simulated second the replay ends at.
@@ -105,6 +113,36 @@ impl Replay {
     pub fn commands(&self) -> &[TimedCommand] {
         &self.commands
     }
+}
+
+/// The one home of how a journal is played: commands in seq order (never back in time), those
+/// due applied before each step, to `end_s` (clamped to the drill) or the drill's end. `visit`
+/// gets the world at each second reached, before its commands, and the end second.
+fn play(
+    scenario: Arc<Scenario>,
+    map: Arc<MapAsset>,
+    seed: u64,
+    commands: &mut [TimedCommand],
+    end_s: Option<u32>,
+    visit: &mut dyn FnMut(&World, u32) -> Result<(), String>,
+) -> Result<World, SetupError> {
+    // A journal is in seq order already; sorting makes a hand-edited one safe to replay.
+    commands.sort_by_key(|c| c.seq);
+    if commands.windows(2).any(|w| w[1].t_s < w[0].t_s) {
+        return Err(SetupError("journal lines go back in time".into()));
+    }
+    let mut world = World::new(scenario, map, seed)?;
+    let end_s = end_s.unwrap_or(world.duration_s()).min(world.duration_s());
+    let mut next = 0;
+    loop {
+        visit(&world, end_s).map_err(SetupError)?;
+        next = apply_due(&mut world, commands, next);
+        if world.time_s() >= end_s || world.is_finished() {
+            break;
+        }
+        world.step();
+    }
+    Ok(world)
 }
 
 /// Applies the commands from `next` on whose time has come; returns the first not yet due.

@@ -14,10 +14,15 @@ pub const EXAMPLE: &str = "Examples:
   sandtable-server serve                                   # the default scenario on 0.0.0.0:5000
   sandtable-server serve scenarios/flood_valira.ron --bind 127.0.0.1:0 --autostart --speed 600
   sandtable-server serve --bot-policy command=late,informant:*=absent    # bots that show what a late post costs
+  sandtable-server serve --resume records/flood_valira-20250601T083000Z   # go on after a crash
 
 Prints the record directory and the bound address at start (`监听 listening: ADDR`), then
-runs until the drill ends or Ctrl+C; either way the record (journal.jsonl, events.jsonl...)
-and its review (report.html, report.json, actions.csv) are written. For many clients raise net.core.rmem_max to 4 MB or more.";
+runs until the drill ends, Ctrl+C, SIGTERM or SIGHUP; either way the record (journal.jsonl,
+events.jsonl...) and its review (report.html, report.json, actions.csv) are written. A record
+directory that holds a drill is never overwritten: `--resume DIR` rebuilds that drill from its
+journal (checked against its state hashes) and goes on, paused unless --autostart. If the record
+cannot be written (a full disk) the drill stops and serve exits non-zero naming the file.
+For many clients raise net.core.rmem_max to 4 MB or more.";
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BotsArg {
@@ -52,11 +57,16 @@ pub struct ServeArgs {
     /// Seed for the simulation; default: the scenario's.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Go on with the drill recorded in RECORD_DIR (after a crash or a stop): rebuilt from its
+    /// scenario, seed and journal, checked against its state hashes; the clock comes back
+    /// paused unless --autostart.
+    #[arg(long, value_name = "RECORD_DIR", conflicts_with_all = ["scenario", "record_dir", "seed"])]
+    pub resume: Option<PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
     let scenario = args.scenario.unwrap_or_else(crate::paths::default_scenario);
-    let mut opts = ServeOptions::new(scenario.clone());
+    let mut opts = ServeOptions::new(scenario);
     opts.bind = args.bind;
     opts.record_dir = args.record_dir;
     opts.bots = args.bots == BotsArg::All;
@@ -64,7 +74,20 @@ pub fn run(args: ServeArgs) -> ExitCode {
     opts.autostart = args.autostart;
     opts.speed = args.speed;
     opts.seed = args.seed;
-    let serving = match Serving::start(opts) {
+    let started = match &args.resume {
+        Some(dir) => Serving::resume(dir, &crate::paths::maps_root(), opts).map(|(s, note)| {
+            println!(
+                "续演 resumed at drill minute {} ({} 条指令重放 journal lines replayed, {} 个状态校验 state hashes checked, {} bytes torn)",
+                note.t_s / 60,
+                note.journal_lines,
+                note.hashes_checked,
+                note.torn_bytes
+            );
+            s
+        }),
+        None => Serving::start(opts),
+    };
+    let serving = match started {
         Ok(s) => s,
         Err(e) => {
             eprintln!("错误 error: {e:#}");
@@ -73,7 +96,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     };
     let drill = serving.host().drill();
     let roles: Vec<String> = drill.roles().iter().map(|r| r.to_string()).collect();
-    println!("场景 scenario: {} ({})", drill.setup().scenario.name, scenario.display());
+    println!("场景 scenario: {} ({})", drill.setup().scenario.name, drill.setup().scenario_path.display());
     println!("角色 roles: {}", roles.join(", "));
     println!("记录目录 record: {}", serving.record_dir().display());
     if let Some(b) = serving.net().rcvbuf() {
@@ -83,8 +106,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
     let _ = std::io::stdout().flush();
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
+    // Ctrl+C, SIGTERM and SIGHUP alike (ctrlc's `termination` feature): the record and the review are written.
     if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
-        tracing::warn!("no Ctrl+C handler: {e}");
+        tracing::warn!("no Ctrl+C / SIGTERM handler: {e}");
     }
     let record = serving.record_dir().to_path_buf();
     match serving.run(&stop) {

@@ -1,7 +1,7 @@
-//! The journal: one JSON line per accepted command, written and flushed before the command takes
-//! effect, so the drill can be replayed (scenario + seed + journal) after a crash or for review.
+//! The journal: one JSON line per accepted command, written and synced to the disk (`sync_data`)
+//! before the command takes effect or is acknowledged, so the drill can be rebuilt (scenario +
+//! seed + journal) after a crash, resumed, or reviewed.
 
-use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use sim::Order;
 
 use protocol::Control;
+
+use super::sink::Sink;
 
 /// One accepted command. `t_s` is the simulated time at which it was applied (before the step
 /// from `t_s`), so a replay applies every line with `t_s == world.time_s()` before stepping.
@@ -28,28 +30,28 @@ pub struct JournalLine {
 
 /// Where journal lines go: the record's `journal.jsonl`, or any writer in tests.
 pub struct Journal {
-    out: Box<dyn Write + Send>,
+    out: Sink,
     written: u64,
 }
 
 impl Journal {
-    /// Opens `path` for appending (creating it), so a restarted server continues the same file.
+    /// Opens `path` for appending (creating it): a resumed drill continues the same file.
     pub fn open(path: &Path) -> io::Result<Journal> {
-        let file: File = OpenOptions::new().create(true).append(true).open(path)?;
-        Ok(Journal::from_writer(Box::new(file)))
+        Ok(Journal { out: Sink::append_to(path)?, written: 0 })
     }
 
     pub fn from_writer(out: Box<dyn Write + Send>) -> Journal {
-        Journal { out, written: 0 }
+        Journal { out: Sink::writer(super::record::JOURNAL, out), written: 0 }
     }
 
-    /// Writes one line and flushes it to the OS. An error means the command must not be applied.
+    /// Writes one line and syncs it to the disk (one `sync_data` per accepted command). An
+    /// error (naming the file) means the command must not be applied nor acknowledged; the
+    /// partial line is cut back off the file.
     pub fn append(&mut self, line: &JournalLine) -> io::Result<()> {
         let mut text = serde_json::to_string(line).map_err(io::Error::other)?;
         text.push('\n');
-        // One write_all of the whole line: a crash leaves at most one partial last line.
-        self.out.write_all(text.as_bytes())?;
-        self.out.flush()?;
+        // One write of the whole line: a crash leaves at most one partial last line.
+        self.out.append(text.as_bytes(), true)?;
         self.written += 1;
         Ok(())
     }
@@ -58,26 +60,17 @@ impl Journal {
     pub fn written(&self) -> u64 {
         self.written
     }
+
+    /// The journal file's path (or the test writer's name).
+    pub fn name(&self) -> &Path {
+        self.out.name()
+    }
 }
 
-/// Reads a journal file back; a partial last line (a crash mid-write) is skipped.
+/// Reads a journal file back; a torn last line (a crash mid-write) is logged and dropped
+/// ([`super::jsonl`]).
 pub fn read_journal(path: &Path) -> io::Result<Vec<JournalLine>> {
-    let text = std::fs::read_to_string(path)?;
-    let mut lines = Vec::new();
-    let count = text.lines().count();
-    for (i, l) in text.lines().enumerate() {
-        match serde_json::from_str(l) {
-            Ok(line) => lines.push(line),
-            Err(_) if i + 1 == count && !text.ends_with('\n') => break,
-            Err(e) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("{}:{}: bad journal line: {e}", path.display(), i + 1),
-                ));
-            }
-        }
-    }
-    Ok(lines)
+    Ok(super::jsonl::read(path)?.items)
 }
 
 #[cfg(test)]
@@ -102,7 +95,7 @@ mod tests {
         j.append(&line).unwrap();
         j.append(&JournalLine { seq: 2, order: None, control: Some(Control::Start), ..line.clone() }).unwrap();
         assert_eq!(j.written(), 2);
-        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
         f.write_all(b"{\"seq\":3,\"t_s\"").unwrap();
         let back = read_journal(&path).unwrap();
         assert_eq!(back.len(), 2);

@@ -5,10 +5,13 @@
 
 pub mod clock;
 pub mod journal;
+pub mod jsonl;
 pub mod load;
 pub mod record;
 pub mod recorded;
 pub mod report;
+pub mod resume;
+pub mod sink;
 #[cfg(test)]
 mod tests;
 
@@ -52,6 +55,8 @@ pub struct Drill {
     /// Events already written to the record (and handed out by [`Drill::new_events`]).
     written: usize,
     finished: Option<Finished>,
+    /// The record could not be written (the error names the file): the drill stopped for good.
+    failure: Option<String>,
 }
 
 impl Drill {
@@ -70,7 +75,29 @@ impl Drill {
             refused: 0,
             written: 0,
             finished: None,
+            failure: None,
         })
+    }
+
+    /// A drill rebuilt from its record ([`resume`]): `world` replayed from the journal, whose
+    /// last line was `seq`; its events are in the record already. The clock comes back paused.
+    pub(crate) fn resumed(setup: DrillSetup, world: World, record: Record, seq: u64) -> Drill {
+        let roles = world.roles();
+        let written = world.events().len();
+        Drill {
+            setup,
+            world,
+            record,
+            roles,
+            clock: Clock::new(60.0),
+            observed: written,
+            budget_s: 0.0,
+            seq,
+            refused: 0,
+            written,
+            finished: None,
+            failure: None,
+        }
     }
 
     pub fn setup(&self) -> &DrillSetup {
@@ -127,7 +154,32 @@ impl Drill {
         self.seq
     }
     pub fn is_over(&self) -> bool {
-        self.finished.is_some() || self.world.is_finished()
+        self.finished.is_some() || self.world.is_finished() || self.failure.is_some()
+    }
+    /// Why the record cannot be written (naming the file), once it could not: the drill stopped.
+    pub fn record_failure(&self) -> Option<&str> {
+        self.failure.as_deref()
+    }
+
+    /// The record could not be written: the clock stops and stays stopped, every order from now
+    /// on is refused ([`Refusal::RecordFailed`]), and the drill never runs on without a record.
+    fn fail(&mut self, e: std::io::Error) {
+        if self.failure.is_none() {
+            tracing::error!("记录写入失败，演练停止 the record cannot be written, the drill stops: {e}");
+            self.failure = Some(e.to_string());
+        }
+        self.clock.set_running(false);
+        self.budget_s = 0.0;
+    }
+
+    fn refuse_if_failed(&mut self) -> Result<(), Refusal> {
+        match &self.failure {
+            Some(reason) => {
+                self.refused += 1;
+                Err(Refusal::RecordFailed { reason: reason.clone() })
+            }
+            None => Ok(()),
+        }
     }
     pub fn view(&self, role: &Role) -> RoleView {
         access::view(&self.world, role)
@@ -168,6 +220,7 @@ impl Drill {
     /// Authorises an order ([`access::authorise`], the only check), journals it, then applies
     /// it. Nothing refused reaches the journal or the world.
     pub fn order(&mut self, from: &Role, player: &str, order: Order) -> Result<(), Refusal> {
+        self.refuse_if_failed()?;
         let cmd = Command { from: from.clone(), by: player.to_string(), order };
         let authorised =
             if self.finished.is_some() { Err(Refusal::Ended) } else { access::authorise(&self.world, &cmd) };
@@ -182,6 +235,7 @@ impl Drill {
 
     /// A controller command steering the clock; journaled like an order.
     pub fn control(&mut self, from: &Role, player: &str, control: Control) -> Result<(), Refusal> {
+        self.refuse_if_failed()?;
         let checked = if self.is_over() {
             Err(Refusal::Ended)
         } else if !access::may_steer_clock(from) {
@@ -230,7 +284,9 @@ impl Drill {
         };
         if let Err(e) = self.record.journal.append(&line) {
             self.refused += 1;
-            return Err(Refusal::RecordFailed { reason: e.to_string() });
+            let reason = e.to_string();
+            self.fail(e);
+            return Err(Refusal::RecordFailed { reason });
         }
         self.seq += 1;
         Ok(())
@@ -307,34 +363,50 @@ impl Drill {
         self.clock.set_running(false);
     }
 
-    /// One tick, whatever the clock says; false when the drill was already over.
+    /// One tick, whatever the clock says; false when the drill was already over or its record
+    /// failed. A state hash goes to the record when one is due ([`record::hash_due`]).
     pub fn step_once(&mut self) -> bool {
-        if self.world.is_finished() {
+        if self.world.is_finished() || self.failure.is_some() {
             return false;
         }
         self.world.step();
+        if record::hash_due(self.world.time_s(), self.tick_s(), self.world.duration_s())
+            && let Err(e) = self.record.append_hash(&record::HashLine::of(&self.world))
+        {
+            self.fail(e);
+        }
         true
     }
 
     /// Events since the last call (from steps and from applied orders alike), written to the
-    /// record's `events.jsonl` on the way.
+    /// record's `events.jsonl` on the way (a write that fails stops the drill).
     pub fn new_events(&mut self) -> Vec<Event> {
         let events = self.world.events()[self.written.min(self.world.events().len())..].to_vec();
         self.written += events.len();
-        if let Err(e) = self.record.append_events(&events) {
-            tracing::error!("cannot write events to {}: {e}", self.record.dir().display());
+        if self.failure.is_none()
+            && let Err(e) = self.record.append_events(&events)
+        {
+            self.fail(e);
         }
         events
     }
 
-    /// Scores the drill and writes the report and final meta. Idempotent.
+    /// Scores the drill and writes the report and final meta. Idempotent. A drill whose
+    /// record failed gets no report (it can be resumed once the disk has room): the error.
     pub fn finish(&mut self) -> std::io::Result<Finished> {
         if let Some(f) = &self.finished {
             return Ok(f.clone());
         }
         self.new_events();
+        if let Some(reason) = &self.failure {
+            return Err(std::io::Error::other(reason.clone()));
+        }
         let finished = report::build(&self.world, self.refused);
-        self.record.finish(self.world.time_s(), self.world.is_finished(), &finished.report)?;
+        if let Err(e) = self.record.finish(self.world.time_s(), self.world.is_finished(), &finished.report) {
+            let err = std::io::Error::new(e.kind(), e.to_string());
+            self.fail(e);
+            return Err(err);
+        }
         self.clock.set_running(false);
         self.finished = Some(finished.clone());
         Ok(finished)

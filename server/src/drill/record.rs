@@ -1,16 +1,19 @@
 //! The drill's record directory: `scenario.ron`, `seed.txt`, `meta.json`, `journal.jsonl`,
-//! `events.jsonl` and, at the end, `report.json`. Everything needed to replay and review a drill.
+//! `events.jsonl` (written as they happen), `hashes.jsonl` (state hashes along the way) and, at
+//! the end, `report.json`. Everything needed to replay, resume and review a drill. A directory
+//! that holds a drill is never created over; [`Record::resume`] reopens it.
 
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use sim::Event;
 
 use super::journal::Journal;
 use super::load::DrillSetup;
+use super::sink::{Sink, with_path};
 
 pub const JOURNAL: &str = "journal.jsonl";
 pub const EVENTS: &str = "events.jsonl";
@@ -18,6 +21,53 @@ pub const REPORT: &str = "report.json";
 pub const META: &str = "meta.json";
 pub const SCENARIO: &str = "scenario.ron";
 pub const SEED: &str = "seed.txt";
+pub const HASHES: &str = "hashes.jsonl";
+
+/// `events.jsonl` is written batch by batch as events happen, and synced to the disk at most
+/// once per this much wall time (and at the end); the journal, not the events, is what a
+/// resume rebuilds from, so events lost since the last sync cost nothing.
+pub const EVENTS_SYNC_EVERY: Duration = Duration::from_secs(1);
+
+/// State hashes per drill, about: one every `1 / HASHES_PER_DRILL` of the drill (a whole number
+/// of ticks), and one at the end.
+pub const HASHES_PER_DRILL: u32 = 120;
+
+/// Whether a state hash is written at drill second `t_s` (after the step into it, before that
+/// second's orders): the one home of the cadence.
+pub fn hash_due(t_s: u32, tick_s: u32, duration_s: u32) -> bool {
+    let tick_s = tick_s.max(1);
+    let every = (duration_s / HASHES_PER_DRILL).max(tick_s).div_ceil(tick_s) * tick_s;
+    t_s > 0 && (t_s % every == 0 || t_s >= duration_s)
+}
+
+/// One line of `hashes.jsonl`: the world's [`sim::World::state_hash`] at drill second `t_s`,
+/// with the events so far, for a resume to check its rebuilt world against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HashLine {
+    pub t_s: u32,
+    pub events: usize,
+    /// 16 hex digits (a JSON number would lose bits in most readers).
+    pub hash: String,
+}
+
+impl HashLine {
+    pub fn of(world: &sim::World) -> HashLine {
+        HashLine { t_s: world.time_s(), events: world.events().len(), hash: format!("{:016x}", world.state_hash()) }
+    }
+}
+
+/// A resume, noted in `meta.json`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Resumed {
+    pub utc: String,
+    /// The drill second the world was rebuilt to.
+    pub t_s: u32,
+    /// Journal lines replayed, state hashes checked, bytes of torn last lines dropped.
+    pub journal_lines: usize,
+    pub hashes_checked: usize,
+    pub torn_bytes: u64,
+}
 
 /// Facts about the drill kept beside the journal. Every field has a default, so the review
 /// reads the meta of an older or crashed record too.
@@ -40,30 +90,41 @@ pub struct Meta {
     pub finished: bool,
     /// Who played which role: `bot` or the player's name.
     pub players: Vec<(String, String)>,
+    /// Each `serve --resume` of this record.
+    pub resumed: Vec<Resumed>,
 }
 
 pub struct Record {
     dir: PathBuf,
     pub(crate) journal: Journal,
-    events: BufWriter<File>,
+    events: Sink,
+    hashes: Sink,
+    last_events_sync: Instant,
     meta: Meta,
 }
 
 impl Record {
-    /// Creates `dir` and writes what is known at the start.
+    /// Creates `dir` and writes what is known at the start; refuses a directory that holds a
+    /// drill already ([`refuse_used`]).
     pub fn create(dir: &Path, setup: &DrillSetup, mode: &str) -> io::Result<Record> {
+        refuse_used(dir)?;
         fs::create_dir_all(dir).map_err(|e| with_path(e, dir))?;
-        let journal = Journal::open(&dir.join(JOURNAL)).map_err(|e| with_path(e, &dir.join(JOURNAL)))?;
-        Record::with_journal(dir, setup, mode, journal)
+        let journal = Journal::open(&dir.join(JOURNAL))?;
+        Record::start(dir, setup, mode, journal)
     }
 
     /// As [`Record::create`] but with the journal going to `journal` (tests use a failing writer).
     pub fn with_journal(dir: &Path, setup: &DrillSetup, mode: &str, journal: Journal) -> io::Result<Record> {
+        refuse_used(dir)?;
         fs::create_dir_all(dir).map_err(|e| with_path(e, dir))?;
+        Record::start(dir, setup, mode, journal)
+    }
+
+    fn start(dir: &Path, setup: &DrillSetup, mode: &str, journal: Journal) -> io::Result<Record> {
         write(&dir.join(SCENARIO), setup.scenario_text.as_bytes())?;
         write(&dir.join(SEED), format!("{}\n", setup.seed).as_bytes())?;
-        let events_path = dir.join(EVENTS);
-        let events = BufWriter::new(File::create(&events_path).map_err(|e| with_path(e, &events_path))?);
+        let events = Sink::create(&dir.join(EVENTS))?;
+        let hashes = Sink::create(&dir.join(HASHES))?;
         let meta = Meta {
             scenario_file: setup.scenario_path.display().to_string(),
             scenario_name: setup.scenario.name.clone(),
@@ -77,8 +138,46 @@ impl Record {
             end_t_s: None,
             finished: false,
             players: Vec::new(),
+            resumed: Vec::new(),
         };
-        let record = Record { dir: dir.to_path_buf(), journal, events, meta };
+        let record = Record { dir: dir.to_path_buf(), journal, events, hashes, last_events_sync: Instant::now(), meta };
+        record.write_meta()?;
+        Ok(record)
+    }
+
+    /// Reopens the record of a drill being resumed, once its world was rebuilt and checked:
+    /// cuts torn tails off the journal and the hashes (appends continue after their last whole
+    /// line), rewrites `events.jsonl` to the rebuilt `events`, and notes the resume in the meta
+    /// (the drill is no longer ended).
+    pub fn resume(dir: &Path, events: &[Event], mut note: Resumed) -> io::Result<Record> {
+        let journal_path = dir.join(JOURNAL);
+        let lines = super::jsonl::read::<super::JournalLine>(&journal_path)?;
+        super::jsonl::cut_torn_tail(&journal_path, &lines)?;
+        let hashes_path = dir.join(HASHES);
+        let hash_lines = super::jsonl::read::<HashLine>(&hashes_path)?;
+        super::jsonl::cut_torn_tail(&hashes_path, &hash_lines)?;
+        note.torn_bytes = lines.torn + hash_lines.torn;
+        // The events as rebuilt, written aside and renamed over: never half old, half new.
+        let tmp = dir.join(format!("{EVENTS}.tmp"));
+        let mut sink = Sink::create(&tmp)?;
+        sink.append(&event_lines(events)?, true)?;
+        fs::rename(&tmp, dir.join(EVENTS)).map_err(|e| with_path(e, &dir.join(EVENTS)))?;
+        let events = Sink::append_to(&dir.join(EVENTS))?;
+        let mut meta: Meta =
+            fs::read(dir.join(META)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        meta.ended_utc = None;
+        meta.end_t_s = None;
+        meta.finished = false;
+        note.utc = utc_now();
+        meta.resumed.push(note);
+        let record = Record {
+            dir: dir.to_path_buf(),
+            journal: Journal::open(&journal_path)?,
+            events,
+            hashes: Sink::append_to(&hashes_path)?,
+            last_events_sync: Instant::now(),
+            meta,
+        };
         record.write_meta()?;
         Ok(record)
     }
@@ -91,17 +190,40 @@ impl Record {
         &mut self.meta
     }
 
-    /// Appends events as JSON lines (buffered; flushed at the end and by [`Record::flush`]).
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    /// Appends events as JSON lines, the batch in one write as it happens; synced to the disk
+    /// at most every [`EVENTS_SYNC_EVERY`]. Errors name the file.
     pub fn append_events(&mut self, events: &[Event]) -> io::Result<()> {
-        for e in events {
-            serde_json::to_writer(&mut self.events, e).map_err(io::Error::other)?;
-            self.events.write_all(b"\n")?;
+        if events.is_empty() {
+            return Ok(());
+        }
+        let sync = self.last_events_sync.elapsed() >= EVENTS_SYNC_EVERY;
+        self.events.append(&event_lines(events)?, sync)?;
+        if sync {
+            self.last_events_sync = Instant::now();
         }
         Ok(())
     }
 
+    /// Appends a state hash line, synced.
+    pub fn append_hash(&mut self, line: &HashLine) -> io::Result<()> {
+        let mut text = serde_json::to_string(line).map_err(io::Error::other)?;
+        text.push('\n');
+        self.hashes.append(text.as_bytes(), true)
+    }
+
+    /// Puts the events on the disk.
     pub fn flush(&mut self) -> io::Result<()> {
-        self.events.flush()
+        self.events.sync()
+    }
+
+    /// Tests: the events go to `out` (a failing writer is a full disk).
+    #[cfg(test)]
+    pub(crate) fn set_events_writer(&mut self, out: Box<dyn std::io::Write + Send>) {
+        self.events = Sink::writer(EVENTS, out);
     }
 
     /// Writes the report and the final meta.
@@ -115,23 +237,61 @@ impl Record {
         self.write_meta()
     }
 
+    /// `meta.json`, written aside and renamed over, so a crash leaves the old one or the new.
     fn write_meta(&self) -> io::Result<()> {
         let json = serde_json::to_vec_pretty(&self.meta).map_err(io::Error::other)?;
-        write(&self.dir.join(META), &json)
+        let tmp = self.dir.join(format!("{META}.tmp"));
+        write(&tmp, &json)?;
+        fs::rename(&tmp, self.dir.join(META)).map_err(|e| with_path(e, &self.dir.join(META)))
     }
+}
+
+/// Events as JSON lines.
+fn event_lines(events: &[Event]) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    for e in events {
+        serde_json::to_writer(&mut bytes, e).map_err(io::Error::other)?;
+        bytes.push(b'\n');
+    }
+    Ok(bytes)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     fs::write(path, bytes).map_err(|e| with_path(e, path))
 }
 
-fn with_path(e: io::Error, path: &Path) -> io::Error {
-    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+/// Whether `dir` holds a drill (its journal or its meta).
+pub fn holds_drill(dir: &Path) -> bool {
+    dir.join(JOURNAL).exists() || dir.join(META).exists()
 }
 
-/// `records/<scenario-stem>-<UTC timestamp>`: the default record directory.
+/// Refuses a directory that holds a drill: a record is never overwritten.
+pub fn refuse_used(dir: &Path) -> io::Result<()> {
+    if holds_drill(dir) {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "{0} holds a drill already (journal.jsonl / meta.json) and is never overwritten; \
+                 continue it with `sandtable-server serve --resume {0}` or choose another directory \
+                 (该目录已有演练记录，不会覆盖；续演请用 --resume)",
+                dir.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `records/<scenario-stem>-<UTC timestamp>`: the default record directory (`-2`, `-3`... when
+/// a drill started in the same second holds that name).
 pub fn default_record_dir(setup: &DrillSetup) -> PathBuf {
-    PathBuf::from("records").join(format!("{}-{}", setup.stem(), utc_stamp(SystemTime::now())))
+    let base = format!("{}-{}", setup.stem(), utc_stamp(SystemTime::now()));
+    let mut dir = PathBuf::from("records").join(&base);
+    let mut n = 1;
+    while dir.exists() {
+        n += 1;
+        dir = PathBuf::from("records").join(format!("{base}-{n}"));
+    }
+    dir
 }
 
 /// Now as `2025-06-01T08:30:00Z`. The server may read the wall clock; `sim` never does.

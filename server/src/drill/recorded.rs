@@ -98,12 +98,16 @@ impl LoadedRecord {
     }
 }
 
-/// The last moment a damaged record shows: its last journal line or its last whole event line.
+/// The last moment a damaged record shows: its last journal line or its last whole event line
+/// (a torn last event line is dropped, [`super::jsonl`]).
 fn last_moment(dir: &Path, journal: &[JournalLine]) -> u32 {
     let journaled = journal.last().map_or(0, |l| l.t_s);
-    let evented = std::fs::read_to_string(dir.join(EVENTS))
-        .ok()
-        .and_then(|text| text.lines().rev().find_map(|l| serde_json::from_str::<sim::Event>(l).ok()).map(|e| e.t_s))
-        .unwrap_or(0);
+    let evented = match super::jsonl::read::<sim::Event>(&dir.join(EVENTS)) {
+        Ok(lines) => lines.items.last().map_or(0, |e| e.t_s),
+        Err(e) => {
+            tracing::warn!("events not read back: {e}");
+            0
+        }
+    };
     journaled.max(evented)
 }

@@ -197,3 +197,56 @@ fn finishing_writes_the_report_and_meta() {
     // Ended: no more orders.
     assert_eq!(drill.order(&informant(), "p", Order::Warn { village: "Alpha".into() }), Err(Refusal::Ended));
 }
+
+#[test]
+fn a_record_that_cannot_be_written_stops_the_drill_and_every_order_after_is_refused() {
+    // The events file fails (a full disk): the first events stop the drill.
+    let dir = testkit::temp_dir("drill-events-fail");
+    let setup = testkit::setup(&dir);
+    let mut rec = testkit::record(&dir, &setup);
+    rec.set_events_writer(Box::new(FailingWriter));
+    let mut drill = Drill::new(setup.clone(), rec).unwrap();
+    drill.set_running(true);
+    while drill.world().events().is_empty() {
+        assert!(drill.step_once(), "the test drill has events");
+    }
+    drill.new_events();
+    let failure = drill.record_failure().expect("the failed write is noticed").to_string();
+    assert!(failure.contains(record::EVENTS) && failure.contains("disk full"), "{failure}");
+    assert!(!drill.running() && drill.is_over(), "the clock stops");
+    let t = drill.world().time_s();
+    assert_eq!(drill.advance(Duration::from_secs(60), 100), 0);
+    assert!(!drill.step_once());
+    assert_eq!(drill.world().time_s(), t, "the drill never runs on without its record");
+    let err = drill.order(&informant(), "p", Order::Warn { village: "Alpha".into() }).unwrap_err();
+    assert!(matches!(&err, Refusal::RecordFailed { reason } if reason.contains(record::EVENTS)), "{err}");
+    assert!(matches!(drill.control(&Role::Controller, "导调", Control::Start), Err(Refusal::RecordFailed { .. })));
+    assert_eq!(drill.accepted(), 0);
+    let err = drill.finish().unwrap_err().to_string();
+    assert!(err.contains(record::EVENTS), "{err}");
+    assert!(!dir.join("record").join(record::REPORT).exists(), "no report: the record stays resumable");
+
+    // The journal fails: the order is refused, and so is everything after.
+    let dir = testkit::temp_dir("drill-journal-fail");
+    let rec = testkit::record_with(&dir, &setup, Journal::from_writer(Box::new(FailingWriter)));
+    let mut drill = Drill::new(setup, rec).unwrap();
+    drill.set_running(true);
+    assert!(drill.order(&informant(), "p", Order::Warn { village: "Alpha".into() }).is_err());
+    assert!(drill.record_failure().is_some_and(|f| f.contains(record::JOURNAL)));
+    assert!(!drill.running());
+    assert_eq!(drill.advance(Duration::from_secs(60), 100), 0);
+    assert_eq!(drill.world().time_s(), 0);
+}
+
+#[test]
+fn a_journal_on_a_full_disk_refuses_the_order_naming_the_file() {
+    let dir = testkit::temp_dir("drill-dev-full");
+    let setup = testkit::setup(&dir);
+    let journal = Journal::open(std::path::Path::new("/dev/full")).unwrap();
+    let rec = testkit::record_with(&dir, &setup, journal);
+    let mut drill = Drill::new(setup, rec).unwrap();
+    let err = drill.order(&informant(), "p", Order::Warn { village: "Alpha".into() }).unwrap_err();
+    let Refusal::RecordFailed { reason } = &err else { panic!("{err}") };
+    assert!(reason.contains("/dev/full") && reason.contains("No space left"), "{reason}");
+    assert!(!drill.world().events().iter().any(|e| matches!(e.kind, EventKind::WarningIssued { .. })));
+}

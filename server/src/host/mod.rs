@@ -632,13 +632,31 @@ impl Host {
             return Ok(f.clone());
         }
         self.pump_events();
-        let f = self.drill.finish()?;
+        let f = match self.drill.finish() {
+            Ok(f) => f,
+            Err(e) => {
+                self.tell_record_failed(&e);
+                return Err(e);
+            }
+        };
         let bytes = protocol::encode(&ServerMessage::Ended { score: f.score, summary: f.summary.clone() });
         for id in self.seated() {
             self.push(id, channel::RELIABLE, bytes.clone());
         }
         self.finished = Some(f.clone());
         Ok(f)
+    }
+
+    /// Every seat is told the record failed and the drill stopped (the refusal and the stopped
+    /// clock).
+    fn tell_record_failed(&mut self, e: &std::io::Error) {
+        let reason = Refusal::RecordFailed { reason: e.to_string() }.to_string();
+        let refused = protocol::encode(&ServerMessage::Refused { reason });
+        let clock = protocol::encode(&ServerMessage::Clock(self.drill.clock_state()));
+        for id in self.seated() {
+            self.push(id, channel::RELIABLE, refused.clone());
+            self.push(id, channel::RELIABLE, clock.clone());
+        }
     }
 
     /// Everything queued for sending since the last call.

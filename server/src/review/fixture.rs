@@ -214,6 +214,7 @@ pub fn input() -> ReviewInput {
             end_t_s: Some(7200),
             finished: true,
             players: vec![("command".into(), EVIL.into()), ("informant:Alpha".into(), "bot".into())],
+            resumed: Vec::new(),
         },
         title: Text::new("测试河谷洪水", "Test valley flood"),
         drill_start: "2024-07-01 06:00".into(),
