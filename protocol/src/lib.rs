@@ -2,6 +2,9 @@
 //! carry them, and the protocol version both sides must agree on. Encoded with postcard; the
 //! bytes of every message are pinned per version by `tests/wire.rs`.
 
+pub mod delta;
+
+pub use delta::{DeltaKind, ViewDelta};
 use serde::{Deserialize, Serialize};
 use sim::access::{Briefing, PublicBriefing, PublicView};
 use sim::score::Report;
@@ -17,7 +20,8 @@ use sim::{Event, Order, Role};
 /// Builds before version 2 sent `0x5a4e_5441_0000_0001` here (their netcode id). Version 3:
 /// seats (several people per role, observers, the projector), the controller's console
 /// (step, adaptive time, view as, what observers see, the projector's area) and the live score.
-pub const PROTOCOL_VERSION: u64 = 4;
+/// Version 5: views as changes since the last one ([`ServerMessage::Delta`]).
+pub const PROTOCOL_VERSION: u64 = 5;
 
 /// The major version: bump it only when the renet channels ([`connection_config`]) or the frozen
 /// leading bytes of `Hello` and `Refused` change, i.e. when builds could not even tell each other
@@ -203,6 +207,11 @@ pub enum ServerMessage {
     Watched(Box<RoleView>),
     /// The projector's map area, map metres `[x0, y0, x1, y1]`; `None`: the whole map.
     Focus(Option<[f64; 4]>),
+    /// A [`ServerMessage::View`], [`ServerMessage::Watched`] or [`ServerMessage::Public`] as a
+    /// byte delta of its encoding against the last message of that kind this client was sent
+    /// (on [`channel::VIEWS`], reliable and ordered, so the client holds that base).
+    /// [`delta::Bases`] rebuilds it; `NetClient::receive` hands on the whole message.
+    Delta(Box<ViewDelta>),
 }
 
 /// The drill clock as every seat is told it.

@@ -16,9 +16,10 @@
 
 use std::path::PathBuf;
 
+use protocol::delta::DeltaOp;
 use protocol::{
-    AdaptiveSpec, AdaptiveState, ClientMessage, ClockState, Control, ControllerData, HELLO_TAG, PROTOCOL_VERSION, Seat,
-    ServerMessage, StaticData, encode, hello_version,
+    AdaptiveSpec, AdaptiveState, ClientMessage, ClockState, Control, ControllerData, DeltaKind, HELLO_TAG,
+    PROTOCOL_VERSION, Seat, ServerMessage, StaticData, ViewDelta, encode, hello_version,
 };
 use sim::access::{
     Briefing, BriefingDepot, BriefingPlan, BriefingShelter, BriefingTeam, BriefingVillage, DrillInfo, PublicBriefing,
@@ -43,7 +44,8 @@ use sim::{Event, EventKind, HazardKind, Order, OrderKind, Role, Task};
 
 const CLIENT_NAMES: &[&str] = &["Hello", "Order", "Control"];
 const SERVER_NAMES: &[&str] = &[
-    "Welcome", "Static", "Refused", "View", "Events", "Clock", "Ended", "Seated", "Public", "Score", "Watched", "Focus",
+    "Welcome", "Static", "Refused", "View", "Events", "Clock", "Ended", "Seated", "Public", "Score", "Watched",
+    "Focus", "Delta",
 ];
 const CONTROL_NAMES: &[&str] =
     &["Start", "Pause", "SetSpeed", "Step", "Adaptive", "ViewAs", "ShowObservers", "FocusArea"];
@@ -96,6 +98,7 @@ fn server_name(m: &ServerMessage) -> &'static str {
         ServerMessage::Score(_) => "Score",
         ServerMessage::Watched(_) => "Watched",
         ServerMessage::Focus(_) => "Focus",
+        ServerMessage::Delta(_) => "Delta",
     }
 }
 
@@ -847,6 +850,16 @@ fn samples() -> Vec<(String, Vec<u8>)> {
         ServerMessage::Score(Box::new(score_report())),
         ServerMessage::Watched(Box::new(view())),
         ServerMessage::Focus(Some([0.0, 0.0, 5000.0, 4000.0])),
+        ServerMessage::Delta(Box::new(ViewDelta {
+            kind: DeltaKind::Watched,
+            base: 0x0123_4567_89ab_cdef,
+            hash: 0xfedc_ba98_7654_3210,
+            ops: vec![
+                DeltaOp::Copy { at: 0, len: 300 },
+                DeltaOp::Add(vec![1, 2, 3]),
+                DeltaOp::Copy { at: 310, len: 9 },
+            ],
+        })),
     ];
     for m in server_messages {
         out.push((format!("ServerMessage::{}", server_name(&m)), encode(&m)));

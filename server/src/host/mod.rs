@@ -9,6 +9,7 @@
 pub mod rate;
 #[cfg(test)]
 mod tests;
+mod views;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -76,6 +77,8 @@ struct Session {
     last_watch: Option<u64>,
     /// The host generation this session's view was last built at.
     view_gen: Option<u64>,
+    /// The last message of each [`DeltaKind`] sent to this session: the base of the next delta.
+    bases: [Option<Base>; 3],
     /// Refused messages, for the log.
     refused: u32,
 }
@@ -105,6 +108,11 @@ pub struct HostStats {
     /// Views sent, and the largest one in bytes (for BENCHMARKS.md and channel sizing).
     pub views_sent: u64,
     pub largest_view_bytes: usize,
+    /// Of the views sent, how many went as deltas; the bytes sent on the views channel, and the
+    /// bytes the same views would have taken whole.
+    pub deltas_sent: u64,
+    pub view_bytes: u64,
+    pub view_bytes_whole: u64,
 }
 
 struct MapBytes {
@@ -137,6 +145,8 @@ pub struct Host {
     stats: HostStats,
     /// Bumped whenever a view may have changed (a step, an accepted command).
     generation: u64,
+    /// Views and deltas made at the current generation, shared by every seat that needs them.
+    views: views::ViewCache,
 }
 
 impl Host {
@@ -166,6 +176,7 @@ impl Host {
             finished: None,
             stats: HostStats::default(),
             generation: 0,
+            views: views::ViewCache::default(),
         })
     }
 
@@ -212,6 +223,7 @@ impl Host {
                 watch: None,
                 last_watch: None,
                 view_gen: None,
+                bases: Default::default(),
                 refused: 0,
             },
         );
@@ -577,7 +589,8 @@ impl Host {
     /// Sends each active session what it watches if it changed and `ready(id)` says the
     /// transport can take it (renet: the previous view was acked): a role seat its role's view
     /// (and a controller the role it views as), an observer the role it is shown or the public
-    /// situation, the projector the public situation.
+    /// situation, the projector the public situation. A network seat gets a delta against the
+    /// last message of that kind it was sent when that is smaller ([`views`]).
     pub fn push_views(&mut self, ready: impl Fn(ConnId) -> bool) {
         let generation = self.generation;
         let human = self.human_roles();
@@ -589,7 +602,10 @@ impl Host {
             })
             .map(|(id, _)| *id)
             .collect();
-        let mut cache: BTreeMap<Watch, (Vec<u8>, u64)> = BTreeMap::new();
+        if ids.is_empty() {
+            return;
+        }
+        self.views.at(generation);
         for id in ids {
             let s = &self.sessions[&id];
             let main = match &s.seat {
@@ -600,29 +616,35 @@ impl Host {
             };
             let watched = s.watch.clone().map(Watch::Watched);
             for (w, is_main) in std::iter::once((main, true)).chain(watched.map(|w| (w, false))) {
-                let (bytes, hash) = cache.entry(w.clone()).or_insert_with(|| self.encode_watch(&w)).clone();
+                let drill = &self.drill;
+                let whole = self.views.whole(&w, || encode_watch(drill, &w));
                 let s = self.sessions.get_mut(&id).expect("listed above");
                 let last = if is_main { &mut s.last_view } else { &mut s.last_watch };
-                if *last != Some(hash) {
-                    *last = Some(hash);
-                    self.stats.views_sent += 1;
-                    self.stats.largest_view_bytes = self.stats.largest_view_bytes.max(bytes.len());
-                    self.push(id, channel::VIEWS, bytes);
+                if *last == Some(whole.hash) {
+                    continue;
                 }
+                *last = Some(whole.hash);
+                let kind = w.kind();
+                let base = match id {
+                    ConnId::Net(_) => s.bases[kind.index()].replace(whole.clone()),
+                    ConnId::Local(_) => None,
+                };
+                let delta = base.and_then(|b| self.views.delta(&w, &b, &whole));
+                self.stats.views_sent += 1;
+                self.stats.largest_view_bytes = self.stats.largest_view_bytes.max(whole.bytes.len());
+                self.stats.view_bytes_whole += whole.bytes.len() as u64;
+                let bytes = match delta {
+                    Some(d) => {
+                        self.stats.deltas_sent += 1;
+                        d.to_vec()
+                    }
+                    None => whole.bytes.to_vec(),
+                };
+                self.stats.view_bytes += bytes.len() as u64;
+                self.push(id, channel::VIEWS, bytes);
             }
             self.sessions.get_mut(&id).expect("listed above").view_gen = Some(generation);
         }
-    }
-
-    fn encode_watch(&self, w: &Watch) -> (Vec<u8>, u64) {
-        let msg = match w {
-            Watch::View(r) => ServerMessage::View(Box::new(self.drill.view(r))),
-            Watch::Watched(r) => ServerMessage::Watched(Box::new(self.drill.view(r))),
-            Watch::Public => ServerMessage::Public(Box::new(self.drill.public_view())),
-        };
-        let bytes = protocol::encode(&msg);
-        let hash = sim::hash::fnv(&bytes);
-        (bytes, hash)
     }
 
     /// Ends the drill once: scores it, writes the record, tells everyone. Later calls return
@@ -665,13 +687,7 @@ impl Host {
     }
 }
 
-/// What a session is sent on the views channel.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Watch {
-    View(Role),
-    Watched(Role),
-    Public,
-}
+use views::{Base, Watch, encode_watch};
 
 /// The refusal of a client of another protocol version, in words.
 fn versions_differ(client: u64) -> Refusal {

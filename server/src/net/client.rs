@@ -59,8 +59,15 @@ pub struct NetClient {
     server: SocketAddr,
     started: Instant,
     last: Instant,
-    /// Messages the server sent that did not decode (a newer server, a bug): counted, skipped.
+    /// Messages the server sent that did not decode (a newer server, a bug), and view deltas
+    /// that did not apply to the base held: counted, skipped.
     pub undecodable: u32,
+    /// The last view, watched view and public situation received: the bases of the next deltas.
+    bases: protocol::delta::Bases,
+    /// Message bytes received (as sent: deltas counted as deltas), for load figures; and of
+    /// those, the bytes on the views channel.
+    pub received_bytes: u64,
+    pub view_bytes: u64,
 }
 
 impl NetClient {
@@ -81,7 +88,18 @@ impl NetClient {
             .map_err(|e| ClientError::Netcode(e.to_string()))?;
         let client = RenetClient::new(protocol::connection_config());
         let now = Instant::now();
-        Ok(NetClient { client, request: request.clone(), transport, server, started: now, last: now, undecodable: 0 })
+        Ok(NetClient {
+            client,
+            request: request.clone(),
+            transport,
+            server,
+            started: now,
+            last: now,
+            undecodable: 0,
+            bases: Default::default(),
+            received_bytes: 0,
+            view_bytes: 0,
+        })
     }
 
     /// [`NetClient::connect`], then the hello for the request's seat (queued until connected).
@@ -151,12 +169,17 @@ impl NetClient {
     }
 
     /// Every message received since the last call, decoded; undecodable ones are counted in
-    /// [`NetClient::undecodable`], logged and skipped.
+    /// [`NetClient::undecodable`], logged and skipped. A view sent as a delta
+    /// ([`ServerMessage::Delta`]) comes out whole: callers never see deltas.
     pub fn receive(&mut self) -> Vec<ServerMessage> {
         let mut out = Vec::new();
         for ch in [channel::RELIABLE, channel::VIEWS] {
             while let Some(bytes) = self.client.receive_message(ch) {
-                match protocol::decode::<ServerMessage>(&bytes) {
+                self.received_bytes += bytes.len() as u64;
+                if ch == channel::VIEWS {
+                    self.view_bytes += bytes.len() as u64;
+                }
+                match self.decode_view(bytes.to_vec()) {
                     Ok(m) => out.push(m),
                     Err(e) => {
                         self.undecodable += 1;
@@ -168,6 +191,28 @@ impl NetClient {
         out
     }
 
+    /// Decodes one message, rebuilding a delta from the base of its kind; whole views become
+    /// the next bases.
+    fn decode_view(&mut self, bytes: Vec<u8>) -> Result<ServerMessage, String> {
+        let msg = protocol::decode::<ServerMessage>(&bytes).map_err(|e| e.to_string())?;
+        match msg {
+            ServerMessage::Delta(d) => {
+                let whole = self.bases.apply(&d).map_err(|e| format!("view delta: {e}"))?;
+                let msg = protocol::decode::<ServerMessage>(&whole).map_err(|e| e.to_string())?;
+                if protocol::DeltaKind::of(&msg) != Some(d.kind) {
+                    return Err(format!("view delta of kind {:?} rebuilt another message", d.kind));
+                }
+                Ok(msg)
+            }
+            msg => {
+                if let Some(kind) = protocol::DeltaKind::of(&msg) {
+                    self.bases.keep(kind, bytes);
+                }
+                Ok(msg)
+            }
+        }
+    }
+
     pub fn send(&mut self, msg: &ClientMessage) {
         self.client.send_message(channel::RELIABLE, protocol::encode(msg));
     }
@@ -177,8 +222,12 @@ impl NetClient {
         self.client.send_message(channel::RELIABLE, bytes);
     }
 
-    /// Sends queued packets.
+    /// Sends queued packets. While netcode is still connecting, messages stay queued (the hello
+    /// [`NetClient::join`] queued): netcode refuses payload packets before it is connected.
     pub fn flush(&mut self) -> Result<(), ClientError> {
+        if self.client.is_connecting() {
+            return Ok(());
+        }
         self.transport.send_packets(&mut self.client).map_err(|e| ClientError::Disconnected(e.to_string()))
     }
 

@@ -13,8 +13,8 @@ use renet_netcode::{NetcodeServerTransport, ServerAuthentication, ServerConfig};
 
 use crate::host::{ConnId, Host, Outgoing, Peer};
 
-/// netcode's own ceiling is 1024; a township drill has a few dozen players.
-pub const MAX_CLIENTS: usize = 256;
+/// netcode's own ceiling: a county exercise seats hundreds of people (BENCHMARKS.md has 1,000).
+pub const MAX_CLIENTS: usize = 1024;
 
 pub struct NetServer {
     server: RenetServer,

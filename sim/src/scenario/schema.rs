@@ -305,6 +305,12 @@ pub struct VillageSpec {
     /// Share of the able people who refuse to leave until a team comes, percent (0–100).
     #[serde(default)]
     pub refuse_percent: f64,
+    /// The township (乡镇) this village answers to in this exercise, when it is not the map's
+    /// parish: a county exercise may group the map's settlements into more townships than the
+    /// map has (`scenarios/load/county_andorra_21.ron`). `command:<township>` and a team's
+    /// `township` may name it.
+    #[serde(default)]
+    pub township: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

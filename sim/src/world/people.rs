@@ -316,7 +316,7 @@ impl People {
             let mut village = Village::new(
                 v.name.clone(),
                 name_zh,
-                m.township.clone(),
+                v.township.clone().or_else(|| m.township.clone()),
                 m.pos,
                 cell,
                 node,

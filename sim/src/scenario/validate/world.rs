@@ -260,11 +260,14 @@ impl Check<'_> {
         }
     }
 
-    /// A name that must be a township (parish) of the map.
+    /// A name that must be a township (parish) of the map, or one the scenario's villages
+    /// declare (`township:`).
     pub(super) fn township_ref(&mut self, path: &str, name: &str) {
         let Some(map) = self.map else { return };
-        if map.township(name).is_none() {
-            let hint = suggest(name, map.features.townships.iter().map(|t| t.name.as_str()));
+        let declared = self.s.villages.iter().filter_map(|v| v.township.as_deref());
+        if map.township(name).is_none() && !declared.clone().any(|t| t == name) {
+            let names = map.features.townships.iter().map(|t| t.name.as_str()).chain(declared);
+            let hint = suggest(name, names);
             self.problem(path, format!("unknown township `{name}` on map `{}`{hint}", map.meta.name));
         }
     }
