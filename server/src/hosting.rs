@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::admission::DrillCodes;
 use crate::bots::local::LocalBots;
 use crate::drill::{Drill, DrillSetup, Finished, Record, record};
 use crate::host::{Host, HostOptions};
@@ -38,6 +39,9 @@ pub struct ServeOptions {
     pub seed: Option<u64>,
     /// How long to keep sending after the end, so clients get the final messages.
     pub linger: Duration,
+    /// The drill's codes (`--code`, `--controller-code`, `--seat-code`, or those of a resumed
+    /// record); `None`: random ones. Written to the record as `access.json`.
+    pub codes: Option<DrillCodes>,
 }
 
 impl ServeOptions {
@@ -52,6 +56,7 @@ impl ServeOptions {
             speed: 60.0,
             seed: None,
             linger: Duration::from_millis(1500),
+            codes: None,
         }
     }
 }
@@ -62,6 +67,7 @@ pub struct Serving {
     host: Host,
     bots: LocalBots,
     opts: ServeOptions,
+    codes: Arc<DrillCodes>,
 }
 
 impl Serving {
@@ -78,8 +84,11 @@ impl Serving {
         let mut drill = Drill::new(setup, record)?;
         drill.set_speed(opts.speed).map_err(|e| anyhow::anyhow!("--speed: {e}"))?;
         let mut host = Host::new(drill, HostOptions::default())?;
-        let net = NetServer::bind(opts.bind)?;
+        let codes = Arc::new(opts.codes.clone().unwrap_or_else(DrillCodes::random));
+        codes.save(host.drill().record().dir())?;
+        host.set_codes(Some(codes.shown()));
         let roles = host.drill().roles().to_vec();
+        let net = NetServer::bind(opts.bind, codes.clone(), roles.clone())?;
         let bots = if opts.bots {
             LocalBots::spawn_with(&mut host, &roles, None, &opts.bot_policy)
                 .map_err(|e| anyhow::anyhow!("--bot-policy: {e}"))?
@@ -89,7 +98,12 @@ impl Serving {
         if opts.autostart {
             host.drill_mut().set_running(true);
         }
-        Ok(Serving { net, host, bots, opts })
+        Ok(Serving { net, host, bots, opts, codes })
+    }
+
+    /// The drill's codes (what `serve` prints; tests join with them).
+    pub fn codes(&self) -> &DrillCodes {
+        &self.codes
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -168,6 +182,8 @@ impl Serving {
 pub struct ServerHandle {
     pub addr: SocketAddr,
     pub record_dir: PathBuf,
+    /// The drill's codes (the client's host mode shows them; tests join with them).
+    pub codes: Arc<DrillCodes>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<std::io::Result<Finished>>>,
 }
@@ -181,10 +197,16 @@ impl ServerHandle {
     pub fn run(serving: Serving) -> anyhow::Result<ServerHandle> {
         let addr = serving.addr();
         let record_dir = serving.record_dir().to_path_buf();
+        let codes = serving.codes.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::Builder::new().name("sandtable-server".into()).spawn(move || serving.run(&flag))?;
-        Ok(ServerHandle { addr, record_dir, stop, thread: Some(thread) })
+        Ok(ServerHandle { addr, record_dir, codes, stop, thread: Some(thread) })
+    }
+
+    /// The code `seat` joins with.
+    pub fn code_for(&self, seat: &protocol::Seat) -> String {
+        self.codes.code_for(seat)
     }
 
     pub fn is_finished(&self) -> bool {

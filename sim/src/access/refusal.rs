@@ -78,6 +78,16 @@ pub enum Refusal {
     NotLower { current: String, level: String },
     #[error("尚未启动响应: {role} / {role} has no response running")]
     NoResponse { role: String },
+    #[error("{seat} 需要口令 / {seat} needs a drill code: ask the controller (导调) for it")]
+    CodeMissing { seat: String },
+    #[error("口令不对 / wrong code for {seat}")]
+    CodeWrong { seat: String },
+    #[error("口令错误次数过多, 请 {wait_s} 秒后再试 / too many wrong codes from this address: try again in {wait_s} s")]
+    TooManyCodeAttempts { wait_s: u64 },
+    #[error("口令只允许加入 {granted}, 不能加入 {asked} / your code admits you to {granted}, not {asked}")]
+    NotYourSeat { granted: String, asked: String },
+    #[error("无法解析的入场请求 / bad token request: {error}")]
+    BadTokenRequest { error: String },
 }
 
 impl Refusal {
@@ -125,6 +135,11 @@ impl Refusal {
             Refusal::BadForm { .. } => "bad_form",
             Refusal::NotLower { .. } => "not_lower",
             Refusal::NoResponse { .. } => "no_response",
+            Refusal::CodeMissing { .. } => "code_missing",
+            Refusal::CodeWrong { .. } => "code_wrong",
+            Refusal::TooManyCodeAttempts { .. } => "too_many_code_attempts",
+            Refusal::NotYourSeat { .. } => "not_your_seat",
+            Refusal::BadTokenRequest { .. } => "bad_token_request",
         }
     }
 }
@@ -170,6 +185,11 @@ mod tests {
             Refusal::bad_form("严重程度须为 1–4", "severity must be 1 to 4"),
             Refusal::NotLower { current: "IV".into(), level: "III".into() },
             Refusal::NoResponse { role: "command".into() },
+            Refusal::CodeMissing { seat: "controller".into() },
+            Refusal::CodeWrong { seat: "controller".into() },
+            Refusal::TooManyCodeAttempts { wait_s: 60 },
+            Refusal::NotYourSeat { granted: "informant:A".into(), asked: "controller".into() },
+            Refusal::BadTokenRequest { error: "eof".into() },
         ];
         let mut codes: Vec<&str> = all.iter().map(Refusal::code).collect();
         codes.sort();
