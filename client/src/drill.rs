@@ -541,6 +541,7 @@ mod tests {
             map_name: "andorra".into(),
             map_json: b"{}".to_vec(),
             terrain_bin: vec![1, 2, 3],
+            join_code: None,
         })));
         assert!(d.map.is_none());
         let Link::Lost(problem) = &d.link else { panic!("{:?}", d.link) };

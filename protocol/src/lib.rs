@@ -20,17 +20,22 @@ use sim::{Event, Order, Role};
 /// Builds before version 2 sent `0x5a4e_5441_0000_0001` here (their netcode id). Version 3:
 /// seats (several people per role, observers, the projector), the controller's console
 /// (step, adaptive time, view as, what observers see, the projector's area) and the live score.
-/// Version 5: views as changes since the last one ([`ServerMessage::Delta`]).
+/// Version 5: views as changes since the last one ([`ServerMessage::Delta`]); drill codes and
+/// secure netcode (the token step, [`admission`]); the codes reach the controller
+/// ([`ControllerData::codes`]) and the projector ([`StaticData::join_code`]).
 pub const PROTOCOL_VERSION: u64 = 5;
 
 /// The major version: bump it only when the renet channels ([`connection_config`]) or the frozen
 /// leading bytes of `Hello` and `Refused` change, i.e. when builds could not even tell each other
 /// that their versions differ. It is the netcode protocol id ([`NETCODE_PROTOCOL_ID`]), so builds
 /// of another major version are dropped by netcode without a word.
-pub const PROTOCOL_MAJOR: u64 = 1;
+///
+/// Major 2: netcode's secure mode (connect tokens from the token step, [`admission`]). A build of
+/// major 1 (unsecure tokens) cannot connect at all; builds from major 2 on are told in words by
+/// the token step, which reads the version first.
+pub const PROTOCOL_MAJOR: u64 = 2;
 
-/// netcode's protocol id: one per major version. Equal to what builds before version 2 used, so
-/// those connect and are told in words that the versions differ.
+/// netcode's protocol id: one per major version.
 pub const NETCODE_PROTOCOL_ID: u64 = 0x5a4e_5441_0000_0000 | PROTOCOL_MAJOR;
 
 /// The variant index of [`ClientMessage::Hello`] on the wire. Frozen: `Hello` stays the first
@@ -161,6 +166,9 @@ pub struct StaticData {
     /// `map.json` and `terrain.bin` bytes of the map asset.
     pub map_json: Vec<u8>,
     pub terrain_bin: Vec<u8>,
+    /// The drill's join code as people type it (`K7M-4QP`), for the projector (大屏) only, so
+    /// the hall can read it off the screen; `None` for every other seat.
+    pub join_code: Option<String>,
 }
 
 /// What only the controller receives: the script of the drill.
@@ -169,6 +177,20 @@ pub struct ControllerData {
     /// The scenario file's text (RON), exactly as loaded by the server.
     pub scenario_ron: String,
     pub seed: u64,
+    /// The drill's codes, for the controller's console; `None` when the drill has none (a
+    /// drill played only by bots in one process).
+    pub codes: Option<ShownCodes>,
+}
+
+/// The drill codes as the controller's console shows them (`K7M-4QP`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShownCodes {
+    /// The join code: every seat without a code of its own.
+    pub join: String,
+    /// The controller's own code.
+    pub controller: String,
+    /// Seats with their own code: (role pattern, code).
+    pub seats: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -213,6 +235,8 @@ pub enum ServerMessage {
     /// [`delta::Bases`] rebuilds it; `NetClient::receive` hands on the whole message.
     Delta(Box<ViewDelta>),
 }
+
+pub mod admission;
 
 /// The drill clock as every seat is told it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -308,9 +332,9 @@ mod tests {
         let future = [0x00, 0xac, 0x02, 0xff, 0xff, 0xff];
         assert!(decode::<ClientMessage>(&future).is_err());
         assert_eq!(hello_version(&future), Some(300));
-        // The old 64-bit version ids still read.
+        // The old 64-bit version ids (builds before version 2) still read.
         let old = encode(&ClientMessage::Hello {
-            protocol: NETCODE_PROTOCOL_ID,
+            protocol: 0x5a4e_5441_0000_0001,
             seat: Seat::Role(sim::Role::County),
             player: String::new(),
         });

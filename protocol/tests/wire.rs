@@ -16,10 +16,11 @@
 
 use std::path::PathBuf;
 
+use protocol::admission::{TokenReply, TokenRequest};
 use protocol::delta::DeltaOp;
 use protocol::{
     AdaptiveSpec, AdaptiveState, ClientMessage, ClockState, Control, ControllerData, DeltaKind, HELLO_TAG,
-    PROTOCOL_VERSION, Seat, ServerMessage, StaticData, ViewDelta, encode, hello_version,
+    PROTOCOL_VERSION, Seat, ServerMessage, ShownCodes, StaticData, ViewDelta, encode, hello_version,
 };
 use sim::access::{
     Briefing, BriefingDepot, BriefingPlan, BriefingShelter, BriefingTeam, BriefingVillage, DrillInfo, PublicBriefing,
@@ -814,10 +815,19 @@ fn samples() -> Vec<(String, Vec<u8>)> {
         ServerMessage::Static(Box::new(StaticData {
             briefing: Some(briefing()),
             public: None,
-            controller: Some(ControllerData { scenario_ron: "(schema: 1)".into(), seed: 7 }),
+            controller: Some(ControllerData {
+                scenario_ron: "(schema: 1)".into(),
+                seed: 7,
+                codes: Some(ShownCodes {
+                    join: "K7M-4QP".into(),
+                    controller: "D8R-2XW".into(),
+                    seats: vec![("command:Canillo".into(), "H3N-9TB".into())],
+                }),
+            }),
             map_name: "andorra".into(),
             map_json: b"{}".to_vec(),
             terrain_bin: vec![0, 1, 2, 255],
+            join_code: None,
         })),
         ServerMessage::Refused { reason: "角色已被占用 / role taken".into() },
         ServerMessage::View(Box::new(view())),
@@ -879,8 +889,21 @@ fn samples() -> Vec<(String, Vec<u8>)> {
         map_name: "andorra".into(),
         map_json: b"{}".to_vec(),
         terrain_bin: vec![0, 1, 2, 255],
+        join_code: Some("K7M-4QP".into()),
     }));
     out.push(("ServerMessage::Static(public)".into(), encode(&public_static)));
+    let token_request = TokenRequest {
+        protocol: PROTOCOL_VERSION,
+        seat: Seat::Role(role("command:Canillo")),
+        player: "值班员".into(),
+        code: Some("h3n-9tb".into()),
+    };
+    out.push(("admission::TokenRequest".into(), encode(&token_request)));
+    out.push((
+        "admission::TokenReply::Refused".into(),
+        encode(&TokenReply::Refused { reason: "口令不对 / wrong code".into() }),
+    ));
+    out.push(("admission::TokenReply::Token".into(), encode(&TokenReply::Token { token: vec![1, 2, 3, 255] })));
     for (i, kind) in events().into_iter().enumerate() {
         let name = format!("ServerMessage::Events(EventKind::{})", event_name(&kind));
         out.push((name, encode(&ServerMessage::Events(vec![Event { t_s: 60 * i as u32, kind }]))));

@@ -75,12 +75,12 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Observers and the projector: plain renet clients that only read.
-fn watchers(addr: std::net::SocketAddr, count: usize, stop: Arc<AtomicBool>) -> thread::JoinHandle<u64> {
+fn watchers(addr: std::net::SocketAddr, code: String, count: usize, stop: Arc<AtomicBool>) -> thread::JoinHandle<u64> {
     thread::spawn(move || {
         let mut clients: Vec<NetClient> = Vec::new();
         for i in 0..count {
             let seat = if i == 0 { protocol::Seat::Projector } else { protocol::Seat::Observer };
-            let request = server::net::JoinRequest::new(seat, &format!("watcher-{i}"));
+            let request = server::net::JoinRequest::new(seat, &format!("watcher-{i}")).with_code(Some(code.clone()));
             let mut c = NetClient::join(addr, &request).expect("connect");
             c.wait_connected(Duration::from_secs(30)).expect("connected");
             clients.push(c);
@@ -110,7 +110,8 @@ fn main() -> anyhow::Result<()> {
     let mut drill = Drill::new(setup, record)?;
     drill.set_speed(a.speed).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut host = Host::new(drill, HostOptions::default())?;
-    let mut net = NetServer::bind("127.0.0.1:0".parse()?)?;
+    let codes = Arc::new(server::admission::DrillCodes::random());
+    let mut net = NetServer::bind("127.0.0.1:0".parse()?, codes.clone(), host.drill().roles().to_vec())?;
     let addr = net.local_addr();
     let roles: Vec<Role> = host.drill().roles().iter().filter(|r| **r != Role::Controller).cloned().collect();
     let all_roles = host.drill().roles().to_vec();
@@ -122,10 +123,10 @@ fn main() -> anyhow::Result<()> {
     for i in 0..players {
         let role = roles[i % roles.len()].clone();
         let stop = stop.clone();
-        let bot = Bot::new(role).named(&format!("seat-{i}"));
+        let bot = Bot::new(role).named(&format!("seat-{i}")).with_code(codes.join.to_string());
         threads.push(thread::spawn(move || run_udp_bot(addr, bot, &stop, Duration::from_secs(3600))));
     }
-    let watch = watchers(addr, a.seats - players, stop.clone());
+    let watch = watchers(addr, codes.join.to_string(), a.seats - players, stop.clone());
 
     // The server loop, as `hosting::Serving::run` runs it, timed.
     let started = Instant::now();

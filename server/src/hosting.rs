@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::admission::DrillCodes;
 use crate::bots::local::LocalBots;
 use crate::drill::resume::ResumeNote;
 use crate::drill::{Drill, DrillSetup, Finished, Record, record};
@@ -42,6 +43,9 @@ pub struct ServeOptions {
     /// `--resume RECORD_DIR`: rebuild the drill recorded there and go on (`scenario`, `seed`
     /// and `record_dir` are then the record's).
     pub resume: Option<PathBuf>,
+    /// The drill's codes (`--code`, `--controller-code`, `--seat-code`, or those of a resumed
+    /// record); `None`: random ones. Written to the record as `access.json`.
+    pub codes: Option<DrillCodes>,
 }
 
 impl ServeOptions {
@@ -57,6 +61,7 @@ impl ServeOptions {
             seed: None,
             linger: Duration::from_millis(1500),
             resume: None,
+            codes: None,
         }
     }
 }
@@ -67,6 +72,7 @@ pub struct Serving {
     host: Host,
     bots: LocalBots,
     opts: ServeOptions,
+    codes: Arc<DrillCodes>,
 }
 
 impl Serving {
@@ -84,7 +90,14 @@ impl Serving {
     /// hashes, served on: bots fill the roles as before, the clock paused unless `autostart`.
     pub fn resume(dir: &Path, maps: &Path, opts: ServeOptions) -> anyhow::Result<(Serving, ResumeNote)> {
         let (drill, note) = crate::drill::resume::resume(dir, maps, opts.speed)?;
-        // i9-merge: codes from the record
+        // Seats come back with the codes they had: the record's, unless new ones were given.
+        let mut opts = opts;
+        if opts.codes.is_none() {
+            match DrillCodes::load(dir) {
+                Ok(codes) => opts.codes = Some(codes),
+                Err(e) => tracing::warn!("{}: no drill codes to keep ({e}); new ones are made", dir.display()),
+            }
+        }
         Ok((Serving::serve(drill, opts)?, note))
     }
 
@@ -100,8 +113,11 @@ impl Serving {
     /// Binds the socket for `drill` and seats the bots.
     fn serve(drill: Drill, opts: ServeOptions) -> anyhow::Result<Serving> {
         let mut host = Host::new(drill, HostOptions::default())?;
-        let net = NetServer::bind(opts.bind)?;
+        let codes = Arc::new(opts.codes.clone().unwrap_or_else(DrillCodes::random));
+        codes.save(host.drill().record().dir())?;
+        host.set_codes(Some(codes.shown()));
         let roles = host.drill().roles().to_vec();
+        let net = NetServer::bind(opts.bind, codes.clone(), roles.clone())?;
         let bots = if opts.bots {
             LocalBots::spawn_with(&mut host, &roles, None, &opts.bot_policy)
                 .map_err(|e| anyhow::anyhow!("--bot-policy: {e}"))?
@@ -111,7 +127,12 @@ impl Serving {
         if opts.autostart {
             host.drill_mut().set_running(true);
         }
-        Ok(Serving { net, host, bots, opts })
+        Ok(Serving { net, host, bots, opts, codes })
+    }
+
+    /// The drill's codes (what `serve` prints; tests join with them).
+    pub fn codes(&self) -> &DrillCodes {
+        &self.codes
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -197,6 +218,8 @@ impl Serving {
 pub struct ServerHandle {
     pub addr: SocketAddr,
     pub record_dir: PathBuf,
+    /// The drill's codes (the client's host mode shows them; tests join with them).
+    pub codes: Arc<DrillCodes>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<std::io::Result<Finished>>>,
 }
@@ -210,10 +233,16 @@ impl ServerHandle {
     pub fn run(serving: Serving) -> anyhow::Result<ServerHandle> {
         let addr = serving.addr();
         let record_dir = serving.record_dir().to_path_buf();
+        let codes = serving.codes.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::Builder::new().name("sandtable-server".into()).spawn(move || serving.run(&flag))?;
-        Ok(ServerHandle { addr, record_dir, stop, thread: Some(thread) })
+        Ok(ServerHandle { addr, record_dir, codes, stop, thread: Some(thread) })
+    }
+
+    /// The code `seat` joins with.
+    pub fn code_for(&self, seat: &protocol::Seat) -> String {
+        self.codes.code_for(seat)
     }
 
     pub fn is_finished(&self) -> bool {

@@ -3,6 +3,8 @@
 //!
 //! # Layout
 //! - [`drill`]: a drill on the server: world, record (journal before apply), clock, report.
+//! - [`admission`]: drill codes, the token step, the seat a connect token grants.
+//! - [`logs`]: rate-limited logging (refusals, garbage datagrams).
 //! - [`host`]: the lobby and message handling every transport shares (roles, hello, orders to the drill,
 //!   rate limits, per-role views and events).
 //! - [`net`]: renet + netcode over UDP: [`net::NetServer`] and [`net::NetClient`].
@@ -14,6 +16,7 @@
 //!   the client), [`paths`]: the command line and its jobs. `cli` includes `join`, the headless
 //!   seat.
 
+pub mod admission;
 pub mod bots;
 pub mod check;
 pub mod cli;
@@ -23,6 +26,7 @@ pub mod host;
 pub mod hosting;
 #[cfg(feature = "import")]
 pub mod import;
+pub mod logs;
 pub mod net;
 pub mod paths;
 pub mod review;

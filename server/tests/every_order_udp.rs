@@ -174,8 +174,10 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf()
 }
 
-fn join(addr: std::net::SocketAddr, seat: &str, name: &'static str) -> Peer {
-    let mut c = NetClient::join(addr, &JoinRequest::new(seat.parse::<Seat>().unwrap(), name)).unwrap();
+fn join(server: &ServerHandle, seat: &str, name: &'static str) -> Peer {
+    let seat = seat.parse::<Seat>().unwrap();
+    let request = JoinRequest::new(seat.clone(), name).with_code(Some(server.code_for(&seat)));
+    let mut c = NetClient::join(server.addr, &request).unwrap();
     c.wait_connected(Duration::from_secs(10)).unwrap();
     c.flush().unwrap();
     Peer {
@@ -250,14 +252,14 @@ fn every_order_kind_is_accepted_over_udp_with_its_effect_and_every_refusal_has_i
     let addr = server.addr;
 
     let peers = vec![
-        join(addr, "command:Canillo", "指挥长 王五"),
-        join(addr, "command:Canillo", "值班员 赵六"),
-        join(addr, "informant:Canillo", "信息员 张三"),
-        join(addr, &format!("team:{TOWN_TEAM}"), "队长 刘"),
-        join(addr, "county", "县指挥 陈"),
-        join(addr, "controller", "导调 李"),
-        join(addr, "observer", "观摩 甲"),
-        join(addr, "projector", "大屏"),
+        join(&server, "command:Canillo", "指挥长 王五"),
+        join(&server, "command:Canillo", "值班员 赵六"),
+        join(&server, "informant:Canillo", "信息员 张三"),
+        join(&server, &format!("team:{TOWN_TEAM}"), "队长 刘"),
+        join(&server, "county", "县指挥 陈"),
+        join(&server, "controller", "导调 李"),
+        join(&server, "observer", "观摩 甲"),
+        join(&server, "projector", "大屏"),
     ];
     let mut t = Table { peers, accepted: Vec::new(), refusals: Vec::new() };
     for who in 0..t.peers.len() {
@@ -277,7 +279,8 @@ fn every_order_kind_is_accepted_over_udp_with_its_effect_and_every_refusal_has_i
     t.refuse(CHIEF, "already_joined", hello_seat(Seat::Role(Role::County), "x"), "已加入", "already joined");
     // A client that has no seat: a role not on offer, an order before a seat, garbage, and a
     // hello of another protocol version.
-    let mut stray = NetClient::connect(addr, &JoinRequest::new(Seat::Observer, "无名")).unwrap();
+    let stray_request = JoinRequest::new(Seat::Observer, "无名").with_code(Some(server.code_for(&Seat::Observer)));
+    let mut stray = NetClient::connect(addr, &stray_request).unwrap();
     stray.wait_connected(Duration::from_secs(10)).unwrap();
     t.peers.push(Peer {
         name: "无名",

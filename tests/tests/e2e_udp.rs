@@ -61,7 +61,19 @@ fn a_real_server_over_udp_refuses_bad_clients_and_plays_the_drill_to_its_end() {
     // The default scenario on the bundled map; bots in every role nobody takes.
     let mut srv = common::ServerProcess::spawn(
         &bin,
-        &["serve", "--bind", "127.0.0.1:0", "--record-dir", rec_arg, "--bots", "all"],
+        &[
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--record-dir",
+            rec_arg,
+            "--bots",
+            "all",
+            "--code",
+            "e2e-join",
+            "--controller-code",
+            "E2E-BOSS",
+        ],
         &log,
     );
     let roles: Vec<Role> = srv
@@ -71,6 +83,9 @@ fn a_real_server_over_udp_refuses_bad_clients_and_plays_the_drill_to_its_end() {
         .collect();
     let printed_record = srv.wait_for("record: ", Duration::from_secs(5));
     assert_eq!(printed_record, rec_arg);
+    // The codes, as given, printed to be read out in the hall.
+    assert_eq!(srv.wait_for("join code:", Duration::from_secs(5)).trim(), "E2EJ-OIN");
+    assert_eq!(srv.wait_for("controller code:", Duration::from_secs(5)).trim(), "E2EB-OSS");
     let addr: SocketAddr = srv.wait_for("listening: ", Duration::from_secs(5)).parse().expect("a socket address");
     assert_eq!(addr.ip().to_string(), "127.0.0.1");
     assert_ne!(addr.port(), 0);
@@ -84,13 +99,14 @@ fn a_real_server_over_udp_refuses_bad_clients_and_plays_the_drill_to_its_end() {
     let stop = Arc::new(AtomicBool::new(false));
     let spawn = |bot: Bot| {
         let stop = stop.clone();
+        let bot = if *bot.role() == Role::Controller { bot.with_code("e2e-boss") } else { bot.with_code("E2EJOIN") };
         thread::spawn(move || run_udp_bot(addr, bot, &stop, Duration::from_secs(300)))
     };
     let informant_bot = spawn(Bot::new(informants[0].clone()).named("e2e-informant"));
     let command_bot = spawn(Bot::new(command.clone()).named("e2e-command"));
 
     // A rogue client in another informant's role: garbage, then an order informants may not give.
-    let request = server::net::JoinRequest::role(informants[1].clone(), "rogue");
+    let request = server::net::JoinRequest::role(informants[1].clone(), "rogue").with_code(Some("e2e-join".into()));
     let mut rogue = Peer { c: NetClient::join(addr, &request).expect("client socket"), pending: Vec::new() };
     rogue.c.wait_connected(Duration::from_secs(10)).expect("connect to the real server");
     let welcome = wait_for(&mut rogue, "welcome", |m| matches!(m, ServerMessage::Welcome { .. }));

@@ -44,17 +44,32 @@ fn a_headless_seat_traces_what_it_gets_and_sends_its_orders_at_their_drill_time(
     // At 4000× the 8-hour drill takes about 7 s; bots play every other role.
     let server = serve(&dir, true, 4000.0);
     let addr = server.addr.to_string();
+    let code = server.codes.join.to_string();
 
     let mut refused = common::ServerProcess::spawn(
         &bin,
-        &["join", &addr, "--role", "informant:Nowhere", "--seconds", "60"],
+        &["join", &addr, "--code", &code, "--role", "informant:Nowhere", "--seconds", "60"],
         &dir.join("refused.log"),
+    );
+    // The controller's seat with the join code, and a seat with no code: refused by the token
+    // step, in words, before any UDP.
+    let mut wrong = common::ServerProcess::spawn(
+        &bin,
+        &["join", &addr, "--code", &code, "--role", "controller", "--seconds", "60"],
+        &dir.join("wrong.log"),
+    );
+    let mut missing = common::ServerProcess::spawn(
+        &bin,
+        &["join", &addr, "--role", "informant:Aubinyà", "--seconds", "60"],
+        &dir.join("missing.log"),
     );
     let mut seat = common::ServerProcess::spawn(
         &bin,
         &[
             "join",
             &addr,
+            "--code",
+            &code.to_lowercase().replace('-', ""),
             "--role",
             "informant:Aubinyà",
             "--name",
@@ -73,6 +88,15 @@ fn a_headless_seat_traces_what_it_gets_and_sends_its_orders_at_their_drill_time(
     let log = std::fs::read_to_string(dir.join("refused.log")).unwrap();
     assert_eq!(status.code(), Some(1), "a refused seat exits 1; stderr:\n{log}");
     assert!(log.contains("refused") && log.contains("informant:Nowhere") && log.contains("not on offer"), "{log}");
+    for (p, file, words) in [
+        (&mut wrong, "wrong.log", "wrong code for controller"),
+        (&mut missing, "missing.log", "informant:Aubinyà needs a drill code"),
+    ] {
+        let status = p.wait_exit(Duration::from_secs(60));
+        let log = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert_eq!(status.code(), Some(1), "a seat without its code exits 1; stderr:\n{log}");
+        assert!(log.contains("拒绝 refused") && log.contains(words), "{log}");
+    }
 
     let status = seat.wait_exit(Duration::from_secs(150));
     let log = std::fs::read_to_string(dir.join("seat.log")).unwrap();
@@ -131,7 +155,8 @@ fn refusal(c: &mut NetClient) -> String {
 fn a_client_of_another_protocol_version_is_told_the_versions_differ() {
     let dir = common::temp_dir("versions");
     let server = serve(&dir, false, 60.0);
-    let request = server::net::JoinRequest::role(Role::Controller, "now");
+    let request =
+        server::net::JoinRequest::role(Role::Controller, "now").with_code(Some(server.codes.controller.to_string()));
     let mut c = NetClient::connect(server.addr, &request).expect("client socket");
     c.wait_connected(Duration::from_secs(10)).expect("same major version: netcode connects");
 

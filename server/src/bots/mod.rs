@@ -45,6 +45,8 @@ pub struct Bot {
     pub refusals: Vec<String>,
     pub ended: Option<(f64, String)>,
     pub orders_sent: u32,
+    /// The drill code its seat needs when it joins over the network.
+    code: Option<String>,
 }
 
 impl Bot {
@@ -66,7 +68,14 @@ impl Bot {
             refusals: Vec::new(),
             ended: None,
             orders_sent: 0,
+            code: None,
         }
+    }
+
+    /// The same bot with the drill code its seat needs over the network (UDP bots).
+    pub fn with_code(mut self, code: impl Into<String>) -> Bot {
+        self.code = Some(code.into());
+        self
     }
 
     /// The same bot under another player name (shown in the journal).
@@ -124,7 +133,7 @@ impl Bot {
 
     /// The seat this bot asks for over the network (with the drill's code, if it was given one).
     pub fn join_request(&self) -> crate::net::JoinRequest {
-        crate::net::JoinRequest::role(self.role.clone(), &self.player)
+        crate::net::JoinRequest::role(self.role.clone(), &self.player).with_code(self.code.clone())
     }
 
     /// Reacts to one server message; returns what to send back.

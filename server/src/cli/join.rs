@@ -20,10 +20,15 @@ use crate::net::NetClient;
 use crate::net::client::ClientError;
 
 pub const EXAMPLE: &str = r#"Examples:
-  sandtable-server join 127.0.0.1:5000 --role informant:Canillo --trace seat.jsonl --seconds 600
-  sandtable-server join 192.168.1.10:5000 --role command --name 值班员 --orders orders.jsonl
-  sandtable-server join 192.168.1.10:5000 --role command --name 指挥长    # a second person, same post
-  sandtable-server join 192.168.1.10:5000 --role observer --trace hall.jsonl   # 观摩; or --role projector
+  sandtable-server join 127.0.0.1:5000 --code K7M-4QP --role informant:Canillo --trace seat.jsonl --seconds 600
+  sandtable-server join 192.168.1.10:5000 --code K7M-4QP --role command --name 值班员 --orders orders.jsonl
+  sandtable-server join 192.168.1.10:5000 --code K7M-4QP --role command --name 指挥长    # a second person, same post
+  sandtable-server join 192.168.1.10:5000 --code K7M-4QP --role observer --trace hall.jsonl   # 观摩; or --role projector
+  sandtable-server join 192.168.1.10:5000 --code D8R-2XW --role controller     # the controller's own code
+
+--code CODE: the drill code `serve` printed (口令): the join code, or the seat's own code
+(the controller's, or a command post's given with `serve --seat-code`). A wrong or missing code
+is refused with the reason and exit status 1.
 
 --trace FILE: every message the seat receives, one JSON line each, as serde writes a
 ServerMessage ({"Welcome":{...}}, {"View":{...}}, {"Refused":{"reason":...}}...). The byte
@@ -69,6 +74,10 @@ pub struct JoinArgs {
     /// Leave after this many seconds (default: when the drill ends).
     #[arg(long, value_name = "N")]
     pub seconds: Option<u64>,
+    /// The drill code (口令) `serve` printed: the join code, or the seat's own code (the
+    /// controller's for the controller). Case and dashes do not matter.
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
 }
 
 /// One line of an orders file.
@@ -150,6 +159,8 @@ pub struct SeatOptions {
     pub orders: Vec<TimedOrder>,
     /// Leave after this long; `None`: when the drill ends.
     pub limit: Option<Duration>,
+    /// The drill code for the seat.
+    pub code: Option<String>,
 }
 
 /// What the seat saw by the time it left.
@@ -192,8 +203,11 @@ pub fn run_seat(opts: SeatOptions) -> Result<SeatOutcome, SeatError> {
         Some(p) => Some((BufWriter::new(File::create(p).map_err(trace_err(p))?), p.clone())),
         None => None,
     };
-    let request = JoinRequest::new(opts.role.clone(), &opts.name);
-    let mut client = NetClient::join(opts.server, &request)?;
+    let request = JoinRequest::new(opts.role.clone(), &opts.name).with_code(opts.code.clone());
+    let mut client = NetClient::join(opts.server, &request).map_err(|e| match e {
+        ClientError::Refused(reason) => SeatError::Refused(reason),
+        e => SeatError::Connect(e),
+    })?;
     let connect_limit = opts.limit.map_or(CONNECT_TIMEOUT, |l| l.min(CONNECT_TIMEOUT));
     client.wait_connected(connect_limit)?;
     let mut out = SeatOutcome::default();
@@ -305,6 +319,7 @@ pub fn run(args: JoinArgs) -> ExitCode {
         trace: args.trace,
         orders,
         limit: args.seconds.map(Duration::from_secs),
+        code: args.code,
     };
     match run_seat(opts) {
         Ok(o) => {

@@ -65,9 +65,7 @@ pub fn main(cli: Cli) -> ExitCode {
     }
 }
 
-/// Logs to stderr; `RUST_LOG` overrides the default level (info).
+/// Logs to stderr, renet's and netcode's repeated lines summarised ([`crate::logs::init`]).
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    crate::logs::init();
 }

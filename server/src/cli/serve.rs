@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::admission::codes::parse_seat_code;
+use crate::admission::{Code, DrillCodes, SeatCode};
 use crate::bots::policy::BotPolicies;
 use crate::hosting::{ServeOptions, Serving};
 
@@ -15,6 +17,11 @@ pub const EXAMPLE: &str = "Examples:
   sandtable-server serve scenarios/flood_valira.ron --bind 127.0.0.1:0 --autostart --speed 600
   sandtable-server serve --bot-policy command=late,informant:*=absent    # bots that show what a late post costs
   sandtable-server serve --resume records/flood_valira-20250601T083000Z   # go on after a crash
+  sandtable-server serve --code K7M-4QP --controller-code D8R-2XW --seat-code command:Canillo=H3N-9TB
+
+Prints the drill codes (口令) at start: the join code for every seat, the controller's own code,
+and each --seat-code. Random unless given; kept in the record as access.json (mode 0600).
+People join with the code over a token step on TCP at the same port number as UDP: open both.
 
 Prints the record directory and the bound address at start (`监听 listening: ADDR`), then
 runs until the drill ends, Ctrl+C, SIGTERM or SIGHUP; either way the record (journal.jsonl,
@@ -59,9 +66,36 @@ pub struct ServeArgs {
     pub seed: Option<u64>,
     /// Go on with the drill recorded in RECORD_DIR (after a crash or a stop): rebuilt from its
     /// scenario, seed and journal, checked against its state hashes; the clock comes back
-    /// paused unless --autostart.
-    #[arg(long, value_name = "RECORD_DIR", conflicts_with_all = ["scenario", "record_dir", "seed"])]
+    /// paused unless --autostart. It keeps its codes (access.json).
+    #[arg(long, value_name = "RECORD_DIR", conflicts_with_all = ["scenario", "record_dir", "seed", "code", "controller_code", "seat_code"])]
     pub resume: Option<PathBuf>,
+    /// The join code (口令) every seat without its own code needs; default: a random one.
+    /// 4–32 letters or digits; case and dashes do not matter.
+    #[arg(long, value_name = "CODE", value_parser = parse_code)]
+    pub code: Option<Code>,
+    /// The controller's (导调) own code; default: a random one.
+    #[arg(long, value_name = "CODE", value_parser = parse_code)]
+    pub controller_code: Option<Code>,
+    /// A seat's own code, e.g. `command:Canillo=H3N-9TB` (ROLE a role pattern: `informant:*`
+    /// too); the join code does not open that seat. Repeatable.
+    #[arg(long, value_name = "ROLE=CODE", value_parser = parse_seat_code)]
+    pub seat_code: Vec<SeatCode>,
+}
+
+fn parse_code(s: &str) -> Result<Code, String> {
+    Code::parse(s)
+}
+
+/// The codes, prominent: the trainer reads the join code out in the hall.
+fn print_codes(codes: &DrillCodes) {
+    let shown = codes.shown();
+    println!("==============================================");
+    println!("加入口令 join code:        {}", shown.join);
+    println!("导调口令 controller code:  {}", shown.controller);
+    for (seat, code) in &shown.seats {
+        println!("席位口令 seat code {seat}: {code}");
+    }
+    println!("==============================================");
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -74,6 +108,17 @@ pub fn run(args: ServeArgs) -> ExitCode {
     opts.autostart = args.autostart;
     opts.speed = args.speed;
     opts.seed = args.seed;
+    opts.codes = match &args.resume {
+        // A resumed drill keeps the codes in its record (Serving::resume reads them).
+        Some(_) => None,
+        None => match DrillCodes::new(args.code, args.controller_code, args.seat_code) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("错误 error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     let started = match &args.resume {
         Some(dir) => Serving::resume(dir, &crate::paths::maps_root(), opts).map(|(s, note)| {
             println!(
@@ -102,6 +147,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     if let Some(b) = serving.net().rcvbuf() {
         println!("UDP 接收缓冲 receive buffer: {b} bytes");
     }
+    print_codes(serving.codes());
     println!("监听 listening: {}", serving.addr());
     let _ = std::io::stdout().flush();
     let stop = Arc::new(AtomicBool::new(false));

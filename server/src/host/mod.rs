@@ -18,6 +18,7 @@ use protocol::{ClientMessage, Control, ControllerData, PROTOCOL_VERSION, Seat, S
 use sim::Role;
 
 use crate::drill::{Drill, Finished};
+use crate::logs::{Say, Throttle};
 use rate::RateLimit;
 use sim::access::Refusal;
 
@@ -65,8 +66,20 @@ impl Default for HostOptions {
     }
 }
 
+/// What a connection was admitted to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Admitted {
+    /// In-process bots and tests: any seat.
+    Trusted,
+    /// A network client: only the seat its connect token grants.
+    Granted(Seat),
+    /// A network client whose token carried no grant: no seat at all.
+    Nothing,
+}
+
 struct Session {
     peer: Peer,
+    admitted: Admitted,
     seat: Option<Seat>,
     player: String,
     rate: RateLimit,
@@ -147,6 +160,10 @@ pub struct Host {
     generation: u64,
     /// Views and deltas made at the current generation, shared by every seat that needs them.
     views: views::ViewCache,
+    /// The drill's codes for the controller's console and the projector; `None` without codes.
+    codes: Option<protocol::ShownCodes>,
+    /// Refusals logged once per connection and code, then summarised.
+    refusal_log: Throttle<(ConnId, &'static str)>,
 }
 
 impl Host {
@@ -177,6 +194,8 @@ impl Host {
             stats: HostStats::default(),
             generation: 0,
             views: views::ViewCache::default(),
+            codes: None,
+            refusal_log: Throttle::new(crate::logs::SUMMARY_EVERY),
         })
     }
 
@@ -206,6 +225,26 @@ impl Host {
         self.show_observers.as_ref()
     }
 
+    /// The drill's codes, shown on the controller's console and the join code on the projector.
+    pub fn set_codes(&mut self, codes: Option<protocol::ShownCodes>) {
+        self.codes = codes;
+    }
+
+    /// Refusal lines written to the log so far (the rest were counted into summaries).
+    pub fn refusal_log_lines(&self) -> u64 {
+        self.refusal_log.lines()
+    }
+
+    /// A network client admitted by a connect token: its hello may take only the granted seat
+    /// (`None`: a token without a grant, no seat at all).
+    pub fn connect_granted(&mut self, id: ConnId, grant: Option<crate::admission::Grant>) {
+        self.connect(id, Peer::Human);
+        if let Some(s) = self.sessions.get_mut(&id) {
+            s.admitted = grant.map_or(Admitted::Nothing, |g| Admitted::Granted(g.seat));
+        }
+    }
+
+    /// A trusted connection (an in-process bot, a test): any seat.
     pub fn connect(&mut self, id: ConnId, peer: Peer) {
         match peer {
             Peer::Human => tracing::info!("{id} connected"),
@@ -216,6 +255,7 @@ impl Host {
             id,
             Session {
                 peer,
+                admitted: Admitted::Trusted,
                 seat: None,
                 player: String::new(),
                 rate,
@@ -393,7 +433,7 @@ impl Host {
             return self.refuse(id, versions_differ(protocol));
         }
         let seat = match seat {
-            Seat::Role(role) => match self.resolve(&role) {
+            Seat::Role(role) => match resolve_role(self.drill.roles(), &role) {
                 Some(r) => Seat::Role(r),
                 None => {
                     let offer: Vec<String> = self.drill.roles().iter().map(|r| r.to_string()).collect();
@@ -403,6 +443,22 @@ impl Host {
             },
             public => public,
         };
+        let granted = match &self.sessions[&id].admitted {
+            Admitted::Trusted => None,
+            Admitted::Granted(Seat::Role(r)) => {
+                Some(Seat::Role(resolve_role(self.drill.roles(), r).unwrap_or_else(|| r.clone())))
+            }
+            Admitted::Granted(public) => Some(public.clone()),
+            Admitted::Nothing => None,
+        };
+        match (&self.sessions[&id].admitted, granted) {
+            (Admitted::Trusted, _) => {}
+            (_, Some(g)) if g == seat => {}
+            (_, g) => {
+                let granted = g.map_or_else(|| "-".to_string(), |g| g.to_string());
+                return self.refuse(id, Refusal::NotYourSeat { granted, asked: seat.to_string() });
+            }
+        }
         // Several people may share a role (指挥长, 执行指挥长, 值班员...): each under their own name.
         let player = if player.trim().is_empty() { format!("{id}") } else { player.chars().take(64).collect() };
         match peer {
@@ -441,9 +497,11 @@ impl Host {
             Seat::Role(r) => Some(r),
             Seat::Observer | Seat::Projector => None,
         };
-        let controller = role
-            .filter(|r| sim::access::may_see_script(r))
-            .map(|_| ControllerData { scenario_ron: setup.scenario_text.clone(), seed: setup.seed });
+        let controller = role.filter(|r| sim::access::may_see_script(r)).map(|_| ControllerData {
+            scenario_ron: setup.scenario_text.clone(),
+            seed: setup.seed,
+            codes: self.codes.clone(),
+        });
         let data = StaticData {
             briefing: role.map(|r| self.briefings.get(r).cloned().unwrap_or_else(|| self.drill.briefing(r))),
             public: role.is_none().then(|| self.public_briefing.clone()),
@@ -451,23 +509,9 @@ impl Host {
             map_name: setup.scenario.map.clone(),
             map_json: self.map.json.clone(),
             terrain_bin: self.map.terrain.clone(),
+            join_code: (*seat == Seat::Projector).then(|| self.codes.as_ref().map(|c| c.join.clone())).flatten(),
         };
         protocol::encode(&ServerMessage::Static(Box::new(data)))
-    }
-
-    /// `command` stands for the only township's command post when the scenario has one.
-    fn resolve(&self, role: &Role) -> Option<Role> {
-        let roles = self.drill.roles();
-        if roles.contains(role) {
-            return Some(role.clone());
-        }
-        if *role == Role::Command(None) {
-            let commands: Vec<&Role> = roles.iter().filter(|r| matches!(r, Role::Command(_))).collect();
-            if let [only] = commands[..] {
-                return Some(only.clone());
-            }
-        }
-        None
     }
 
     /// Tells a connection why its message was refused, and logs it with the refusal's code.
@@ -482,7 +526,14 @@ impl Host {
         };
         let code = refusal.code();
         let reason = refusal.to_string();
-        tracing::warn!("refused {id} (role {role}, player {player}): [{code}] {reason}");
+        match self.refusal_log.hit((id, code), std::time::Instant::now()) {
+            Say::First => tracing::warn!("refused {id} (role {role}, player {player}): [{code}] {reason}"),
+            Say::Summary(n) => tracing::warn!(
+                "refused {id} (role {role}, player {player}) {n} times [{code}] in the last {} s",
+                crate::logs::SUMMARY_EVERY.as_secs()
+            ),
+            Say::Quiet => {}
+        }
         self.push(id, channel::RELIABLE, protocol::encode(&ServerMessage::Refused { reason }));
     }
 
@@ -510,6 +561,9 @@ impl Host {
     /// Advances the drill by `wall` time at the controller's speed; then events, the clock, the
     /// controller's score board and the end.
     pub fn tick(&mut self, wall: Duration, max_steps: u32) {
+        for ((id, code), n) in self.refusal_log.due(std::time::Instant::now()) {
+            tracing::warn!("refused {id} {n} more times [{code}]");
+        }
         if self.drill.advance(wall, max_steps) > 0 {
             self.generation += 1;
         }
@@ -689,7 +743,23 @@ impl Host {
 
 use views::{Base, Watch, encode_watch};
 
+/// `command` stands for the only township's command post when the scenario has one; any other
+/// role stands for itself if the drill offers it. The host's hello and the token step both
+/// resolve seats with it.
+pub fn resolve_role(roles: &[Role], role: &Role) -> Option<Role> {
+    if roles.contains(role) {
+        return Some(role.clone());
+    }
+    if *role == Role::Command(None) {
+        let commands: Vec<&Role> = roles.iter().filter(|r| matches!(r, Role::Command(_))).collect();
+        if let [only] = commands[..] {
+            return Some(only.clone());
+        }
+    }
+    None
+}
+
 /// The refusal of a client of another protocol version, in words.
-fn versions_differ(client: u64) -> Refusal {
+pub fn versions_differ(client: u64) -> Refusal {
     Refusal::VersionsDiffer { client: protocol::version_text(client), server: protocol::version_text(PROTOCOL_VERSION) }
 }

@@ -351,3 +351,63 @@ fn oversized_messages_and_texts_are_refused() {
     assert_eq!(journal_lines(&dir), lines + 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A network client may take only the seat its connect token grants; a token without a grant
+/// opens no seat; a trusted connection (a bot) any.
+#[test]
+fn a_granted_connection_takes_only_its_seat() {
+    use crate::admission::Grant;
+    let (mut h, _dir) = host("grant");
+    let t = Duration::ZERO;
+    let forger = ConnId::Net(1);
+    let grant = Grant { seat: "informant:Alpha".parse().unwrap(), player: "张三".into() };
+    h.connect_granted(forger, Some(grant));
+    h.receive(forger, &hello("controller", "冒充导调"), t);
+    let msgs = inbox(&mut h, forger);
+    assert!(
+        matches!(&msgs[..], [ServerMessage::Refused { reason }] if reason.contains("admits you to informant:Alpha, not controller")),
+        "{msgs:?}"
+    );
+    h.receive(forger, &protocol::encode(&ClientMessage::Control(Control::Start)), t);
+    assert!(matches!(&inbox(&mut h, forger)[..], [ServerMessage::Refused { reason }] if reason.contains("Hello")));
+    assert!(!h.drill().clock_state().running, "the forged controller's start changed nothing");
+    h.receive(forger, &hello("informant:Alpha", "张三"), t);
+    assert!(matches!(inbox(&mut h, forger).first(), Some(ServerMessage::Welcome { .. })));
+
+    // `command` resolves to the only post on both sides.
+    let post = ConnId::Net(2);
+    h.connect_granted(post, Some(Grant { seat: "command".parse().unwrap(), player: "p".into() }));
+    h.receive(post, &hello("command", "p"), t);
+    assert!(matches!(inbox(&mut h, post).first(), Some(ServerMessage::Welcome { .. })));
+
+    let nobody = ConnId::Net(3);
+    h.connect_granted(nobody, None);
+    h.receive(nobody, &hello("observer", "x"), t);
+    assert!(
+        matches!(&inbox(&mut h, nobody)[..], [ServerMessage::Refused { reason }] if reason.contains("not observer"))
+    );
+}
+
+/// Above the bound a message is refused unread; 10,000 refusals of one client make a line or
+/// two in the log, not 10,000.
+#[test]
+fn oversized_messages_are_refused_and_ten_thousand_refusals_log_a_few_lines() {
+    let (mut h, _dir) = host("flood-log");
+    let id = ConnId::Net(9);
+    h.connect(id, Peer::Human);
+    let big = vec![0u8; protocol::MAX_CLIENT_MESSAGE_BYTES + 1];
+    h.receive(id, &big, Duration::ZERO);
+    let msgs = inbox(&mut h, id);
+    assert!(
+        matches!(&msgs[..], [ServerMessage::Refused { reason }] if reason.contains("at most 65536")),
+        "{msgs:?}"
+    );
+    let before = h.refusal_log_lines();
+    for i in 0..10_000u64 {
+        h.receive(id, &[0xff, 0xfe, 0xfd], Duration::from_millis(i));
+    }
+    assert_eq!(inbox(&mut h, id).len(), 10_000, "each refusal is still answered");
+    assert_eq!(h.stats().refused, 10_001);
+    let lines = h.refusal_log_lines() - before;
+    assert!(lines <= 2, "{lines} log lines for 10,000 refusals");
+}

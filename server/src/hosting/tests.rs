@@ -48,15 +48,19 @@ fn a_drill_over_udp_refuses_garbage_and_unauthorised_orders_and_goes_on_to_the_e
     let addr = server.addr;
 
     let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let codes = server.codes.clone();
     let spawn = |bot: Bot| {
         let stop = stop.clone();
+        let code = codes.code_for(&protocol::Seat::Role(bot.role().clone()));
+        let bot = bot.with_code(code);
         thread::spawn(move || run_udp_bot(addr, bot, &stop, Duration::from_secs(60)))
     };
     let informant = spawn(Bot::new("informant:Alpha".parse().unwrap()).named("udp-alpha"));
     let command = spawn(Bot::new(Role::Command(None)).named("udp-command"));
 
     // A client that sends garbage, then an order its role may not give.
-    let request = crate::net::JoinRequest::role("informant:Beta".parse().unwrap(), "rogue");
+    let request = crate::net::JoinRequest::role("informant:Beta".parse().unwrap(), "rogue")
+        .with_code(Some(server.codes.join.to_string()));
     let mut rogue = Peer { c: NetClient::join(addr, &request).unwrap(), pending: Vec::new() };
     rogue.c.wait_connected(Duration::from_secs(10)).unwrap();
     wait_for(&mut rogue, |m| matches!(m, ServerMessage::Welcome { .. }));
@@ -113,7 +117,8 @@ fn several_people_in_one_role_an_observer_and_the_projector_over_udp() {
     opts.record_dir = Some(dir.join("rec"));
     let server = ServerHandle::run(Serving::from_setup(setup, opts).unwrap()).unwrap();
     let join = |seat: &str, name: &str| {
-        let request = crate::net::JoinRequest::new(seat.parse::<Seat>().unwrap(), name);
+        let seat = seat.parse::<Seat>().unwrap();
+        let request = crate::net::JoinRequest::new(seat.clone(), name).with_code(Some(server.code_for(&seat)));
         let mut p = Peer { c: NetClient::join(server.addr, &request).unwrap(), pending: Vec::new() };
         p.c.wait_connected(Duration::from_secs(10)).unwrap();
         p

@@ -8,9 +8,10 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use protocol::{ClientMessage, NETCODE_PROTOCOL_ID, PROTOCOL_VERSION, ServerMessage, channel};
+use protocol::admission::{TokenReply, TokenRequest, read_frame, write_frame};
+use protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage, channel};
 use renet::RenetClient;
-use renet_netcode::{ClientAuthentication, NetcodeClientTransport};
+use renet_netcode::{ClientAuthentication, ConnectToken, NetcodeClientTransport};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -22,7 +23,17 @@ pub enum ClientError {
     Timeout { addr: SocketAddr, secs: u64 },
     #[error("disconnected: {0}")]
     Disconnected(String),
+    /// The token step refused the seat (wrong or missing code, another version...): its words.
+    #[error("拒绝 refused: {0}")]
+    Refused(String),
+    #[error(
+        "no answer from the token step at {addr} (TCP, the server's port number): {error} (is the server running, and of the same major protocol version?)"
+    )]
+    TokenStep { addr: SocketAddr, error: String },
 }
+
+/// How long the token step may take (connect, ask, answer).
+pub const TOKEN_STEP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Who a client is and what it asks for: everything needed to connect, and to connect again
 /// after the link or the server was lost. The seat's drill code travels with it.
@@ -71,19 +82,20 @@ pub struct NetClient {
 }
 
 impl NetClient {
-    /// Opens a socket and starts connecting to `server` for `request`'s seat (pump it, or call
-    /// [`NetClient::wait_connected`]). Sends no hello: see [`NetClient::join`].
+    /// Asks the server's token step for a connect token for `request`'s seat and code (a
+    /// refusal comes back as [`ClientError::Refused`] with the server's words), opens a socket
+    /// and starts connecting to `server` with the token (pump it, or call
+    /// [`NetClient::wait_connected`]). Sends no hello: see [`NetClient::join`]. Calling it again
+    /// after a lost link fetches a fresh token.
     pub fn connect(server: SocketAddr, request: &JoinRequest) -> Result<NetClient, ClientError> {
+        let mut connect_token = fetch_token(server, request)?;
+        // The sealed copy names the server's bound address (what netcode checks); the client
+        // sends to the address it dialed.
+        connect_token.server_addresses = [None; 32];
+        connect_token.server_addresses[0] = Some(server);
         let bind: SocketAddr = if server.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().expect("valid");
         let (socket, _) = super::socket::bind_udp(bind)?;
-        // Unsecure netcode needs a client id unique per server: 64 random bits.
-        let id_bytes = renet_netcode::generate_random_bytes::<8>();
-        let auth = ClientAuthentication::Unsecure {
-            protocol_id: NETCODE_PROTOCOL_ID,
-            client_id: u64::from_le_bytes(id_bytes),
-            server_addr: server,
-            user_data: None,
-        };
+        let auth = ClientAuthentication::Secure { connect_token };
         let transport = NetcodeClientTransport::new(super::netcode_now(), auth, socket)
             .map_err(|e| ClientError::Netcode(e.to_string()))?;
         let client = RenetClient::new(protocol::connection_config());
@@ -225,7 +237,7 @@ impl NetClient {
     /// Sends queued packets. While netcode is still connecting, messages stay queued (the hello
     /// [`NetClient::join`] queued): netcode refuses payload packets before it is connected.
     pub fn flush(&mut self) -> Result<(), ClientError> {
-        if self.client.is_connecting() {
+        if self.client.is_connecting() && self.transport.disconnect_reason().is_none() {
             return Ok(());
         }
         self.transport.send_packets(&mut self.client).map_err(|e| ClientError::Disconnected(e.to_string()))
@@ -243,6 +255,43 @@ impl NetClient {
 impl Drop for NetClient {
     fn drop(&mut self) {
         self.transport.disconnect();
+    }
+}
+
+/// The token step: one request over TCP to the server's port number, one reply.
+pub fn fetch_token(server: SocketAddr, request: &JoinRequest) -> Result<ConnectToken, ClientError> {
+    let fail = |error: String| ClientError::TokenStep { addr: server, error };
+    let mut stream =
+        std::net::TcpStream::connect_timeout(&server, TOKEN_STEP_TIMEOUT).map_err(|e| fail(e.to_string()))?;
+    let _ = stream.set_read_timeout(Some(TOKEN_STEP_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(TOKEN_STEP_TIMEOUT));
+    let _ = stream.set_nodelay(true);
+    let ask = TokenRequest {
+        protocol: PROTOCOL_VERSION,
+        seat: request.seat.clone(),
+        player: request.player.clone(),
+        code: request.code.clone(),
+    };
+    write_frame(&mut stream, &ask).map_err(|e| fail(e.to_string()))?;
+    let body = read_frame(&mut stream).map_err(|e| fail(e.to_string()))?;
+    match protocol::decode::<TokenReply>(&body) {
+        Ok(TokenReply::Token { token }) => {
+            ConnectToken::read(&mut token.as_slice()).map_err(|e| fail(format!("bad connect token: {e}")))
+        }
+        Ok(TokenReply::Refused { reason }) => Err(ClientError::Refused(reason)),
+        // A server of another version: its refusal still reads (frozen as the first variant).
+        Err(e) => match postcard_refusal(&body) {
+            Some(reason) => Err(ClientError::Refused(reason)),
+            None => Err(fail(format!("undecodable answer: {e}"))),
+        },
+    }
+}
+
+/// The reason of a `TokenReply::Refused` from any version (variant 0, a string first).
+fn postcard_refusal(body: &[u8]) -> Option<String> {
+    match protocol::decode::<(u32, String)>(body) {
+        Ok((0, reason)) => Some(reason),
+        _ => None,
     }
 }
 

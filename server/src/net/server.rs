@@ -1,43 +1,63 @@
-//! The renet/netcode UDP server: accepts clients (unsecure netcode auth, fit for a LAN; the
-//! netcode protocol id is `protocol::NETCODE_PROTOCOL_ID`, one per major version, so builds of
-//! another minor version connect and the host tells them in words that the versions differ),
-//! hands their messages to the host and sends back what the host queued.
+//! The renet/netcode UDP server in netcode's secure mode: clients connect only with a connect
+//! token from the token step ([`crate::admission`]), sealed with the drill's private key; the
+//! token step listens on TCP at the same port number. The netcode protocol id is
+//! `protocol::NETCODE_PROTOCOL_ID`, one per major version. Hands messages to the host with the
+//! seat each token granted, and sends back what the host queued.
+//!
+//! Addresses: netcode admits a token only if one of the server addresses sealed in it is among
+//! the server's `public_addresses`. Both are the address the socket is bound to (`0.0.0.0:5000`
+//! on a LAN, `127.0.0.1:PORT` in tests); the client sends to the address it dialed, which it
+//! writes into the token's public copy (the sealed copy is what the server checks). So one
+//! server answers on every interface, behind NAT too, and a token of another drill (another
+//! key) never opens this one.
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 use std::time::Duration;
 
 use protocol::{NETCODE_PROTOCOL_ID, channel};
 use renet::{RenetServer, ServerEvent};
 use renet_netcode::{NetcodeServerTransport, ServerAuthentication, ServerConfig};
+use sim::Role;
 
-use crate::host::{ConnId, Host, Outgoing, Peer};
+use crate::admission::{DrillCodes, Grant, Issuer, TokenService};
+use crate::host::{ConnId, Host, Outgoing};
 
 /// netcode's own ceiling: a county exercise seats hundreds of people (BENCHMARKS.md has 1,000).
 pub const MAX_CLIENTS: usize = 1024;
+/// Tries at finding a free port for both UDP and TCP when bound to port 0.
+const PORT_TRIES: usize = 20;
 
 pub struct NetServer {
     server: RenetServer,
     transport: NetcodeServerTransport,
     addr: SocketAddr,
     rcvbuf: Option<usize>,
+    issuer: Arc<Issuer>,
+    /// The token step's listener thread (stopped on drop).
+    _tokens: TokenService,
 }
 
 impl NetServer {
-    /// Binds `addr` (port 0 picks a free port; see [`NetServer::local_addr`]).
-    pub fn bind(addr: SocketAddr) -> io::Result<NetServer> {
-        let (socket, rcvbuf) = super::socket::bind_udp(addr)?;
+    /// Binds UDP `addr` and TCP on the same port for the token step (port 0 picks a port free
+    /// for both; see [`NetServer::local_addr`]). Tokens admit the `roles` of the drill with
+    /// `codes` (the controller's, a seat's own, or the join code).
+    pub fn bind(addr: SocketAddr, codes: Arc<DrillCodes>, roles: Vec<Role>) -> io::Result<NetServer> {
+        let (socket, rcvbuf, listener) = bind_both(addr)?;
         let bound = socket.local_addr()?;
         let config = ServerConfig {
             current_time: super::netcode_now(),
             max_clients: MAX_CLIENTS,
             protocol_id: NETCODE_PROTOCOL_ID,
             public_addresses: vec![bound],
-            authentication: ServerAuthentication::Unsecure,
+            authentication: ServerAuthentication::Secure { private_key: *codes.key() },
         };
         let transport = NetcodeServerTransport::new(config, socket)?;
+        let issuer = Arc::new(Issuer::new(codes, roles, vec![bound]));
+        let tokens = TokenService::start(listener, issuer.clone())?;
         let server = RenetServer::new(protocol::connection_config());
-        Ok(NetServer { server, transport, addr: bound, rcvbuf })
+        Ok(NetServer { server, transport, addr: bound, rcvbuf, issuer, _tokens: tokens })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -53,16 +73,26 @@ impl NetServer {
         self.server.connected_clients()
     }
 
-    /// Receives packets, then hands connections, disconnections and messages to the host.
-    /// `now` is the host's monotonic time (for rate limits).
+    /// Tokens issued and token requests refused so far.
+    pub fn token_counts(&self) -> (u64, u64) {
+        self.issuer.counts()
+    }
+
+    /// Receives packets, then hands connections (with the seat their token grants),
+    /// disconnections and messages to the host. `now` is the host's monotonic time (for rate
+    /// limits). Garbage datagrams are logged once, then summarised ([`crate::logs`]).
     pub fn receive(&mut self, dt: Duration, host: &mut Host, now: Duration) {
         self.server.update(dt);
         if let Err(e) = self.transport.update(dt, &mut self.server) {
             tracing::warn!("UDP transport: {e}");
         }
+        crate::logs::summarise_transport();
         while let Some(event) = self.server.get_event() {
             match event {
-                ServerEvent::ClientConnected { client_id } => host.connect(ConnId::Net(client_id), Peer::Human),
+                ServerEvent::ClientConnected { client_id } => {
+                    let grant = self.transport.user_data(client_id).and_then(|d| Grant::from_user_data(&d));
+                    host.connect_granted(ConnId::Net(client_id), grant);
+                }
                 ServerEvent::ClientDisconnected { client_id, reason } => {
                     tracing::info!("client {client_id} disconnected: {reason}");
                     host.disconnect(ConnId::Net(client_id));
@@ -119,4 +149,23 @@ impl NetServer {
     pub fn shutdown(&mut self) {
         self.transport.disconnect_all(&mut self.server);
     }
+}
+
+/// UDP at `addr` and TCP at the same IP and port; with port 0, a port free for both.
+fn bind_both(addr: SocketAddr) -> io::Result<(std::net::UdpSocket, Option<usize>, TcpListener)> {
+    let tries = if addr.port() == 0 { PORT_TRIES } else { 1 };
+    let mut last = None;
+    for _ in 0..tries {
+        let (socket, rcvbuf) = super::socket::bind_udp(addr)?;
+        let bound = socket.local_addr()?;
+        match TcpListener::bind(bound) {
+            Ok(listener) => return Ok((socket, rcvbuf, listener)),
+            Err(e) => last = Some(e),
+        }
+    }
+    let e = last.unwrap_or_else(|| io::Error::other("no port"));
+    Err(io::Error::new(
+        e.kind(),
+        format!("cannot bind TCP {addr} for the token step (the same port number as UDP): {e}"),
+    ))
 }

@@ -82,6 +82,16 @@ pub enum Refusal {
     TooLong { what: (&'static str, &'static str), bytes: usize, max: usize },
     #[error("消息过大: {bytes} 字节, 最多 {max} 字节 / message too large: {bytes} bytes, at most {max}")]
     MessageTooLarge { bytes: usize, max: usize },
+    #[error("{seat} 需要口令 / {seat} needs a drill code: ask the controller (导调) for it")]
+    CodeMissing { seat: String },
+    #[error("口令不对 / wrong code for {seat}")]
+    CodeWrong { seat: String },
+    #[error("口令错误次数过多, 请 {wait_s} 秒后再试 / too many wrong codes from this address: try again in {wait_s} s")]
+    TooManyCodeAttempts { wait_s: u64 },
+    #[error("口令只允许加入 {granted}, 不能加入 {asked} / your code admits you to {granted}, not {asked}")]
+    NotYourSeat { granted: String, asked: String },
+    #[error("无法解析的入场请求 / bad token request: {error}")]
+    BadTokenRequest { error: String },
 }
 
 impl Refusal {
@@ -131,6 +141,11 @@ impl Refusal {
             Refusal::NoResponse { .. } => "no_response",
             Refusal::TooLong { .. } => "too_long",
             Refusal::MessageTooLarge { .. } => "message_too_large",
+            Refusal::CodeMissing { .. } => "code_missing",
+            Refusal::CodeWrong { .. } => "code_wrong",
+            Refusal::TooManyCodeAttempts { .. } => "too_many_code_attempts",
+            Refusal::NotYourSeat { .. } => "not_your_seat",
+            Refusal::BadTokenRequest { .. } => "bad_token_request",
         }
     }
 }
@@ -178,6 +193,11 @@ mod tests {
             Refusal::NoResponse { role: "command".into() },
             Refusal::TooLong { what: ("备注", "the note"), bytes: 5000, max: 4096 },
             Refusal::MessageTooLarge { bytes: 70_000, max: 65_536 },
+            Refusal::CodeMissing { seat: "controller".into() },
+            Refusal::CodeWrong { seat: "controller".into() },
+            Refusal::TooManyCodeAttempts { wait_s: 60 },
+            Refusal::NotYourSeat { granted: "informant:A".into(), asked: "controller".into() },
+            Refusal::BadTokenRequest { error: "eof".into() },
         ];
         let mut codes: Vec<&str> = all.iter().map(Refusal::code).collect();
         codes.sort();
