@@ -96,9 +96,9 @@ pub struct SeatLink {
 }
 
 impl SeatLink {
-    /// Starts connecting for `request` (the hello is queued until connected).
+    /// Starts connecting for `request` (the hello goes once connected).
     pub fn join(server: SocketAddr, request: JoinRequest) -> Result<SeatLink, ClientError> {
-        let client = NetClient::join(server, &request)?;
+        let client = NetClient::connect(server, &request)?;
         let now = Instant::now();
         Ok(SeatLink {
             server,
@@ -201,7 +201,8 @@ impl SeatLink {
             return out;
         }
         if !self.announced && client.is_connected() {
-            // Connected: the hello queued by `NetClient::join` is on its way.
+            // Connected: say hello (only now: renet's packets cannot go out while connecting).
+            client.send(&self.request.hello());
             self.announced = true;
             self.heard = Instant::now();
             out.push(LinkEvent::Joining);
@@ -245,7 +246,9 @@ impl SeatLink {
             }
             out.push(LinkEvent::Sent(sent));
         }
-        if let Err(e) = client.flush() {
+        if client.is_connected()
+            && let Err(e) = client.flush()
+        {
             self.lost(e.to_string(), &mut out);
             return out;
         }
@@ -285,7 +288,7 @@ impl SeatLink {
         tracing::info!("connecting again to {} (attempt {retry})", self.server);
         self.attempt_started = Instant::now();
         self.announced = false;
-        match NetClient::join(self.server, &self.request) {
+        match NetClient::connect(self.server, &self.request) {
             Ok(c) => {
                 self.client = Some(c);
                 self.state = LinkState::Connecting { retry };
