@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use protocol::{ClientMessage, Control, ServerMessage};
 use sandtable_tests::relay::{Link, Relay, Stats};
+use server::host::rate::RateLimit;
 use server::hosting::{ServeOptions, ServerHandle};
 use server::net::{JoinRequest, LinkEvent, SeatLink};
 use sim::{EventKind, HazardKind, Order, Role};
@@ -43,7 +44,22 @@ impl Seat {
             if let Some(i) = self.pending.iter().position(&want) {
                 return self.pending.drain(..=i).last().expect("found above");
             }
-            assert!(start.elapsed() < ANSWER, "{}: no {what} within {ANSWER:?}", self.name);
+            if let Some(ServerMessage::Refused { reason }) =
+                self.pending.iter().find(|m| matches!(m, ServerMessage::Refused { .. }))
+            {
+                panic!("{}: refused while waiting for {what}: {reason}", self.name);
+            }
+            if start.elapsed() > ANSWER {
+                let kinds: Vec<String> =
+                    self.pending.iter().map(|m| format!("{m:?}").chars().take(120).collect()).collect();
+                panic!(
+                    "{}: no {what} within {ANSWER:?}; link {:?}, {} waiting, {} in flight; pending {kinds:#?}",
+                    self.name,
+                    self.link.state(),
+                    self.link.waiting(),
+                    self.link.in_flight()
+                );
+            }
             for e in self.link.poll() {
                 match e {
                     LinkEvent::Message(m) => self.pending.push(m),
@@ -59,11 +75,7 @@ impl Seat {
     fn order(&mut self, order: Order, gives: impl Fn(&EventKind) -> bool) {
         self.link.send(ClientMessage::Order(order.clone()));
         let what = format!("event of {order:?}");
-        self.wait_for(&what, |m| match m {
-            ServerMessage::Events(evs) => evs.iter().any(|e| gives(&e.kind)),
-            ServerMessage::Refused { reason } => panic!("{order:?} refused: {reason}"),
-            _ => false,
-        });
+        self.wait_for(&what, |m| matches!(m, ServerMessage::Events(evs) if evs.iter().any(|e| gives(&e.kind))));
     }
 }
 
@@ -89,6 +101,9 @@ fn play(tag: &str, link: Link) -> (PathBuf, f64, Stats, Duration) {
     }
     let me = |s: &str| -> Role { s.parse().expect("role") };
     let informant_role = me("informant:Aubinyà");
+    // A person's seat may send 20 messages a second: the controller steps at most 10 a second.
+    let mut pace = RateLimit::new(10.0, 1.0);
+    let paced = Instant::now();
     for minute in 1..=MINUTES {
         match minute {
             3 => informant.order(
@@ -116,6 +131,9 @@ fn play(tag: &str, link: Link) -> (PathBuf, f64, Stats, Duration) {
                 |k| matches!(k, EventKind::ReportFiled { by, .. } if *by == informant_role),
             ),
             _ => {}
+        }
+        while !pace.allow(paced.elapsed()) {
+            std::thread::sleep(Duration::from_millis(5));
         }
         controller.link.send(ClientMessage::Control(Control::Step));
         let t_s = minute * 60;

@@ -6,7 +6,7 @@
 //! Orders go through [`SeatLink::send`], which gives each a [`Ticket`] and tells what became of
 //! it: **delivered** once the server's renet acknowledged every message sent so far (its
 //! reliable channel holds no unacknowledged bytes), **unknown** when the link died before that
-//! (never resent: it may have arrived), **waiting** while the link is down or silent (sent after
+//! (never resent: it may have arrived), **waiting** while the link is down (sent after
 //! the seat is welcomed again), and **not sent** when the seat gives up. None is silently lost.
 //! The headless seat (`sandtable-server join`) and the bevy client's network thread use it.
 
@@ -25,9 +25,6 @@ pub const BACKOFF_MAX: Duration = Duration::from_secs(2);
 pub const FIRST_TIMEOUT: Duration = Duration::from_secs(15);
 /// ...and each attempt to connect again this long (then the next one, after the backoff).
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Nothing heard from the server for this long: orders wait instead of going out on a link
-/// that may be dead (the server sends the clock every few seconds and views as the drill moves).
-pub const SILENT_AFTER: Duration = Duration::from_secs(6);
 
 /// An order's number, in the order [`SeatLink::send`] was called.
 pub type Ticket = u64;
@@ -86,7 +83,6 @@ pub struct SeatLink {
     in_flight: Vec<Ticket>,
     /// Waiting for the link.
     waiting: VecDeque<(Ticket, ClientMessage)>,
-    heard: Instant,
     attempt_started: Instant,
     /// [`LinkEvent::Joining`] was told for this attempt.
     announced: bool,
@@ -110,7 +106,6 @@ impl SeatLink {
             next_ticket: 0,
             in_flight: Vec::new(),
             waiting: VecDeque::new(),
-            heard: now,
             attempt_started: now,
             announced: false,
             undecodable: 0,
@@ -139,8 +134,8 @@ impl SeatLink {
         self.in_flight.len()
     }
 
-    /// Queues an order or control: sent now if the seat is seated and the server was heard
-    /// lately, else kept until the seat is welcomed again. Its fate comes as [`LinkEvent`]s.
+    /// Queues an order or control: sent now if the seat is seated, else kept until the seat
+    /// is welcomed again. Its fate comes as [`LinkEvent`]s.
     pub fn send(&mut self, msg: ClientMessage) -> Ticket {
         let ticket = self.next_ticket;
         self.next_ticket += 1;
@@ -166,8 +161,10 @@ impl SeatLink {
         if self.welcomed_once { ATTEMPT_TIMEOUT } else { FIRST_TIMEOUT }
     }
 
+    /// Seated: orders go out now. (A paused drill may send nothing for long, so silence alone
+    /// says nothing; netcode's 5-second timeout tells a dead link.)
     fn live(&self) -> bool {
-        self.state == LinkState::Seated && self.heard.elapsed() < SILENT_AFTER
+        self.state == LinkState::Seated
     }
 
     /// Pumps the link: receives, sends, notices a loss and connects again when it is time.
@@ -204,13 +201,9 @@ impl SeatLink {
             // Connected: say hello (only now: renet's packets cannot go out while connecting).
             client.send(&self.request.hello());
             self.announced = true;
-            self.heard = Instant::now();
             out.push(LinkEvent::Joining);
         }
         let msgs = client.receive();
-        if !msgs.is_empty() {
-            self.heard = Instant::now();
-        }
         if client.undecodable > self.undecodable {
             self.undecodable = client.undecodable;
             out.push(LinkEvent::Undecodable(self.undecodable));
@@ -235,9 +228,8 @@ impl SeatLink {
             }
             out.push(LinkEvent::Message(msg));
         }
-        // Orders that waited go out once the server is heard again.
-        let live = self.state == LinkState::Seated && self.heard.elapsed() < SILENT_AFTER;
-        if live && !self.waiting.is_empty() {
+        // Orders that waited go out once the seat is welcomed again.
+        if self.state == LinkState::Seated && !self.waiting.is_empty() {
             let mut sent = Vec::new();
             while let Some((t, msg)) = self.waiting.pop_front() {
                 client.send(&msg);
