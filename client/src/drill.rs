@@ -262,7 +262,7 @@ impl Drill {
         let what = match &msg {
             ClientMessage::Order(o) => Some(Sent::Order(o.clone())),
             ClientMessage::Control(c) => Some(Sent::Control(c.clone())),
-            ClientMessage::Hello { .. } => None,
+            ClientMessage::Hello { .. } | ClientMessage::CatchUp { .. } => None,
         };
         let entry = what.map(|what| {
             let status = if offline { Status::Waiting } else { sent_status(&what) };

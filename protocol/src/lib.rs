@@ -17,7 +17,8 @@ use sim::{Event, Order, Role};
 /// Builds before version 2 sent `0x5a4e_5441_0000_0001` here (their netcode id). Version 3:
 /// seats (several people per role, observers, the projector), the controller's console
 /// (step, adaptive time, view as, what observers see, the projector's area) and the live score.
-pub const PROTOCOL_VERSION: u64 = 4;
+/// Version 5: `ClientMessage::CatchUp` (a seat that reconnects gets the events it missed).
+pub const PROTOCOL_VERSION: u64 = 5;
 
 /// The major version: bump it only when the renet channels ([`connection_config`]) or the frozen
 /// leading bytes of `Hello` and `Refused` change, i.e. when builds could not even tell each other
@@ -140,6 +141,12 @@ pub enum ClientMessage {
     },
     Order(Order),
     Control(Control),
+    /// Sent right after a role seat's hello: the seat has `seen` events of its role from earlier
+    /// sessions of this drill (0 the first time). The server sends the events of the role it
+    /// has not had, so a seat that was offline misses none; views are whole and come anyway.
+    CatchUp {
+        seen: u32,
+    },
 }
 
 /// The seat's briefing and the map, sent once after the welcome so clients need nothing but the

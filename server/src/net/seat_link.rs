@@ -8,6 +8,8 @@
 //! reliable channel holds no unacknowledged bytes), **unknown** when the link died before that
 //! (never resent: it may have arrived), **waiting** while the link is down (sent after
 //! the seat is welcomed again), and **not sent** when the seat gives up. None is silently lost.
+//! After each hello a role seat sends [`ClientMessage::CatchUp`] with the number of its role's
+//! events it has had, and the server sends the ones it missed while offline.
 //! The headless seat (`sandtable-server join`) and the bevy client's network thread use it.
 
 use std::collections::VecDeque;
@@ -87,6 +89,8 @@ pub struct SeatLink {
     /// [`LinkEvent::Joining`] was told for this attempt.
     announced: bool,
     undecodable: u32,
+    /// Events of the seat's role received in every session so far (for [`ClientMessage::CatchUp`]).
+    events_seen: u32,
     /// Reconnections completed, for logs and tests.
     pub rejoins: u32,
 }
@@ -109,6 +113,7 @@ impl SeatLink {
             attempt_started: now,
             announced: false,
             undecodable: 0,
+            events_seen: 0,
             rejoins: 0,
         })
     }
@@ -200,6 +205,11 @@ impl SeatLink {
         if !self.announced && client.is_connected() {
             // Connected: say hello (only now: renet's packets cannot go out while connecting).
             client.send(&self.request.hello());
+            // A role seat asks for the events of its role it has not had (all of them the
+            // first time: a late joiner reads the history too).
+            if matches!(self.request.seat, protocol::Seat::Role(_)) {
+                client.send(&ClientMessage::CatchUp { seen: self.events_seen });
+            }
             self.announced = true;
             out.push(LinkEvent::Joining);
         }
@@ -224,6 +234,9 @@ impl SeatLink {
                     return out;
                 }
                 ServerMessage::Ended { .. } => self.ended = true,
+                ServerMessage::Events(evs) => {
+                    self.events_seen = self.events_seen.saturating_add(u32::try_from(evs.len()).unwrap_or(u32::MAX));
+                }
                 _ => {}
             }
             out.push(LinkEvent::Message(msg));
