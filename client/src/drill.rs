@@ -2,7 +2,9 @@
 //! views by role), read by the map view and the panels. No bevy systems here. It also keeps the
 //! orders this seat sent and what became of each (sent, accepted, refused), worked out from the
 //! server's answers: the server handles one seat's messages in order and answers a refusal at
-//! once, and every accepted order gives the seat an event of its own.
+//! once, and every accepted order gives the seat an event of its own. Orders given while the
+//! link is down wait for it; one sent as the link died is shown as not confirmed, and one that
+//! never left as not sent: none is shown as accepted without its event.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -58,6 +60,9 @@ pub enum Link {
     /// Connected, hello sent, waiting for the welcome.
     Joining,
     Welcomed,
+    /// The link dropped after the welcome; the network thread is joining again by itself (its
+    /// reason, from netcode). Orders given meanwhile wait for it.
+    Reconnecting(String),
     /// The server refused the seat; its reason as sent ("中文 / English").
     Refused(String),
     Lost(Problem),
@@ -89,10 +94,30 @@ pub enum Sent {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
+    /// Given while the link was down: it goes out when the seat is welcomed again.
+    Waiting,
     Sent,
     Accepted,
     /// The server's reason, "中文 / English".
     Refused(String),
+    /// Sent as the link died, before the server acknowledged it: it may or may not have
+    /// arrived (its event, if it comes, still marks it accepted).
+    Unknown,
+    /// Never sent: the session ended while it waited for the link.
+    NotSent,
+}
+
+/// What the network thread learnt of an order's journey.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Fate {
+    /// It waited for the link and has now gone out.
+    Sent,
+    /// The server's transport acknowledged it (its event or refusal follows).
+    Delivered,
+    /// The link died before the server acknowledged it.
+    Unknown,
+    /// It never left.
+    NotSent,
 }
 
 /// A point being picked or a path being drawn on the map for a form (by its order kind).
@@ -155,8 +180,9 @@ pub struct Drill {
     pub ended: Option<(f64, String)>,
     /// Refusals and decode problems the player should see, newest last.
     pub notices: Vec<Notice>,
-    /// Messages for the server, sent by the net system when connected.
-    pub outbox: Vec<ClientMessage>,
+    /// Messages for the server, sent by the net system when connected, each with the entry of
+    /// [`Drill::sent`] it stands for.
+    pub outbox: Vec<(Option<usize>, ClientMessage)>,
     /// Orders and controls this seat gave, oldest first.
     pub sent: Vec<SentOrder>,
     /// Chinese names of villages and places (Latin id → 中文), from the map, the briefing and
@@ -229,21 +255,60 @@ impl Drill {
     }
 
     /// Queues a message; orders and controls also go into the list of what this seat gave.
+    /// While the link is down they wait for it (status [`Status::Waiting`]).
     pub fn send(&mut self, msg: ClientMessage) {
         let t_s = self.view.as_ref().map(|v| v.t_s).unwrap_or(0);
-        match &msg {
-            ClientMessage::Order(o) => {
-                self.sent.push(SentOrder { what: Sent::Order(o.clone()), t_s, status: Status::Sent })
+        let offline = matches!(self.link, Link::Reconnecting(_));
+        let what = match &msg {
+            ClientMessage::Order(o) => Some(Sent::Order(o.clone())),
+            ClientMessage::Control(c) => Some(Sent::Control(c.clone())),
+            ClientMessage::Hello { .. } | ClientMessage::CatchUp { .. } => None,
+        };
+        let entry = what.map(|what| {
+            let status = if offline { Status::Waiting } else { sent_status(&what) };
+            self.sent.push(SentOrder { what, t_s, status });
+            self.sent.len() - 1
+        });
+        self.outbox.push((entry, msg));
+    }
+
+    /// The link dropped (the network thread joins again by itself): orders sent and not yet
+    /// answered may have been lost with it, or their answer may have been: not confirmed.
+    pub fn link_lost(&mut self, why: String) {
+        for s in &mut self.sent {
+            if s.status == Status::Sent {
+                s.status = Status::Unknown;
             }
-            ClientMessage::Control(c) => {
-                // Controls the clock does not show are taken as given (the server answers them
-                // only with what follows: a watched view, the projector's area).
-                let status = if clock_answers(c) { Status::Sent } else { Status::Accepted };
-                self.sent.push(SentOrder { what: Sent::Control(c.clone()), t_s, status })
-            }
-            ClientMessage::Hello { .. } => {}
         }
-        self.outbox.push(msg);
+        self.link = Link::Reconnecting(why);
+    }
+
+    /// What the network thread learnt of these entries of [`Drill::sent`].
+    pub fn fate(&mut self, entries: &[usize], fate: Fate) {
+        for &i in entries {
+            let Some(s) = self.sent.get_mut(i) else { continue };
+            s.status = match (&s.status, fate) {
+                (Status::Waiting, Fate::Sent) => sent_status(&s.what),
+                (Status::Waiting | Status::Sent, Fate::NotSent) => Status::NotSent,
+                (Status::Sent | Status::Waiting, Fate::Unknown) => Status::Unknown,
+                (status, _) => status.clone(),
+            };
+        }
+    }
+
+    /// The session ended: what still waits for the link, here or on its way to the network
+    /// thread, is never sent.
+    pub fn orders_not_sent(&mut self) {
+        for (entry, _) in std::mem::take(&mut self.outbox) {
+            if let Some(s) = entry.and_then(|i| self.sent.get_mut(i)) {
+                s.status = Status::NotSent;
+            }
+        }
+        for s in &mut self.sent {
+            if s.status == Status::Waiting {
+                s.status = Status::NotSent;
+            }
+        }
     }
 
     /// True while an acknowledgement of `report` is on its way or was accepted: 确认收到 is
@@ -251,7 +316,7 @@ impl Drill {
     pub fn ack_pending(&self, report: u32) -> bool {
         self.sent.iter().any(|s| {
             matches!(&s.what, Sent::Order(Order::Acknowledge { report: r }) if *r == report)
-                && !matches!(s.status, Status::Refused(_))
+                && !matches!(s.status, Status::Refused(_) | Status::NotSent)
         })
     }
 
@@ -349,17 +414,19 @@ impl Drill {
     /// waiting too: the server answers in order, so a refusal of those would have come first.
     fn resolve_by_event(&mut self, kind: &EventKind) {
         let role = self.role.clone();
-        if let Some(i) = self
-            .sent
-            .iter()
-            .position(|s| s.status == Status::Sent && matches!(&s.what, Sent::Order(o) if caused(o, kind, &role)))
-        {
+        if let Some(i) = self.sent.iter().position(|s| {
+            matches!(s.status, Status::Sent | Status::Unknown)
+                && matches!(&s.what, Sent::Order(o) if caused(o, kind, &role))
+        }) {
             self.accept_up_to(i);
         }
     }
 
     fn accept_up_to(&mut self, i: usize) {
-        for s in &mut self.sent[..=i] {
+        if let Some(s) = self.sent.get_mut(i) {
+            s.status = Status::Accepted;
+        }
+        for s in &mut self.sent[..i] {
             if s.status == Status::Sent {
                 s.status = Status::Accepted;
             }
@@ -398,6 +465,15 @@ impl Drill {
         let view = self.view.as_ref()?;
         let start = self.info().map(|d| d.start.as_str()).unwrap_or("");
         Some(sim::scenario::clock_text(start, view.t_s))
+    }
+}
+
+/// The status of an order or control as it goes out: controls the clock does not show are taken
+/// as given (the server answers them only with what follows: a watched view, the projector's area).
+fn sent_status(what: &Sent) -> Status {
+    match what {
+        Sent::Control(c) if !clock_answers(c) => Status::Accepted,
+        _ => Status::Sent,
     }
 }
 
@@ -579,6 +655,49 @@ mod tests {
             kind: EventKind::WarningIssued { village: "C".into(), by: Role::County },
         }]));
         assert_eq!(d.sent[3].status, Status::Sent);
+    }
+
+    #[test]
+    fn orders_across_a_lost_link_wait_or_are_not_confirmed_and_none_shows_accepted_unanswered() {
+        let me = Role::Command(None);
+        let evacuated = |v: &str| {
+            ServerMessage::Events(vec![Event {
+                t_s: 60,
+                kind: EventKind::EvacuationOrdered { village: v.into(), by: me.clone() },
+            }])
+        };
+        let mut d = Drill::new(Seat::Role(me.clone()), "p".into());
+        d.apply(ServerMessage::Welcome { role: me.clone(), roles_on_offer: vec![me.clone()] });
+        d.send(ClientMessage::Order(Order::Warn { village: "A".into() }));
+        d.send(ClientMessage::Order(Order::Evacuate { village: "B".into(), shelter: None }));
+        assert_eq!(d.outbox.iter().map(|(e, _)| *e).collect::<Vec<_>>(), vec![Some(0), Some(1)]);
+        // The transport acknowledged the warning; then the link drops before either is answered.
+        d.fate(&[0], Fate::Delivered);
+        d.link_lost("timed out".into());
+        assert_eq!(d.link, Link::Reconnecting("timed out".into()));
+        assert_eq!(d.sent[0].status, Status::Unknown, "its answer may have been lost");
+        assert_eq!(d.sent[1].status, Status::Unknown);
+        // Given while offline: it waits, and goes out after the second welcome.
+        d.send(ClientMessage::Order(Order::Evacuate { village: "C".into(), shelter: None }));
+        assert_eq!(d.sent[2].status, Status::Waiting);
+        d.apply(ServerMessage::Welcome { role: me.clone(), roles_on_offer: vec![me.clone()] });
+        assert_eq!(d.link, Link::Welcomed);
+        d.fate(&[2], Fate::Sent);
+        assert_eq!(d.sent[2].status, Status::Sent);
+        // The evacuation of C is accepted; the unanswered warning stays not confirmed.
+        d.apply(evacuated("C"));
+        let status: Vec<&Status> = d.sent.iter().map(|s| &s.status).collect();
+        assert_eq!(status, vec![&Status::Unknown, &Status::Unknown, &Status::Accepted]);
+        // A late event still confirms an order whose fate was unknown.
+        d.apply(evacuated("B"));
+        assert_eq!(d.sent[1].status, Status::Accepted);
+        // The session ends for good while an order waits: not sent, never accepted.
+        d.link_lost("timed out".into());
+        d.send(ClientMessage::Order(Order::Warn { village: "D".into() }));
+        d.orders_not_sent();
+        assert_eq!(d.sent[3].status, Status::NotSent);
+        assert!(d.outbox.is_empty());
+        assert_eq!(d.sent[0].status, Status::Unknown);
     }
 
     #[test]

@@ -4,8 +4,11 @@
 //! role, and wakes the window (winit's event loop) only when a server message arrives. A bevy
 //! system feeds those messages into [`Drill`] and hands the thread the orders the panels queue,
 //! right after the frame that queued them. The same path serves a remote server and a locally
-//! hosted one.
+//! hosted one. When the link drops the thread's [`SeatLink`] joins again by itself (the player
+//! reads 连接中断，正在重连… / reconnecting) and reports each order's fate: delivered, sent as the
+//! link died (not confirmed), waiting for the link, or never sent.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
@@ -17,13 +20,10 @@ use bevy::prelude::*;
 use bevy::winit::{EventLoopProxy, WinitUserEvent};
 use protocol::Seat;
 use protocol::{ClientMessage, ServerMessage};
-use server::net::JoinRequest;
-use server::net::NetClient;
+use server::net::{JoinRequest, LinkEvent, LinkState, SeatLink, Ticket};
 
-use crate::drill::{Drill, Link, Notice, Problem};
+use crate::drill::{Drill, Fate, Link, Notice, Problem};
 
-/// Give up connecting after this long without the server answering.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// How often the network thread polls the socket: well under the server's 100 ms tick.
 const POLL: Duration = Duration::from_millis(4);
 
@@ -32,7 +32,13 @@ enum NetEvent {
     Joining,
     Message(ServerMessage),
     Undecodable(u32),
+    /// The link dropped; the thread is connecting again.
+    Reconnecting(String),
+    /// What became of these entries of [`Drill::sent`].
+    Fate(Vec<usize>, Fate),
+    /// The session is over: refused, or lost for good.
     Lost(Problem),
+    Refused(String),
 }
 
 /// Wakes the window when the network thread has news; `None` without a window (tests).
@@ -42,7 +48,8 @@ pub type Waker = Option<EventLoopProxy<WinitUserEvent>>;
 /// the server we leave, so our role is freed at once rather than after netcode's timeout.
 #[derive(Resource)]
 pub struct NetLink {
-    to_net: Sender<ClientMessage>,
+    /// Messages for the server, with the entry of [`Drill::sent`] each stands for.
+    to_net: Sender<(Option<usize>, ClientMessage)>,
     from_net: Mutex<Receiver<NetEvent>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
@@ -50,10 +57,11 @@ pub struct NetLink {
 
 impl NetLink {
     /// Opens a UDP socket, starts the netcode handshake with `server` and the thread that keeps
-    /// the connection; it says hello for `seat` once connected.
+    /// the connection ([`SeatLink`]: it says hello for `seat` once connected, and joins again by
+    /// itself when the link drops).
     pub fn connect(server: SocketAddr, seat: Seat, player: String, waker: Waker) -> Result<NetLink, String> {
         let request = JoinRequest::new(seat, &player);
-        let client = NetClient::connect(server, &request).map_err(|e| e.to_string())?;
+        let link = SeatLink::join(server, request).map_err(|e| e.to_string())?;
         let (to_net, net_in) = channel();
         let (net_out, from_net) = channel();
         let stop = Arc::new(AtomicBool::new(false));
@@ -61,7 +69,7 @@ impl NetLink {
             let stop = stop.clone();
             std::thread::Builder::new()
                 .name("sandtable-net".into())
-                .spawn(move || run(client, request.hello(), net_in, net_out, stop, waker))
+                .spawn(move || run(link, net_in, net_out, stop, waker))
                 .map_err(|e| e.to_string())?
         };
         Ok(NetLink { to_net, from_net: Mutex::new(from_net), stop, thread: Some(thread) })
@@ -77,12 +85,11 @@ impl Drop for NetLink {
     }
 }
 
-/// The network thread: poll, forward, wake; stops on `stop`, on a lost connection, or when the
-/// app side is gone.
+/// The network thread: poll, forward, wake; stops on `stop`, when the link closes for good, or
+/// when the app side is gone.
 fn run(
-    mut client: NetClient,
-    hello: ClientMessage,
-    from_app: Receiver<ClientMessage>,
+    mut link: SeatLink,
+    from_app: Receiver<(Option<usize>, ClientMessage)>,
     to_app: Sender<NetEvent>,
     stop: Arc<AtomicBool>,
     waker: Waker,
@@ -92,55 +99,91 @@ fn run(
             let _ = w.send_event(WinitUserEvent::WakeUp);
         }
     };
-    let mut hello_sent = false;
-    let mut undecodable_seen = 0;
-    let lost = |p: Problem| {
-        let _ = to_app.send(NetEvent::Lost(p));
-        wake();
-    };
+    // Which entry of the app's list of orders each ticket stands for.
+    let mut entries: BTreeMap<Ticket, usize> = BTreeMap::new();
+    let mut undecodable = 0;
     while !stop.load(Ordering::Relaxed) {
-        if let Err(e) = client.update() {
-            return lost(Problem::Network(e.to_string()));
-        }
-        if client.is_disconnected() {
-            return lost(Problem::ServerClosed(client.disconnect_reason().unwrap_or_default()));
-        }
-        if client.is_connecting() && client.age() > CONNECT_TIMEOUT {
-            return lost(Problem::NoAnswer { secs: CONNECT_TIMEOUT.as_secs() });
-        }
         let mut news = false;
-        if client.is_connected() {
-            if !hello_sent {
-                client.send(&hello);
-                hello_sent = true;
-                news |= to_app.send(NetEvent::Joining).is_ok();
+        for event in link.poll() {
+            if let LinkEvent::Undecodable(total) = event {
+                warn!("{} undecodable message(s) from the server", total - undecodable);
+                news |= to_app.send(NetEvent::Undecodable(total - undecodable)).is_ok();
+                undecodable = total;
+                continue;
             }
-            for msg in client.receive() {
-                news |= to_app.send(NetEvent::Message(msg)).is_ok();
-            }
-            if client.undecodable > undecodable_seen {
-                let n = client.undecodable - undecodable_seen;
-                undecodable_seen = client.undecodable;
-                warn!("{n} undecodable message(s) from the server");
-                news |= to_app.send(NetEvent::Undecodable(n)).is_ok();
-            }
-            loop {
-                match from_app.try_recv() {
-                    Ok(msg) => client.send(&msg),
-                    Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Disconnected) => return client.disconnect(),
+            news |= forward(event, &mut entries, &to_app, &link);
+        }
+        if link.is_closed() {
+            wake();
+            return;
+        }
+        loop {
+            match from_app.try_recv() {
+                Ok((entry, msg)) => {
+                    let ticket = link.send(msg);
+                    if let Some(i) = entry {
+                        entries.insert(ticket, i);
+                    }
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    link.leave();
+                    return;
                 }
             }
-        }
-        if let Err(e) = client.flush() {
-            return lost(Problem::Network(e.to_string()));
         }
         if news {
             wake();
         }
         std::thread::sleep(POLL);
     }
-    client.disconnect();
+    for event in link.leave() {
+        forward(event, &mut entries, &to_app, &link);
+    }
+}
+
+/// Hands one link event to the app; true if it was news.
+fn forward(
+    event: LinkEvent,
+    entries: &mut BTreeMap<Ticket, usize>,
+    to_app: &Sender<NetEvent>,
+    link: &SeatLink,
+) -> bool {
+    let mut fate = |tickets: Vec<Ticket>, fate: Fate| {
+        let ids: Vec<usize> = tickets.iter().filter_map(|t| entries.get(t).copied()).collect();
+        if !matches!(fate, Fate::Sent) {
+            for t in &tickets {
+                entries.remove(t);
+            }
+        }
+        NetEvent::Fate(ids, fate)
+    };
+    let out = match event {
+        LinkEvent::Message(m) => NetEvent::Message(m),
+        LinkEvent::Joining => NetEvent::Joining,
+        LinkEvent::Lost(why) => {
+            warn!("link lost ({why}); reconnecting");
+            NetEvent::Reconnecting(why)
+        }
+        LinkEvent::Rejoined => return false,
+        LinkEvent::Refused(r) => NetEvent::Refused(r),
+        LinkEvent::Closed(why) => {
+            // Before the first welcome a failure is final: tell why in the catalogue's words.
+            let problem = match link.state() {
+                LinkState::Closed(_) if why.starts_with("no connection") => {
+                    Problem::NoAnswer { secs: server::net::seat_link::FIRST_TIMEOUT.as_secs() }
+                }
+                _ => Problem::ServerClosed(why),
+            };
+            NetEvent::Lost(problem)
+        }
+        LinkEvent::Delivered(t) => fate(t, Fate::Delivered),
+        LinkEvent::Unknown(t) => fate(t, Fate::Unknown),
+        LinkEvent::Sent(t) => fate(t, Fate::Sent),
+        LinkEvent::NotSent(t) => fate(t, Fate::NotSent),
+        LinkEvent::Undecodable(n) => NetEvent::Undecodable(n),
+    };
+    to_app.send(out).is_ok()
 }
 
 pub fn plugin(app: &mut App) {
@@ -149,7 +192,8 @@ pub fn plugin(app: &mut App) {
     app.add_systems(PreUpdate, exchange.run_if(linked.clone())).add_systems(Last, exchange.run_if(linked));
 }
 
-/// Applies what the network thread received, hands it the queued orders.
+/// Applies what the network thread received, hands it the queued orders (while the link is
+/// down too: the thread keeps them until the seat is welcomed again).
 fn exchange(link: Res<NetLink>, mut drill: ResMut<Drill>) {
     if matches!(drill.link, Link::Refused(_) | Link::Lost(_)) {
         return;
@@ -157,17 +201,29 @@ fn exchange(link: Res<NetLink>, mut drill: ResMut<Drill>) {
     let Ok(from_net) = link.from_net.lock() else { return };
     loop {
         match from_net.try_recv() {
-            Ok(NetEvent::Joining) => drill.link = Link::Joining,
+            Ok(NetEvent::Joining) => {
+                if !matches!(drill.link, Link::Reconnecting(_)) {
+                    drill.link = Link::Joining;
+                }
+            }
             Ok(NetEvent::Message(msg)) => drill.apply(msg),
             Ok(NetEvent::Undecodable(n)) => drill.notices.push(Notice::Undecodable(n)),
+            Ok(NetEvent::Reconnecting(why)) => drill.link_lost(why),
+            Ok(NetEvent::Fate(ids, fate)) => drill.fate(&ids, fate),
+            Ok(NetEvent::Refused(r)) => {
+                drill.link = Link::Refused(r);
+                drill.orders_not_sent();
+                return;
+            }
             Ok(NetEvent::Lost(p)) => {
                 drill.link = Link::Lost(p);
+                drill.orders_not_sent();
                 return;
             }
             Err(_) => break,
         }
     }
-    if drill.link == Link::Welcomed {
+    if matches!(drill.link, Link::Welcomed | Link::Reconnecting(_)) {
         for msg in std::mem::take(&mut drill.outbox) {
             let _ = link.to_net.send(msg);
         }

@@ -24,6 +24,9 @@ use crate::terrain;
 
 /// The one colour of trouble in the panels (refusals, a lost connection).
 const PROBLEM: Color32 = Color32::from_rgb(240, 110, 90);
+/// Something the player should watch that is not (yet) a failure: the link reconnecting, an
+/// order waiting or not confirmed.
+const WARNING: Color32 = Color32::from_rgb(250, 200, 60);
 /// Alerts that want a look (a new report): amber, not red.
 const ALERT: Color32 = Color32::from_rgb(250, 200, 60);
 
@@ -73,6 +76,7 @@ fn status_card(ui: &mut egui::Ui, drill: &Drill, lang: Lang, leave: &mut Message
             ui.add_space(12.0);
             let (text, problem) = match &drill.link {
                 Link::Connecting => (T::Connecting.text(lang).to_string(), false),
+                Link::Reconnecting(why) => (format!("{} ({why})", T::Reconnecting.text(lang)), false),
                 Link::Joining | Link::Welcomed => (T::WaitingForMap.text(lang).to_string(), false),
                 Link::Refused(r) => (format!("{}: {}", T::Refused.text(lang), bilingual(r, lang)), true),
                 Link::Lost(p) => (format!("{}: {}", T::Disconnected.text(lang), p.text(lang)), true),
@@ -231,6 +235,13 @@ fn status_line(ui: &mut egui::Ui, drill: &Drill, lang: Lang, leave: &mut Message
             Link::Lost(p) => Some(p.text(lang)),
             _ => None,
         };
+        if let Link::Reconnecting(why) = &drill.link
+            && !drill.is_over()
+        {
+            let text = T::Reconnecting.text(lang);
+            ui.add(egui::Label::new(RichText::new(text).color(WARNING)).truncate()).on_hover_text(why.as_str());
+            return;
+        }
         match lost {
             // The connection closing after the end is no error.
             Some(_) if drill.is_over() => {
@@ -432,6 +443,15 @@ pub(crate) fn my_orders(ui: &mut egui::Ui, drill: &Drill, lang: Lang) {
                 match &s.status {
                     Status::Sent => {
                         ui.weak(T::StatusSent.text(lang));
+                    }
+                    Status::Waiting => {
+                        ui.colored_label(WARNING, T::StatusWaiting.text(lang));
+                    }
+                    Status::Unknown => {
+                        ui.colored_label(WARNING, T::StatusUnknown.text(lang));
+                    }
+                    Status::NotSent => {
+                        ui.colored_label(PROBLEM, T::StatusNotSent.text(lang));
                     }
                     Status::Accepted => {
                         ui.colored_label(Color32::from_rgb(110, 200, 110), T::StatusAccepted.text(lang));

@@ -22,7 +22,8 @@ use sim::{Event, Order, Role};
 /// (step, adaptive time, view as, what observers see, the projector's area) and the live score.
 /// Version 5: views as changes since the last one ([`ServerMessage::Delta`]); drill codes and
 /// secure netcode (the token step, [`admission`]); the codes reach the controller
-/// ([`ControllerData::codes`]) and the projector ([`StaticData::join_code`]).
+/// ([`ControllerData::codes`]) and the projector ([`StaticData::join_code`]);
+/// [`ClientMessage::CatchUp`] (a seat that reconnects gets the events it missed).
 pub const PROTOCOL_VERSION: u64 = 5;
 
 /// The major version: bump it only when the renet channels ([`connection_config`]) or the frozen
@@ -149,6 +150,12 @@ pub enum ClientMessage {
     },
     Order(Order),
     Control(Control),
+    /// Sent right after a role seat's hello: the seat has `seen` events of its role from earlier
+    /// sessions of this drill (0 the first time). The server sends the events of the role it
+    /// has not had, so a seat that was offline misses none; views are whole and come anyway.
+    CatchUp {
+        seen: u32,
+    },
 }
 
 /// The seat's briefing and the map, sent once after the welcome so clients need nothing but the

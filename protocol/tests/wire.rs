@@ -43,7 +43,7 @@ use sim::world::{
 };
 use sim::{Event, EventKind, HazardKind, Order, OrderKind, Role, Task};
 
-const CLIENT_NAMES: &[&str] = &["Hello", "Order", "Control"];
+const CLIENT_NAMES: &[&str] = &["Hello", "Order", "Control", "CatchUp"];
 const SERVER_NAMES: &[&str] = &[
     "Welcome", "Static", "Refused", "View", "Events", "Clock", "Ended", "Seated", "Public", "Score", "Watched",
     "Focus", "Delta",
@@ -82,6 +82,7 @@ fn client_name(m: &ClientMessage) -> &'static str {
         ClientMessage::Hello { .. } => "Hello",
         ClientMessage::Order(_) => "Order",
         ClientMessage::Control(_) => "Control",
+        ClientMessage::CatchUp { .. } => "CatchUp",
     }
 }
 
@@ -807,6 +808,7 @@ fn samples() -> Vec<(String, Vec<u8>)> {
         let detail = format!("(Control::{})", control_name(&c));
         client(ClientMessage::Control(c), &detail);
     }
+    client(ClientMessage::CatchUp { seen: 300 }, "");
     let server_messages = vec![
         ServerMessage::Welcome {
             role: role("command"),

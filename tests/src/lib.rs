@@ -1,1 +1,3 @@
-//! End-to-end test crate; the tests live in `tests/tests/`.
+//! Test support shared by the end-to-end tests: [`relay`], a lossy, delaying UDP relay.
+
+pub mod relay;

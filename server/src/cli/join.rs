@@ -1,7 +1,8 @@
 //! `sandtable-server join ADDR --role ROLE` (or `--role observer|projector`): a headless seat in a served drill, for support staff
 //! and tests. It joins over UDP with the shared [`NetClient`] like any player, writes every
 //! message it receives to `--trace` as JSON lines, sends the orders of `--orders` when the drill
-//! clock reaches their time, and leaves after `--seconds` or when the drill ends.
+//! clock reaches their time, and leaves after `--seconds` or when the drill ends. When the link
+//! drops it joins again by itself ([`SeatLink`]) and counts what became of every order.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -16,8 +17,8 @@ use sim::Order;
 
 use crate::host::rate::RateLimit;
 use crate::net::JoinRequest;
-use crate::net::NetClient;
 use crate::net::client::ClientError;
+use crate::net::{LinkEvent, SeatLink};
 
 pub const EXAMPLE: &str = r#"Examples:
   sandtable-server join 127.0.0.1:5000 --code K7M-4QP --role informant:Canillo --trace seat.jsonl --seconds 600
@@ -40,14 +41,17 @@ seat's orders can be copied from another drill's journal. Blank lines and # comm
   {"at_min": 12, "order": {"Report": {"village": "Canillo", "hazard": "Flood", "note": "河水漫堤"}}}
   {"at_min": 30, "order": {"Warn": {"village": "Canillo"}}}
 
+When the link drops (network, server restart) the seat says 连接中断，正在重连… and joins
+again by itself with backoff; orders whose time comes meanwhile wait and are sent once it is
+back. On leaving it prints how many orders the server acknowledged (delivered), how many were
+sent as the link died (unknown: check the journal) and how many never left (not sent).
+
 Leaves after --seconds or when the drill ends. Exit status: 0 left normally; 1 refused (the
 server's reason on stderr), no connection, connection lost or trace not writable; 2 bad
 arguments or a bad --orders file (FILE:LINE: what is wrong)."#;
 
 /// A file of orders is typed by hand or copied from journals: a few MB is already absurd.
 pub const MAX_ORDERS_FILE_BYTES: u64 = 4 * 1024 * 1024;
-/// How long to wait for the netcode handshake.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// Orders per second the seat sends at most: half the server's limit, never refused for it.
 const ORDERS_PER_S: f64 = 10.0;
 /// Static-data byte arrays longer than this are written to the trace as their length.
@@ -171,8 +175,19 @@ pub struct SeatOutcome {
     pub views: u64,
     /// The drill clock of the last view.
     pub t_s: Option<u32>,
+    /// Orders whose time came (handed to the link).
     pub orders_sent: usize,
+    /// Orders whose time had not come when the seat left.
     pub orders_unsent: usize,
+    /// Orders the server acknowledged receiving.
+    pub orders_delivered: usize,
+    /// Orders sent just before the link died, which the server may or may not have received.
+    pub orders_unknown: usize,
+    /// Orders whose time came while the link was down and that never left (the seat gave up).
+    pub orders_not_sent: usize,
+    /// Times the link was lost, and times the seat was welcomed again.
+    pub losses: u32,
+    pub rejoins: u32,
     /// Refusals after the welcome (of orders).
     pub refusals: Vec<String>,
     pub ended: Option<(f64, String)>,
@@ -192,7 +207,8 @@ pub enum SeatError {
     Trace { path: PathBuf, source: std::io::Error },
 }
 
-/// Plays a seat until the drill ends or `opts.limit` has passed.
+/// Plays a seat until the drill ends or `opts.limit` has passed. A lost link is joined again
+/// by itself ([`SeatLink`]); orders whose time comes meanwhile wait for it.
 pub fn run_seat(opts: SeatOptions) -> Result<SeatOutcome, SeatError> {
     let start = Instant::now();
     let trace_err = |path: &Path| {
@@ -204,12 +220,10 @@ pub fn run_seat(opts: SeatOptions) -> Result<SeatOutcome, SeatError> {
         None => None,
     };
     let request = JoinRequest::new(opts.role.clone(), &opts.name).with_code(opts.code.clone());
-    let mut client = NetClient::join(opts.server, &request).map_err(|e| match e {
+    let mut link = SeatLink::join(opts.server, request).map_err(|e| match e {
         ClientError::Refused(reason) => SeatError::Refused(reason),
         e => SeatError::Connect(e),
     })?;
-    let connect_limit = opts.limit.map_or(CONNECT_TIMEOUT, |l| l.min(CONNECT_TIMEOUT));
-    client.wait_connected(connect_limit)?;
     let mut out = SeatOutcome::default();
     let mut next = 0;
     let mut pace = RateLimit::new(ORDERS_PER_S, ORDERS_PER_S);
@@ -220,49 +234,35 @@ pub fn run_seat(opts: SeatOptions) -> Result<SeatOutcome, SeatError> {
             }
             break Ok(());
         }
-        if let Err(e) = client.update() {
-            break Err(SeatError::Lost(e.to_string()));
-        }
-        if client.is_disconnected() {
-            break Err(SeatError::Lost(client.disconnect_reason().unwrap_or_else(|| "no reason given".into())));
-        }
-        let msgs = client.receive();
+        let events = link.poll();
+        let msgs: Vec<&ServerMessage> =
+            events.iter().filter_map(|e| if let LinkEvent::Message(m) = e { Some(m) } else { None }).collect();
         if let Some((w, path)) = &mut trace {
             let written: std::io::Result<()> = msgs.iter().try_for_each(|m| writeln!(w, "{}", trace_line(m)));
             if let Err(e) = written.and_then(|_| w.flush()) {
                 break Err(trace_err(path)(e));
             }
         }
-        let mut refused = None;
-        for msg in msgs {
-            match msg {
-                ServerMessage::Welcome { role, .. } => {
-                    println!("加入 joined: {role}");
-                    out.role = Some(Seat::Role(role));
+        let mut stop = None;
+        for event in events {
+            match event {
+                LinkEvent::Message(msg) => seat_message(msg, &mut out),
+                LinkEvent::Lost(why) => {
+                    out.losses += 1;
+                    eprintln!("连接中断，正在重连… link lost, reconnecting ({why})");
                 }
-                ServerMessage::Seated { seat, .. } => {
-                    println!("加入 joined: {seat}");
-                    out.role = Some(seat);
+                LinkEvent::Rejoined => {
+                    out.rejoins += 1;
+                    println!("已重新连接 reconnected");
                 }
-                ServerMessage::Public(p) => {
-                    out.views += 1;
-                    out.t_s = Some(p.t_s);
-                }
-                ServerMessage::Refused { reason } if out.role.is_none() => refused = Some(reason),
-                ServerMessage::Refused { reason } => {
-                    eprintln!("拒绝 refused: {reason}");
-                    out.refusals.push(reason);
-                }
-                ServerMessage::View(v) => {
-                    out.views += 1;
-                    out.t_s = Some(v.t_s);
-                }
-                ServerMessage::Ended { score, summary } => out.ended = Some((score, summary)),
-                _ => {}
+                LinkEvent::Refused(reason) => stop = Some(Err(SeatError::Refused(reason))),
+                LinkEvent::Closed(_) if out.ended.is_some() => stop = Some(Ok(())),
+                LinkEvent::Closed(why) => stop = Some(Err(SeatError::Lost(why))),
+                other => count_fate(&other, &mut out),
             }
         }
-        if let Some(reason) = refused {
-            break Err(SeatError::Refused(reason));
+        if let Some(result) = stop {
+            break result;
         }
         if out.role.is_some()
             && let Some(t_s) = out.t_s
@@ -271,22 +271,62 @@ pub fn run_seat(opts: SeatOptions) -> Result<SeatOutcome, SeatError> {
                 if f64::from(t_s) < o.at_min * 60.0 || !pace.allow(start.elapsed()) {
                     break;
                 }
-                client.send(&ClientMessage::Order(o.order.clone()));
+                link.send(ClientMessage::Order(o.order.clone()));
                 next += 1;
             }
-        }
-        if let Err(e) = client.flush() {
-            break Err(SeatError::Lost(e.to_string()));
         }
         if out.ended.is_some() {
             break Ok(());
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    client.disconnect();
+    for event in link.leave() {
+        count_fate(&event, &mut out);
+    }
     out.orders_sent = next;
     out.orders_unsent = opts.orders.len() - next;
     result.map(|()| out)
+}
+
+/// What a message from the server tells the seat.
+fn seat_message(msg: ServerMessage, out: &mut SeatOutcome) {
+    match msg {
+        ServerMessage::Welcome { role, .. } => {
+            println!("加入 joined: {role}");
+            out.role = Some(Seat::Role(role));
+        }
+        ServerMessage::Seated { seat, .. } => {
+            println!("加入 joined: {seat}");
+            out.role = Some(seat);
+        }
+        ServerMessage::Public(p) => {
+            out.views += 1;
+            out.t_s = Some(p.t_s);
+        }
+        ServerMessage::Refused { reason } => {
+            eprintln!("拒绝 refused: {reason}");
+            out.refusals.push(reason);
+        }
+        ServerMessage::View(v) => {
+            out.views += 1;
+            out.t_s = Some(v.t_s);
+        }
+        ServerMessage::Ended { score, summary } => out.ended = Some((score, summary)),
+        _ => {}
+    }
+}
+
+/// Counts what became of orders; an order whose fate is unknown is said so.
+fn count_fate(event: &LinkEvent, out: &mut SeatOutcome) {
+    match event {
+        LinkEvent::Delivered(t) => out.orders_delivered += t.len(),
+        LinkEvent::Unknown(t) => {
+            out.orders_unknown += t.len();
+            eprintln!("注意 note: {} order(s) sent as the link died; the server may not have them", t.len());
+        }
+        LinkEvent::NotSent(t) => out.orders_not_sent += t.len(),
+        _ => {}
+    }
 }
 
 fn resolve(addr: &str) -> Result<SocketAddr, String> {
@@ -334,6 +374,13 @@ pub fn run(args: JoinArgs) -> ExitCode {
                 o.orders_sent,
                 o.refusals.len()
             );
+            println!(
+                "命令 orders: {} delivered, {} unknown, {} not sent; link lost {} time(s), rejoined {}",
+                o.orders_delivered, o.orders_unknown, o.orders_not_sent, o.losses, o.rejoins
+            );
+            if o.orders_not_sent > 0 {
+                eprintln!("注意 note: {} order(s) not sent: the link was down", o.orders_not_sent);
+            }
             if o.orders_unsent > 0 {
                 eprintln!("注意 note: {} order(s) not sent: their time had not come", o.orders_unsent);
             }

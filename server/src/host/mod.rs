@@ -94,6 +94,9 @@ struct Session {
     bases: [Option<Base>; 3],
     /// Refused messages, for the log.
     refused: u32,
+    /// Events of its role sent since the hello, so a [`ClientMessage::CatchUp`] sends only the
+    /// ones before them that the seat lacks.
+    events_sent: usize,
 }
 
 impl Session {
@@ -265,6 +268,7 @@ impl Host {
                 view_gen: None,
                 bases: Default::default(),
                 refused: 0,
+                events_sent: 0,
             },
         );
     }
@@ -350,6 +354,7 @@ impl Host {
                     Err(r) => self.refuse(id, r),
                 }
             }
+            ClientMessage::CatchUp { seen } => self.catch_up(id, seen),
             ClientMessage::Control(control) => {
                 let label = control.clone();
                 let Some((role, player)) = self.acting(id, now, || sim::OrderKind::Inject) else {
@@ -487,6 +492,21 @@ impl Host {
         if let Some(f) = &self.finished {
             let ended = ServerMessage::Ended { score: f.score, summary: f.summary.clone() };
             self.push(id, channel::RELIABLE, protocol::encode(&ended));
+        }
+    }
+
+    /// [`ClientMessage::CatchUp`]: the events of the seat's role it has not had, neither in its
+    /// earlier sessions (`seen`) nor since this hello. Public seats have nothing to catch up.
+    fn catch_up(&mut self, id: ConnId, seen: u32) {
+        let Some(s) = self.sessions.get(&id) else { return };
+        let Some(role) = s.role() else { return };
+        let all = sim::access::events_for(role, self.drill.world().events());
+        let end = all.len().saturating_sub(s.events_sent);
+        let from = usize::try_from(seen).unwrap_or(usize::MAX).min(end);
+        if from < end {
+            let missed = all[from..end].to_vec();
+            tracing::debug!("{id}: {} missed event(s) of {role} sent again", missed.len());
+            self.push(id, channel::RELIABLE, protocol::encode(&ServerMessage::Events(missed)));
         }
     }
 
@@ -633,6 +653,9 @@ impl Host {
                 .collect();
             for (id, role) in targets {
                 let mine = sim::access::events_for(&role, &events);
+                if let Some(s) = self.sessions.get_mut(&id) {
+                    s.events_sent += mine.len();
+                }
                 if !mine.is_empty() {
                     self.push(id, channel::RELIABLE, protocol::encode(&ServerMessage::Events(mine)));
                 }

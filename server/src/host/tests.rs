@@ -411,3 +411,44 @@ fn oversized_messages_are_refused_and_ten_thousand_refusals_log_a_few_lines() {
     let lines = h.refusal_log_lines() - before;
     assert!(lines <= 2, "{lines} log lines for 10,000 refusals");
 }
+
+fn events_of(msgs: &[ServerMessage]) -> Vec<sim::EventKind> {
+    msgs.iter()
+        .filter_map(|m| if let ServerMessage::Events(e) = m { Some(e.clone()) } else { None })
+        .flatten()
+        .map(|e| e.kind)
+        .collect()
+}
+
+#[test]
+fn a_seat_that_comes_back_catches_up_the_events_of_its_role_it_missed_and_no_others() {
+    let (mut h, dir) = host("host-catch-up");
+    h.connect(A, Peer::Human);
+    h.receive(A, &hello("informant:Alpha", "李四"), T);
+    h.receive(A, &protocol::encode(&ClientMessage::CatchUp { seen: 0 }), T);
+    h.receive(A, &order(Order::Warn { village: "Alpha".into() }), T);
+    // The first catch-up brings what happened before the hello (the start), then its warning.
+    let first = events_of(&inbox(&mut h, A));
+    assert_eq!(first.len(), 2, "{first:?}");
+    assert!(matches!(first[1], sim::EventKind::WarningIssued { .. }), "{first:?}");
+    // The seat is lost; meanwhile its village is warned again (by its own role's other person).
+    h.disconnect(A);
+    h.connect(B, Peer::Human);
+    h.receive(B, &hello("informant:Alpha", "王五"), T);
+    h.receive(B, &order(Order::Warn { village: "Alpha".into() }), T);
+    h.receive(B, &order(Order::Warn { village: "Alpha".into() }), T);
+    let _ = inbox(&mut h, B);
+    // A comes back as C, having seen two events: it gets the two it missed, and nothing twice.
+    let c = ConnId::Net(3);
+    h.connect(c, Peer::Human);
+    h.receive(c, &hello("informant:Alpha", "李四"), T);
+    h.receive(B, &order(Order::Warn { village: "Alpha".into() }), T);
+    h.receive(c, &protocol::encode(&ClientMessage::CatchUp { seen: 2 }), T);
+    let again = events_of(&inbox(&mut h, c));
+    assert_eq!(again.len(), 3, "one live since the hello, then the two missed: {again:?}");
+    assert!(again.iter().all(|k| matches!(k, sim::EventKind::WarningIssued { .. })), "{again:?}");
+    // A public seat has nothing to catch up; a count beyond the end sends nothing.
+    h.receive(c, &protocol::encode(&ClientMessage::CatchUp { seen: 99 }), T);
+    assert!(events_of(&inbox(&mut h, c)).is_empty());
+    let _ = std::fs::remove_dir_all(dir);
+}

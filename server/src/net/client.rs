@@ -229,6 +229,12 @@ impl NetClient {
         self.client.send_message(channel::RELIABLE, protocol::encode(msg));
     }
 
+    /// Bytes of reliable messages sent and not yet acknowledged by the server's renet: 0 means
+    /// everything sent so far arrived ([`super::SeatLink`] tells delivered orders by it).
+    pub fn reliable_unacked_bytes(&self) -> usize {
+        reliable_capacity().saturating_sub(self.client.channel_available_memory(channel::RELIABLE))
+    }
+
     /// Sends raw bytes as a message (tests use it to send garbage or another version's hello).
     pub fn send_raw(&mut self, bytes: Vec<u8>) {
         self.client.send_message(channel::RELIABLE, bytes);
@@ -293,6 +299,18 @@ fn postcard_refusal(body: &[u8]) -> Option<String> {
         Ok((0, reason)) => Some(reason),
         _ => None,
     }
+}
+
+/// The client's reliable channel's memory, as [`protocol::connection_config`] sets it.
+fn reliable_capacity() -> usize {
+    static CAPACITY: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CAPACITY.get_or_init(|| {
+        protocol::connection_config()
+            .client_channels_config
+            .iter()
+            .find(|c| c.channel_id == channel::RELIABLE)
+            .map_or(0, |c| c.max_memory_usage_bytes)
+    })
 }
 
 /// `Hello` for a role, with this build's protocol version.

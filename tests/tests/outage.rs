@@ -1,0 +1,146 @@
+//! A 30-second outage of one seat: a real `sandtable-server join` process reaches a served drill
+//! through the test relay, which cuts it off for 30 s. The seat notices, joins again by itself
+//! and gets its role, briefing and view back; the orders whose time came while it was cut off
+//! reach the journal after the reconnect, and every order is either in the journal or counted by
+//! the seat as not delivered. None is silently lost.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use sandtable_tests::relay::{Link, Relay};
+use server::drill::journal::{JournalLine, read_journal};
+use server::hosting::{ServeOptions, ServerHandle};
+use sim::{HazardKind, Order};
+
+const OUTAGE: Duration = Duration::from_secs(30);
+const SEAT: &str = "outage-seat";
+
+fn report(n: usize) -> Order {
+    Order::Report(sim::world::ReportForm::initial("Aubinyà", HazardKind::Fire, &format!("outage-{n}")))
+}
+
+/// The seat's lines of the journal, as they are now (a torn last line is not read yet).
+fn seat_lines(journal: &Path) -> Vec<JournalLine> {
+    read_journal(journal).unwrap_or_default().into_iter().filter(|l| l.player == SEAT).collect()
+}
+
+#[test]
+fn a_seat_cut_off_for_30_seconds_rejoins_by_itself_and_loses_no_order() {
+    let test_start = Instant::now();
+    let bin = common::server_binary();
+    let dir = common::temp_dir("outage");
+    // Minutes of the orders: one before the outage, four whose time comes during it, one after.
+    let minutes = [2.0, 60.0, 90.0, 120.0, 150.0, 440.0];
+    let orders: String = minutes
+        .iter()
+        .enumerate()
+        .map(|(n, m)| format!("{}\n", serde_json::json!({ "at_min": m, "order": report(n) })))
+        .collect();
+    std::fs::write(dir.join("orders.jsonl"), orders).unwrap();
+    // The 8-hour fire drill at 600×: 48 s of wall time; bots in every other role.
+    let mut opts = ServeOptions::new(common::workspace_root().join("scenarios").join("fire_aubinya.ron"));
+    opts.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+    opts.record_dir = Some(dir.join("record"));
+    opts.autostart = true;
+    opts.bots = true;
+    opts.speed = 600.0;
+    opts.seed = Some(9);
+    opts.linger = Duration::from_millis(1000);
+    let server = ServerHandle::spawn(opts).expect("serve the fire drill");
+    let relay = Relay::start(server.addr, Link::CLEAN, 9).expect("relay");
+    let journal = dir.join("record").join("journal.jsonl");
+    let trace = dir.join("trace.jsonl");
+    let log = dir.join("seat.log");
+    let mut seat = common::ServerProcess::spawn(
+        &bin,
+        &[
+            "join",
+            &relay.addr().to_string(),
+            "--role",
+            "informant:Aubinyà",
+            "--name",
+            SEAT,
+            "--trace",
+            trace.to_str().expect("UTF-8 path"),
+            "--orders",
+            dir.join("orders.jsonl").to_str().expect("UTF-8 path"),
+            "--seconds",
+            "150",
+        ],
+        &log,
+    );
+
+    // The first order reaches the journal: the seat is playing. Then the link goes dark.
+    seat.wait_for("joined: informant:Aubinyà", Duration::from_secs(60));
+    let started = Instant::now();
+    while seat_lines(&journal).is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the first order never reached the journal");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    relay.outage(Some(OUTAGE));
+    let cut = Instant::now();
+    let before = relay.stats();
+
+    // It comes back by itself once the outage is over.
+    seat.wait_for("reconnected", OUTAGE + Duration::from_secs(30));
+    let back = cut.elapsed();
+    assert!(back >= OUTAGE, "rejoined after {back:?}, during the outage");
+    let during = relay.stats();
+    assert!(during.up.cut > before.up.cut, "the relay cut nothing: {during:?}");
+    assert!(during.clients >= 2, "the seat reconnected on a new socket: {during:?}");
+
+    let status = seat.wait_exit(Duration::from_secs(120));
+    let stderr = std::fs::read_to_string(&log).unwrap();
+    assert!(status.success(), "the seat exited with {status}; stderr:\n{stderr}\nstdout: {:?}", seat.stdout);
+    assert!(stderr.contains("连接中断，正在重连"), "the seat said the link was lost: {stderr}");
+    assert!(seat.stdout.iter().any(|l| l.contains("the drill ended")), "{:?}", seat.stdout);
+    let finished = server.join().expect("the drill ends and writes its record");
+
+    // What the seat says became of its orders.
+    let fate = seat.stdout.iter().find(|l| l.contains("命令 orders:")).expect("the orders' fate printed").clone();
+    let numbers: Vec<usize> =
+        fate.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
+    let [delivered, unknown, not_sent, lost, rejoined] = numbers[..] else { panic!("{fate}") };
+    assert!(lost >= 1 && rejoined >= 1, "{fate}");
+    assert_eq!(delivered + unknown + not_sent, minutes.len(), "every order accounted for: {fate}");
+
+    // The journal holds every delivered order, in the file's order; the queued ones after the
+    // reconnect, at the drill time the seat came back to.
+    let mine = seat_lines(&journal);
+    let given: Vec<&Order> = mine.iter().filter_map(|l| l.order.as_ref()).collect();
+    assert!(given.len() >= delivered, "{} journaled, {delivered} said delivered", given.len());
+    assert!(given.len() + unknown + not_sent >= minutes.len(), "an order was silently lost: {given:?} / {fate}");
+    let expected: Vec<Order> = (0..minutes.len()).map(report).collect();
+    let in_file_order: Vec<&Order> = expected.iter().filter(|o| given.contains(o)).collect();
+    assert_eq!(given, in_file_order, "orders journaled once each, in the file's order");
+
+    // The trace: two welcomes for the same role, and the briefing and views again after the second.
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let msgs: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).expect("trace line")).collect();
+    let kind = |m: &serde_json::Value| m.as_object().and_then(|o| o.keys().next().cloned()).unwrap_or_default();
+    let welcomes: Vec<usize> = (0..msgs.len()).filter(|&i| kind(&msgs[i]) == "Welcome").collect();
+    assert!(welcomes.len() >= 2, "welcomed {} time(s)", welcomes.len());
+    let again = welcomes[1];
+    assert_eq!(msgs[again]["Welcome"]["role"], msgs[welcomes[0]]["Welcome"]["role"]);
+    let after = &msgs[again..];
+    assert!(after.iter().any(|m| kind(m) == "Static"), "no briefing after the reconnect");
+    let view_back = after.iter().find(|m| kind(m) == "View").expect("no view after the reconnect");
+    let back_t_s = view_back["View"]["t_s"].as_u64().expect("a view's clock");
+    // Orders 1–4 came due while the seat was cut off (its clock stood still): they went out
+    // when it was back, so the journal has them at or after the drill time it came back to.
+    for line in mine.iter().filter(|l| l.order.as_ref().is_some_and(|o| expected[1..5].contains(o))) {
+        assert!(u64::from(line.t_s) + 60 >= back_t_s, "{line:?} journaled before the reconnect at {back_t_s} s");
+    }
+    let ended = msgs.iter().find(|m| kind(m) == "Ended").expect("the end in the trace");
+    assert_eq!(ended["Ended"]["score"].as_f64(), Some(finished.score));
+    eprintln!(
+        "outage: link cut for {OUTAGE:?}, seat back after {back:.1?}; orders {delivered} delivered, {unknown} unknown, \
+         {not_sent} not sent; relay {:?}; test wall {:.1?}",
+        relay.stats(),
+        test_start.elapsed()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
