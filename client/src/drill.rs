@@ -407,6 +407,8 @@ impl Drill {
                     self.focus_changes += 1;
                 }
             }
+            // `NetClient::receive` rebuilds deltas into whole views: none reaches the app.
+            ServerMessage::Delta(_) => tracing::warn!("a view delta reached the app unapplied; ignored"),
         }
     }
 
