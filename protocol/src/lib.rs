@@ -17,7 +17,8 @@ use sim::{Event, Order, Role};
 /// Builds before version 2 sent `0x5a4e_5441_0000_0001` here (their netcode id). Version 3:
 /// seats (several people per role, observers, the projector), the controller's console
 /// (step, adaptive time, view as, what observers see, the projector's area) and the live score.
-pub const PROTOCOL_VERSION: u64 = 4;
+/// Version 5: views carry only recent communications (`RoleView::messages_before`, `left_out`).
+pub const PROTOCOL_VERSION: u64 = 5;
 
 /// The major version: bump it only when the renet channels ([`connection_config`]) or the frozen
 /// leading bytes of `Hello` and `Refused` change, i.e. when builds could not even tell each other
