@@ -340,9 +340,13 @@ impl Drill {
                     self.link = Link::Refused(reason);
                 }
             }
-            ServerMessage::View(view) => {
+            ServerMessage::View(mut view) => {
                 // Never let an older view replace a newer one (a view from before a reconnect).
                 if self.view.as_ref().is_none_or(|v| v.t_s <= view.t_s) {
+                    // A view carries only recent communications: keep those seen before.
+                    if let Some(old) = &self.view {
+                        view.merge_history(old);
+                    }
                     for v in &view.villages {
                         if let Some(zh) = &v.name_zh {
                             self.names_zh.entry(v.name.clone()).or_insert_with(|| zh.clone());
@@ -537,6 +541,8 @@ pub fn public_as_view(p: &PublicView) -> RoleView {
         requests: Vec::new(),
         frozen: Vec::new(),
         injects_due: Vec::new(),
+        messages_before: 0,
+        left_out: 0,
     }
 }
 
@@ -752,6 +758,8 @@ mod tests {
             requests: vec![],
             frozen: vec![],
             injects_due: vec![],
+            messages_before: 0,
+            left_out: 0,
         }
     }
 

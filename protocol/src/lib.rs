@@ -24,6 +24,7 @@ use sim::{Event, Order, Role};
 /// secure netcode (the token step, [`admission`]); the codes reach the controller
 /// ([`ControllerData::codes`]) and the projector ([`StaticData::join_code`]);
 /// [`ClientMessage::CatchUp`] (a seat that reconnects gets the events it missed).
+/// Views carry only recent communications (`RoleView::messages_before`, `left_out`).
 pub const PROTOCOL_VERSION: u64 = 5;
 
 /// The major version: bump it only when the renet channels ([`connection_config`]) or the frozen

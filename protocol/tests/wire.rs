@@ -783,6 +783,8 @@ fn view() -> RoleView {
         }],
         frozen: vec![HazardKind::Fire],
         injects_due: vec![2],
+        messages_before: 3,
+        left_out: 2,
     }
 }
 

@@ -135,6 +135,9 @@ fn no_seat_receives_what_its_role_may_not_know() {
         let dir = std::env::temp_dir().join(format!("sandtable-leaks-{}-{}", std::process::id(), setup.stem()));
         let mut checked = 0u64;
         let mut problems: Vec<String> = Vec::new();
+        // What each seat has seen: a view carries only recent reports, the seat keeps the rest
+        // (and sees around every village that ever reported to it).
+        let mut seen: std::collections::BTreeMap<Role, RoleView> = std::collections::BTreeMap::new();
         let watch = |host: &server::host::Host, role: &Role, out: &server::host::Outgoing| {
             if *role == Role::Controller || problems.len() > 10 {
                 return;
@@ -179,7 +182,11 @@ fn no_seat_receives_what_its_role_may_not_know() {
                         problems.push(format!("{}: {role} received the public seats' briefing", path.display()));
                     }
                 }
-                Ok(ServerMessage::View(view)) => {
+                Ok(ServerMessage::View(mut view)) => {
+                    if let Some(old) = seen.get(role) {
+                        view.merge_history(old);
+                    }
+                    seen.insert(role.clone(), (*view).clone());
                     if view.role != *role {
                         problems.push(format!("{}: {role} received the view of {}", path.display(), view.role));
                     }

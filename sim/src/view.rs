@@ -28,7 +28,8 @@ pub struct RoleView {
     pub teams: Vec<TeamView>,
     pub reports: Vec<ReportView>,
     pub gauges: Vec<GaugeView>,
-    /// Messages delivered to this role (injects, warnings received), newest last.
+    /// Messages delivered to this role (injects, warnings received), newest last: only the
+    /// recent ones (`access::view`); [`RoleView::messages_before`] older ones are not carried.
     pub messages: Vec<MessageView>,
     pub orders: Vec<OrderKind>,
     /// Closed road edges this role knows of.
@@ -49,6 +50,46 @@ pub struct RoleView {
     /// Scripted injects due and not yet fired (indices into the script; controller only).
     #[serde(default)]
     pub injects_due: Vec<u32>,
+    /// How many of this role's messages come before the first one carried in `messages` (the
+    /// client keeps those it saw: [`RoleView::merge_history`]).
+    #[serde(default)]
+    pub messages_before: u32,
+    /// How many of this role's reports and requests the view leaves out (settled and old).
+    #[serde(default)]
+    pub left_out: u32,
+}
+
+impl RoleView {
+    /// Puts back the communications an earlier view (or the history kept so far) carried and
+    /// this one leaves out: the messages before this view's first, the reports and requests it
+    /// no longer carries (settled and old, so they do not change any more). What this view
+    /// carries wins. A client or a bot calls it on every view, so it keeps the whole drill's
+    /// communications while each view stays small.
+    pub fn merge_history(&mut self, older: &RoleView) {
+        if older.role != self.role {
+            return;
+        }
+        let (new_from, old_from) = (self.messages_before as usize, older.messages_before as usize);
+        // The older list covers messages old_from..old_from + len: take what comes before ours.
+        if old_from <= new_from && old_from + older.messages.len() >= new_from {
+            let mut all = older.messages[..new_from - old_from].to_vec();
+            all.append(&mut self.messages);
+            self.messages = all;
+            self.messages_before = older.messages_before;
+        }
+        let kept_reports: Vec<ReportView> =
+            older.reports.iter().filter(|o| !self.reports.iter().any(|r| r.id == o.id)).cloned().collect();
+        if !kept_reports.is_empty() {
+            self.reports.extend(kept_reports);
+            self.reports.sort_by_key(|r| r.id);
+        }
+        let kept_requests: Vec<RequestView> =
+            older.requests.iter().filter(|o| !self.requests.iter().any(|r| r.id == o.id)).cloned().collect();
+        if !kept_requests.is_empty() {
+            self.requests.extend(kept_requests);
+            self.requests.sort_by_key(|r| r.id);
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -79,6 +79,8 @@ fn view(role: &str, t_s: u32, rain: f64) -> RoleView {
         requests: Vec::new(),
         frozen: Vec::new(),
         injects_due: Vec::new(),
+        messages_before: 0,
+        left_out: 0,
     }
 }
 

@@ -160,7 +160,12 @@ impl Bot {
                 }
                 out
             }
-            ServerMessage::View(view) => {
+            ServerMessage::View(mut view) => {
+                // A view carries only recent communications: the bot keeps what it saw, so its
+                // brain reads the whole drill's reports and messages as before.
+                if let Some(old) = &self.last_view {
+                    view.merge_history(old);
+                }
                 let orders = if view.finished { Vec::new() } else { self.act(&view) };
                 self.last_view = Some(*view);
                 self.orders_sent += orders.len() as u32;

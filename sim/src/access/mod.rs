@@ -24,7 +24,7 @@ pub use briefing::{
 pub use events::events_for;
 pub use public::{PublicBriefing, PublicReport, PublicView, PublicVillage, public_briefing, public_view};
 pub use refusal::Refusal;
-pub use view::view;
+pub use view::{RECENT_MESSAGES, RECENT_S, view};
 
 use crate::map::Xy;
 use crate::roles::Role;

@@ -1,6 +1,12 @@
 //! What a role sees of the world now: informants around their village, teams around
 //! themselves, the command post what was reported to it and what its teams see, the county
 //! what townships reported up, the controller everything.
+//!
+//! Communications are carried while recent, so a view stays small for the whole drill:
+//! messages sent in the last [`RECENT_S`] (at most [`RECENT_MESSAGES`]), reports until they are
+//! acknowledged and [`RECENT_S`] past their last change, requests until decided and
+//! [`RECENT_S`] past the decision. Clients and bots keep what they saw
+//! (`RoleView::merge_history`).
 
 use crate::map::Xy;
 use crate::roles::Role;
@@ -12,6 +18,11 @@ use crate::world::teams::{Activity, JobPlace};
 use crate::world::{INFORMANT_SIGHT_M, TEAM_SIGHT_M, World, dist};
 
 use super::{covers_depot, covers_team, covers_village, orders_for};
+
+/// How long, drill seconds, a settled communication stays in views.
+pub const RECENT_S: u32 = 3600;
+/// The most messages a view carries (the newest).
+pub const RECENT_MESSAGES: usize = 100;
 
 /// Points a role sees from: (position, radius).
 fn sight_points(world: &World, role: &Role) -> Vec<(Xy, f64)> {
@@ -160,6 +171,8 @@ pub fn view(world: &World, role: &Role) -> RoleView {
             }
         })
         .collect();
+    let recent = |t: u32| t.saturating_add(RECENT_S) >= world.t_s;
+    let mut left_out = 0u32;
     let reports = world
         .comms
         .reports
@@ -169,6 +182,12 @@ pub fn view(world: &World, role: &Role) -> RoleView {
             Role::Command(_) => covers_village(world, role, r.village),
             // A planted false report was never the informant's own.
             Role::Informant(_) | Role::Team(_) => &r.by == role && r.planted.is_none(),
+        })
+        // Pending reports never drop out; settled ones once their last change is old.
+        .filter(|r| {
+            let carried = !r.acknowledged || recent(r.changed_t);
+            left_out += u32::from(!carried);
+            carried
         })
         .map(|r| ReportView {
             id: r.id,
@@ -192,7 +211,11 @@ pub fn view(world: &World, role: &Role) -> RoleView {
         .filter(|g| monitoring || sees(g.pos))
         .map(|g| GaugeView { name: g.name.clone(), pos: g.pos, depth_m: g.depth_m, stage: g.stage })
         .collect();
-    let messages = world.comms.messages.iter().filter(|(to, _)| to == role || all).map(|(_, m)| m.clone()).collect();
+    let mine: Vec<&crate::view::MessageView> =
+        world.comms.messages.iter().filter(|(to, _)| to == role || all).map(|(_, m)| m).collect();
+    let first_recent = mine.partition_point(|m| !recent(m.t_s)).max(mine.len().saturating_sub(RECENT_MESSAGES));
+    let messages_before = first_recent as u32;
+    let messages = mine[first_recent..].iter().map(|m| (*m).clone()).collect();
     // Informants know the closures they can see; the others hear of every closure by radio.
     let closed_roads = world
         .roads
@@ -232,6 +255,11 @@ pub fn view(world: &World, role: &Role) -> RoleView {
         .list
         .iter()
         .filter(|r| all || matches!(role, Role::County) || &r.from == role)
+        .filter(|r| {
+            let carried = r.decision.as_ref().is_none_or(|d| recent(d.2.max(r.t_s)));
+            left_out += u32::from(!carried);
+            carried
+        })
         .map(|r| RequestView {
             id: r.id,
             t_s: r.t_s,
@@ -271,6 +299,8 @@ pub fn view(world: &World, role: &Role) -> RoleView {
         messages,
         orders: orders_for(role).to_vec(),
         closed_roads,
+        messages_before,
+        left_out,
     }
 }
 

@@ -76,18 +76,20 @@ fn decode_parts(text: &[u8], json_path: &Path, bytes: &[u8], bin_path: &Path) ->
         });
     }
     let mut features = parsed.features;
-    features.roads.rebuild_adjacency();
-    if let Some(bad) = features
-        .roads
-        .edges
-        .iter()
-        .find(|e| e.a as usize >= features.roads.nodes.len() || e.b as usize >= features.roads.nodes.len())
-    {
-        return Err(MapError::Corrupt {
-            path: json_path.to_path_buf(),
-            reason: format!("road edge {}-{} names a node that does not exist", bad.a, bad.b),
-        });
+    // Every node an edge or a settlement names exists before anything indexes by it (found by
+    // the `map` fuzz target: the adjacency was built first and panicked).
+    let nodes = features.roads.nodes.len();
+    let corrupt = |reason: String| MapError::Corrupt { path: json_path.to_path_buf(), reason };
+    if let Some(bad) = features.roads.edges.iter().find(|e| e.a as usize >= nodes || e.b as usize >= nodes) {
+        return Err(corrupt(format!("road edge {}-{} names a node that does not exist", bad.a, bad.b)));
     }
+    if let Some(bad) = features.roads.edges.iter().find(|e| !(e.length_m.is_finite() && e.length_m >= 0.0)) {
+        return Err(corrupt(format!("road edge {}-{} has length {}", bad.a, bad.b, bad.length_m)));
+    }
+    if let Some(s) = features.settlements.iter().find(|s| s.road_node.is_some_and(|n| n as usize >= nodes)) {
+        return Err(corrupt(format!("settlement {} names a road node that does not exist", s.name)));
+    }
+    features.roads.rebuild_adjacency();
     Ok(MapAsset { meta: parsed.meta, grid, features })
 }
 
@@ -275,6 +277,30 @@ mod tests {
         }
         let json = br#"{"meta":{},"features":{}}"#;
         assert!(decode_map(json, &wrap).is_err());
+    }
+
+    /// Found by the `map` fuzz target (artifact crash-bb0041c9…, BENCHMARKS.md): a road edge
+    /// naming node 8 of 2 panicked building the adjacency before the check that refuses it.
+    #[test]
+    fn roads_naming_missing_nodes_are_errors_not_panics() {
+        let map = crate::testkit::TestMap::valley()
+            .size(12, 10)
+            .road(crate::map::RoadClass::Minor, None, &[[100.0, 300.0], [800.0, 300.0]])
+            .village("V", [400.0, 300.0])
+            .build();
+        let terrain = encode_grid(&map.grid);
+        let json = |f: &dyn Fn(&mut Features)| {
+            let mut features = map.features.clone();
+            f(&mut features);
+            serde_json::to_vec(&MapJson { meta: map.meta.clone(), features }).unwrap()
+        };
+        let err = decode_map(&json(&|f| f.roads.edges[0].b = 8), &terrain).unwrap_err().to_string();
+        assert!(err.contains("road edge 0-8 names a node that does not exist"), "{err}");
+        let err = decode_map(&json(&|f| f.settlements[0].road_node = Some(99)), &terrain).unwrap_err().to_string();
+        assert!(err.contains("settlement V names a road node"), "{err}");
+        let err = decode_map(&json(&|f| f.roads.edges[0].length_m = -1.0), &terrain).unwrap_err().to_string();
+        assert!(err.contains("has length -1"), "{err}");
+        assert!(decode_map(&json(&|_| {}), &terrain).is_ok());
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct FiledReport {
     pub acknowledged: bool,
     /// The command post asked the reporter to check it (核实).
     pub verify_asked: bool,
+    /// When it last changed (filed, acknowledged, asked to be checked): views carry it while
+    /// that is recent (`access::view`).
+    pub changed_t: u32,
     /// Planted by this scripted inject (a false report): the command post sees it as the
     /// informant's; the informant never filed it and is not told of it.
     pub planted: Option<u32>,
@@ -62,6 +65,7 @@ impl Comms {
             form: form.clone(),
             acknowledged: false,
             verify_asked: false,
+            changed_t: t_s,
             planted: None,
         });
         id
@@ -71,15 +75,17 @@ impl Comms {
         self.reports.iter().find(|r| r.id == id)
     }
 
-    pub(crate) fn acknowledge(&mut self, id: u32) {
+    pub(crate) fn acknowledge(&mut self, id: u32, t_s: u32) {
         if let Some(r) = self.reports.iter_mut().find(|r| r.id == id) {
             r.acknowledged = true;
+            r.changed_t = t_s;
         }
     }
 
-    pub(crate) fn ask_verify(&mut self, id: u32) {
+    pub(crate) fn ask_verify(&mut self, id: u32, t_s: u32) {
         if let Some(r) = self.reports.iter_mut().find(|r| r.id == id) {
             r.verify_asked = true;
+            r.changed_t = t_s;
         }
     }
 

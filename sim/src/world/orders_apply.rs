@@ -63,7 +63,7 @@ impl World {
                 self.emit(EventKind::HeadCounted { village: name, moved: *moved, in_shelter, by: from.clone() });
             }
             Order::Acknowledge { report } => {
-                self.comms.acknowledge(*report);
+                self.comms.acknowledge(*report, self.t_s);
                 if let Some(r) = self.comms.report(*report) {
                     let text = format!("第 {report} 号报告已收到 / report {report} acknowledged");
                     self.comms.send_from(r.by.clone(), now, from, by, text);
@@ -71,7 +71,7 @@ impl World {
                 self.emit(EventKind::ReportAcknowledged { id: *report, by: from.clone() });
             }
             Order::Verify { report } => {
-                self.comms.ask_verify(*report);
+                self.comms.ask_verify(*report, self.t_s);
                 // A planted report's village never filed it: only its answer comes back.
                 if let Some(r) = self.comms.report(*report).filter(|r| r.planted.is_none()) {
                     let text = format!("请核实第 {report} 号报告 / please check report {report}");

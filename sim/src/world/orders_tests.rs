@@ -142,6 +142,61 @@ fn a_report_carries_its_form_and_is_acknowledged_and_checked() {
     assert!(w.events().iter().any(|e| matches!(e.kind, EventKind::ReportFiled { stage: ReportStage::FollowUp, .. })));
 }
 
+/// Issue 9: reports and messages piled up in every command post's view. A view carries them
+/// while recent (pending reports always); a client merging its views keeps the whole history.
+#[test]
+fn views_carry_recent_text_and_merged_views_keep_the_history() {
+    let mut w = drill();
+    ok(&mut w, "informant:Baix", Order::Report(form("Baix", ReportStage::Initial, None)));
+    ok(&mut w, "command:West", Order::Acknowledge { report: 1 });
+    ok(&mut w, "informant:Baix", Order::Report(form("Baix", ReportStage::FollowUp, Some(1))));
+    let early = access::view(&w, &role("command:West"));
+    let early_informant = access::view(&w, &role("informant:Baix"));
+    assert_eq!((early.reports.len(), early.left_out, early.messages_before), (2, 0, 0));
+    assert!(!early_informant.messages.is_empty());
+    run(&mut w, 61);
+    let late = access::view(&w, &role("command:West"));
+    // Report 1 was acknowledged 61 minutes ago: left out. Report 2 waits for its 叫应: carried.
+    assert_eq!(late.reports.iter().map(|r| r.id).collect::<Vec<_>>(), [2]);
+    assert_eq!(late.left_out, 1);
+    let informant = access::view(&w, &role("informant:Baix"));
+    assert!(informant.messages.is_empty() && informant.messages_before as usize == early_informant.messages.len());
+    // Acknowledging it now keeps it an hour more.
+    ok(&mut w, "command:West", Order::Acknowledge { report: 2 });
+    run(&mut w, 59);
+    let mut merged = access::view(&w, &role("command:West"));
+    assert_eq!(merged.reports.iter().map(|r| (r.id, r.acknowledged)).collect::<Vec<_>>(), [(2, true)]);
+    merged.merge_history(&early);
+    assert_eq!(merged.reports.iter().map(|r| (r.id, r.acknowledged)).collect::<Vec<_>>(), [(1, true), (2, true)]);
+    let mut heard = informant.clone();
+    heard.merge_history(&early_informant);
+    assert_eq!(heard.messages, early_informant.messages);
+    assert_eq!(heard.messages_before, 0);
+    // A flood of messages: the newest RECENT_MESSAGES are carried, the rest counted; merged in order.
+    let before = access::view(&w, &role("command:West"));
+    for i in 0..150 {
+        let inject = Order::Inject { to: role("command:West"), message: format!("第{i}条"), event: None };
+        ok(&mut w, "controller", inject);
+    }
+    let mut flood = access::view(&w, &role("command:West"));
+    assert_eq!(flood.messages.len(), access::RECENT_MESSAGES);
+    assert!(flood.messages[0].text.contains("第50条"), "{:?}", flood.messages[0]);
+    let total_before = before.messages_before as usize + before.messages.len();
+    assert_eq!(flood.messages_before as usize, total_before + 50);
+    // The client missed 50 messages between the two views: a gap is not papered over.
+    flood.merge_history(&before);
+    assert_eq!((flood.messages.len(), flood.messages_before as usize), (100, total_before + 50));
+    // With no gap, the history is whole and in order.
+    let mut next = access::view(&w, &role("command:West"));
+    ok(&mut w, "controller", Order::Inject { to: role("command:West"), message: "最后".into(), event: None });
+    let mut last = access::view(&w, &role("command:West"));
+    next.merge_history(&flood);
+    last.merge_history(&next);
+    assert_eq!(last.messages.len(), 101);
+    assert_eq!(last.messages.last().map(|m| m.text.as_str()), Some("最后"));
+    assert!(last.messages[0].text.contains("第50条"));
+}
+
 #[test]
 fn a_call_for_help_a_warning_and_a_head_count_reach_the_right_seats() {
     let mut w = drill();
@@ -255,7 +310,9 @@ fn a_full_shelter_keeps_people_waiting_until_they_are_sent_elsewhere() {
     assert!(full.as_ref().is_some_and(|(v, n)| v == "Mig" && *n > 0), "{full:?}");
     assert_eq!(w.shelter_occupancy("小学"), Some((150, 150)));
     let post = access::view(&w, &role("command:West"));
-    assert!(post.messages.iter().any(|m| m.text.contains("小学 已满")));
+    // Told when it filled (more than the hour a view carries messages ago).
+    let told = w.comms.messages.iter().any(|(to, m)| *to == role("command:West") && m.text.contains("小学 已满"));
+    assert!(told && post.messages_before > 0);
     let mig = post.villages.iter().find(|v| v.name == "Mig").unwrap();
     assert!(mig.waiting.is_some_and(|n| n > 0) && mig.at_home == mig.waiting, "{mig:?}");
     assert!(post.shelters.iter().any(|s| s.name == "小学" && s.occupied == 150 && s.capacity == 150));
