@@ -103,6 +103,9 @@ impl Serving {
 
     /// As [`Serving::start`] with the scenario and map already loaded.
     pub fn from_setup(setup: DrillSetup, opts: ServeOptions) -> anyhow::Result<Serving> {
+        // Refused options leave no record behind.
+        let offer = sim::roles::roles_on_offer(&setup.scenario).unwrap_or_default();
+        opts.bot_policy.check(&offer).map_err(|e| anyhow::anyhow!("--bot-policy: {e}"))?;
         let dir = opts.record_dir.clone().unwrap_or_else(|| record::default_record_dir(&setup));
         let record = Record::create(&dir, &setup, "serve")?;
         let mut drill = Drill::new(setup, record)?;

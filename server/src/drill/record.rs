@@ -37,7 +37,7 @@ pub const HASHES_PER_DRILL: u32 = 120;
 pub fn hash_due(t_s: u32, tick_s: u32, duration_s: u32) -> bool {
     let tick_s = tick_s.max(1);
     let every = (duration_s / HASHES_PER_DRILL).max(tick_s).div_ceil(tick_s) * tick_s;
-    t_s > 0 && (t_s % every == 0 || t_s >= duration_s)
+    t_s > 0 && (t_s.is_multiple_of(every) || t_s >= duration_s)
 }
 
 /// One line of `hashes.jsonl`: the world's [`sim::World::state_hash`] at drill second `t_s`,

@@ -118,3 +118,60 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// The figures of BENCHMARKS.md ("Records"): what one `sync_data` of a journal line costs on
+/// this disk, and what a state hash costs on a shipped drill.
+/// `cargo test -p server --lib drill::sink::cost -- --ignored --nocapture`
+#[cfg(test)]
+mod cost {
+    use std::time::{Duration, Instant};
+
+    use super::Sink;
+    use crate::drill::DrillSetup;
+
+    fn percentiles(mut v: Vec<Duration>) -> (f64, f64, f64) {
+        v.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let mean = v.iter().map(|d| ms(*d)).sum::<f64>() / v.len() as f64;
+        (mean, ms(v[v.len() / 2]), ms(v[v.len() * 99 / 100]))
+    }
+
+    #[test]
+    #[ignore = "a measurement, not a check: run by hand for BENCHMARKS.md"]
+    fn fsync_and_state_hash_cost() {
+        let dir = crate::testkit::temp_dir("fsync-cost");
+        // A journal line of a real drill (a 初报 report) is about 450 bytes.
+        let line = format!("{{\"seq\":1,\"t_s\":13440,\"note\":\"{}\"}}\n", "x".repeat(420));
+        for sync in [false, true] {
+            let mut s = Sink::append_to(&dir.join(format!("j-{sync}.jsonl"))).unwrap();
+            let times: Vec<Duration> = (0..500)
+                .map(|_| {
+                    let t = Instant::now();
+                    s.append(line.as_bytes(), sync).unwrap();
+                    t.elapsed()
+                })
+                .collect();
+            let (mean, p50, p99) = percentiles(times);
+            println!(
+                "append of {} bytes, sync {sync}: mean {mean:.3} ms, p50 {p50:.3} ms, p99 {p99:.3} ms",
+                line.len()
+            );
+        }
+        let path = crate::testkit::shipped_scenarios().into_iter().find(|p| p.ends_with("flood_valira.ron")).unwrap();
+        let setup = DrillSetup::load(&path, None).unwrap();
+        let mut world = sim::World::new(setup.scenario.clone(), setup.map.clone(), setup.seed).unwrap();
+        let mut times = Vec::new();
+        while !world.is_finished() {
+            world.step();
+            if crate::drill::record::hash_due(world.time_s(), setup.scenario.tick_s, world.duration_s()) {
+                let t = Instant::now();
+                std::hint::black_box(world.state_hash());
+                times.push(t.elapsed());
+            }
+        }
+        let n = times.len();
+        let (mean, p50, p99) = percentiles(times);
+        println!("state hash of flood_valira ({n} per drill): mean {mean:.3} ms, p50 {p50:.3} ms, p99 {p99:.3} ms");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
