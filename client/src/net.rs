@@ -51,8 +51,15 @@ pub struct NetLink {
 impl NetLink {
     /// Opens a UDP socket, starts the netcode handshake with `server` and the thread that keeps
     /// the connection; it says hello for `seat` once connected.
-    pub fn connect(server: SocketAddr, seat: Seat, player: String, waker: Waker) -> Result<NetLink, String> {
-        let request = JoinRequest::new(seat, &player);
+    /// `code` is the drill code (口令) the seat needs.
+    pub fn connect(
+        server: SocketAddr,
+        seat: Seat,
+        player: String,
+        code: Option<String>,
+        waker: Waker,
+    ) -> Result<NetLink, String> {
+        let request = JoinRequest::new(seat, &player).with_code(code);
         let client = NetClient::connect(server, &request).map_err(|e| e.to_string())?;
         let (to_net, net_in) = channel();
         let (net_out, from_net) = channel();
