@@ -14,7 +14,7 @@ Examples:
   sandtable                                          open the launcher (join or host, pick a role)
   sandtable --host --role command                    host the default scenario, bots in every other role
   sandtable --host scenarios/fire_aubinya.ron --role informant:Aubinyà
-  sandtable --join 192.168.1.20:5000 --role county --name 张三
+  sandtable --join 192.168.1.20:5000 --code K7M-4QP --role county --name 张三
   sandtable --join 192.168.1.20:5000 --projector --ui-scale 1.75     the hall's projector (大屏)
   sandtable --join 192.168.1.20:5000 --observe --name 李四          an observer (观摩)
   sandtable --host scenarios/flood_valira.ron --role command --screenshot shot.png
@@ -50,6 +50,10 @@ pub struct Args {
     /// Your name, shown to the controller and in the record.
     #[arg(long, default_value = "player")]
     pub name: String,
+    /// The drill code (口令) the server printed: the join code, or your seat's own code (the
+    /// controller's for the controller). Case and dashes do not matter.
+    #[arg(long, value_name = "CODE", requires = "join")]
+    pub code: Option<String>,
     /// Render the drill view once the map and the first view have arrived, save a PNG here, exit.
     #[arg(long, value_name = "PATH", requires = "seat")]
     pub screenshot: Option<PathBuf>,
@@ -135,6 +139,8 @@ pub struct SessionRequest {
     pub target: Target,
     pub seat: Seat,
     pub player: String,
+    /// The drill code for the seat (join mode; host mode knows its own).
+    pub code: Option<String>,
 }
 
 impl Args {
@@ -153,7 +159,7 @@ impl Args {
         } else {
             return Err("--role, --projector and --observe need --join ADDR or --host [SCENARIO]".into());
         };
-        Ok(Some(SessionRequest { target, seat, player: self.name.clone() }))
+        Ok(Some(SessionRequest { target, seat, player: self.name.clone(), code: self.code.clone() }))
     }
 }
 
@@ -180,6 +186,10 @@ mod tests {
         let s = a.session().unwrap().unwrap();
         assert!(matches!(s.target, Target::Join { addr } if addr.port() == 5000));
         assert_eq!(s.seat, Seat::Role(Role::Informant("Canillo".into())));
+        assert_eq!(s.code, None);
+        let a = Args::try_parse_from(["sandtable", "--join", "h:1", "--code", "k7m-4qp", "--role", "county"]).unwrap();
+        assert_eq!(a.code.as_deref(), Some("k7m-4qp"));
+        assert!(Args::try_parse_from(["sandtable", "--host", "--code", "X", "--role", "county"]).is_err());
         let a =
             Args::try_parse_from(["sandtable", "--join", "127.0.0.1:5000", "--projector", "--ui-scale", "2"]).unwrap();
         assert_eq!(a.session().unwrap().unwrap().seat, Seat::Projector);

@@ -36,12 +36,32 @@ pub fn console_ui(
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(RichText::new(T::Controller.text(lang)).strong());
+        codes(ui, drill, lang);
         clock(ui, drill, form, lang);
         ui.separator();
         seats(ui, drill, lang, view_extent);
         ui.separator();
         score(ui, drill, lang);
     });
+}
+
+/// The drill's codes, to read out in the hall or hand to the townships.
+fn codes(ui: &mut egui::Ui, drill: &Drill, lang: Lang) {
+    let Some(codes) = drill.script.as_ref().and_then(|s| s.codes.as_ref()) else { return };
+    egui::Grid::new("console_codes").num_columns(2).show(ui, |ui| {
+        ui.label(T::JoinCode.text(lang));
+        ui.label(RichText::new(&codes.join).monospace().strong().size(18.0));
+        ui.end_row();
+        ui.label(T::ControllerCode.text(lang));
+        ui.label(RichText::new(&codes.controller).monospace());
+        ui.end_row();
+        for (seat, code) in &codes.seats {
+            ui.label(format!("{} {seat}", T::SeatCode.text(lang)));
+            ui.label(RichText::new(code).monospace());
+            ui.end_row();
+        }
+    });
+    ui.separator();
 }
 
 fn send(drill: &mut Drill, c: Control) {

@@ -171,6 +171,8 @@ pub struct Drill {
     pub picked: BTreeMap<u8, Vec<sim::map::Xy>>,
     /// The scenario file and seed, for the controller only.
     pub script: Option<ControllerData>,
+    /// The drill's join code, sent to the projector (大屏) only, shown large for the hall.
+    pub join_code: Option<String>,
     pub map: Option<Arc<MapAsset>>,
     pub view: Option<RoleView>,
     pub views_received: u64,
@@ -218,6 +220,7 @@ impl Drill {
             pick: None,
             picked: BTreeMap::new(),
             script: None,
+            join_code: None,
             map: None,
             view: None,
             views_received: 0,
@@ -451,6 +454,7 @@ impl Drill {
             }
         }
         self.briefing = data.briefing;
+        self.join_code = data.join_code;
         self.public_briefing = data.public;
         self.script = data.controller;
         match sim::map::decode_map(&data.map_json, &data.terrain_bin) {

@@ -33,4 +33,9 @@ impl HostedDrill {
     pub fn addr(&self) -> SocketAddr {
         self.handle.addr
     }
+
+    /// The code the player's seat joins its own drill with.
+    pub fn code_for(&self, seat: &Seat) -> String {
+        self.handle.code_for(seat)
+    }
 }

@@ -202,6 +202,10 @@ pub enum T {
     DrillMinute,
     WorkingOut,
     NoSuchRole,
+    DrillCode,
+    JoinCode,
+    ControllerCode,
+    SeatCode,
 }
 
 impl T {
@@ -380,6 +384,10 @@ impl T {
             T::DrillMinute => ("演练时间 (分钟)", "drill time (minutes)"),
             T::WorkingOut => ("正在计算此刻态势……", "working out this moment…"),
             T::NoSuchRole => ("本次演练没有这个角色", "no such role in this drill"),
+            T::DrillCode => ("口令", "Drill code"),
+            T::JoinCode => ("加入口令", "Join code"),
+            T::ControllerCode => ("导调口令", "Controller code"),
+            T::SeatCode => ("席位口令", "Seat code"),
         };
         lang.pick(zh, en)
     }

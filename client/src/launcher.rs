@@ -30,6 +30,8 @@ type RolesAnswer = Arc<Mutex<Option<Result<Vec<Role>, String>>>>;
 struct LauncherForm {
     mode: Mode,
     address: String,
+    /// The drill code (口令) typed in join mode.
+    code: String,
     role_text: String,
     player: String,
     scenarios: Vec<PathBuf>,
@@ -54,6 +56,7 @@ impl Default for LauncherForm {
         LauncherForm {
             mode: Mode::Host,
             address: "127.0.0.1:5000".into(),
+            code: String::new(),
             role_text: "command".into(),
             player: String::new(),
             scenarios,
@@ -117,11 +120,11 @@ fn roles_on_offer(path: &Path) -> Result<Vec<Role>, String> {
 /// a moment (the server's `Seated` lists the roles), then leaves. A server that refuses
 /// observers still names its roles when refusing a role no drill has. Wakes the window when
 /// the answer is in.
-fn ask_server_roles(addr: std::net::SocketAddr, waker: crate::net::Waker) -> RolesAnswer {
+fn ask_server_roles(addr: std::net::SocketAddr, code: String, waker: crate::net::Waker) -> RolesAnswer {
     let slot = Arc::new(Mutex::new(None));
     let out = slot.clone();
     std::thread::spawn(move || {
-        let answer = probe_roles(addr);
+        let answer = probe_roles(addr, code);
         if let Ok(mut s) = out.lock() {
             *s = Some(answer);
         }
@@ -135,8 +138,8 @@ fn ask_server_roles(addr: std::net::SocketAddr, waker: crate::net::Waker) -> Rol
 /// The probe's role: no scenario has it, so the server answers with the roles it has.
 const PROBE_ROLE: &str = "informant:?";
 
-fn probe_roles(addr: std::net::SocketAddr) -> Result<Vec<Role>, String> {
-    let request = server::net::JoinRequest::new(protocol::Seat::Observer, "查询角色 probe");
+fn probe_roles(addr: std::net::SocketAddr, code: String) -> Result<Vec<Role>, String> {
+    let request = server::net::JoinRequest::new(protocol::Seat::Observer, "查询角色 probe").with_code(Some(code));
     let mut client = server::net::NetClient::join(addr, &request).map_err(|e| e.to_string())?;
     client.wait_connected(Duration::from_secs(5)).map_err(|e| e.to_string())?;
     let mut asked_as_role = false;
@@ -224,6 +227,9 @@ fn draw(
                     ui.label(T::ServerAddress.text(l));
                     ui.text_edit_singleline(&mut form.address);
                     ui.end_row();
+                    ui.label(T::DrillCode.text(l));
+                    ui.add(egui::TextEdit::singleline(&mut form.code).hint_text("K7M-4QP"));
+                    ui.end_row();
                     ui.label(T::Role.text(l));
                     ui.vertical(|ui| {
                         let answer = form.server_roles.as_ref().map(|s| s.lock().ok().and_then(|a| a.clone()));
@@ -233,7 +239,8 @@ fn draw(
                                 match resolve(form.address.trim()) {
                                     Ok(addr) => {
                                         let waker = proxy.as_ref().map(|p| (***p).clone());
-                                        form.server_roles = Some(ask_server_roles(addr, waker));
+                                        let code = form.code.trim().to_string();
+                                        form.server_roles = Some(ask_server_roles(addr, code, waker));
                                     }
                                     Err(e) => form.error = Some(e),
                                 }
@@ -375,12 +382,18 @@ fn request(form: &LauncherForm) -> Result<SessionRequest, String> {
         Mode::Join => {
             let addr = resolve(form.address.trim())?;
             let seat = form.role_text.trim().parse::<protocol::Seat>()?;
-            Ok(SessionRequest { target: Target::Join { addr }, seat, player })
+            let code = Some(form.code.trim().to_string()).filter(|c| !c.is_empty());
+            Ok(SessionRequest { target: Target::Join { addr }, seat, player, code })
         }
         Mode::Host => {
             let scenario = form.scenario.clone().ok_or("no scenario chosen")?;
             let role = form.role.clone().ok_or("no role chosen")?;
-            Ok(SessionRequest { target: Target::Host { scenario }, seat: protocol::Seat::Role(role), player })
+            Ok(SessionRequest {
+                target: Target::Host { scenario },
+                seat: protocol::Seat::Role(role),
+                player,
+                code: None,
+            })
         }
     }
 }

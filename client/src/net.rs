@@ -58,9 +58,15 @@ pub struct NetLink {
 impl NetLink {
     /// Opens a UDP socket, starts the netcode handshake with `server` and the thread that keeps
     /// the connection ([`SeatLink`]: it says hello for `seat` once connected, and joins again by
-    /// itself when the link drops).
-    pub fn connect(server: SocketAddr, seat: Seat, player: String, waker: Waker) -> Result<NetLink, String> {
-        let request = JoinRequest::new(seat, &player);
+    /// itself when the link drops). `code` is the drill code (口令) the seat needs.
+    pub fn connect(
+        server: SocketAddr,
+        seat: Seat,
+        player: String,
+        code: Option<String>,
+        waker: Waker,
+    ) -> Result<NetLink, String> {
+        let request = JoinRequest::new(seat, &player).with_code(code);
         let link = SeatLink::join(server, request).map_err(|e| e.to_string())?;
         let (to_net, net_in) = channel();
         let (net_out, from_net) = channel();

@@ -506,6 +506,9 @@ fn public_panel(ui: &mut egui::Ui, drill: &Drill, lang: Lang) {
     let big = if drill.seat == protocol::Seat::Projector { 44.0 } else { 28.0 };
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         banners_public(ui, drill, lang);
+        if let Some(code) = &drill.join_code {
+            ui.label(RichText::new(format!("{} {code}", T::JoinCode.text(lang))).monospace().strong().size(big / 1.4));
+        }
         ui.label(RichText::new(drill.clock_text().unwrap_or_default()).monospace().strong().size(big));
         if let Some(c) = &drill.clock {
             let state = if drill.is_over() {

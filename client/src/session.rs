@@ -33,17 +33,20 @@ fn begin(
     commands.remove_resource::<PendingSession>();
     let mut drill = Drill::new(req.seat.clone(), req.player.clone());
     let addr = match &req.target {
-        Target::Join { addr } => Ok::<_, Problem>(*addr),
+        Target::Join { addr } => Ok::<_, Problem>((*addr, req.code.clone())),
         Target::Host { scenario } => HostedDrill::spawn(scenario, &req.seat)
             .map(|hosted| {
                 let addr = hosted.addr();
+                let code = hosted.code_for(&req.seat);
                 commands.insert_resource(hosted);
-                addr
+                (addr, Some(code))
             })
             .map_err(Problem::CannotHost),
     };
     let waker = proxy.map(|p| (**p).clone());
-    let connect = |addr| NetLink::connect(addr, req.seat.clone(), req.player.clone(), waker).map_err(Problem::Network);
+    let connect = |(addr, code)| {
+        NetLink::connect(addr, req.seat.clone(), req.player.clone(), code, waker).map_err(Problem::Network)
+    };
     match addr.and_then(connect) {
         Ok(link) => {
             info!("connecting to {:?} as {}", req.target, req.seat);

@@ -77,8 +77,8 @@ impl fmt::Display for Code {
         let n = chars.len();
         let size = match n {
             0..=5 => n.max(1),
-            _ if n % 3 == 0 => 3,
-            _ if n % 4 == 0 => 4,
+            _ if n.is_multiple_of(3) => 3,
+            _ if n.is_multiple_of(4) => 4,
             _ => n.div_ceil(2),
         };
         let groups: Vec<String> = chars.chunks(size).map(|c| c.iter().collect()).collect();
