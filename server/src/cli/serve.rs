@@ -14,6 +14,7 @@ pub const EXAMPLE: &str = "Examples:
   sandtable-server serve                                   # the default scenario on 0.0.0.0:5000
   sandtable-server serve scenarios/flood_valira.ron --bind 127.0.0.1:0 --autostart --speed 600
   sandtable-server serve --bot-policy command=late,informant:*=absent    # bots that show what a late post costs
+  sandtable-server serve scenarios/load/county_andorra_21.ron --metrics 0.0.0.0:9100   # /healthz and /metrics over HTTP
 
 Prints the record directory and the bound address at start (`监听 listening: ADDR`), then
 runs until the drill ends or Ctrl+C; either way the record (journal.jsonl, events.jsonl...)
@@ -52,6 +53,10 @@ pub struct ServeArgs {
     /// Seed for the simulation; default: the scenario's.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Serve `/healthz` (JSON status) and `/metrics` (Prometheus text) over HTTP on this TCP
+    /// address, e.g. 0.0.0.0:9100.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<SocketAddr>,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -64,6 +69,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     opts.autostart = args.autostart;
     opts.speed = args.speed;
     opts.seed = args.seed;
+    opts.metrics = args.metrics;
     let serving = match Serving::start(opts) {
         Ok(s) => s,
         Err(e) => {
@@ -78,6 +84,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
     println!("记录目录 record: {}", serving.record_dir().display());
     if let Some(b) = serving.net().rcvbuf() {
         println!("UDP 接收缓冲 receive buffer: {b} bytes");
+    }
+    if let Some(m) = serving.metrics_addr() {
+        println!("指标 metrics: http://{m}/metrics  http://{m}/healthz");
     }
     println!("监听 listening: {}", serving.addr());
     let _ = std::io::stdout().flush();
