@@ -15,6 +15,7 @@ use crate::bots::local::LocalBots;
 use crate::drill::resume::ResumeNote;
 use crate::drill::{Drill, DrillSetup, Finished, Record, record};
 use crate::host::{Host, HostOptions};
+use crate::metrics;
 use crate::net::NetServer;
 
 /// The world steps at most this often (wall time); the network is polled faster.
@@ -46,6 +47,8 @@ pub struct ServeOptions {
     /// The drill's codes (`--code`, `--controller-code`, `--seat-code`, or those of a resumed
     /// record); `None`: random ones. Written to the record as `access.json`.
     pub codes: Option<DrillCodes>,
+    /// `--metrics ADDR`: serve `/healthz` and `/metrics` over HTTP on this TCP address.
+    pub metrics: Option<SocketAddr>,
 }
 
 impl ServeOptions {
@@ -62,6 +65,7 @@ impl ServeOptions {
             linger: Duration::from_millis(1500),
             resume: None,
             codes: None,
+            metrics: None,
         }
     }
 }
@@ -73,6 +77,12 @@ pub struct Serving {
     bots: LocalBots,
     opts: ServeOptions,
     codes: Arc<DrillCodes>,
+    /// What the loop measured, published every tick (read by the metrics endpoint).
+    metrics: metrics::Shared,
+    /// Where the metrics endpoint listens, when `opts.metrics` asked for one.
+    metrics_addr: Option<SocketAddr>,
+    /// Message bytes queued to network clients.
+    bytes_sent: u64,
 }
 
 impl Serving {
@@ -130,7 +140,9 @@ impl Serving {
         if opts.autostart {
             host.drill_mut().set_running(true);
         }
-        Ok(Serving { net, host, bots, opts, codes })
+        let shared = metrics::Shared::default();
+        let metrics_addr = opts.metrics.map(|a| metrics::serve(a, shared.clone())).transpose()?;
+        Ok(Serving { net, host, bots, opts, codes, metrics: shared, metrics_addr, bytes_sent: 0 })
     }
 
     /// The drill's codes (what `serve` prints; tests join with them).
@@ -150,6 +162,14 @@ impl Serving {
     pub fn net(&self) -> &NetServer {
         &self.net
     }
+    /// The metrics endpoint's address, if one was asked for.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
+    }
+    /// What the loop measured so far (tick times, bytes, counts).
+    pub fn metrics(&self) -> metrics::Shared {
+        self.metrics.clone()
+    }
 
     /// Runs until the drill ends or `stop` is set; writes the record either way. When the
     /// record cannot be written the drill stops at once, seats are told, and the error (naming
@@ -160,6 +180,8 @@ impl Serving {
         let mut last_tick = started;
         let mut ended_at: Option<Instant> = None;
         let mut failed: Option<std::io::Error> = None;
+        // Busy time of the loop since the last world tick, and the world step's part of it.
+        let (mut busy, mut step) = (Duration::ZERO, Duration::ZERO);
         loop {
             let now_i = Instant::now();
             let now = now_i - started;
@@ -167,7 +189,11 @@ impl Serving {
             last_poll = now_i;
             self.bots.exchange(&mut self.host, now);
             if now_i - last_tick >= TICK {
+                self.publish(busy, step);
+                busy = Duration::ZERO;
+                let t = Instant::now();
                 self.host.tick(now_i - last_tick, MAX_STEPS_PER_TICK);
+                step = t.elapsed();
                 last_tick = now_i;
             }
             let net = &self.net;
@@ -178,6 +204,7 @@ impl Serving {
             }
             self.route();
             self.net.flush();
+            busy += now_i.elapsed();
             if let Some(t) = ended_at {
                 let short = stop.load(Ordering::Relaxed) || failed.is_some();
                 let linger = if short { Duration::from_millis(200) } else { self.opts.linger };
@@ -194,20 +221,51 @@ impl Serving {
         let f = self.host.end()?;
         crate::review::write_at_end(self.record_dir());
         let st = self.host.stats();
+        let ticks = self.metrics.lock().map(|m| m.ticks.clone()).unwrap_or_default();
         tracing::info!(
-            "drill over; record in {}; {} views sent (largest {} bytes), {} refused, {} undecodable, {} rate-limited",
+            "drill over; record in {}; {} views sent (largest {} bytes, {} as deltas: {} bytes for {} whole), {} refused, {} undecodable, {} rate-limited; tick busy p50 {:.1} ms, p99 {:.1} ms over the last {} ticks",
             self.record_dir().display(),
             st.views_sent,
             st.largest_view_bytes,
+            st.deltas_sent,
+            st.view_bytes,
+            st.view_bytes_whole,
             st.refused,
             st.undecodable,
-            st.rate_limited
+            st.rate_limited,
+            ticks.quantile(0.5) * 1e3,
+            ticks.quantile(0.99) * 1e3,
+            ticks.recent.len()
         );
         Ok(f)
     }
 
+    /// Records a tick's busy time and world step, and publishes what the host counted.
+    fn publish(&mut self, busy: Duration, step: Duration) {
+        let st = self.host.stats();
+        let drill = self.host.drill();
+        let Ok(mut m) = self.metrics.lock() else { return };
+        m.ticks.record(busy.as_secs_f64(), step.as_secs_f64());
+        m.running = drill.running();
+        m.over = drill.is_over();
+        m.drill_s = drill.world().time_s();
+        m.clients = self.net.connected_clients();
+        m.seats = self.host.seat_counts();
+        m.bytes_sent = self.bytes_sent;
+        m.views_sent = st.views_sent;
+        m.deltas_sent = st.deltas_sent;
+        m.view_bytes = st.view_bytes;
+        m.view_bytes_whole = st.view_bytes_whole;
+        m.refused = u64::from(st.refused);
+        m.rate_limited = u64::from(st.rate_limited);
+        m.undecodable = u64::from(st.undecodable);
+    }
+
     fn route(&mut self) {
         for out in self.host.take_outgoing() {
+            if matches!(out.to, crate::host::ConnId::Net(_)) {
+                self.bytes_sent += out.bytes.len() as u64;
+            }
             if let Some(out) = self.net.send(out)
                 && let Some(lost) = self.bots.deliver(out)
             {

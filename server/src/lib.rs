@@ -10,6 +10,7 @@
 //! - [`net`]: renet + netcode over UDP: [`net::NetServer`] and [`net::NetClient`].
 //! - [`bots`]: headless players: a pure brain, in-process and UDP transports.
 //! - [`hosting`]: the `serve` loop (also [`hosting::ServerHandle`] for the client).
+//! - [`metrics`]: `/healthz` and `/metrics` (Prometheus) of a served drill.
 //! - [`headless`]: the `run` loop, bots in every role, as fast as possible.
 //! - [`review`]: the review (演练评估报告) of a record: report.html, report.json, actions.csv.
 //! - [`cli`], [`check`], `import` (feature `import`, on by default: the map importer, left out of
@@ -27,6 +28,7 @@ pub mod hosting;
 #[cfg(feature = "import")]
 pub mod import;
 pub mod logs;
+pub mod metrics;
 pub mod net;
 pub mod paths;
 pub mod review;

@@ -5,6 +5,7 @@ mod model;
 mod report;
 mod run;
 mod serve;
+pub mod swarm;
 
 use std::process::ExitCode;
 
@@ -49,6 +50,10 @@ pub enum Commands {
     /// Write the review of a drill (演练评估报告: report.html, report.json, actions.csv) from its record.
     #[command(after_help = report::EXAMPLE)]
     Report(ReportArgs),
+    /// Load a served drill with N bot clients over UDP (many people per role, observers, the
+    /// projector); print the bytes each receives per second, drops and a summary.
+    #[command(after_help = swarm::EXAMPLE)]
+    Swarm(swarm::SwarmArgs),
 }
 
 pub fn main(cli: Cli) -> ExitCode {
@@ -62,6 +67,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Commands::Model(args) => model::run(args),
         Commands::Join(args) => join::run(args),
         Commands::Report(args) => report::run(args),
+        Commands::Swarm(args) => swarm::run(args),
     }
 }
 

@@ -18,6 +18,7 @@ pub const EXAMPLE: &str = "Examples:
   sandtable-server serve --bot-policy command=late,informant:*=absent    # bots that show what a late post costs
   sandtable-server serve --resume records/flood_valira-20250601T083000Z   # go on after a crash
   sandtable-server serve --code K7M-4QP --controller-code D8R-2XW --seat-code command:Canillo=H3N-9TB
+  sandtable-server serve scenarios/load/county_andorra_21.ron --metrics 0.0.0.0:9100   # /healthz and /metrics over HTTP
 
 Prints the drill codes (口令) at start: the join code for every seat, the controller's own code,
 and each --seat-code. Random unless given; kept in the record as access.json (mode 0600).
@@ -80,6 +81,10 @@ pub struct ServeArgs {
     /// too); the join code does not open that seat. Repeatable.
     #[arg(long, value_name = "ROLE=CODE", value_parser = parse_seat_code)]
     pub seat_code: Vec<SeatCode>,
+    /// Serve `/healthz` (JSON status) and `/metrics` (Prometheus text) over HTTP on this TCP
+    /// address, e.g. 0.0.0.0:9100.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<SocketAddr>,
 }
 
 fn parse_code(s: &str) -> Result<Code, String> {
@@ -108,6 +113,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     opts.autostart = args.autostart;
     opts.speed = args.speed;
     opts.seed = args.seed;
+    opts.metrics = args.metrics;
     opts.codes = match &args.resume {
         // A resumed drill keeps the codes in its record (Serving::resume reads them).
         Some(_) => None,
@@ -148,6 +154,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
         println!("UDP 接收缓冲 receive buffer: {b} bytes");
     }
     print_codes(serving.codes());
+    if let Some(m) = serving.metrics_addr() {
+        println!("指标 metrics: http://{m}/metrics  http://{m}/healthz");
+    }
     println!("监听 listening: {}", serving.addr());
     let _ = std::io::stdout().flush();
     let stop = Arc::new(AtomicBool::new(false));

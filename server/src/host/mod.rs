@@ -223,6 +223,21 @@ impl Host {
             .filter_map(|s| s.role().cloned().map(|r| (r, (s.peer == Peer::Human).then(|| s.player.clone()))))
             .collect()
     }
+    /// Seats held by kind, for the metrics: people in roles, observers, projectors, bots
+    /// (benched ones included).
+    pub fn seat_counts(&self) -> Vec<(&'static str, usize)> {
+        let mut n = [0usize; 4];
+        for s in self.sessions.values() {
+            match (&s.seat, s.peer) {
+                (Some(Seat::Role(_)), Peer::Human) => n[0] += 1,
+                (Some(Seat::Observer), _) => n[1] += 1,
+                (Some(Seat::Projector), _) => n[2] += 1,
+                (Some(Seat::Role(_)), Peer::Bot) => n[3] += 1,
+                (None, _) => {}
+            }
+        }
+        vec![("role", n[0]), ("observer", n[1]), ("projector", n[2]), ("bot", n[3])]
+    }
     /// What observers are shown: a role's view, or the public situation (`None`).
     pub fn shown_to_observers(&self) -> Option<&Role> {
         self.show_observers.as_ref()

@@ -254,3 +254,55 @@ fn views_go_as_deltas_against_the_last_view_and_rebuild_exactly() {
     }
     server.join().unwrap();
 }
+
+/// `serve --metrics`: `/healthz` and `/metrics` scraped over real TCP while a drill runs with a
+/// person in the command post over UDP: the client and its seat are counted, the drill time
+/// moves and ticks are measured.
+#[test]
+fn health_and_metrics_are_served_over_http_while_the_drill_runs() {
+    use std::io::{Read, Write};
+
+    fn get(addr: std::net::SocketAddr, path: &str) -> String {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+    let dir = testkit::temp_dir("metrics");
+    let setup = testkit::setup(&dir);
+    let mut opts = ServeOptions::new(setup.scenario_path.clone());
+    opts.bind = "127.0.0.1:0".parse().unwrap();
+    opts.record_dir = Some(dir.join("rec"));
+    opts.metrics = Some("127.0.0.1:0".parse().unwrap());
+    opts.autostart = true;
+    let serving = Serving::from_setup(setup, opts).unwrap();
+    let metrics = serving.metrics_addr().expect("metrics bound");
+    let server = ServerHandle::run(serving).unwrap();
+    let request = crate::net::JoinRequest::role(Role::Command(None), "指挥长");
+    let mut chief = Peer { c: NetClient::join(server.addr, &request).unwrap(), pending: Vec::new() };
+    chief.c.wait_connected(Duration::from_secs(10)).unwrap();
+    wait_for(&mut chief, |m| matches!(m, ServerMessage::Welcome { .. }));
+    wait_for(&mut chief, |m| matches!(m, ServerMessage::View(v) if v.t_s >= 120));
+    // The loop publishes every tick: wait for the one after the join.
+    let start = Instant::now();
+    let mut text = get(metrics, "/metrics");
+    while !text.contains("sandtable_seats{kind=\"role\"} 1\n") && start.elapsed() < Duration::from_secs(10) {
+        thread::sleep(Duration::from_millis(100));
+        text = get(metrics, "/metrics");
+    }
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+    assert!(text.contains("sandtable_clients_connected 1\n"), "{text}");
+    assert!(text.contains("sandtable_seats{kind=\"role\"} 1\n"), "{text}");
+    assert!(text.contains("sandtable_drill_running 1\n"), "{text}");
+    let count = text.lines().find_map(|l| l.strip_prefix("sandtable_tick_seconds_count ")).unwrap();
+    assert!(count.parse::<u64>().unwrap() > 0, "{text}");
+    assert!(!text.contains("sandtable_bytes_sent_total 0\n"), "{text}");
+    let health = get(metrics, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200 OK\r\n"), "{health}");
+    assert!(health.contains("\"running\":true") && health.contains("\"clients\":1"), "{health}");
+    let drill_s: u32 = health.split("\"drill_s\":").nth(1).unwrap().split(',').next().unwrap().parse().unwrap();
+    assert!(drill_s >= 60, "{health}");
+    chief.c.disconnect();
+    server.stop().unwrap();
+}

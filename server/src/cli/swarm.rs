@@ -1,0 +1,357 @@
+//! `sandtable-server swarm ADDR --clients N`: a load of N bot clients over UDP on a served
+//! drill, driven from a few threads (not one per client). Seats are spread over the drill's
+//! roles (many people per role), some observers and one projector; the first client of each
+//! role plays it with a bot brain, the others read their views and now and then, when events
+//! come, repeat their role's last order. Prints bytes received per client each second, drops
+//! and disconnects, then a summary.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use protocol::{ClientMessage, Seat, ServerMessage};
+use sim::Role;
+
+use crate::bots::Bot;
+use crate::host::rate::RateLimit;
+use crate::net::{JoinRequest, NetClient};
+
+pub const EXAMPLE: &str = "Example:
+  sandtable-server serve scenarios/load/county_andorra_21.ron --bind 127.0.0.1:5000 --autostart --speed 120 --metrics 127.0.0.1:9100 &
+  sandtable-server swarm 127.0.0.1:5000 --clients 1000 --code 4821 --seconds 60
+
+Each second prints: clients connected, kilobytes received per client in that second (mean
+and max), views, orders sent, refusals, disconnects; at the end a summary. Exit 1 when
+fewer than all clients connected or any was disconnected.";
+
+#[derive(clap::Args, Debug)]
+pub struct SwarmArgs {
+    /// The server's UDP address.
+    pub addr: SocketAddr,
+    /// How many clients.
+    #[arg(long, default_value_t = 100)]
+    pub clients: usize,
+    /// The drill's join code (when the server asks for one).
+    #[arg(long)]
+    pub code: Option<String>,
+    /// How long to run once every client has connected, seconds.
+    #[arg(long, default_value_t = 60)]
+    pub seconds: u64,
+    /// Observers among the clients (one more is the projector).
+    #[arg(long, default_value_t = 10)]
+    pub observers: usize,
+    /// Threads driving the clients.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+}
+
+/// Counters every thread adds to.
+#[derive(Default)]
+struct Counts {
+    connected: AtomicU64,
+    bytes: AtomicU64,
+    views: AtomicU64,
+    orders: AtomicU64,
+    refused: AtomicU64,
+    disconnected: AtomicU64,
+    undecodable: AtomicU64,
+    ended: AtomicU64,
+}
+
+/// One client of the swarm.
+struct Member {
+    client: NetClient,
+    role: Option<Role>,
+    /// The role's player (a bot brain) for the first client of a role.
+    brain: Option<Bot>,
+    pace: RateLimit,
+    last_order: Option<Instant>,
+    connected: bool,
+    gone: bool,
+    /// Bytes received in the current second (for the per-client maximum).
+    second_bytes: u64,
+}
+
+pub fn run(args: SwarmArgs) -> ExitCode {
+    match swarm(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("错误 error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The roles on offer, asked as an observer.
+fn roles_on_offer(addr: SocketAddr, code: &Option<String>) -> anyhow::Result<Vec<Role>> {
+    let request = JoinRequest::new(Seat::Observer, "swarm-probe").with_code(code.clone());
+    let mut c = NetClient::join(addr, &request)?;
+    c.wait_connected(Duration::from_secs(10))?;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        c.update()?;
+        for m in c.receive() {
+            match m {
+                ServerMessage::Seated { roles_on_offer, .. } => {
+                    c.disconnect();
+                    return Ok(roles_on_offer);
+                }
+                ServerMessage::Refused { reason } => anyhow::bail!("refused: {reason}"),
+                _ => {}
+            }
+        }
+        c.flush()?;
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    anyhow::bail!("no answer to the observer's hello within 20 s")
+}
+
+/// The seats of `n` clients: one projector, `observers` observers, the rest round the roles
+/// (the controller once).
+fn seats(n: usize, observers: usize, roles: &[Role]) -> Vec<Seat> {
+    let mut out = Vec::with_capacity(n);
+    if n > 0 {
+        out.push(Seat::Projector);
+    }
+    out.extend(std::iter::repeat_n(Seat::Observer, observers.min(n.saturating_sub(1))));
+    let playable: Vec<&Role> = roles.iter().filter(|r| **r != Role::Controller).collect();
+    if roles.contains(&Role::Controller) && out.len() < n {
+        out.push(Seat::Role(Role::Controller));
+    }
+    let mut i = 0;
+    while out.len() < n && !playable.is_empty() {
+        out.push(Seat::Role(playable[i % playable.len()].clone()));
+        i += 1;
+    }
+    out
+}
+
+fn swarm(args: &SwarmArgs) -> anyhow::Result<bool> {
+    let roles = roles_on_offer(args.addr, &args.code)?;
+    let seats = seats(args.clients, args.observers, &roles);
+    println!("蜂群 swarm: {} clients on {} ({} roles)", seats.len(), args.addr, roles.len());
+    let threads = args.threads.max(1);
+    // A role's clients share a thread, so its followers can repeat its player's last order.
+    let mut groups: Vec<Vec<(usize, Seat)>> = vec![Vec::new(); threads];
+    let mut role_thread: std::collections::BTreeMap<Seat, usize> = Default::default();
+    for (i, seat) in seats.into_iter().enumerate() {
+        let n = role_thread.len();
+        let t = *role_thread.entry(seat.clone()).or_insert(n % threads);
+        groups[t].push((i, seat));
+    }
+    let counts = Arc::new(Counts::default());
+    let stop = Arc::new(AtomicBool::new(false));
+    let max_second = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut handles = Vec::new();
+    for group in groups {
+        let (counts, stop, max_second) = (counts.clone(), stop.clone(), max_second.clone());
+        let (addr, code) = (args.addr, args.code.clone());
+        handles.push(std::thread::spawn(move || drive(addr, code, group, &counts, &stop, &max_second)));
+    }
+    let total = args.clients as u64;
+    let mut all_in: Option<Instant> = None;
+    let mut last_bytes = 0;
+    let mut ticks = 0u64;
+    let mut per_second: Vec<f64> = Vec::new();
+    println!("秒 s | connected | KB/s per client (mean, max) | views | orders | refused | disconnected");
+    loop {
+        std::thread::sleep(Duration::from_secs(1));
+        ticks += 1;
+        let connected = counts.connected.load(Ordering::Relaxed);
+        let bytes = counts.bytes.load(Ordering::Relaxed);
+        let mean = (bytes - last_bytes) as f64 / connected.max(1) as f64 / 1024.0;
+        last_bytes = bytes;
+        let max = max_second.swap(0, Ordering::Relaxed) as f64 / 1024.0;
+        let gone = counts.disconnected.load(Ordering::Relaxed);
+        println!(
+            "{ticks:4} | {connected:5} | {mean:7.2} {max:7.2} | {} | {} | {} | {gone}",
+            counts.views.load(Ordering::Relaxed),
+            counts.orders.load(Ordering::Relaxed),
+            counts.refused.load(Ordering::Relaxed),
+        );
+        if all_in.is_none() && connected + gone >= total {
+            all_in = Some(Instant::now());
+            println!("全部连接 all connected after {:.1} s", started.elapsed().as_secs_f64());
+        } else if all_in.is_some() {
+            per_second.push(mean);
+        }
+        let timed_out = all_in.is_none() && started.elapsed() > Duration::from_secs(120);
+        let done = all_in.is_some_and(|t| t.elapsed() >= Duration::from_secs(args.seconds));
+        let ended = counts.ended.load(Ordering::Relaxed) >= connected.max(1);
+        if timed_out || done || ended {
+            break;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    for h in handles {
+        let _ = h.join();
+    }
+    let connected = counts.connected.load(Ordering::Relaxed);
+    let gone = counts.disconnected.load(Ordering::Relaxed);
+    per_second.sort_by(f64::total_cmp);
+    let mean = per_second.iter().sum::<f64>() / per_second.len().max(1) as f64;
+    let p99 = per_second.get(((per_second.len().max(1) - 1) as f64 * 0.99) as usize).copied().unwrap_or(0.0);
+    println!(
+        "总结 summary: {connected} of {total} connected, {gone} disconnected; {:.2} KB/s per client (mean over {} s after all connected; p99 second {:.2}); {} KB received in all; {} views, {} orders, {} refused, {} undecodable",
+        mean,
+        per_second.len(),
+        p99,
+        counts.bytes.load(Ordering::Relaxed) / 1024,
+        counts.views.load(Ordering::Relaxed),
+        counts.orders.load(Ordering::Relaxed),
+        counts.refused.load(Ordering::Relaxed),
+        counts.undecodable.load(Ordering::Relaxed),
+    );
+    Ok(connected == total && gone == 0)
+}
+
+/// Drives one thread's clients until `stop`.
+fn drive(
+    addr: SocketAddr,
+    code: Option<String>,
+    group: Vec<(usize, Seat)>,
+    counts: &Counts,
+    stop: &AtomicBool,
+    max_second: &AtomicU64,
+) {
+    let mut members: Vec<Member> = Vec::new();
+    let mut led: std::collections::HashSet<Role> = Default::default();
+    for (i, seat) in group {
+        let role = match &seat {
+            Seat::Role(r) => Some(r.clone()),
+            _ => None,
+        };
+        let brain = role.clone().filter(|r| led.insert(r.clone())).map(|r| Bot::new(r).named(&format!("swarm-{i}")));
+        let request = JoinRequest::new(seat, &format!("swarm-{i}")).with_code(code.clone());
+        match NetClient::join(addr, &request) {
+            Ok(client) => members.push(Member {
+                client,
+                role,
+                brain,
+                pace: RateLimit::new(5.0, 5.0),
+                last_order: None,
+                connected: false,
+                gone: false,
+                second_bytes: 0,
+            }),
+            Err(e) => {
+                eprintln!("client {i}: {e}");
+                counts.disconnected.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+    // The last order each role's player gave, which its other people repeat now and then.
+    let mut last_given: HashMap<Role, ClientMessage> = HashMap::new();
+    let started = Instant::now();
+    let mut second = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        for m in members.iter_mut().filter(|m| !m.gone) {
+            pump(m, counts, &mut last_given, started.elapsed());
+        }
+        if second.elapsed() >= Duration::from_secs(1) {
+            let max = members.iter().map(|m| m.second_bytes).max().unwrap_or(0);
+            max_second.fetch_max(max, Ordering::Relaxed);
+            members.iter_mut().for_each(|m| m.second_bytes = 0);
+            second = Instant::now();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for m in members.iter_mut() {
+        m.client.disconnect();
+    }
+}
+
+/// One client's turn: network, messages, orders.
+fn pump(m: &mut Member, counts: &Counts, last_given: &mut HashMap<Role, ClientMessage>, now: Duration) {
+    let before = m.client.received_bytes;
+    let alive = m.client.update().is_ok() && !m.client.is_disconnected();
+    if !alive {
+        m.gone = true;
+        counts.disconnected.fetch_add(1, Ordering::Relaxed);
+        if m.connected {
+            counts.connected.fetch_sub(1, Ordering::Relaxed);
+        }
+        tracing::warn!("{:?} lost: {}", m.role, m.client.disconnect_reason().unwrap_or_default());
+        return;
+    }
+    if !m.connected && m.client.is_connected() {
+        m.connected = true;
+        counts.connected.fetch_add(1, Ordering::Relaxed);
+    }
+    let undecodable = m.client.undecodable;
+    let mut events = false;
+    let mut orders = Vec::new();
+    for msg in m.client.receive() {
+        match &msg {
+            ServerMessage::View(_) | ServerMessage::Public(_) | ServerMessage::Watched(_) => {
+                counts.views.fetch_add(1, Ordering::Relaxed);
+            }
+            ServerMessage::Events(_) => events = true,
+            ServerMessage::Refused { .. } => {
+                counts.refused.fetch_add(1, Ordering::Relaxed);
+            }
+            ServerMessage::Ended { .. } => {
+                counts.ended.fetch_add(1, Ordering::Relaxed);
+            }
+            _ => {}
+        }
+        if let Some(b) = m.brain.as_mut() {
+            orders.extend(b.handle(msg));
+        }
+    }
+    counts.undecodable.fetch_add(u64::from(m.client.undecodable - undecodable), Ordering::Relaxed);
+    let got = m.client.received_bytes - before;
+    m.second_bytes += got;
+    counts.bytes.fetch_add(got, Ordering::Relaxed);
+    if let (Some(role), true) = (&m.role, m.brain.is_none() && events) {
+        // A follower: now and then (events came, and at least 20 s since its last order) it
+        // repeats what its role's player last did, as a second person at a post would.
+        let due = m.last_order.is_none_or(|t| t.elapsed() >= Duration::from_secs(20));
+        if due && let Some(order) = last_given.get(role) {
+            orders.push(order.clone());
+        }
+    }
+    for order in orders {
+        let is_control = matches!(order, ClientMessage::Control(_));
+        if !is_control && !m.pace.allow(now) {
+            continue;
+        }
+        if let (Some(role), Some(_), ClientMessage::Order(_)) = (&m.role, &m.brain, &order) {
+            last_given.insert(role.clone(), order.clone());
+        }
+        m.client.send(&order);
+        m.last_order = Some(Instant::now());
+        counts.orders.fetch_add(1, Ordering::Relaxed);
+    }
+    if m.client.flush().is_err() {
+        m.gone = true;
+        counts.disconnected.fetch_add(1, Ordering::Relaxed);
+        if m.connected {
+            counts.connected.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seats_spread_over_roles_with_observers_a_projector_and_one_controller() {
+        let roles: Vec<Role> =
+            ["controller", "county", "command:A", "command:B"].iter().map(|r| r.parse().unwrap()).collect();
+        let s = seats(10, 2, &roles);
+        assert_eq!(s.len(), 10);
+        assert_eq!(s.iter().filter(|x| **x == Seat::Projector).count(), 1);
+        assert_eq!(s.iter().filter(|x| **x == Seat::Observer).count(), 2);
+        assert_eq!(s.iter().filter(|x| **x == Seat::Role(Role::Controller)).count(), 1);
+        assert_eq!(s.iter().filter(|x| **x == Seat::Role("command:A".parse().unwrap())).count(), 2);
+        assert!(seats(0, 5, &roles).is_empty());
+        assert_eq!(seats(3, 5, &roles), vec![Seat::Projector, Seat::Observer, Seat::Observer]);
+    }
+}
