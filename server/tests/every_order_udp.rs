@@ -86,7 +86,13 @@ impl Table {
             p.c.update().unwrap_or_else(|e| panic!("{}: {e}", p.name));
             for m in p.c.receive() {
                 match m {
-                    ServerMessage::View(v) => p.view = Some(v),
+                    // A view carries recent communications: keep the rest, as the client does.
+                    ServerMessage::View(mut v) => {
+                        if let Some(old) = &p.view {
+                            v.merge_history(old);
+                        }
+                        p.view = Some(v)
+                    }
                     ServerMessage::Public(v) => p.public = Some(v),
                     ServerMessage::Events(es) => p.events.extend(es.into_iter().map(|e| e.kind)),
                     ServerMessage::Refused { reason } => p.refused.push(reason),
