@@ -452,3 +452,49 @@ fn a_seat_that_comes_back_catches_up_the_events_of_its_role_it_missed_and_no_oth
     assert!(events_of(&inbox(&mut h, c)).is_empty());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// An events writer that fails, as a full disk does.
+struct FullDisk;
+impl std::io::Write for FullDisk {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device"))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn when_the_record_cannot_be_written_the_clock_stops_and_every_seat_is_told() {
+    let (mut h, dir) = host("host-record-failed");
+    h.connect(A, Peer::Human);
+    h.receive(A, &hello("informant:Alpha", "张三"), T);
+    h.connect(B, Peer::Human);
+    h.receive(B, &hello("controller", "导调"), T);
+    h.take_outgoing();
+    h.drill_mut().record_mut().set_events_writer(Box::new(FullDisk));
+    h.drill_mut().set_running(true);
+    // The first events of the drill cannot be written.
+    for _ in 0..5 {
+        h.tick(Duration::from_secs(1), 100);
+    }
+    assert!(h.drill().record_failure().is_some_and(|f| f.contains(record::EVENTS)));
+    assert!(h.drill().is_over() && !h.drill().running());
+    let err = h.end().unwrap_err().to_string();
+    assert!(err.contains(record::EVENTS) && err.contains("No space left"), "{err}");
+    let out = h.take_outgoing();
+    for id in [A, B] {
+        let msgs: Vec<ServerMessage> =
+            out.iter().filter(|o| o.to == id).map(|o| protocol::decode(&o.bytes).unwrap()).collect();
+        let told = refusals(&msgs);
+        assert!(told.iter().any(|r| r.contains(record::EVENTS)), "{id}: {told:?}");
+        assert!(msgs.iter().any(|m| matches!(m, ServerMessage::Clock(c) if !c.running)), "{id}: the stopped clock");
+        assert!(!msgs.iter().any(|m| matches!(m, ServerMessage::Ended { .. })), "not ended: resumable");
+    }
+    // Orders from now on are refused, naming the record.
+    h.receive(A, &order(Order::Warn { village: "Alpha".into() }), T);
+    let told = refusals(&inbox(&mut h, A));
+    assert!(told.iter().any(|r| r.contains(record::EVENTS)), "{told:?}");
+    assert_eq!(journal_lines(&dir), 0);
+    assert!(!dir.join("record").join(record::REPORT).exists());
+}
