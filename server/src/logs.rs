@@ -115,14 +115,49 @@ impl<S: Subscriber> Filter<S> for TransportThrottle {
 
     fn event_enabled(&self, event: &tracing::Event<'_>, _cx: &Context<'_, S>) -> bool {
         let meta = event.metadata();
-        if !is_transport(meta.target()) || *meta.level() > tracing::Level::WARN {
+        if *meta.level() > tracing::Level::WARN {
             return true;
         }
-        let key = (meta.file().unwrap_or(meta.target()).to_string(), meta.line().unwrap_or(0));
+        // renet and netcode log through the `log` crate: such events carry their real target,
+        // file and line as `log.*` fields.
+        let mut from = LogOrigin::default();
+        if meta.target() == "log" {
+            event.record(&mut from);
+        }
+        let target = from.target.as_deref().unwrap_or(meta.target());
+        if !is_transport(target) {
+            return true;
+        }
+        let file = from.file.as_deref().or(meta.file()).unwrap_or(target);
+        let key = (file.to_string(), from.line.or(meta.line().map(u64::from)).unwrap_or(0) as u32);
         let Ok(mut t) = TRANSPORT.lock() else { return true };
         let t = t.get_or_insert_with(|| Throttle::new(SUMMARY_EVERY));
         t.hit(key, Instant::now()) != Say::Quiet
     }
+}
+
+/// Where a `log` record bridged into tracing came from.
+#[derive(Default)]
+struct LogOrigin {
+    target: Option<String>,
+    file: Option<String>,
+    line: Option<u64>,
+}
+
+impl tracing::field::Visit for LogOrigin {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        match field.name() {
+            "log.target" => self.target = Some(value.to_string()),
+            "log.file" => self.file = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        if field.name() == "log.line" {
+            self.line = Some(value);
+        }
+    }
+    fn record_debug(&mut self, _field: &tracing::field::Field, _value: &dyn std::fmt::Debug) {}
 }
 
 /// Logs how many transport lines were held back, once per [`SUMMARY_EVERY`] and kind; called
