@@ -62,6 +62,8 @@ pub mod channel {
     /// slices), so instead the server sends a new view only when the previous one was acked
     /// (the channel's memory is free again) and skips ticks in between: flow control for free.
     pub const VIEWS: u8 = 1;
+    /// Memory of the reliable channel, per direction.
+    pub const RELIABLE_MEMORY_BYTES: usize = 16 * 1024 * 1024;
     /// Memory of the views channel, per direction; the server checks it is free before sending.
     pub const VIEWS_MEMORY_BYTES: usize = 4 * 1024 * 1024;
 }
@@ -250,7 +252,7 @@ pub fn connection_config() -> renet::ConnectionConfig {
         ChannelConfig {
             channel_id: channel::RELIABLE,
             // The static map is ~1.5 MB: leave room for it.
-            max_memory_usage_bytes: 16 * 1024 * 1024,
+            max_memory_usage_bytes: channel::RELIABLE_MEMORY_BYTES,
             send_type: SendType::ReliableOrdered { resend_time: Duration::from_millis(200) },
         },
         ChannelConfig {
