@@ -69,6 +69,8 @@ pub mod channel {
     /// slices), so instead the server sends a new view only when the previous one was acked
     /// (the channel's memory is free again) and skips ticks in between: flow control for free.
     pub const VIEWS: u8 = 1;
+    /// Memory of the reliable channel, per direction (renet drops a connection that overflows it).
+    pub const RELIABLE_MEMORY_BYTES: usize = 16 * 1024 * 1024;
     /// Memory of the views channel, per direction; the server checks it is free before sending.
     pub const VIEWS_MEMORY_BYTES: usize = 4 * 1024 * 1024;
 }
@@ -271,13 +273,10 @@ pub struct DecodeError(#[from] postcard::Error);
 /// points, so no honest message comes near it.
 pub const MAX_CLIENT_MESSAGE_BYTES: usize = 64 * 1024;
 
-/// What the reliable channel holds at most, bytes (renet drops a connection that overflows it).
-pub const RELIABLE_CHANNEL_BYTES: usize = 16 * 1024 * 1024;
-
 /// The largest static data (briefing, map, the controller's scenario) a seat may be sent, bytes:
 /// the reliable channel less room for the messages queued behind it. `check` and `serve` refuse a
 /// scenario and map above it.
-pub const MAX_STATIC_BYTES: usize = RELIABLE_CHANNEL_BYTES - 4 * 1024 * 1024;
+pub const MAX_STATIC_BYTES: usize = channel::RELIABLE_MEMORY_BYTES - 4 * 1024 * 1024;
 
 pub fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
     postcard::to_allocvec(msg).expect("protocol messages always serialise")
@@ -295,7 +294,7 @@ pub fn connection_config() -> renet::ConnectionConfig {
         ChannelConfig {
             channel_id: channel::RELIABLE,
             // The static map is ~3.2 MB: leave room for it (and see MAX_STATIC_BYTES).
-            max_memory_usage_bytes: RELIABLE_CHANNEL_BYTES,
+            max_memory_usage_bytes: channel::RELIABLE_MEMORY_BYTES,
             send_type: SendType::ReliableOrdered { resend_time: Duration::from_millis(200) },
         },
         ChannelConfig {

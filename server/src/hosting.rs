@@ -3,6 +3,7 @@
 //! the record at the end (or on stop). `sandtable-server serve` and the client's "host a drill"
 //! both use it.
 
+use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use crate::admission::DrillCodes;
 use crate::bots::local::LocalBots;
 use crate::drill::resume::ResumeNote;
 use crate::drill::{Drill, DrillSetup, Finished, Record, record};
-use crate::host::{Host, HostOptions};
+use crate::host::{ConnId, Host, HostOptions, Outgoing};
 use crate::metrics;
 use crate::net::NetServer;
 
@@ -83,6 +84,10 @@ pub struct Serving {
     metrics_addr: Option<SocketAddr>,
     /// Message bytes queued to network clients.
     bytes_sent: u64,
+    /// Flow control of large messages (the static data at a hello, ~3 MB): see [`Serving::route`].
+    held: BTreeMap<u64, VecDeque<Outgoing>>,
+    /// Clients with a large message in flight on the reliable channel, and its size.
+    big_in_flight: BTreeMap<u64, usize>,
 }
 
 impl Serving {
@@ -142,7 +147,18 @@ impl Serving {
         }
         let shared = metrics::Shared::default();
         let metrics_addr = opts.metrics.map(|a| metrics::serve(a, shared.clone())).transpose()?;
-        Ok(Serving { net, host, bots, opts, codes, metrics: shared, metrics_addr, bytes_sent: 0 })
+        Ok(Serving {
+            net,
+            host,
+            bots,
+            opts,
+            codes,
+            metrics: shared,
+            metrics_addr,
+            bytes_sent: 0,
+            held: BTreeMap::new(),
+            big_in_flight: BTreeMap::new(),
+        })
     }
 
     /// The drill's codes (what `serve` prints; tests join with them).
@@ -261,19 +277,60 @@ impl Serving {
         m.undecodable = u64::from(st.undecodable);
     }
 
+    /// Hands the host's messages to renet or the bots. A large message (the static data a seat
+    /// gets at its hello: briefing and map, ~3 MB) goes out only while fewer than
+    /// [`BIG_IN_FLIGHT_BYTES`] of large messages are unacknowledged over all clients; until then
+    /// it and every later message for that client wait here, in order. renet walks every
+    /// unacknowledged slice on each update, so a hall of 1,000 joining at once would otherwise
+    /// queue 3 GB and stall the loop for seconds.
     fn route(&mut self) {
+        let acked: Vec<u64> = self.big_in_flight.keys().copied().filter(|c| self.net.reliable_idle(*c)).collect();
+        for c in acked {
+            self.big_in_flight.remove(&c);
+        }
         for out in self.host.take_outgoing() {
-            if matches!(out.to, crate::host::ConnId::Net(_)) {
-                self.bytes_sent += out.bytes.len() as u64;
+            match out.to {
+                ConnId::Net(c) => self.held.entry(c).or_default().push_back(out),
+                ConnId::Local(_) => {
+                    if let Some(out) = self.net.send(out)
+                        && let Some(lost) = self.bots.deliver(out)
+                    {
+                        tracing::debug!("message for vanished {} dropped", lost.to);
+                    }
+                }
             }
-            if let Some(out) = self.net.send(out)
-                && let Some(lost) = self.bots.deliver(out)
-            {
-                tracing::debug!("message for vanished {} dropped", lost.to);
+        }
+        let mut in_flight: usize = self.big_in_flight.values().sum();
+        let clients: Vec<u64> = self.held.keys().copied().collect();
+        for c in clients {
+            let Some(queue) = self.held.get_mut(&c) else { continue };
+            while let Some(next) = queue.front() {
+                let big = next.bytes.len() >= BIG_MESSAGE_BYTES;
+                if big && (self.big_in_flight.contains_key(&c) || in_flight + next.bytes.len() > BIG_IN_FLIGHT_BYTES) {
+                    // A first large message always goes, so one larger than the budget cannot wait forever.
+                    if in_flight > 0 || self.big_in_flight.contains_key(&c) {
+                        break;
+                    }
+                }
+                let Some(out) = queue.pop_front() else { break };
+                if big {
+                    in_flight += out.bytes.len();
+                    self.big_in_flight.insert(c, out.bytes.len());
+                }
+                self.bytes_sent += out.bytes.len() as u64;
+                self.net.send(out);
+            }
+            if queue.is_empty() {
+                self.held.remove(&c);
             }
         }
     }
 }
+
+/// A message this large is flow-controlled (the static data is ~3 MB; a view delta a few KB).
+const BIG_MESSAGE_BYTES: usize = 256 * 1024;
+/// Large messages unacknowledged over all clients at most (about 20 seats' static data).
+const BIG_IN_FLIGHT_BYTES: usize = 64 * 1024 * 1024;
 
 /// A drill served on a background thread (the client's "host a drill").
 pub struct ServerHandle {

@@ -46,6 +46,10 @@ pub struct SwarmArgs {
     /// Threads driving the clients.
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
+    /// Clients joining per second: each seat is sent its briefing and the map (about 3 MB), so
+    /// a whole hall joining in the same second floods the server's uplink.
+    #[arg(long, default_value_t = 25.0)]
+    pub join_per_s: f64,
 }
 
 /// Counters every thread adds to.
@@ -151,7 +155,8 @@ fn swarm(args: &SwarmArgs) -> anyhow::Result<bool> {
     for group in groups {
         let (counts, stop, max_second) = (counts.clone(), stop.clone(), max_second.clone());
         let (addr, code) = (args.addr, args.code.clone());
-        handles.push(std::thread::spawn(move || drive(addr, code, group, &counts, &stop, &max_second)));
+        let every = Duration::from_secs_f64(threads as f64 / args.join_per_s.max(0.1));
+        handles.push(std::thread::spawn(move || drive(addr, code, group, every, &counts, &stop, &max_second)));
     }
     let total = args.clients as u64;
     let mut all_in: Option<Instant> = None;
@@ -180,7 +185,8 @@ fn swarm(args: &SwarmArgs) -> anyhow::Result<bool> {
         } else if all_in.is_some() {
             per_second.push(mean);
         }
-        let timed_out = all_in.is_none() && started.elapsed() > Duration::from_secs(120);
+        let join_s = args.clients as f64 / args.join_per_s.max(0.1);
+        let timed_out = all_in.is_none() && started.elapsed() > Duration::from_secs_f64(120.0 + join_s);
         let done = all_in.is_some_and(|t| t.elapsed() >= Duration::from_secs(args.seconds));
         let ended = counts.ended.load(Ordering::Relaxed) >= connected.max(1);
         if timed_out || done || ended {
@@ -195,12 +201,13 @@ fn swarm(args: &SwarmArgs) -> anyhow::Result<bool> {
     let gone = counts.disconnected.load(Ordering::Relaxed);
     per_second.sort_by(f64::total_cmp);
     let mean = per_second.iter().sum::<f64>() / per_second.len().max(1) as f64;
-    let p99 = per_second.get(((per_second.len().max(1) - 1) as f64 * 0.99) as usize).copied().unwrap_or(0.0);
+    let at = |p: f64| per_second.get(((per_second.len().max(1) - 1) as f64 * p) as usize).copied().unwrap_or(0.0);
     println!(
-        "总结 summary: {connected} of {total} connected, {gone} disconnected; {:.2} KB/s per client (mean over {} s after all connected; p99 second {:.2}); {} KB received in all; {} views, {} orders, {} refused, {} undecodable",
-        mean,
+        "总结 summary: {connected} of {total} connected, {gone} disconnected; KB/s per client over the {} s after all connected: median {:.2}, mean {:.2} (the map and briefings while joining included), p99 second {:.2}; {} KB received in all; {} views, {} orders, {} refused, {} undecodable",
         per_second.len(),
-        p99,
+        at(0.5),
+        mean,
+        at(0.99),
         counts.bytes.load(Ordering::Relaxed) / 1024,
         counts.views.load(Ordering::Relaxed),
         counts.orders.load(Ordering::Relaxed),
@@ -215,41 +222,26 @@ fn drive(
     addr: SocketAddr,
     code: Option<String>,
     group: Vec<(usize, Seat)>,
+    every: Duration,
     counts: &Counts,
     stop: &AtomicBool,
     max_second: &AtomicU64,
 ) {
     let mut members: Vec<Member> = Vec::new();
     let mut led: std::collections::HashSet<Role> = Default::default();
-    for (i, seat) in group {
-        let role = match &seat {
-            Seat::Role(r) => Some(r.clone()),
-            _ => None,
-        };
-        let brain = role.clone().filter(|r| led.insert(r.clone())).map(|r| Bot::new(r).named(&format!("swarm-{i}")));
-        let request = JoinRequest::new(seat, &format!("swarm-{i}")).with_code(code.clone());
-        match NetClient::join(addr, &request) {
-            Ok(client) => members.push(Member {
-                client,
-                role,
-                brain,
-                pace: RateLimit::new(5.0, 5.0),
-                last_order: None,
-                connected: false,
-                gone: false,
-                second_bytes: 0,
-            }),
-            Err(e) => {
-                eprintln!("client {i}: {e}");
-                counts.disconnected.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-    }
+    let mut waiting = group.into_iter();
+    let mut next_join = Instant::now();
     // The last order each role's player gave, which its other people repeat now and then.
     let mut last_given: HashMap<Role, ClientMessage> = HashMap::new();
     let started = Instant::now();
     let mut second = Instant::now();
     while !stop.load(Ordering::Relaxed) {
+        if Instant::now() >= next_join
+            && let Some(next) = waiting.next()
+        {
+            members.extend(join(addr, &code, next, &mut led, counts));
+            next_join += every;
+        }
         for m in members.iter_mut().filter(|m| !m.gone) {
             pump(m, counts, &mut last_given, started.elapsed());
         }
@@ -263,6 +255,39 @@ fn drive(
     }
     for m in members.iter_mut() {
         m.client.disconnect();
+    }
+}
+
+/// Starts one client for `seat` (the first of a role gets the role's brain).
+fn join(
+    addr: SocketAddr,
+    code: &Option<String>,
+    (i, seat): (usize, Seat),
+    led: &mut std::collections::HashSet<Role>,
+    counts: &Counts,
+) -> Option<Member> {
+    let role = match &seat {
+        Seat::Role(r) => Some(r.clone()),
+        _ => None,
+    };
+    let brain = role.clone().filter(|r| led.insert(r.clone())).map(|r| Bot::new(r).named(&format!("swarm-{i}")));
+    let request = JoinRequest::new(seat, &format!("swarm-{i}")).with_code(code.clone());
+    match NetClient::join(addr, &request) {
+        Ok(client) => Some(Member {
+            client,
+            role,
+            brain,
+            pace: RateLimit::new(5.0, 5.0),
+            last_order: None,
+            connected: false,
+            gone: false,
+            second_bytes: 0,
+        }),
+        Err(e) => {
+            eprintln!("client {i}: {e}");
+            counts.disconnected.fetch_add(1, Ordering::Relaxed);
+            None
+        }
     }
 }
 

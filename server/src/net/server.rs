@@ -120,6 +120,12 @@ impl NetServer {
         }
     }
 
+    /// True when everything sent to a client on the reliable channel was acked.
+    pub fn reliable_idle(&self, c: u64) -> bool {
+        !self.server.is_connected(c)
+            || self.server.channel_available_memory(c, channel::RELIABLE) == channel::RELIABLE_MEMORY_BYTES
+    }
+
     /// Queues one outgoing message for a network client (local ones are not ours: returned).
     pub fn send(&mut self, out: Outgoing) -> Option<Outgoing> {
         match out.to {
