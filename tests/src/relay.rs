@@ -337,6 +337,8 @@ impl Worker {
         self.queue.push(Reverse(Due { at: now + delay, seq: self.order, to_client, from_client: client, bytes }));
     }
 
+    /// Sends every datagram whose time has come. A full send buffer (the socket is
+    /// non-blocking) keeps the rest queued for the next round: the relay itself never loses.
     fn deliver_due(&mut self) {
         let now = Instant::now();
         while self.queue.peek().is_some_and(|Reverse(d)| d.at <= now) {
@@ -348,10 +350,18 @@ impl Worker {
                     None => continue,
                 },
             };
-            if sent.is_ok() {
-                let mut s = self.shared.lock().unwrap_or_else(|e| e.into_inner());
-                let counts = if d.to_client.is_some() { &mut s.stats.down } else { &mut s.stats.up };
-                counts.delivered += 1;
+            match sent {
+                Ok(_) => {
+                    let mut s = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+                    let counts = if d.to_client.is_some() { &mut s.stats.down } else { &mut s.stats.up };
+                    counts.delivered += 1;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    self.queue.push(Reverse(d));
+                    break;
+                }
+                // The peer is gone (ICMP port unreachable on loopback): nothing to deliver to.
+                Err(_) => {}
             }
         }
     }
