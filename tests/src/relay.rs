@@ -269,12 +269,12 @@ impl Worker {
             // Up: from clients.
             while let Ok((n, from)) = self.listen.recv_from(&mut buf) {
                 busy = true;
-                if !self.upstream.contains_key(&from) {
+                if let std::collections::btree_map::Entry::Vacant(slot) = self.upstream.entry(from) {
                     let Ok((sock, _)) = bind_udp(SocketAddr::from(([127, 0, 0, 1], 0))) else { continue };
                     if sock.set_nonblocking(true).is_err() {
                         continue;
                     }
-                    self.upstream.insert(from, sock);
+                    slot.insert(sock);
                     let mut s = self.shared.lock().unwrap_or_else(|e| e.into_inner());
                     s.clients.push(from);
                     s.stats.clients = s.clients.len();
@@ -284,12 +284,7 @@ impl Worker {
             // Down: from the server, on each client's upstream socket.
             let clients: Vec<SocketAddr> = self.upstream.keys().copied().collect();
             for client in clients {
-                loop {
-                    let got = match self.upstream.get(&client) {
-                        Some(sock) => sock.recv_from(&mut buf),
-                        None => break,
-                    };
-                    let Ok((n, _)) = got else { break };
+                while let Some(Ok((n, _))) = self.upstream.get(&client).map(|sock| sock.recv_from(&mut buf)) {
                     busy = true;
                     self.admit(client, Some(client), buf[..n].to_vec());
                 }

@@ -70,7 +70,7 @@ impl Seat {
         let start = Instant::now();
         loop {
             if let Some(i) = self.pending.iter().position(&want) {
-                return self.pending.drain(..=i).last().expect("found above");
+                return self.pending.drain(..=i).next_back().expect("found above");
             }
             if let Some(ServerMessage::Refused { reason }) =
                 self.pending.iter().find(|m| matches!(m, ServerMessage::Refused { .. }))
