@@ -269,12 +269,12 @@ impl Worker {
             // Up: from clients.
             while let Ok((n, from)) = self.listen.recv_from(&mut buf) {
                 busy = true;
-                if !self.upstream.contains_key(&from) {
+                if let std::collections::btree_map::Entry::Vacant(slot) = self.upstream.entry(from) {
                     let Ok((sock, _)) = bind_udp(SocketAddr::from(([127, 0, 0, 1], 0))) else { continue };
                     if sock.set_nonblocking(true).is_err() {
                         continue;
                     }
-                    self.upstream.insert(from, sock);
+                    slot.insert(sock);
                     let mut s = self.shared.lock().unwrap_or_else(|e| e.into_inner());
                     s.clients.push(from);
                     s.stats.clients = s.clients.len();
@@ -284,12 +284,7 @@ impl Worker {
             // Down: from the server, on each client's upstream socket.
             let clients: Vec<SocketAddr> = self.upstream.keys().copied().collect();
             for client in clients {
-                loop {
-                    let got = match self.upstream.get(&client) {
-                        Some(sock) => sock.recv_from(&mut buf),
-                        None => break,
-                    };
-                    let Ok((n, _)) = got else { break };
+                while let Some(Ok((n, _))) = self.upstream.get(&client).map(|sock| sock.recv_from(&mut buf)) {
                     busy = true;
                     self.admit(client, Some(client), buf[..n].to_vec());
                 }
@@ -337,6 +332,8 @@ impl Worker {
         self.queue.push(Reverse(Due { at: now + delay, seq: self.order, to_client, from_client: client, bytes }));
     }
 
+    /// Sends every datagram whose time has come. A full send buffer (the socket is
+    /// non-blocking) keeps the rest queued for the next round: the relay itself never loses.
     fn deliver_due(&mut self) {
         let now = Instant::now();
         while self.queue.peek().is_some_and(|Reverse(d)| d.at <= now) {
@@ -348,10 +345,18 @@ impl Worker {
                     None => continue,
                 },
             };
-            if sent.is_ok() {
-                let mut s = self.shared.lock().unwrap_or_else(|e| e.into_inner());
-                let counts = if d.to_client.is_some() { &mut s.stats.down } else { &mut s.stats.up };
-                counts.delivered += 1;
+            match sent {
+                Ok(_) => {
+                    let mut s = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+                    let counts = if d.to_client.is_some() { &mut s.stats.down } else { &mut s.stats.up };
+                    counts.delivered += 1;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    self.queue.push(Reverse(d));
+                    break;
+                }
+                // The peer is gone (ICMP port unreachable on loopback): nothing to deliver to.
+                Err(_) => {}
             }
         }
     }

@@ -9,6 +9,10 @@ mod common;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use protocol::{ClientMessage, Control, ServerMessage};
@@ -23,59 +27,86 @@ const MINUTES: u32 = 30;
 /// One step or one order may take this long to be answered, even through the lossy relay.
 const ANSWER: Duration = Duration::from_secs(30);
 
-/// A seat over a [`SeatLink`] and the messages no step of the test has consumed yet.
+/// A seat: its [`SeatLink`] polled on a thread of its own (as the client's network thread
+/// does), and the messages no step of the test has consumed yet.
 struct Seat {
     name: &'static str,
-    link: SeatLink,
+    to_net: Sender<ClientMessage>,
+    from_net: Receiver<LinkEvent>,
     pending: Vec<ServerMessage>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl Seat {
     fn join(addr: SocketAddr, role: &str, name: &'static str) -> Seat {
         let role: Role = role.parse().expect("a role");
-        let link = SeatLink::join(addr, JoinRequest::role(role, name)).expect("a socket");
-        Seat { name, link, pending: Vec::new() }
+        let mut link = SeatLink::join(addr, JoinRequest::role(role, name)).expect("a socket");
+        let (to_net, net_in) = channel::<ClientMessage>();
+        let (net_out, from_net) = channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            while !flag.load(Ordering::Relaxed) {
+                while let Ok(m) = net_in.try_recv() {
+                    link.send(m);
+                }
+                for e in link.poll() {
+                    let _ = net_out.send(e);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            link.leave();
+        });
+        Seat { name, to_net, from_net, pending: Vec::new(), stop, thread: Some(thread) }
     }
 
-    /// Pumps until a pending message matches `want` (consumed with those before it).
+    fn send(&self, m: ClientMessage) {
+        self.to_net.send(m).expect("the seat's thread runs");
+    }
+
+    /// Waits until a pending message matches `want` (consumed with those before it).
     fn wait_for(&mut self, what: &str, want: impl Fn(&ServerMessage) -> bool) -> ServerMessage {
         let start = Instant::now();
         loop {
             if let Some(i) = self.pending.iter().position(&want) {
-                return self.pending.drain(..=i).last().expect("found above");
+                return self.pending.drain(..=i).next_back().expect("found above");
             }
             if let Some(ServerMessage::Refused { reason }) =
                 self.pending.iter().find(|m| matches!(m, ServerMessage::Refused { .. }))
             {
                 panic!("{}: refused while waiting for {what}: {reason}", self.name);
             }
-            if start.elapsed() > ANSWER {
+            let Some(left) = ANSWER.checked_sub(start.elapsed()) else {
                 let kinds: Vec<String> =
                     self.pending.iter().map(|m| format!("{m:?}").chars().take(120).collect()).collect();
-                panic!(
-                    "{}: no {what} within {ANSWER:?}; link {:?}, {} waiting, {} in flight; pending {kinds:#?}",
-                    self.name,
-                    self.link.state(),
-                    self.link.waiting(),
-                    self.link.in_flight()
-                );
+                panic!("{}: no {what} within {ANSWER:?}; pending {kinds:#?}", self.name);
+            };
+            match self.from_net.recv_timeout(left) {
+                Ok(LinkEvent::Message(m)) => self.pending.push(m),
+                Ok(LinkEvent::Refused(r) | LinkEvent::Closed(r)) => panic!("{}: link closed: {r}", self.name),
+                Ok(LinkEvent::Lost(r)) => panic!("{}: link lost: {r}", self.name),
+                Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => panic!("{}: the seat's thread stopped", self.name),
             }
-            for e in self.link.poll() {
-                match e {
-                    LinkEvent::Message(m) => self.pending.push(m),
-                    LinkEvent::Refused(r) | LinkEvent::Closed(r) => panic!("{}: link closed: {r}", self.name),
-                    _ => {}
-                }
-            }
-            std::thread::sleep(Duration::from_millis(2));
         }
     }
 
     /// Sends an order and waits for the event it gives this seat.
     fn order(&mut self, order: Order, gives: impl Fn(&EventKind) -> bool) {
-        self.link.send(ClientMessage::Order(order.clone()));
+        self.send(ClientMessage::Order(order.clone()));
         let what = format!("event of {order:?}");
         self.wait_for(&what, |m| matches!(m, ServerMessage::Events(evs) if evs.iter().any(|e| gives(&e.kind))));
+    }
+}
+
+impl Drop for Seat {
+    /// Leaves: the thread says goodbye to the server.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -135,7 +166,7 @@ fn play(tag: &str, link: Link) -> (PathBuf, f64, Stats, Duration) {
         while !pace.allow(paced.elapsed()) {
             std::thread::sleep(Duration::from_millis(5));
         }
-        controller.link.send(ClientMessage::Control(Control::Step));
+        controller.send(ClientMessage::Control(Control::Step));
         let t_s = minute * 60;
         controller.wait_for(
             &format!("the clock at minute {minute}"),
@@ -143,9 +174,7 @@ fn play(tag: &str, link: Link) -> (PathBuf, f64, Stats, Duration) {
         );
     }
     let stats = relay.stats();
-    for s in [&mut controller, &mut informant, &mut command] {
-        s.link.leave();
-    }
+    drop((controller, informant, command));
     let finished = server.stop().expect("stopping writes the record");
     (dir.join("record"), finished.score, stats, start.elapsed())
 }

@@ -134,11 +134,36 @@ fn a_seat_cut_off_for_30_seconds_rejoins_by_itself_and_loses_no_order() {
     for line in mine.iter().filter(|l| l.order.as_ref().is_some_and(|o| expected[1..5].contains(o))) {
         assert!(u64::from(line.t_s) + 60 >= back_t_s, "{line:?} journaled before the reconnect at {back_t_s} s");
     }
+    // Every event of its role reached the seat exactly once: the ones of the outage caught up
+    // after the reconnect (ClientMessage::CatchUp), none twice.
+    let role: sim::Role = "informant:Aubinyà".parse().expect("role");
+    let record: Vec<sim::Event> = std::fs::read_to_string(dir.join("record").join("events.jsonl"))
+        .expect("events.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("an event line"))
+        .collect();
+    let key = |e: &serde_json::Value| format!("{:>8} {e}", e["t_s"].as_u64().unwrap_or(0));
+    let mut want: Vec<String> = sim::access::events_for(&role, &record)
+        .iter()
+        .map(|e| key(&serde_json::to_value(e).expect("an event serialises")))
+        .collect();
+    let mut got: Vec<String> = msgs.iter().filter_map(|m| m["Events"].as_array()).flatten().map(key).collect();
+    want.sort();
+    got.sort();
+    let t_back = back_t_s;
+    let missed = got
+        .iter()
+        .filter(|k| {
+            k.trim_start().split(' ').next().and_then(|t| t.parse::<u64>().ok()).is_some_and(|t| t + 600 < t_back)
+        })
+        .count();
+    assert_eq!(got, want, "the seat's events are its role's events, each once");
     let ended = msgs.iter().find(|m| kind(m) == "Ended").expect("the end in the trace");
     assert_eq!(ended["Ended"]["score"].as_f64(), Some(finished.score));
     eprintln!(
         "outage: link cut for {OUTAGE:?}, seat back after {back:.1?}; orders {delivered} delivered, {unknown} unknown, \
-         {not_sent} not sent; relay {:?}; test wall {:.1?}",
+         {not_sent} not sent; {} events of its role ({missed} before the reconnect); relay {:?}; test wall {:.1?}",
+        got.len(),
         relay.stats(),
         test_start.elapsed()
     );
