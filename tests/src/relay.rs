@@ -2,7 +2,10 @@
 //! clients send to [`Relay::addr`] instead of the server; each client gets an upstream socket of
 //! its own, so the server sees distinct peers. Each direction drops, delays (with jitter) and
 //! reorders datagrams by a seeded ChaCha stream, so a run is reproducible; an outage drops
-//! everything for a while or until lifted. [`Relay::stats`] counts what it did.
+//! everything for a while or until lifted. [`Relay::stats`] counts what it did. The token step
+//! (TCP at the server's port number, `server::admission`) is passed through untouched on the
+//! same port number as the relay's UDP socket, so a client that dials the relay gets its connect
+//! token there and sends its datagrams through the relay.
 //!
 //! ```no_run
 //! # use std::time::Duration;
@@ -16,7 +19,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::io;
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -131,13 +134,57 @@ pub struct Relay {
     shared: Arc<Mutex<Shared>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    tcp: Option<JoinHandle<()>>,
+}
+
+/// Tries at finding a loopback port free for both UDP and TCP.
+const PORT_TRIES: usize = 20;
+
+/// Binds a loopback UDP socket and a TCP listener on the same port number.
+fn bind_both() -> io::Result<(UdpSocket, TcpListener)> {
+    let mut last = None;
+    for _ in 0..PORT_TRIES {
+        let (socket, _) = bind_udp(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+        match TcpListener::bind(socket.local_addr()?) {
+            Ok(tcp) => return Ok((socket, tcp)),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no free port")))
+}
+
+/// Passes each TCP connection (the token step) through to `server`'s TCP port, untouched.
+fn pass_tcp(listener: TcpListener, server: SocketAddr, stop: &AtomicBool) {
+    if listener.set_nonblocking(true).is_err() {
+        return;
+    }
+    while !stop.load(Ordering::Relaxed) {
+        match listener.accept() {
+            Ok((down, _)) => {
+                let _ = down.set_nonblocking(false);
+                let Ok(up) = TcpStream::connect(server) else { continue };
+                let (Ok(mut down2), Ok(mut up2)) = (down.try_clone(), up.try_clone()) else { continue };
+                let (mut down, mut up) = (down, up);
+                std::thread::spawn(move || {
+                    let _ = io::copy(&mut down, &mut up);
+                    let _ = up.shutdown(std::net::Shutdown::Write);
+                });
+                std::thread::spawn(move || {
+                    let _ = io::copy(&mut up2, &mut down2);
+                    let _ = down2.shutdown(std::net::Shutdown::Write);
+                });
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(5)),
+            Err(_) => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
 }
 
 impl Relay {
     /// Listens on a free loopback port and relays to `server` with `link`, drawing losses and
     /// delays from a ChaCha8 stream seeded with `seed`.
     pub fn start(server: SocketAddr, link: Link, seed: u64) -> io::Result<Relay> {
-        let (socket, _) = bind_udp(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+        let (socket, listener) = bind_both()?;
         socket.set_nonblocking(true)?;
         let addr = socket.local_addr()?;
         let shared = Arc::new(Mutex::new(Shared {
@@ -161,7 +208,11 @@ impl Relay {
             let stop = stop.clone();
             std::thread::Builder::new().name("udp-relay".into()).spawn(move || worker.run(&stop))?
         };
-        Ok(Relay { addr, shared, stop, thread: Some(thread) })
+        let tcp = {
+            let stop = stop.clone();
+            std::thread::Builder::new().name("tcp-relay".into()).spawn(move || pass_tcp(listener, server, &stop))?
+        };
+        Ok(Relay { addr, shared, stop, thread: Some(thread), tcp: Some(tcp) })
     }
 
     /// Where clients send to.
@@ -217,7 +268,7 @@ fn outage(duration: Option<Duration>) -> Outage {
 impl Drop for Relay {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
+        for t in [self.thread.take(), self.tcp.take()].into_iter().flatten() {
             let _ = t.join();
         }
     }

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use protocol::{ClientMessage, Control, ServerMessage};
 use sandtable_tests::relay::{Link, Relay, Stats};
+use server::admission::DrillCodes;
 use server::host::rate::RateLimit;
 use server::hosting::{ServeOptions, ServerHandle};
 use server::net::{JoinRequest, LinkEvent, SeatLink};
@@ -39,9 +40,11 @@ struct Seat {
 }
 
 impl Seat {
-    fn join(addr: SocketAddr, role: &str, name: &'static str) -> Seat {
+    /// Joins as `role` with the code the drill asks of that seat.
+    fn join(addr: SocketAddr, role: &str, name: &'static str, codes: &DrillCodes) -> Seat {
         let role: Role = role.parse().expect("a role");
-        let mut link = SeatLink::join(addr, JoinRequest::role(role, name)).expect("a socket");
+        let code = codes.code_for(&protocol::Seat::Role(role.clone()));
+        let mut link = SeatLink::join(addr, JoinRequest::role(role, name).with_code(Some(code))).expect("a socket");
         let (to_net, net_in) = channel::<ClientMessage>();
         let (net_out, from_net) = channel();
         let stop = Arc::new(AtomicBool::new(false));
@@ -123,9 +126,9 @@ fn play(tag: &str, link: Link) -> (PathBuf, f64, Stats, Duration) {
     opts.seed = Some(2024);
     let server = ServerHandle::spawn(opts).expect("serve the fire drill");
     let relay = Relay::start(server.addr, link, 77).expect("relay");
-    let mut controller = Seat::join(relay.addr(), "controller", "导调");
-    let mut informant = Seat::join(relay.addr(), "informant:Aubinyà", "信息员");
-    let mut command = Seat::join(relay.addr(), "command", "指挥长");
+    let mut controller = Seat::join(relay.addr(), "controller", "导调", &server.codes);
+    let mut informant = Seat::join(relay.addr(), "informant:Aubinyà", "信息员", &server.codes);
+    let mut command = Seat::join(relay.addr(), "command", "指挥长", &server.codes);
     for s in [&mut controller, &mut informant, &mut command] {
         s.wait_for("welcome", |m| matches!(m, ServerMessage::Welcome { .. }));
         s.wait_for("static data", |m| matches!(m, ServerMessage::Static(_)));

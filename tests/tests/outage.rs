@@ -59,6 +59,8 @@ fn a_seat_cut_off_for_30_seconds_rejoins_by_itself_and_loses_no_order() {
         &[
             "join",
             &relay.addr().to_string(),
+            "--code",
+            &server.codes.code_for(&protocol::Seat::Role("informant:Aubinyà".parse().expect("a role"))),
             "--role",
             "informant:Aubinyà",
             "--name",

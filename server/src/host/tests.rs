@@ -398,10 +398,7 @@ fn oversized_messages_are_refused_and_ten_thousand_refusals_log_a_few_lines() {
     let big = vec![0u8; protocol::MAX_CLIENT_MESSAGE_BYTES + 1];
     h.receive(id, &big, Duration::ZERO);
     let msgs = inbox(&mut h, id);
-    assert!(
-        matches!(&msgs[..], [ServerMessage::Refused { reason }] if reason.contains("at most 65536")),
-        "{msgs:?}"
-    );
+    assert!(matches!(&msgs[..], [ServerMessage::Refused { reason }] if reason.contains("at most 65536")), "{msgs:?}");
     let before = h.refusal_log_lines();
     for i in 0..10_000u64 {
         h.receive(id, &[0xff, 0xfe, 0xfd], Duration::from_millis(i));
