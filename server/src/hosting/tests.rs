@@ -128,16 +128,31 @@ fn several_people_in_one_role_an_observer_and_the_projector_over_udp() {
     let mut observer = join("observer", "观摩 甲");
     let mut projector = join("projector", "大屏");
     let mut controller = join("controller", "导调 李");
-    for p in [&mut chief, &mut duty, &mut controller] {
+    let join_code = server.codes.join.to_string();
+    for (i, p) in [&mut chief, &mut duty, &mut controller].into_iter().enumerate() {
         wait_for(p, |m| matches!(m, ServerMessage::Welcome { .. }));
+        // The codes reach the controller's console, and no other role.
+        let s = wait_for(p, |m| matches!(m, ServerMessage::Static(_)));
+        let ServerMessage::Static(d) = s else { unreachable!() };
+        assert_eq!(d.join_code, None);
+        let codes = d.controller.and_then(|c| c.codes);
+        if i == 2 {
+            let codes = codes.expect("the controller's console shows the codes");
+            assert_eq!((codes.join.as_str(), codes.controller.len()), (join_code.as_str(), 7));
+        } else {
+            assert_eq!(codes, None, "a command post got the codes");
+        }
     }
-    for p in [&mut observer, &mut projector] {
+    for (p, shows_code) in [(&mut observer, false), (&mut projector, true)] {
         wait_for(p, |m| matches!(m, ServerMessage::Seated { .. }));
         let s = wait_for(p, |m| matches!(m, ServerMessage::Static(_)));
         assert!(
             matches!(&s, ServerMessage::Static(d) if d.briefing.is_none() && d.controller.is_none() && d.public.is_some()),
             "a public seat got a role's static data"
         );
+        // The projector shows the join code to the hall; observers are not given it.
+        let ServerMessage::Static(d) = &s else { unreachable!() };
+        assert_eq!(d.join_code.as_deref(), shows_code.then_some(join_code.as_str()));
         wait_for(p, |m| matches!(m, ServerMessage::Public(_)));
     }
     chief.c.send(&ClientMessage::Order(Order::Warn { village: "Alpha".into() }));
