@@ -683,6 +683,8 @@ mod tests {
         d.send(ClientMessage::Order(Order::Warn { village: "A".into() }));
         d.send(ClientMessage::Order(Order::Evacuate { village: "B".into(), shelter: None }));
         assert_eq!(d.outbox.iter().map(|(e, _)| *e).collect::<Vec<_>>(), vec![Some(0), Some(1)]);
+        // The net system hands the outbox to the network thread every frame.
+        d.outbox.clear();
         // The transport acknowledged the warning; then the link drops before either is answered.
         d.fate(&[0], Fate::Delivered);
         d.link_lost("timed out".into());
@@ -704,6 +706,7 @@ mod tests {
         d.apply(evacuated("B"));
         assert_eq!(d.sent[1].status, Status::Accepted);
         // The session ends for good while an order waits: not sent, never accepted.
+        d.outbox.clear();
         d.link_lost("timed out".into());
         d.send(ClientMessage::Order(Order::Warn { village: "D".into() }));
         d.orders_not_sent();
