@@ -52,7 +52,7 @@ pub struct Args {
     pub name: String,
     /// The drill code (口令) the server printed: the join code, or your seat's own code (the
     /// controller's for the controller). Case and dashes do not matter.
-    #[arg(long, value_name = "CODE", requires = "join")]
+    #[arg(long, value_name = "CODE", requires = "join", conflicts_with = "host")]
     pub code: Option<String>,
     /// Render the drill view once the map and the first view have arrived, save a PNG here, exit.
     #[arg(long, value_name = "PATH", requires = "seat")]

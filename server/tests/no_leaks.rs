@@ -291,6 +291,7 @@ fn the_observer_and_projector_seats_receive_the_public_situation_and_nothing_sec
         let mut showing = false;
         let mut problems: Vec<String> = Vec::new();
         let mut counts = [0u32; 4]; // static, public, views to the observer, controller joined
+        let mut bases = [protocol::delta::Bases::default(), protocol::delta::Bases::default()];
         let check = |host: &Host,
                      to: ConnId,
                      bytes: &[u8],
@@ -384,7 +385,25 @@ fn the_observer_and_projector_seats_receive_the_public_situation_and_nothing_sec
                 }
                 for o in out {
                     if o.to == OBSERVER || o.to == PROJECTOR {
-                        check(&host, o.to, &o.bytes, showing, &mut problems, &mut counts);
+                        // A view delta is checked as the whole message it rebuilds.
+                        let bases = if o.to == OBSERVER { &mut bases[0] } else { &mut bases[1] };
+                        let bytes = match protocol::decode::<ServerMessage>(&o.bytes) {
+                            Ok(ServerMessage::Delta(d)) => match bases.apply(&d) {
+                                Ok(whole) => whole,
+                                Err(e) => {
+                                    problems.push(format!("{}: a view delta did not apply: {e}", path.display()));
+                                    continue;
+                                }
+                            },
+                            Ok(m) => {
+                                if let Some(kind) = protocol::DeltaKind::of(&m) {
+                                    bases.keep(kind, o.bytes.clone());
+                                }
+                                o.bytes.clone()
+                            }
+                            Err(_) => o.bytes.clone(),
+                        };
+                        check(&host, o.to, &bytes, showing, &mut problems, &mut counts);
                     } else if o.to != CONTROLLER {
                         let _ = bots.deliver(o);
                     }

@@ -191,7 +191,13 @@ fn observers_and_the_projector_see_the_public_situation_until_the_controller_sho
     h.receive(C, &control(Control::ShowObservers(None)), T);
     h.take_outgoing();
     h.push_views(|_| true);
-    assert!(matches!(views_of(&h.take_outgoing(), A)[..], [ServerMessage::Public(_)]));
+    // Whole, or as a delta against the public situation it was sent before.
+    let v = views_of(&h.take_outgoing(), A);
+    assert!(
+        matches!(&v[..], [ServerMessage::Public(_)])
+            || matches!(&v[..], [ServerMessage::Delta(d)] if d.kind == protocol::DeltaKind::Public),
+        "{v:?}"
+    );
     // Showing a role not on offer is refused.
     h.receive(C, &control(Control::ShowObservers(Some("informant:Atlantis".parse().unwrap()))), T);
     assert_eq!(refusals(&inbox(&mut h, C)).len(), 1);

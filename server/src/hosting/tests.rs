@@ -218,7 +218,9 @@ fn views_go_as_deltas_against_the_last_view_and_rebuild_exactly() {
     opts.speed = 1200.0;
     let server = ServerHandle::run(Serving::from_setup(setup, opts).unwrap()).unwrap();
     let join = |seat: &str| {
-        let request = crate::net::JoinRequest::new(seat.parse::<Seat>().unwrap(), "delta");
+        let seat = seat.parse::<Seat>().unwrap();
+        let code = server.codes.code_for(&seat);
+        let request = crate::net::JoinRequest::new(seat, "delta").with_code(Some(code));
         let mut p = Peer { c: NetClient::join(server.addr, &request).unwrap(), pending: Vec::new() };
         p.c.wait_connected(Duration::from_secs(10)).unwrap();
         p
@@ -294,7 +296,8 @@ fn health_and_metrics_are_served_over_http_while_the_drill_runs() {
     let serving = Serving::from_setup(setup, opts).unwrap();
     let metrics = serving.metrics_addr().expect("metrics bound");
     let server = ServerHandle::run(serving).unwrap();
-    let request = crate::net::JoinRequest::role(Role::Command(None), "指挥长");
+    let code = server.codes.code_for(&protocol::Seat::Role(Role::Command(None)));
+    let request = crate::net::JoinRequest::role(Role::Command(None), "指挥长").with_code(Some(code));
     let mut chief = Peer { c: NetClient::join(server.addr, &request).unwrap(), pending: Vec::new() };
     chief.c.wait_connected(Duration::from_secs(10)).unwrap();
     wait_for(&mut chief, |m| matches!(m, ServerMessage::Welcome { .. }));

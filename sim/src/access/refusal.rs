@@ -82,7 +82,7 @@ pub enum Refusal {
     TooLong { what: (&'static str, &'static str), bytes: usize, max: usize },
     #[error("消息过大: {bytes} 字节, 最多 {max} 字节 / message too large: {bytes} bytes, at most {max}")]
     MessageTooLarge { bytes: usize, max: usize },
-    #[error("{seat} 需要口令 / {seat} needs a drill code: ask the controller (导调) for it")]
+    #[error("需要口令: {seat} / {seat} needs a drill code: ask the controller (导调) for it")]
     CodeMissing { seat: String },
     #[error("口令不对 / wrong code for {seat}")]
     CodeWrong { seat: String },
