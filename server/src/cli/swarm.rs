@@ -37,6 +37,10 @@ pub struct SwarmArgs {
     /// The drill's join code (when the server asks for one).
     #[arg(long)]
     pub code: Option<String>,
+    /// The controller's own code: with it one client takes the controller's seat; without it
+    /// the swarm seats no controller (the join code does not open that seat).
+    #[arg(long)]
+    pub controller_code: Option<String>,
     /// How long to run once every client has connected, seconds.
     #[arg(long, default_value_t = 60)]
     pub seconds: u64,
@@ -50,6 +54,13 @@ pub struct SwarmArgs {
     /// a whole hall joining in the same second floods the server's uplink.
     #[arg(long, default_value_t = 25.0)]
     pub join_per_s: f64,
+}
+
+/// The codes the swarm's clients join with.
+#[derive(Clone, Debug)]
+struct Codes {
+    join: Option<String>,
+    controller: Option<String>,
 }
 
 /// Counters every thread adds to.
@@ -115,15 +126,15 @@ fn roles_on_offer(addr: SocketAddr, code: &Option<String>) -> anyhow::Result<Vec
 }
 
 /// The seats of `n` clients: one projector, `observers` observers, the rest round the roles
-/// (the controller once).
-fn seats(n: usize, observers: usize, roles: &[Role]) -> Vec<Seat> {
+/// (the controller once, when `controller` says the swarm has its code).
+fn seats(n: usize, observers: usize, roles: &[Role], controller: bool) -> Vec<Seat> {
     let mut out = Vec::with_capacity(n);
     if n > 0 {
         out.push(Seat::Projector);
     }
     out.extend(std::iter::repeat_n(Seat::Observer, observers.min(n.saturating_sub(1))));
     let playable: Vec<&Role> = roles.iter().filter(|r| **r != Role::Controller).collect();
-    if roles.contains(&Role::Controller) && out.len() < n {
+    if controller && roles.contains(&Role::Controller) && out.len() < n {
         out.push(Seat::Role(Role::Controller));
     }
     let mut i = 0;
@@ -136,7 +147,7 @@ fn seats(n: usize, observers: usize, roles: &[Role]) -> Vec<Seat> {
 
 fn swarm(args: &SwarmArgs) -> anyhow::Result<bool> {
     let roles = roles_on_offer(args.addr, &args.code)?;
-    let seats = seats(args.clients, args.observers, &roles);
+    let seats = seats(args.clients, args.observers, &roles, args.controller_code.is_some());
     println!("蜂群 swarm: {} clients on {} ({} roles)", seats.len(), args.addr, roles.len());
     let threads = args.threads.max(1);
     // A role's clients share a thread, so its followers can repeat its player's last order.
@@ -154,7 +165,8 @@ fn swarm(args: &SwarmArgs) -> anyhow::Result<bool> {
     let mut handles = Vec::new();
     for group in groups {
         let (counts, stop, max_second) = (counts.clone(), stop.clone(), max_second.clone());
-        let (addr, code) = (args.addr, args.code.clone());
+        let addr = args.addr;
+        let code = Codes { join: args.code.clone(), controller: args.controller_code.clone() };
         let every = Duration::from_secs_f64(threads as f64 / args.join_per_s.max(0.1));
         handles.push(std::thread::spawn(move || drive(addr, code, group, every, &counts, &stop, &max_second)));
     }
@@ -220,7 +232,7 @@ fn swarm(args: &SwarmArgs) -> anyhow::Result<bool> {
 /// Drives one thread's clients until `stop`.
 fn drive(
     addr: SocketAddr,
-    code: Option<String>,
+    code: Codes,
     group: Vec<(usize, Seat)>,
     every: Duration,
     counts: &Counts,
@@ -261,7 +273,7 @@ fn drive(
 /// Starts one client for `seat` (the first of a role gets the role's brain).
 fn join(
     addr: SocketAddr,
-    code: &Option<String>,
+    code: &Codes,
     (i, seat): (usize, Seat),
     led: &mut std::collections::HashSet<Role>,
     counts: &Counts,
@@ -271,6 +283,7 @@ fn join(
         _ => None,
     };
     let brain = role.clone().filter(|r| led.insert(r.clone())).map(|r| Bot::new(r).named(&format!("swarm-{i}")));
+    let code = if seat == Seat::Role(Role::Controller) { &code.controller } else { &code.join };
     let request = JoinRequest::new(seat, &format!("swarm-{i}")).with_code(code.clone());
     match NetClient::join(addr, &request) {
         Ok(client) => Some(Member {
@@ -370,13 +383,15 @@ mod tests {
     fn seats_spread_over_roles_with_observers_a_projector_and_one_controller() {
         let roles: Vec<Role> =
             ["controller", "county", "command:A", "command:B"].iter().map(|r| r.parse().unwrap()).collect();
-        let s = seats(10, 2, &roles);
+        let s = seats(10, 2, &roles, true);
         assert_eq!(s.len(), 10);
         assert_eq!(s.iter().filter(|x| **x == Seat::Projector).count(), 1);
         assert_eq!(s.iter().filter(|x| **x == Seat::Observer).count(), 2);
         assert_eq!(s.iter().filter(|x| **x == Seat::Role(Role::Controller)).count(), 1);
         assert_eq!(s.iter().filter(|x| **x == Seat::Role("command:A".parse().unwrap())).count(), 2);
-        assert!(seats(0, 5, &roles).is_empty());
-        assert_eq!(seats(3, 5, &roles), vec![Seat::Projector, Seat::Observer, Seat::Observer]);
+        assert!(seats(0, 5, &roles, true).is_empty());
+        assert_eq!(seats(3, 5, &roles, true), vec![Seat::Projector, Seat::Observer, Seat::Observer]);
+        // Without the controller's code no client asks for that seat.
+        assert!(!seats(10, 2, &roles, false).contains(&Seat::Role(Role::Controller)));
     }
 }
