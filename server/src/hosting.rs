@@ -19,7 +19,8 @@ use crate::host::{ConnId, Host, HostOptions, Outgoing};
 use crate::metrics;
 use crate::net::NetServer;
 
-/// The world steps at most this often (wall time); the network is polled faster.
+/// The world steps at most this often (wall time); the network is read and written every
+/// `protocol::SEND_INTERVAL`, in-process bots are served every `POLL`.
 pub const TICK: Duration = Duration::from_millis(100);
 const POLL: Duration = Duration::from_millis(5);
 /// Steps per wall tick at most: 100 per 100 ms keeps the server responsive at any speed.
@@ -201,8 +202,14 @@ impl Serving {
         loop {
             let now_i = Instant::now();
             let now = now_i - started;
-            self.net.receive(now_i - last_poll, &mut self.host, now);
-            last_poll = now_i;
+            // The network is read and written at the send cadence, not at every poll: each
+            // renet send acknowledges, so polling faster only multiplies packets (and netcode
+            // walks its client slots once per client on each read).
+            let net_due = now_i - last_poll >= protocol::SEND_INTERVAL;
+            if net_due {
+                self.net.receive(now_i - last_poll, &mut self.host, now);
+                last_poll = now_i;
+            }
             self.bots.exchange(&mut self.host, now);
             if now_i - last_tick >= TICK {
                 self.publish(busy, step);
@@ -212,14 +219,16 @@ impl Serving {
                 step = t.elapsed();
                 last_tick = now_i;
             }
-            let net = &self.net;
-            self.host.push_views(|id| net.view_ready(id));
             if ended_at.is_none() && (self.host.drill().is_over() || stop.load(Ordering::Relaxed)) {
                 failed = self.host.end().err();
                 ended_at = Some(now_i);
             }
-            self.route();
-            self.net.flush();
+            if net_due || ended_at == Some(now_i) {
+                let net = &self.net;
+                self.host.push_views(|id| net.view_ready(id));
+                self.route();
+                self.net.flush();
+            }
             busy += now_i.elapsed();
             if let Some(t) = ended_at {
                 let short = stop.load(Ordering::Relaxed) || failed.is_some();

@@ -134,7 +134,7 @@ impl Table {
         let p = &mut self.peers[who];
         p.last_sent = Some(Instant::now());
         p.c.send(msg);
-        p.c.flush().unwrap();
+        p.c.flush_now().unwrap();
     }
 
     /// Gives an order that must be accepted; the caller then awaits its effect.
@@ -185,7 +185,7 @@ fn join(server: &ServerHandle, seat: &str, name: &'static str) -> Peer {
     let request = JoinRequest::new(seat.clone(), name).with_code(Some(server.code_for(&seat)));
     let mut c = NetClient::join(server.addr, &request).unwrap();
     c.wait_connected(Duration::from_secs(10)).unwrap();
-    c.flush().unwrap();
+    c.flush_now().unwrap();
     Peer {
         name,
         c,
@@ -771,7 +771,7 @@ fn every_order_kind_is_accepted_over_udp_with_its_effect_and_every_refusal_has_i
     for _ in 0..40 {
         t.peers[DUTY].c.send(&ClientMessage::Order(Order::Verify { report: 99 }));
     }
-    t.peers[DUTY].c.flush().unwrap();
+    t.peers[DUTY].c.flush_now().unwrap();
     t.wait(DUTY, "40 refusals", |p| p.refused.len() == 40);
     let burst: Vec<String> = t.peers[DUTY].refused.drain(..).collect();
     let limited = burst.iter().filter(|r| r.starts_with("指令过于频繁") && r.contains("too many orders")).count();

@@ -74,7 +74,7 @@ fn joined(server: SocketAddr, request: &JoinRequest) -> NetClient {
 /// Sends a report with `note`, then waits until the server tells of it (journaled and applied).
 fn give_report(c: &mut NetClient, note: &str) {
     c.send(&report(note));
-    c.flush().unwrap();
+    c.flush_now().unwrap();
     let filed = |m: &ServerMessage| matches!(m, ServerMessage::Events(ev) if ev.iter().any(|e| matches!(e.kind, sim::EventKind::ReportFiled { .. })));
     let r = wait_for(c, "the report's event", |m| filed(m) || matches!(m, ServerMessage::Refused { .. }));
     assert!(filed(&r), "the report `{note}` was refused: {r:?}");
@@ -287,7 +287,7 @@ fn a_flood_of_orders_and_oversized_or_malformed_messages_change_nothing() {
     for i in 0..1_000 {
         flooder.send(&report(&format!("flood {i}")));
     }
-    flooder.flush().unwrap();
+    flooder.flush_now().unwrap();
     wait_for(
         &mut flooder,
         "a rate refusal",

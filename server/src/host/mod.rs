@@ -71,8 +71,9 @@ impl Default for HostOptions {
 enum Admitted {
     /// In-process bots and tests: any seat.
     Trusted,
-    /// A network client: only the seat its connect token grants.
-    Granted(Seat),
+    /// A network client: only the seat its connect token grants, under the name given at the
+    /// token step (the one the server logged with the address and the code).
+    Granted(Seat, String),
     /// A network client whose token carried no grant: no seat at all.
     Nothing,
 }
@@ -258,7 +259,7 @@ impl Host {
     pub fn connect_granted(&mut self, id: ConnId, grant: Option<crate::admission::Grant>) {
         self.connect(id, Peer::Human);
         if let Some(s) = self.sessions.get_mut(&id) {
-            s.admitted = grant.map_or(Admitted::Nothing, |g| Admitted::Granted(g.seat));
+            s.admitted = grant.map_or(Admitted::Nothing, |g| Admitted::Granted(g.seat, g.player));
         }
     }
 
@@ -465,10 +466,10 @@ impl Host {
         };
         let granted = match &self.sessions[&id].admitted {
             Admitted::Trusted => None,
-            Admitted::Granted(Seat::Role(r)) => {
+            Admitted::Granted(Seat::Role(r), _) => {
                 Some(Seat::Role(resolve_role(self.drill.roles(), r).unwrap_or_else(|| r.clone())))
             }
-            Admitted::Granted(public) => Some(public.clone()),
+            Admitted::Granted(public, _) => Some(public.clone()),
             Admitted::Nothing => None,
         };
         match (&self.sessions[&id].admitted, granted) {
@@ -479,7 +480,12 @@ impl Host {
                 return self.refuse(id, Refusal::NotYourSeat { granted, asked: seat.to_string() });
             }
         }
-        // Several people may share a role (指挥长, 执行指挥长, 值班员...): each under their own name.
+        // Several people may share a role (指挥长, 执行指挥长, 值班员...): each under their own name,
+        // the one granted at the token step (a hello cannot act under another name).
+        let player = match &self.sessions[&id].admitted {
+            Admitted::Granted(_, granted) => granted.as_str(),
+            _ => player.as_str(),
+        };
         let player = if player.trim().is_empty() { format!("{id}") } else { player.chars().take(64).collect() };
         match peer {
             Peer::Human => tracing::info!("{id}: {player} takes {seat}"),

@@ -383,8 +383,13 @@ fn a_granted_connection_takes_only_its_seat() {
     // `command` resolves to the only post on both sides.
     let post = ConnId::Net(2);
     h.connect_granted(post, Some(Grant { seat: "command".parse().unwrap(), player: "p".into() }));
-    h.receive(post, &hello("command", "p"), t);
+    h.receive(post, &hello("command", "王五"), t);
     assert!(matches!(inbox(&mut h, post).first(), Some(ServerMessage::Welcome { .. })));
+    // The hello's name is not the one granted: the record holds the granted names.
+    let players = &h.drill().record().meta().players;
+    assert!(players.contains(&("command".into(), "p".into())), "{players:?}");
+    assert!(players.contains(&("informant:Alpha".into(), "张三".into())), "{players:?}");
+    assert!(!players.iter().any(|(_, name)| name == "王五"), "{players:?}");
 
     let nobody = ConnId::Net(3);
     h.connect_granted(nobody, None);

@@ -70,6 +70,8 @@ pub struct NetClient {
     server: SocketAddr,
     started: Instant,
     last: Instant,
+    /// When packets last went out ([`NetClient::flush`] sends at most every `SEND_INTERVAL`).
+    last_sent: Option<Instant>,
     /// Messages the server sent that did not decode (a newer server, a bug), and view deltas
     /// that did not apply to the base held: counted, skipped.
     pub undecodable: u32,
@@ -107,6 +109,7 @@ impl NetClient {
             server,
             started: now,
             last: now,
+            last_sent: None,
             undecodable: 0,
             bases: Default::default(),
             received_bytes: 0,
@@ -240,12 +243,23 @@ impl NetClient {
         self.client.send_message(channel::RELIABLE, bytes);
     }
 
-    /// Sends queued packets. While netcode is still connecting, messages stay queued (the hello
-    /// [`NetClient::join`] queued): netcode refuses payload packets before it is connected.
+    /// Sends queued packets, at most every [`protocol::SEND_INTERVAL`] (call it every frame:
+    /// messages wait at most that long). While netcode is still connecting, messages stay queued
+    /// (the hello [`NetClient::join`] queued): netcode refuses payload packets before it is
+    /// connected.
     pub fn flush(&mut self) -> Result<(), ClientError> {
+        if self.last_sent.is_some_and(|t| t.elapsed() < protocol::SEND_INTERVAL) {
+            return Ok(());
+        }
+        self.flush_now()
+    }
+
+    /// Sends queued packets now, whatever the cadence (before leaving, in a test's last step).
+    pub fn flush_now(&mut self) -> Result<(), ClientError> {
         if self.client.is_connecting() && self.transport.disconnect_reason().is_none() {
             return Ok(());
         }
+        self.last_sent = Some(Instant::now());
         self.transport.send_packets(&mut self.client).map_err(|e| ClientError::Disconnected(e.to_string()))
     }
 
