@@ -81,14 +81,15 @@ pub const MAX_RESULT: usize = crate::channel::VIEWS_MEMORY_BYTES;
 /// An index of every `WINDOW`-byte string of a base to its last position.
 pub struct BaseIndex<'a> {
     base: &'a [u8],
-    at: HashMap<[u8; WINDOW], u32>,
+    /// Keyed by the window's bytes as a u64; a fixed fast hash (the bytes are the server's own).
+    at: HashMap<u64, u32, foldhash::fast::FixedState>,
 }
 
 impl<'a> BaseIndex<'a> {
     pub fn new(base: &'a [u8]) -> BaseIndex<'a> {
-        let mut at = HashMap::with_capacity(base.len());
+        let mut at = HashMap::with_capacity_and_hasher(base.len(), foldhash::fast::FixedState::default());
         for (i, w) in base.windows(WINDOW).enumerate() {
-            at.entry(window(w)).or_insert(i as u32);
+            at.entry(u64::from_le_bytes(window(w))).or_insert(i as u32);
         }
         BaseIndex { base, at }
     }
@@ -106,7 +107,7 @@ impl<'a> BaseIndex<'a> {
             let (from, len) = if cont >= WINDOW {
                 (next, cont)
             } else if i + WINDOW <= new.len() {
-                match self.at.get(&window(&new[i..i + WINDOW])) {
+                match self.at.get(&u64::from_le_bytes(window(&new[i..i + WINDOW]))) {
                     Some(&at) => (at as usize, common(&base[at as usize..], &new[i..])),
                     None => (0, 0),
                 }

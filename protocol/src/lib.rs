@@ -286,11 +286,12 @@ pub fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, DecodeError>
     Ok(postcard::from_bytes(bytes)?)
 }
 
-/// How often each end sends its packets. renet sends an ack packet on every send while anything
-/// it received is unacknowledged, so an end that sends every frame (a client at 60 fps, a server
-/// loop polling every 5 ms) sends a packet per call per connection: 200,000 packets a second for
-/// a 1,000-seat county exercise. At 20 Hz orders still go out within 50 ms.
-pub const SEND_INTERVAL: std::time::Duration = std::time::Duration::from_millis(50);
+/// How often each end sends its packets, and the server's tick. renet sends an ack packet on
+/// every send while anything it received is unacknowledged, so an end that sends every frame (a
+/// client at 60 fps, a server polling every 5 ms) sends a packet per call per connection: 200,000
+/// packets a second for a 1,000-seat county exercise. At 10 Hz (as bare renet's 1,000-client
+/// baseline in BENCHMARKS.md) an order still reaches the server within 100 ms.
+pub const SEND_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// The renet channel configuration both ends must use.
 pub fn connection_config() -> renet::ConnectionConfig {

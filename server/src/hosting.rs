@@ -19,9 +19,9 @@ use crate::host::{ConnId, Host, HostOptions, Outgoing};
 use crate::metrics;
 use crate::net::NetServer;
 
-/// The world steps at most this often (wall time); the network is read and written every
-/// `protocol::SEND_INTERVAL`, in-process bots are served every `POLL`.
-pub const TICK: Duration = Duration::from_millis(100);
+/// The world steps, and the network is read and written, this often (wall time):
+/// `protocol::SEND_INTERVAL`. In-process bots are served every `POLL`.
+pub const TICK: Duration = protocol::SEND_INTERVAL;
 const POLL: Duration = Duration::from_millis(5);
 /// Steps per wall tick at most: 100 per 100 ms keeps the server responsive at any speed.
 pub const MAX_STEPS_PER_TICK: u32 = 100;
@@ -89,6 +89,8 @@ pub struct Serving {
     held: BTreeMap<u64, VecDeque<Outgoing>>,
     /// Clients with a large message in flight on the reliable channel, and its size.
     big_in_flight: BTreeMap<u64, usize>,
+    /// Busy seconds by phase of the loop (`metrics::PHASES`).
+    phases: [f64; metrics::PHASES.len()],
 }
 
 impl Serving {
@@ -159,6 +161,7 @@ impl Serving {
             bytes_sent: 0,
             held: BTreeMap::new(),
             big_in_flight: BTreeMap::new(),
+            phases: Default::default(),
         })
     }
 
@@ -193,43 +196,45 @@ impl Serving {
     /// the file) is returned: no report, and the record stays resumable.
     pub fn run(mut self, stop: &AtomicBool) -> std::io::Result<Finished> {
         let started = Instant::now();
-        let mut last_poll = started;
         let mut last_tick = started;
         let mut ended_at: Option<Instant> = None;
         let mut failed: Option<std::io::Error> = None;
-        // Busy time of the loop since the last world tick, and the world step's part of it.
+        // Busy time of the loop since the last tick, and the world step's part of it.
         let (mut busy, mut step) = (Duration::ZERO, Duration::ZERO);
         loop {
             let now_i = Instant::now();
             let now = now_i - started;
-            // The network is read and written at the send cadence, not at every poll: each
-            // renet send acknowledges, so polling faster only multiplies packets (and netcode
-            // walks its client slots once per client on each read).
-            let net_due = now_i - last_poll >= protocol::SEND_INTERVAL;
-            if net_due {
-                self.net.receive(now_i - last_poll, &mut self.host, now);
-                last_poll = now_i;
-            }
+            let mut lap = Lap::start();
+            let mut idle = Duration::ZERO;
             self.bots.exchange(&mut self.host, now);
+            lap.done(&mut self.phases, Phase::Bots);
+            // The network is read and written once a tick (`protocol::SEND_INTERVAL`): each renet
+            // send acknowledges, so polling faster only multiplies packets, and netcode walks its
+            // client slots once per client on each read.
             if now_i - last_tick >= TICK {
                 self.publish(busy, step);
                 busy = Duration::ZERO;
-                let t = Instant::now();
-                self.host.tick(now_i - last_tick, MAX_STEPS_PER_TICK);
-                step = t.elapsed();
+                let wall = now_i - last_tick;
                 last_tick = now_i;
-            }
-            if ended_at.is_none() && (self.host.drill().is_over() || stop.load(Ordering::Relaxed)) {
-                failed = self.host.end().err();
-                ended_at = Some(now_i);
-            }
-            if net_due || ended_at == Some(now_i) {
+                self.net.receive(wall, &mut self.host, now);
+                lap.done(&mut self.phases, Phase::Receive);
                 let net = &self.net;
-                self.host.push_views(|id| net.view_ready(id));
+                self.host.push_views_within(|id| net.view_ready(id), VIEWS_BUDGET);
+                lap.done(&mut self.phases, Phase::Views);
                 self.route();
-                self.net.flush();
+                lap.done(&mut self.phases, Phase::Route);
+                let stepped = self.step_while_sending(wall);
+                self.phases[Phase::Step as usize] += stepped.step.as_secs_f64();
+                self.phases[Phase::Send as usize] += stepped.send.as_secs_f64();
+                step = stepped.step;
+                // Waiting for the step is not the network thread's work: it kept renet going.
+                idle = stepped.idle;
+                if ended_at.is_none() && (self.host.drill().is_over() || stop.load(Ordering::Relaxed)) {
+                    failed = self.host.end().err();
+                    ended_at = Some(now_i);
+                }
             }
-            busy += now_i.elapsed();
+            busy += now_i.elapsed().saturating_sub(idle);
             if let Some(t) = ended_at {
                 let short = stop.load(Ordering::Relaxed) || failed.is_some();
                 let linger = if short { Duration::from_millis(200) } else { self.opts.linger };
@@ -265,6 +270,39 @@ impl Serving {
         Ok(f)
     }
 
+    /// Steps the world and makes its views ([`Host::prepare_views`]) on a second thread, off the
+    /// network thread: this one sends the tick's packets, and while a long step runs (a flood
+    /// over 21 townships, 100 roles' new views) it keeps renet going every tick (acks, resends,
+    /// timeouts; messages wait in renet until the host is back). The host and the socket are
+    /// disjoint halves of the server, so no lock is needed.
+    fn step_while_sending(&mut self, wall: Duration) -> Stepped {
+        let (host, net) = (&mut self.host, &mut self.net);
+        std::thread::scope(|scope| {
+            let stepping = scope.spawn(move || {
+                let t = Instant::now();
+                host.tick(wall, MAX_STEPS_PER_TICK);
+                host.prepare_views();
+                t.elapsed()
+            });
+            let t = Instant::now();
+            net.flush();
+            let send = t.elapsed();
+            let (mut idle, mut last_pump) = (Duration::ZERO, Instant::now());
+            while !stepping.is_finished() {
+                let nap = Instant::now();
+                std::thread::sleep(STEP_WAIT);
+                idle += nap.elapsed();
+                if last_pump.elapsed() >= TICK {
+                    net.pump(last_pump.elapsed());
+                    net.flush();
+                    last_pump = Instant::now();
+                }
+            }
+            let step = stepping.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Stepped { step, send, idle }
+        })
+    }
+
     /// Records a tick's busy time and world step, and publishes what the host counted.
     fn publish(&mut self, busy: Duration, step: Duration) {
         let st = self.host.stats();
@@ -284,6 +322,7 @@ impl Serving {
         m.refused = u64::from(st.refused);
         m.rate_limited = u64::from(st.rate_limited);
         m.undecodable = u64::from(st.undecodable);
+        m.phases = self.phases;
     }
 
     /// Hands the host's messages to renet or the bots. A large message (the static data a seat
@@ -333,6 +372,46 @@ impl Serving {
                 self.held.remove(&c);
             }
         }
+    }
+}
+
+/// What [`Serving::step_while_sending`] measured: the step (and its views), the send, and the
+/// time the network thread slept waiting for the step.
+struct Stepped {
+    step: Duration,
+    send: Duration,
+    idle: Duration,
+}
+
+/// Wall time the serve loop may spend sending views in one tick (the rest wait for the next).
+const VIEWS_BUDGET: Duration = Duration::from_millis(4);
+/// How often the network thread looks whether the step is done.
+const STEP_WAIT: Duration = Duration::from_millis(1);
+
+/// The serve loop's phases, indexing `metrics::PHASES`.
+#[derive(Clone, Copy)]
+enum Phase {
+    Receive,
+    Bots,
+    Step,
+    Views,
+    Route,
+    Send,
+}
+
+/// Times the phases of one pass of the loop: each `done` adds the time since the last one.
+struct Lap {
+    at: Instant,
+}
+
+impl Lap {
+    fn start() -> Lap {
+        Lap { at: Instant::now() }
+    }
+    fn done(&mut self, phases: &mut [f64; metrics::PHASES.len()], phase: Phase) {
+        let now = Instant::now();
+        phases[phase as usize] += (now - self.at).as_secs_f64();
+        self.at = now;
     }
 }
 

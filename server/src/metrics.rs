@@ -36,7 +36,15 @@ pub struct Snapshot {
     pub rate_limited: u64,
     pub undecodable: u64,
     pub ticks: Ticks,
+    /// Busy seconds of the serve loop so far, by phase ([`PHASES`]): where a slow tick went.
+    pub phases: [f64; PHASES.len()],
 }
+
+/// The serve loop's phases, in loop order: read the network (renet, netcode, the host's
+/// handling of messages), serve in-process bots, step the world (and make its views, on the
+/// stepping thread), send the views due, queue messages,
+/// send packets.
+pub const PHASES: [&str; 6] = ["receive", "bots", "step", "views", "route", "send"];
 
 /// Tick durations: the busy time of the serve loop over each 100 ms tick (receive, bots, the
 /// world step, views, send), and the world step's share of it.
@@ -129,6 +137,9 @@ pub fn prometheus(s: &Snapshot) -> String {
     for (name, help, v) in counters {
         metric(name, "counter", help, &one(v.to_string()));
     }
+    let phases: Vec<(String, String)> =
+        PHASES.iter().zip(s.phases).map(|(p, v)| (format!("{{phase=\"{p}\"}}"), format!("{v:.6}"))).collect();
+    metric("sandtable_loop_seconds_total", "counter", "Busy seconds of the serve loop, by phase.", &phases);
     let mut hist: Vec<(String, String)> =
         BUCKETS.iter().zip(s.ticks.buckets).map(|(le, n)| (format!("_bucket{{le=\"{le}\"}}"), n.to_string())).collect();
     hist.push(("_bucket{le=\"+Inf\"}".into(), s.ticks.count.to_string()));
@@ -238,8 +249,11 @@ mod tests {
         assert_eq!(t.quantile(0.99), 0.099);
         assert_eq!(t.buckets[0], 1);
         assert_eq!(t.buckets[5], 45);
-        let text = prometheus(&Snapshot { ticks: t, ..Default::default() });
+        let phases = [0.5, 0.0, 0.25, 0.0, 0.0, 2.0];
+        let text = prometheus(&Snapshot { ticks: t, phases, ..Default::default() });
         assert!(text.contains("sandtable_tick_seconds_bucket{le=\"0.045\"} 45\n"), "{text}");
+        assert!(text.contains("sandtable_loop_seconds_total{phase=\"receive\"} 0.500000\n"), "{text}");
+        assert!(text.contains("sandtable_loop_seconds_total{phase=\"send\"} 2.000000\n"), "{text}");
         assert!(text.contains("sandtable_tick_seconds_count 100\n"));
     }
 

@@ -164,6 +164,9 @@ pub struct Host {
     generation: u64,
     /// Views and deltas made at the current generation, shared by every seat that needs them.
     views: views::ViewCache,
+    /// The last session a time-bounded [`Host::push_views_within`] served: the next pass starts
+    /// after it, so every seat gets its turn.
+    view_cursor: Option<ConnId>,
     /// The drill's codes for the controller's console and the projector; `None` without codes.
     codes: Option<protocol::ShownCodes>,
     /// Refusals logged once per connection and code, then summarised.
@@ -198,6 +201,7 @@ impl Host {
             stats: HostStats::default(),
             generation: 0,
             views: views::ViewCache::default(),
+            view_cursor: None,
             codes: None,
             refusal_log: Throttle::new(crate::logs::SUMMARY_EVERY),
         })
@@ -690,30 +694,30 @@ impl Host {
     /// situation, the projector the public situation. A network seat gets a delta against the
     /// last message of that kind it was sent when that is smaller ([`views`]).
     pub fn push_views(&mut self, ready: impl Fn(ConnId) -> bool) {
+        self.push_views_within(ready, Duration::MAX);
+    }
+
+    /// [`Host::push_views`] for at most `budget` of wall time, seats taken in turn from where the
+    /// last pass stopped: after a step, 1,000 seats' views spread over a few network ticks instead
+    /// of holding one (a seat skipped now gets the newest view at its turn).
+    pub fn push_views_within(&mut self, ready: impl Fn(ConnId) -> bool, budget: Duration) {
         let generation = self.generation;
-        let human = self.human_roles();
-        let ids: Vec<ConnId> = self
-            .sessions
-            .iter()
-            .filter(|(id, s)| {
-                s.view_gen != Some(generation) && (Self::active_with(s, &human) || s.is_public()) && ready(**id)
-            })
-            .map(|(id, _)| *id)
-            .collect();
+        let mut ids: Vec<ConnId> = self.due_views().into_iter().filter(|id| ready(*id)).collect();
         if ids.is_empty() {
             return;
         }
+        if let Some(c) = self.view_cursor {
+            let first_after = ids.partition_point(|id| *id <= c);
+            ids.rotate_left(first_after);
+        }
         self.views.at(generation);
+        let started = std::time::Instant::now();
         for id in ids {
-            let s = &self.sessions[&id];
-            let main = match &s.seat {
-                Some(Seat::Role(r)) => Watch::View(r.clone()),
-                Some(Seat::Observer) => self.show_observers.clone().map_or(Watch::Public, Watch::View),
-                Some(Seat::Projector) => Watch::Public,
-                None => continue,
-            };
-            let watched = s.watch.clone().map(Watch::Watched);
-            for (w, is_main) in std::iter::once((main, true)).chain(watched.map(|w| (w, false))) {
+            if started.elapsed() > budget {
+                break;
+            }
+            self.view_cursor = Some(id);
+            for (w, is_main) in self.watches_of(id) {
                 let drill = &self.drill;
                 let whole = self.views.whole(&w, || encode_watch(drill, &w));
                 let s = self.sessions.get_mut(&id).expect("listed above");
@@ -743,6 +747,55 @@ impl Host {
             }
             self.sessions.get_mut(&id).expect("listed above").view_gen = Some(generation);
         }
+    }
+
+    /// Makes this generation's views, and their deltas against the bases the seats hold, ahead
+    /// of [`Host::push_views`], which then only looks them up. The serve loop calls it on the
+    /// stepping thread right after the world step, while the last tick's packets go out: after
+    /// a step, 1,000 seats would otherwise wait for 100 roles' views and diffs in one pass.
+    pub fn prepare_views(&mut self) {
+        let due = self.due_views();
+        if due.is_empty() {
+            return;
+        }
+        self.views.at(self.generation);
+        for id in due {
+            for (w, _) in self.watches_of(id) {
+                let drill = &self.drill;
+                let whole = self.views.whole(&w, || encode_watch(drill, &w));
+                let base = match id {
+                    ConnId::Net(_) => self.sessions[&id].bases[w.kind().index()].clone(),
+                    ConnId::Local(_) => None,
+                };
+                if let Some(b) = base.filter(|b| b.hash != whole.hash) {
+                    self.views.delta(&w, &b, &whole);
+                }
+            }
+        }
+    }
+
+    /// Sessions whose views of this generation are not sent yet (benched bots have none).
+    fn due_views(&self) -> Vec<ConnId> {
+        let generation = self.generation;
+        let human = self.human_roles();
+        self.sessions
+            .iter()
+            .filter(|(_, s)| s.view_gen != Some(generation) && (Self::active_with(s, &human) || s.is_public()))
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    /// What a session is sent on the views channel: its main view, and the role its controller
+    /// watches (`true` marks the main one).
+    fn watches_of(&self, id: ConnId) -> Vec<(Watch, bool)> {
+        let Some(s) = self.sessions.get(&id) else { return Vec::new() };
+        let main = match &s.seat {
+            Some(Seat::Role(r)) => Watch::View(r.clone()),
+            Some(Seat::Observer) => self.show_observers.clone().map_or(Watch::Public, Watch::View),
+            Some(Seat::Projector) => Watch::Public,
+            None => return Vec::new(),
+        };
+        std::iter::once((main, true)).chain(s.watch.clone().map(|w| (Watch::Watched(w), false))).collect()
     }
 
     /// Ends the drill once: scores it, writes the record, tells everyone. Later calls return

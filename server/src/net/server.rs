@@ -82,10 +82,7 @@ impl NetServer {
     /// disconnections and messages to the host. `now` is the host's monotonic time (for rate
     /// limits). Garbage datagrams are logged once, then summarised ([`crate::logs`]).
     pub fn receive(&mut self, dt: Duration, host: &mut Host, now: Duration) {
-        self.server.update(dt);
-        if let Err(e) = self.transport.update(dt, &mut self.server) {
-            tracing::warn!("UDP transport: {e}");
-        }
+        self.pump(dt);
         crate::logs::summarise_transport();
         while let Some(event) = self.server.get_event() {
             match event {
@@ -105,6 +102,16 @@ impl NetServer {
                     host.receive(ConnId::Net(client_id), &bytes, now);
                 }
             }
+        }
+    }
+
+    /// Keeps the connections going without the host (while it steps the world): reads packets
+    /// and advances renet and netcode; received messages and events wait in renet for the next
+    /// [`NetServer::receive`].
+    pub fn pump(&mut self, dt: Duration) {
+        self.server.update(dt);
+        if let Err(e) = self.transport.update(dt, &mut self.server) {
+            tracing::warn!("UDP transport: {e}");
         }
     }
 
