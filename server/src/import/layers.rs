@@ -218,6 +218,17 @@ mod tests {
             let e = read_layer("test layer", &path).err().unwrap().to_string();
             assert!(e.contains(expected) && e.contains(&format!("bad{i}.geojson")), "case {i}: {e}");
         }
+        // CGCS2000 lon/lat (EPSG:4490) is China's own geographic CRS: read as WGS84, and marked.
+        let path = dir.join("cgcs2000.geojson");
+        std::fs::write(
+            &path,
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},"features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[112.6,26.9]},"properties":{"NAME":"下村"}}]}"#,
+        )
+        .unwrap();
+        let l = read_layer("settlements layer", &path).unwrap();
+        assert!(l.cgcs2000);
+        assert_eq!(tag_any_case(&l.features[0], "name").as_deref(), Some("下村"));
+        assert_eq!(tag(&l.features[0], "name"), None);
         let e = read_layer("roads layer", &dir.join("none.geojson")).err().unwrap().to_string();
         assert!(e.starts_with("roads layer") && e.contains("does not exist"), "{e}");
     }

@@ -25,9 +25,6 @@ pub struct LeftOut {
     pub clipped: bool,
 }
 
-/// (layer, clipped, reason without its particulars).
-type GroupKey<'a> = (&'a str, bool, &'a str);
-
 #[derive(Default, Debug)]
 pub struct Ledger {
     pub items: Vec<LeftOut>,
@@ -68,31 +65,37 @@ impl Ledger {
         self.items.iter().filter(|i| i.layer == layer && i.clipped == clipped).count()
     }
 
-    /// The groups in first-seen order: (layer, clipped, reason) → items.
-    fn groups(&self) -> Vec<(GroupKey<'_>, Vec<&LeftOut>)> {
-        let mut out: Vec<(GroupKey<'_>, Vec<&LeftOut>)> = Vec::new();
-        for it in &self.items {
-            let key = (it.layer.as_str(), it.clipped, group_reason(&it.reason));
-            match out.iter_mut().find(|(k, _)| *k == key) {
+    /// The items grouped by `key` in first-seen order.
+    fn grouped<'a, K: PartialEq>(items: &[&'a LeftOut], key: impl Fn(&'a LeftOut) -> K) -> Vec<(K, Vec<&'a LeftOut>)> {
+        let mut out: Vec<(K, Vec<&'a LeftOut>)> = Vec::new();
+        for &it in items {
+            let k = key(it);
+            match out.iter_mut().find(|(g, _)| *g == k) {
                 Some((_, v)) => v.push(it),
-                None => out.push((key, vec![it])),
+                None => out.push((k, vec![it])),
             }
         }
         out
     }
 
-    /// Lines for the console: a heading per group, its features (at most
-    /// [`CONSOLE_PER_GROUP`]), and how many more ATTRIBUTION.md lists.
+    /// Lines for the console: a heading per layer (left out, cut), then its features, at most
+    /// [`CONSOLE_PER_GROUP`] per reason, and how many more ATTRIBUTION.md lists.
     pub fn console_lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
-        for ((layer, clipped, _), items) in self.groups() {
+        let all: Vec<&LeftOut> = self.items.iter().collect();
+        for ((layer, clipped), items) in Self::grouped(&all, |it| (it.layer.as_str(), it.clipped)) {
             let what = if clipped { "裁剪 / cut at the map's edge" } else { "舍弃 / left out" };
             lines.push(format!("  ! {layer}: {} {what}", items.len()));
-            for it in items.iter().take(CONSOLE_PER_GROUP) {
-                lines.push(format!("      {}", it.line()));
-            }
-            if items.len() > CONSOLE_PER_GROUP {
-                lines.push(format!("      … {} more (every one in ATTRIBUTION.md)", items.len() - CONSOLE_PER_GROUP));
+            for (reason, same) in Self::grouped(&items, |it| group_reason(&it.reason)) {
+                for it in same.iter().take(CONSOLE_PER_GROUP) {
+                    lines.push(format!("      {}", it.line()));
+                }
+                if same.len() > CONSOLE_PER_GROUP {
+                    lines.push(format!(
+                        "      … {} more {reason} (every one in ATTRIBUTION.md)",
+                        same.len() - CONSOLE_PER_GROUP
+                    ));
+                }
             }
         }
         lines
@@ -121,7 +124,7 @@ impl LeftOut {
     }
 }
 
-/// Reasons that carry a position or a distance group by their words before the first `(`.
+/// Reasons that carry a position or a distance group by their words before the first ` (`.
 fn group_reason(reason: &str) -> &str {
     reason.split(" (").next().unwrap_or(reason)
 }
@@ -136,4 +139,34 @@ pub fn outside(frame: &Frame, lonlat: [f64; 2], pos: Xy) -> String {
         lonlat[1],
         dx.hypot(dy) / 1000.0
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(layer: &str, n: usize, reason: &str, clipped: bool) -> LeftOut {
+        LeftOut { layer: layer.into(), feature: format!("feature {n}"), name: None, reason: reason.into(), clipped }
+    }
+
+    #[test]
+    fn the_console_shows_each_reason_up_to_its_cap_and_the_file_every_feature() {
+        let mut ledger = Ledger::default();
+        for n in 0..15 {
+            ledger.items.push(item("pois.geojson", n, &format!("outside the map's box (at {n}.0, 42.0)"), false));
+        }
+        ledger.items.push(item("pois.geojson", 15, "no kind (none of amenity is set)", false));
+        ledger.items.push(item("roads.geojson", 3, "runs past the map's edge", true));
+        let lines = ledger.console_lines();
+        assert_eq!(lines[0], "  ! pois.geojson: 16 舍弃 / left out");
+        assert_eq!(lines.iter().filter(|l| l.contains("outside the map's box (at")).count(), CONSOLE_PER_GROUP);
+        assert!(lines.contains(&"      … 3 more outside the map's box (every one in ATTRIBUTION.md)".to_string()));
+        // The lone reason after the long group is still shown.
+        assert!(lines.iter().any(|l| l.contains("feature 15: no kind")), "{lines:#?}");
+        assert!(lines.iter().any(|l| l == "  ! roads.geojson: 1 裁剪 / cut at the map's edge"));
+        let md = ledger.markdown();
+        assert_eq!(md.matches("- `pois.geojson` left out").count(), 16);
+        assert!(md.contains("- `roads.geojson` cut: feature 3: runs past the map's edge"));
+        assert_eq!(Ledger::default().markdown(), "");
+    }
 }

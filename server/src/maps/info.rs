@@ -135,3 +135,28 @@ pub fn summary(map: &MapAsset, max_gap_m: f64) -> String {
     let _ = write!(out, "兴趣点 / points of interest: {}", f.pois.len());
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_map_summary_names_townships_rivers_and_villages_far_from_roads() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/maps/andorra");
+        let map = sim::map::load_map(&dir).unwrap();
+        let text = summary(&map, 500.0);
+        for needle in [
+            "乡镇 / townships: 7",
+            "Canillo: 109.",
+            "安道尔城 Andorra la Vella",
+            "Valira d'Orient (river)",
+            "道路 / roads",
+        ] {
+            assert!(text.contains(needle), "{needle} missing from:\n{text}");
+        }
+        // Rocs Blancs lies 1.9 km from its junction: 28 minutes on foot at 4 km/h.
+        let far = far_from_roads(&map.features.settlements, &map.features.roads, 500.0);
+        assert!(far[0].starts_with("Rocs Blancs: 1.9 km") && far[0].contains("28 分钟"), "{far:?}");
+        assert!(far_from_roads(&map.features.settlements, &map.features.roads, 5000.0).is_empty());
+    }
+}

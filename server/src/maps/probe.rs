@@ -13,6 +13,9 @@ use super::{dist, landcover_label};
 /// How far round a cell the nearest channel is looked for, in cells.
 const CHANNEL_SEARCH_CELLS: i64 = 10;
 
+/// How far round a cell the largest river is looked for, in cells.
+pub const MAIN_RIVER_CELLS: i64 = 5;
+
 /// The nearest channel cell (the model's river network: drainage area ≥ 0.5 km²).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Channel {
@@ -41,6 +44,9 @@ pub struct Probe {
     pub slope_deg: f32,
     pub landcover: LandCover,
     pub channel: Option<Channel>,
+    /// The channel cell draining most within [`MAIN_RIVER_CELLS`], when it is not `channel`
+    /// (a tributary's head may be nearer than the river a gauge belongs on).
+    pub main_channel: Option<Channel>,
     /// The nearest mapped waterway (name or kind) and its distance, m.
     pub waterway: Option<(String, f64)>,
     /// The nearest road (name, class) and its distance, m.
@@ -104,7 +110,10 @@ impl<'a> Prober<'a> {
             bed_m,
             slope_deg: g.slope_deg[cell],
             landcover: g.landcover[cell],
-            channel: self.nearest_channel(col, row, pos),
+            channel: self.channel_near(col, row, pos, CHANNEL_SEARCH_CELLS, false),
+            main_channel: self
+                .channel_near(col, row, pos, MAIN_RIVER_CELLS, true)
+                .filter(|m| self.channel_near(col, row, pos, CHANNEL_SEARCH_CELLS, false).as_ref() != Some(m)),
             waterway,
             road,
             village,
@@ -112,11 +121,12 @@ impl<'a> Prober<'a> {
         })
     }
 
-    fn nearest_channel(&self, col: usize, row: usize, pos: Xy) -> Option<Channel> {
+    /// The nearest channel cell within `reach` cells, or (`largest`) the one draining most.
+    fn channel_near(&self, col: usize, row: usize, pos: Xy, reach: i64, largest: bool) -> Option<Channel> {
         let g = &self.map.grid;
         let mut best: Option<Channel> = None;
-        for dr in -CHANNEL_SEARCH_CELLS..=CHANNEL_SEARCH_CELLS {
-            for dc in -CHANNEL_SEARCH_CELLS..=CHANNEL_SEARCH_CELLS {
+        for dr in -reach..=reach {
+            for dc in -reach..=reach {
                 let (c, r) = (col as i64 + dc, row as i64 + dr);
                 if c < 0 || r < 0 || c >= g.cols as i64 || r >= g.rows as i64 {
                     continue;
@@ -126,8 +136,13 @@ impl<'a> Prober<'a> {
                     continue;
                 }
                 let d = if (dc, dr) == (0, 0) { 0.0 } else { dist(g.cell_centre(cell), pos) };
-                if best.as_ref().is_none_or(|b| d < b.dist_m) {
-                    let area_km2 = self.drainage.area_km2[cell];
+                let area_km2 = self.drainage.area_km2[cell];
+                let better = match &best {
+                    None => true,
+                    Some(b) if largest => area_km2 > b.area_km2,
+                    Some(b) => d < b.dist_m,
+                };
+                if better {
                     best = Some(Channel {
                         col: c as usize,
                         row: r as usize,
@@ -204,6 +219,13 @@ impl Probe {
                 let _ = writeln!(out, "河道 / channel: none within {CHANNEL_SEARCH_CELLS} cells");
             }
         }
+        if let Some(c) = &self.main_channel {
+            let _ = writeln!(
+                out,
+                "主河道 / largest channel nearby: {:.0} m away (col {}, row {}); drainage area {:.1} km², about {:.0} m wide, bed {:.1} m",
+                c.dist_m, c.col, c.row, c.area_km2, c.width_m, c.bed_m
+            );
+        }
         if let Some((name, d)) = &self.waterway {
             let _ = writeln!(out, "水系 / mapped waterway: {name}, {d:.0} m");
         }
@@ -235,5 +257,58 @@ impl Probe {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn andorra() -> MapAsset {
+        sim::map::load_map(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/maps/andorra")).unwrap()
+    }
+
+    #[test]
+    fn probes_known_cells_of_the_shipped_map() {
+        let map = andorra();
+        let prober = Prober::new(&map);
+        let g = &map.grid;
+        // The centre of Andorra la Vella: built up, on the valley floor, the town itself nearest.
+        let alv = map.settlement("Andorra la Vella").unwrap();
+        let (lon, lat) = map.meta.projection.to_lonlat(alv.pos);
+        let p = prober.at(lon, lat, &[]).unwrap();
+        let cell = g.cell_at(alv.pos).unwrap();
+        assert_eq!((p.col, p.row), (cell % g.cols, cell / g.cols));
+        assert_eq!(
+            (p.elevation_m, p.slope_deg, p.landcover),
+            (g.elevation_m[cell], g.slope_deg[cell], LandCover::Urban)
+        );
+        assert!((1000.0..1060.0).contains(&p.elevation_m), "{}", p.elevation_m);
+        let (village, d) = p.village.clone().unwrap();
+        assert!(village.contains("Andorra la Vella") && d < 1.0, "{village} {d}");
+        assert!(p.road.as_ref().unwrap().2 < 100.0, "{:?}", p.road);
+
+        // Sant Julià de Lòria, beside the Gran Valira: the river drains most of the country
+        // (about 430 km² in the model's D8 network; the real basin at the border is ~500 km²).
+        let p = prober.at(1.4915, 42.4640, &[]).unwrap();
+        let river = p.main_channel.clone().or(p.channel.clone()).unwrap();
+        assert!((350.0..560.0).contains(&river.area_km2), "{river:?}");
+        assert!(river.dist_m < 550.0, "{river:?}");
+        assert_eq!(p.waterway.as_ref().unwrap().0, "Valira");
+
+        // Stages as elevations: 2 m above the cell's bed is 2 m of water; below it, dry.
+        let p = prober.at(lon, lat, &[]).unwrap();
+        let p = prober.at(lon, lat, &[p.bed_m + 2.0, p.bed_m - 1.0]).unwrap();
+        assert!((p.stages[0].1 - 2.0).abs() < 1e-9 && p.stages[1].1 == 0.0, "{:?}", p.stages);
+        assert!(p.text().contains("2.00 m of water") && p.text().contains("dry here"), "{}", p.text());
+
+        // High pasture north-east of Encamp: grass on a steep slope, no channel near.
+        let p = prober.at(1.65, 42.60, &[]).unwrap();
+        assert_eq!(p.landcover, LandCover::Grass);
+        assert!(p.slope_deg > 15.0 && p.elevation_m > 2200.0 && p.channel.is_none(), "{p:?}");
+        assert!(p.text().contains("草地 grass") && p.text().contains("高程 / elevation"));
+
+        let off = prober.at(5.0, 5.0, &[]).unwrap_err();
+        assert!(off.contains("off the map") && off.contains("1.39958"), "{off}");
     }
 }
