@@ -12,6 +12,7 @@
 //! - [`hosting`]: the `serve` loop (also [`hosting::ServerHandle`] for the client).
 //! - [`metrics`]: `/healthz` and `/metrics` (Prometheus) of a served drill.
 //! - [`headless`]: the `run` loop, bots in every role, as fast as possible.
+//! - [`maps`]: what a map holds and what is at a point (`map info`, `map probe`).
 //! - [`review`]: the review (演练评估报告) of a record: report.html, report.json, actions.csv.
 //! - [`cli`], [`check`], `import` (feature `import`, on by default: the map importer, left out of
 //!   the client), [`paths`]: the command line and its jobs. `cli` includes `join`, the headless
@@ -28,6 +29,7 @@ pub mod hosting;
 #[cfg(feature = "import")]
 pub mod import;
 pub mod logs;
+pub mod maps;
 pub mod metrics;
 pub mod net;
 pub mod paths;

@@ -4,7 +4,7 @@ use std::process::Command;
 
 #[test]
 fn every_subcommand_help_has_an_example() {
-    let commands: [&[&str]; 10] = [
+    let commands: [&[&str]; 13] = [
         &["check"],
         &["import-map"],
         &["serve"],
@@ -15,6 +15,9 @@ fn every_subcommand_help_has_an_example() {
         &["model", "landslide"],
         &["join"],
         &["report"],
+        &["map"],
+        &["map", "info"],
+        &["map", "probe"],
     ];
     for args in commands {
         let out = Command::new(env!("CARGO_BIN_EXE_sandtable-server"))

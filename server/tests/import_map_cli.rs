@@ -248,3 +248,135 @@ fn an_invalid_geojson_layer_is_named_with_its_position() {
     );
     expect_failure(&out, &["waterways.geojson", "not a GeoJSON FeatureCollection"]);
 }
+
+fn base_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "--name",
+        "valley",
+        "--dem",
+        "dem.asc",
+        "--dem-attribution",
+        "Elevation: survey DEM",
+        "--layers",
+        "layers",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// A bureau's export: names in `NAME`, people in `人口`, CGCS2000 declared; one village with a
+/// null geometry, one off the box, one without a name, one on a hill 1.8 km from any road.
+const BUREAU_SETTLEMENTS: &str = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},"features":[
+  {"type":"Feature","geometry":{"type":"Point","coordinates":[1.01,42.018]},"properties":{"NAME":"下村","人口":420}},
+  {"type":"Feature","geometry":{"type":"Point","coordinates":[1.04,42.018]},"properties":{"NAME":"上村"}},
+  {"type":"Feature","geometry":null,"properties":{"NAME":"无坐标村"}},
+  {"type":"Feature","geometry":{"type":"Point","coordinates":[1.2,42.018]},"properties":{"NAME":"界外村"}},
+  {"type":"Feature","geometry":{"type":"Point","coordinates":[1.03,42.01]},"properties":{"CODE":"430421"}},
+  {"type":"Feature","geometry":{"type":"Point","coordinates":[1.045,42.034]},"properties":{"NAME":"山顶村"}}]}"#;
+
+#[test]
+fn a_bureau_export_imports_and_every_village_left_out_is_named_with_its_reason() {
+    let dir = scratch("bureau");
+    write_township(&dir);
+    std::fs::write(dir.join("layers/settlements.geojson"), BUREAU_SETTLEMENTS).unwrap();
+    let out = import(&base_args(&["--out", "maps", "--cell-size-m", "50", "--bbox", "1.0,42.0,1.1,42.03"]), &dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let map = load_map(&dir.join("maps/valley")).unwrap();
+    let names: Vec<&str> = map.features.settlements.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["下村", "上村"], "{stderr}");
+    assert_eq!(map.settlement("下村").unwrap().population, Some(420));
+    for needle in [
+        // Each village left out, with its reason.
+        "settlements.geojson: 4 舍弃 / left out",
+        "feature 2 \"无坐标村\": no geometry (null), not a point",
+        "feature 3 \"界外村\": outside the map's box (at 1.20000, 42.01800;",
+        "feature 4: no name (none of name, 名称",
+        // 山顶村 lies north of the cut box.
+        "feature 5 \"山顶村\": outside the map's box",
+        // The river cut at both edges of the map.
+        "waterways.geojson: 1 裁剪 / cut at the map's edge",
+        "feature 0 \"Qing He\": runs past the map's edge",
+        // The box past the DEM's east edge (0.049° at 42°N is about 4 km).
+        "--bbox reaches past the DEM and was cut: 4.0",
+        "km east",
+        // CGCS2000 said, not refused.
+        "settlements.geojson 为 CGCS2000 (EPSG:4490)",
+        // The summary.
+        "乡镇 / townships: 2",
+        "村庄 / settlements: 2, population 420 (1 of 2 give it)",
+        "河流 / rivers: 1 named",
+        "地图已写入 / map written to",
+    ] {
+        assert!(stderr.contains(needle), "expected '{needle}' in:\n{stderr}");
+    }
+    let attribution = std::fs::read_to_string(dir.join("maps/valley/ATTRIBUTION.md")).unwrap();
+    for needle in ["无坐标村", "界外村", "feature 4: no name", "`waterways.geojson` cut"] {
+        assert!(attribution.contains(needle), "expected '{needle}' in ATTRIBUTION.md:\n{attribution}");
+    }
+}
+
+#[test]
+fn a_village_far_from_the_roads_is_warned_with_the_walk_it_costs() {
+    let dir = scratch("far");
+    write_township(&dir);
+    std::fs::write(dir.join("layers/settlements.geojson"), BUREAU_SETTLEMENTS).unwrap();
+    let out = import(&base_args(&["--out", "maps", "--cell-size-m", "50"]), &dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // From (1.045, 42.034) to the road's east end (1.045, 42.018): 0.016° of latitude, 1.8 km,
+    // 27 minutes on foot at 4 km/h.
+    assert!(stderr.contains("1 个村庄离道路超过 500 米"), "{stderr}");
+    assert!(stderr.contains("山顶村: 1.8 km 离最近道路节点") && stderr.contains("步行 27 分钟"), "{stderr}");
+    let map = load_map(&dir.join("maps/valley")).unwrap();
+    let hill = map.settlement("山顶村").unwrap();
+    let node = map.features.roads.nodes[hill.road_node.unwrap() as usize];
+    assert!(((node[0] - hill.pos[0]).hypot(node[1] - hill.pos[1]) - 1779.0).abs() < 10.0);
+    // A larger allowance: no warning.
+    let out = import(&base_args(&["--out", "maps2", "--cell-size-m", "50", "--max-road-gap-m", "2000"]), &dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !stderr.contains("离道路超过"), "{stderr}");
+}
+
+#[test]
+fn a_name_field_of_its_own_is_asked_for_by_name() {
+    let dir = scratch("namefield");
+    write_township(&dir);
+    std::fs::write(
+        dir.join("layers/settlements.geojson"),
+        fc(r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1.01,42.018]},"properties":{"CJMC":"下村","DM":"430421101"}}"#),
+    )
+    .unwrap();
+    // No usual name field: refused, naming the fields tried and those the layer has (never a map
+    // with no villages).
+    let out = import(&base_args(&["--out", "maps"]), &dir);
+    expect_failure(
+        &out,
+        &["settlements.geojson", "no settlement has a name in name, 名称", "fields: CJMC, DM", "--name-field"],
+    );
+    assert!(!dir.join("maps/valley").exists());
+    let out = import(&base_args(&["--out", "maps", "--name-field", "cjmc"]), &dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(load_map(&dir.join("maps/valley")).unwrap().settlement("下村").is_some());
+}
+
+#[test]
+fn without_out_the_map_goes_under_sandtable_home_and_says_where() {
+    let dir = scratch("home");
+    write_township(&dir);
+    let home = dir.join("county");
+    std::fs::create_dir_all(&home).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sandtable-server"))
+        .arg("import-map")
+        .args(base_args(&[]))
+        .env("SANDTABLE_HOME", &home)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let written = home.join("assets/maps/valley");
+    assert!(written.join("map.json").is_file(), "{stderr}");
+    assert!(stderr.contains(&format!("map written to {}", written.display())), "{stderr}");
+    assert!(stderr.contains("map: \"valley\""), "{stderr}");
+}

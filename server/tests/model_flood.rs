@@ -110,3 +110,51 @@ fn bad_arguments_exit_2_with_a_message() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+/// The same tilted plane in lon/lat, as `import-map` asks DEMs to be: 40 × 30 cells of
+/// 0.0001° (about 8.3 m east–west and 11.1 m north–south at 42°N).
+fn dem_degrees() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sandtable-model-flood-deg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut text = String::from("ncols 40\nnrows 30\nxllcorner 1.5\nyllcorner 42.5\ncellsize 0.0001\n");
+    for _ in 0..30 {
+        let row: Vec<String> = (0..40).map(|c| format!("{:.3}", 100.0 - 0.05 * c as f64)).collect();
+        text.push_str(&row.join(" "));
+        text.push('\n');
+    }
+    let path = dir.join("plane_lonlat.asc");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_lon_lat_dem_is_resampled_to_metres_and_points_are_lon_lat() {
+    let path = dem_degrees();
+    let out = model(&[
+        "--dem",
+        path.to_str().unwrap(),
+        "--duration-h",
+        "0.5",
+        "--inflow",
+        "1.5005,42.5015,0.5",
+        "--probe",
+        "1.502,42.5015",
+    ]);
+    let v = json(&out);
+    // Cells of the DEM's own north–south spacing, 11.1 m; 0.004° × 0.003° is 330 m × 334 m.
+    let g = &v["grid"];
+    assert_eq!(g["from_degrees"], true);
+    assert!((g["cell_size_m"].as_f64().unwrap() - 11.1).abs() < 1e-9, "{g}");
+    assert_eq!((g["cols"].as_u64(), g["rows"].as_u64()), (Some(29), Some(30)), "{g}");
+    let inflow = v["volume_inflow_m3"].as_f64().unwrap();
+    assert!((inflow / 900.0 - 1.0).abs() < 1e-4, "inflow {inflow}");
+    assert!(v["probes"][0]["max_depth_m"].as_f64().unwrap() > 0.0, "{v}");
+    // Metres given for a lon/lat DEM are off its grid, and said so.
+    let out = model(&["--dem", path.to_str().unwrap(), "--duration-h", "0.1", "--probe", "500,500"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("off the grid (1."),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,6 +1,7 @@
 //! The `sandtable-server` command line: one subcommand per job.
 
 pub mod join;
+pub mod map;
 mod model;
 mod report;
 mod run;
@@ -40,6 +41,9 @@ pub enum Commands {
     /// Play a whole drill with bots in every role as fast as possible; print the score.
     #[command(after_help = run::EXAMPLE)]
     Run(RunArgs),
+    /// What a map holds (`map info`) and what is at a point of it (`map probe`).
+    #[command(after_help = map::EXAMPLE)]
+    Map(map::MapArgs),
     /// Model calculator for scenario authors: fire, flood or landslide behaviour as JSON.
     #[command(after_help = model::EXAMPLE)]
     Model(model::ModelArgs),
@@ -64,6 +68,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Commands::ImportMap(args) => crate::import::run(args),
         Commands::Serve(args) => serve::run(args),
         Commands::Run(args) => run::run(args),
+        Commands::Map(args) => map::run(args),
         Commands::Model(args) => model::run(args),
         Commands::Join(args) => join::run(args),
         Commands::Report(args) => report::run(args),

@@ -19,7 +19,8 @@ pub fn dem_line(dem: &Path, given: Option<&str>) -> Option<String> {
 }
 
 /// Writes `ATTRIBUTION.md` into the map directory.
-pub fn write_markdown(dir: &Path, meta: &MapMeta, command: &str) -> Result<(), ImportError> {
+/// `left_out`: the section listing every feature left out or cut (empty when none were).
+pub fn write_markdown(dir: &Path, meta: &MapMeta, command: &str, left_out: &str) -> Result<(), ImportError> {
     let mut md = format!("# Map `{}`: sources and attribution\n\n", meta.name);
     md.push_str(
         "Show these lines wherever this map or data derived from it is shown (the client does so on screen):\n\n",
@@ -52,6 +53,7 @@ pub fn write_markdown(dir: &Path, meta: &MapMeta, command: &str) -> Result<(), I
          {} x {} cells of {} m.\n\nMade with:\n\n```\n{command}\n```\n",
         meta.projection.origin_lon, meta.projection.origin_lat, meta.projection.centre_lat, meta.cols, meta.rows, meta.cell_size_m
     ));
+    md.push_str(left_out);
     let path = dir.join("ATTRIBUTION.md");
     std::fs::write(&path, md).map_err(|source| ImportError::Io { path, source })
 }

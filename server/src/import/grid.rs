@@ -132,6 +132,35 @@ pub fn area(dem: &Dem, bbox: Option<[f64; 4]>) -> Result<Bounds, ImportError> {
     Ok(cut)
 }
 
+/// What `--bbox` lost where it reaches past the DEM, said out loud (the map is smaller than
+/// asked); `None` when the box lies inside the DEM.
+pub fn cut_box_note(asked: [f64; 4], kept: Bounds) -> Option<String> {
+    let [w, s, e, n] = asked;
+    let mid_lat = ((kept.south + kept.north) / 2.0).to_radians().cos();
+    let km_lon = |d: f64| d * 111.195 * mid_lat;
+    let km_lat = |d: f64| d * 111.195;
+    let sides: Vec<String> = [
+        ("west 西", km_lon(kept.west - w)),
+        ("south 南", km_lat(kept.south - s)),
+        ("east 东", km_lon(e - kept.east)),
+        ("north 北", km_lat(n - kept.north)),
+    ]
+    .into_iter()
+    .filter(|(_, km)| *km > 1e-6)
+    .map(|(side, km)| format!("{km:.2} km {side}"))
+    .collect();
+    (!sides.is_empty()).then(|| {
+        format!(
+            "  ! --bbox 超出高程数据范围, 已裁剪 / --bbox reaches past the DEM and was cut: {} missing; the map covers {:.5},{:.5},{:.5},{:.5} (W,S,E,N)",
+            sides.join(", "),
+            kept.west,
+            kept.south,
+            kept.east,
+            kept.north
+        )
+    })
+}
+
 /// Elevation at every cell centre, row 0 the southern row, by bilinear interpolation.
 pub fn resample(dem: &Dem, frame: &Frame) -> Vec<f32> {
     let mut out = Vec::with_capacity(frame.cols * frame.rows);
@@ -164,6 +193,11 @@ mod tests {
         let cropped = area(&dem, Some([1.05, 42.0, 1.1, 42.05])).unwrap();
         assert_eq!((cropped.west, cropped.east), (1.05, 1.1));
         assert!(area(&dem, Some([5.0, 42.0, 6.0, 43.0])).unwrap_err().to_string().contains("does not overlap"));
+        // Inside the DEM: nothing to say. Past its east edge by 0.05° (about 4.1 km at 42°N): said.
+        assert_eq!(cut_box_note([1.05, 42.0, 1.1, 42.05], cropped), None);
+        let past = [1.05, 42.0, 1.25, 42.05];
+        let note = cut_box_note(past, area(&dem, Some(past)).unwrap()).unwrap();
+        assert!(note.contains("4.") && note.contains("km east") && !note.contains("west"), "{note}");
         assert!(Frame::new(cropped, 10_000.0).is_err());
     }
 

@@ -17,7 +17,14 @@ pub struct Layer {
     /// The collection's `attribution` member, if any (OSM extracts carry one).
     pub attribution: Option<String>,
     pub features: Vec<Feature>,
+    /// The layer declares CGCS2000 (EPSG:4490), China's geographic CRS: taken as WGS84, from
+    /// which it differs by well under a metre over a township.
+    pub cgcs2000: bool,
 }
+
+/// CRS names a layer may declare: WGS84 lon/lat (OGC CRS84, EPSG:4326) and CGCS2000 lon/lat
+/// (EPSG:4490), the same to well under a metre at a township's scale.
+const GEOGRAPHIC_CRS: [&str; 3] = ["CRS84", "4326", "4490"];
 
 /// Reads a layer file; `what` names it in errors ("roads layer").
 pub fn read_layer(what: &'static str, path: &Path) -> Result<Layer, ImportError> {
@@ -36,15 +43,22 @@ pub fn read_layer(what: &'static str, path: &Path) -> Result<Layer, ImportError>
     let members = fc.foreign_members.unwrap_or_default();
     if let Some(crs) = members.get("crs") {
         let name = crs.pointer("/properties/name").and_then(JsonValue::as_str).unwrap_or("");
-        if !(name.ends_with("CRS84") || name.ends_with("4326")) {
+        if !GEOGRAPHIC_CRS.iter().any(|c| name.ends_with(c)) {
             return Err(ImportError::format(
                 path,
-                format!("the layer's CRS is '{name}'; export it in EPSG:4326 (WGS84 lon/lat) instead"),
+                format!(
+                    "the layer's CRS is '{name}'; export it in EPSG:4326 (WGS84 lon/lat) or EPSG:4490 (CGCS2000 lon/lat) instead"
+                ),
             ));
         }
     }
+    let cgcs2000 = members
+        .get("crs")
+        .and_then(|c| c.pointer("/properties/name"))
+        .and_then(JsonValue::as_str)
+        .is_some_and(|n| n.ends_with("4490"));
     let attribution = members.get("attribution").and_then(JsonValue::as_str).map(str::to_string);
-    let layer = Layer { path: path.to_path_buf(), attribution, features: fc.features };
+    let layer = Layer { path: path.to_path_buf(), attribution, features: fc.features, cgcs2000 };
     for (i, f) in layer.features.iter().enumerate() {
         if let Some(p) =
             all_positions(f).into_iter().find(|p| !(-180.0..=180.0).contains(&p[0]) || !(-90.0..=90.0).contains(&p[1]))
@@ -63,11 +77,44 @@ pub fn read_layer(what: &'static str, path: &Path) -> Result<Layer, ImportError>
 
 /// A property as text: strings as they are, numbers and booleans printed.
 pub fn tag(f: &Feature, key: &str) -> Option<String> {
-    match f.property(key)? {
+    text(f.property(key)?)
+}
+
+/// A property whose key matches ignoring ASCII case (`NAME`, `Name`, `name`), an exact match
+/// first: exports from Chinese bureaus and shapefiles write field names in capitals.
+pub fn tag_any_case(f: &Feature, key: &str) -> Option<String> {
+    tag(f, key).or_else(|| f.properties_iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).and_then(|(_, v)| text(v)))
+}
+
+fn text(v: &JsonValue) -> Option<String> {
+    match v {
         JsonValue::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         JsonValue::Number(n) => Some(n.to_string()),
         JsonValue::Bool(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+/// How a user finds a feature in their GIS: its index in the file (from 0) and its `id` if any.
+pub fn feature_label(f: &Feature, index: usize) -> String {
+    match &f.id {
+        Some(geojson::feature::Id::String(s)) => format!("feature {index} (id {s})"),
+        Some(geojson::feature::Id::Number(n)) => format!("feature {index} (id {n})"),
+        None => format!("feature {index}"),
+    }
+}
+
+/// The geometry type of a feature, or "no geometry" for a null one.
+pub fn geometry_kind(f: &Feature) -> &'static str {
+    match f.geometry.as_ref().map(|g| &g.value) {
+        None => "no geometry (null)",
+        Some(GeometryValue::Point { .. }) => "a Point",
+        Some(GeometryValue::MultiPoint { .. }) => "a MultiPoint",
+        Some(GeometryValue::LineString { .. }) => "a LineString",
+        Some(GeometryValue::MultiLineString { .. }) => "a MultiLineString",
+        Some(GeometryValue::Polygon { .. }) => "a Polygon",
+        Some(GeometryValue::MultiPolygon { .. }) => "a MultiPolygon",
+        Some(GeometryValue::GeometryCollection { .. }) => "a GeometryCollection",
     }
 }
 
@@ -171,6 +218,17 @@ mod tests {
             let e = read_layer("test layer", &path).err().unwrap().to_string();
             assert!(e.contains(expected) && e.contains(&format!("bad{i}.geojson")), "case {i}: {e}");
         }
+        // CGCS2000 lon/lat (EPSG:4490) is China's own geographic CRS: read as WGS84, and marked.
+        let path = dir.join("cgcs2000.geojson");
+        std::fs::write(
+            &path,
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},"features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[112.6,26.9]},"properties":{"NAME":"下村"}}]}"#,
+        )
+        .unwrap();
+        let l = read_layer("settlements layer", &path).unwrap();
+        assert!(l.cgcs2000);
+        assert_eq!(tag_any_case(&l.features[0], "name").as_deref(), Some("下村"));
+        assert_eq!(tag(&l.features[0], "name"), None);
         let e = read_layer("roads layer", &dir.join("none.geojson")).err().unwrap().to_string();
         assert!(e.starts_with("roads layer") && e.contains("does not exist"), "{e}");
     }

@@ -13,9 +13,10 @@ mod attribution;
 pub mod dem;
 mod error;
 mod features;
-mod grid;
+pub(crate) mod grid;
 mod landcover;
 mod layers;
+mod left_out;
 mod progress;
 mod roads;
 
@@ -27,6 +28,7 @@ use sim::map::{Features, LandCover, MapAsset, MapMeta, TerrainGrid, Xy};
 pub use error::ImportError;
 use grid::Frame;
 use layers::{Layer, read_layer};
+use left_out::Ledger;
 use progress::Progress;
 
 pub const EXAMPLE: &str = "Example:\n  sandtable-server import-map --name andorra --dem assets/maps/andorra/source/dem/andorra_srtm3_filled.asc --layers assets/maps/andorra/source/vector\n\n\
@@ -66,6 +68,14 @@ pub struct ImportArgs {
     /// Credit line for the layers [default: their GeoJSON `attribution` member, else OpenStreetMap's].
     #[arg(long, value_name = "TEXT")]
     pub layers_attribution: Option<String>,
+    /// The settlements layer's name field [default: the first of name, 名称, 村名, 地名, NAME_ZH,
+    /// NAME_CN, MC, XZQMC, NAME_EN that is set, case ignored, so `NAME` works].
+    #[arg(long, value_name = "FIELD")]
+    pub name_field: Option<String>,
+    /// Warn about a village farther than this from its road junction, metres; teams walk that
+    /// leg (on foot, in travel time).
+    #[arg(long, default_value_t = 500.0, value_name = "M")]
+    pub max_road_gap_m: f64,
     /// Settlements layer (points with `name`, `place`, optional `name:zh`, `population`) [default: DIR/settlements.geojson].
     #[arg(long, value_name = "FILE")]
     pub settlements: Option<PathBuf>,
@@ -102,7 +112,12 @@ pub fn run(args: ImportArgs) -> ExitCode {
     match result {
         Ok(dir) => {
             if !args.quiet {
-                eprintln!("map written to {}", dir.display());
+                let shown = std::path::absolute(&dir).unwrap_or(dir);
+                eprintln!(
+                    "地图已写入 / map written to {}\n  scenarios name it map: \"{}\" (docs/files.md: where maps are read from)",
+                    shown.display(),
+                    args.name
+                );
             }
             ExitCode::SUCCESS
         }
@@ -161,7 +176,13 @@ pub fn import(args: &ImportArgs, progress: &mut Progress) -> Result<PathBuf, Imp
 
     progress.step("resampling elevation onto the grid");
     let bbox = args.bbox.as_ref().map(|b| [b[0], b[1], b[2], b[3]]);
-    let frame = Frame::new(grid::area(&dem, bbox)?, args.cell_size_m)?;
+    let area = grid::area(&dem, bbox)?;
+    if let Some(asked) = bbox
+        && let Some(note) = grid::cut_box_note(asked, area)
+    {
+        progress.note(&note);
+    }
+    let frame = Frame::new(area, args.cell_size_m)?;
     let elevation_m = grid::resample(&dem, &frame);
     let slope_deg = TerrainGrid::compute_slope(frame.cols, frame.rows, frame.cell_size_m, &elevation_m);
     let (lo, hi) = elevation_m.iter().fold((f32::MAX, f32::MIN), |(a, b), &v| (a.min(v), b.max(v)));
@@ -215,12 +236,19 @@ pub fn import(args: &ImportArgs, progress: &mut Progress) -> Result<PathBuf, Imp
     .flatten()
     .collect();
     progress.done(&format!("{} layers, {} features", all.len(), all.iter().map(|l| l.features.len()).sum::<usize>()));
+    for l in all.iter().filter(|l| l.cgcs2000) {
+        progress.note(&format!(
+            "  {} 为 CGCS2000 (EPSG:4490), 按 WGS84 使用 / is in CGCS2000 (EPSG:4490), used as WGS84: the two differ by well under a metre here",
+            file_name(&l.path)
+        ));
+    }
+    let mut ledger = Ledger::default();
 
     progress.step("townships and settlements");
     let townships = match &admin_l {
         Some(l) => match features::township_level(l, args.admin_level)? {
             Some(level) => {
-                let t = features::townships(l, level, &frame);
+                let t = features::townships(l, level, &frame, &mut ledger);
                 sources.push(format!(
                     "townships: {} (admin_level {level}, {} boundaries)",
                     file_name(&l.path),
@@ -236,7 +264,8 @@ pub fn import(args: &ImportArgs, progress: &mut Progress) -> Result<PathBuf, Imp
         },
         None => Vec::new(),
     };
-    let (mut settlements, dropped) = features::settlements(&settlements_l, &frame);
+    let mut settlements = features::settlements(&settlements_l, &frame, args.name_field.as_deref(), &mut ledger)?;
+    let dropped = ledger.count(&file_name(&settlements_l.path), false);
     for s in &mut settlements {
         s.township = features::township_at(&townships, s.pos);
     }
@@ -255,7 +284,7 @@ pub fn import(args: &ImportArgs, progress: &mut Progress) -> Result<PathBuf, Imp
     ));
 
     progress.step("building the road graph");
-    let (roads, stats) = roads::build(&roads_l, &frame, args.road_tolerance_m);
+    let (roads, stats) = roads::build(&roads_l, &frame, args.road_tolerance_m, &mut ledger);
     if roads.nodes.is_empty() {
         return Err(ImportError::format(
             &roads_l.path,
@@ -281,25 +310,14 @@ pub fn import(args: &ImportArgs, progress: &mut Progress) -> Result<PathBuf, Imp
         args.road_tolerance_m
     ));
     progress.done(&road_desc);
+    for line in far_from_roads(&settlements, &roads, args.max_road_gap_m) {
+        progress.note(&line);
+    }
 
     progress.step("land cover");
-    let landuse: Vec<(Vec<Vec<Xy>>, LandCover)> = landcover_l
-        .iter()
-        .flat_map(|l| l.features.iter())
-        .filter_map(|f| {
-            let class = ["class", "landuse", "natural", "leisure"]
-                .iter()
-                .filter_map(|k| layers::tag(f, k))
-                .find_map(|v| landcover::class_of(&v))?;
-            Some(
-                layers::polygons(f)
-                    .into_iter()
-                    .map(move |p| (p.iter().map(|r| r.iter().map(|&q| frame.local(q)).collect()).collect(), class)),
-            )
-        })
-        .flatten()
-        .collect();
-    let (water_areas, water_rings) = water_l.as_ref().map(|l| features::water_areas(l, &frame)).unwrap_or_default();
+    let landuse = landcover_l.as_ref().map(|l| land_use(l, &frame, &mut ledger)).unwrap_or_default();
+    let (water_areas, water_rings) =
+        water_l.as_ref().map(|l| features::water_areas(l, &frame, &mut ledger)).unwrap_or_default();
     let mapped = landcover::rasterize(&frame, &landuse, &water_rings);
     let near = near_settlements(&frame, &settlements);
     let landcover: Vec<LandCover> = (0..frame.rows * frame.cols)
@@ -329,8 +347,9 @@ pub fn import(args: &ImportArgs, progress: &mut Progress) -> Result<PathBuf, Imp
     progress.done(&format!("{:.1}% of cells from OSM polygons; {cover_desc}", mapped_share * 100.0));
 
     progress.step("writing the map");
-    let waterways = waterways_l.as_ref().map(|l| features::waterways(l, &frame)).unwrap_or_default();
-    let mut pois: Vec<_> = pois_l.iter().chain(peaks_l.iter()).flat_map(|l| features::pois(l, &frame)).collect();
+    let waterways = waterways_l.as_ref().map(|l| features::waterways(l, &frame, &mut ledger)).unwrap_or_default();
+    let mut pois: Vec<_> =
+        pois_l.iter().chain(peaks_l.iter()).flat_map(|l| features::pois(l, &frame, &mut ledger)).collect();
     pois.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.pos[0].total_cmp(&b.pos[0])));
     for (label, layer, n) in
         [("waterways", &waterways_l, waterways.len()), ("water areas", &water_l, water_areas.len())]
@@ -372,10 +391,16 @@ pub fn import(args: &ImportArgs, progress: &mut Progress) -> Result<PathBuf, Imp
         },
         meta,
     };
-    let out = args.out.clone().unwrap_or_else(|| crate::paths::data_root().join("assets").join("maps"));
+    for line in ledger.console_lines() {
+        progress.note(&line);
+    }
+    let out = match &args.out {
+        Some(out) => out.clone(),
+        None => crate::paths::maps_root_for_writing().map_err(ImportError::Invalid)?,
+    };
     let dir = out.join(&args.name);
     sim::map::save_map(&dir, &map)?;
-    attribution::write_markdown(&dir, &map.meta, &command_line(args))?;
+    attribution::write_markdown(&dir, &map.meta, &command_line(args), &ledger.markdown())?;
     let size = |f: &str| std::fs::metadata(dir.join(f)).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
     progress.done(&format!(
         "{}: map.json {:.2} MB, terrain.bin {:.2} MB",
@@ -383,7 +408,52 @@ pub fn import(args: &ImportArgs, progress: &mut Progress) -> Result<PathBuf, Imp
         size(sim::map::MAP_JSON),
         size(sim::map::TERRAIN_BIN)
     ));
+    progress.note(&crate::maps::info::summary(&map, args.max_road_gap_m));
     Ok(dir)
+}
+
+/// Land-use polygons in local metres with their class; a feature of no known class is listed.
+fn land_use(layer: &Layer, frame: &Frame, ledger: &mut Ledger) -> Vec<(Vec<Vec<Xy>>, LandCover)> {
+    let mut out = Vec::new();
+    for (i, f) in layer.features.iter().enumerate() {
+        let keys = ["class", "landuse", "natural", "leisure"];
+        let Some(class) = keys.iter().filter_map(|k| layers::tag(f, k)).find_map(|v| landcover::class_of(&v)) else {
+            let said: Vec<String> = keys.iter().filter_map(|k| layers::tag(f, k).map(|v| format!("{k}={v}"))).collect();
+            let reason = if said.is_empty() {
+                "no land-cover value (class, landuse, natural or leisure)".to_string()
+            } else {
+                format!("no land-cover class for {} (see docs/import-map.md)", said.join(", "))
+            };
+            ledger.dropped(layer, f, i, layers::tag(f, "name"), reason);
+            continue;
+        };
+        let polys = layers::polygons(f);
+        if polys.is_empty() {
+            ledger.dropped(layer, f, i, layers::tag(f, "name"), format!("{}, not a polygon", layers::geometry_kind(f)));
+        }
+        out.extend(
+            polys.into_iter().map(|p| (p.iter().map(|r| r.iter().map(|&q| frame.local(q)).collect()).collect(), class)),
+        );
+    }
+    out
+}
+
+/// Warnings for villages farther than `max_m` from the road junction they are linked to: a team
+/// walks that leg ([`sim::world::teams::off_road_s`]).
+fn far_from_roads(settlements: &[sim::map::Settlement], roads: &sim::map::RoadGraph, max_m: f64) -> Vec<String> {
+    let far = crate::maps::info::far_from_roads(settlements, roads, max_m);
+    let mut lines = Vec::new();
+    if !far.is_empty() {
+        lines.push(format!(
+            "  ! {} 个村庄离道路超过 {max_m:.0} 米 / {} settlements more than {max_m:.0} m from the road network (--max-road-gap-m); teams walk the last leg:",
+            far.len(),
+            far.len()
+        ));
+    }
+    for f in far {
+        lines.push(format!("      {f}"));
+    }
+    lines
 }
 
 fn check_args(args: &ImportArgs) -> Result<(), ImportError> {
@@ -398,6 +468,9 @@ fn check_args(args: &ImportArgs) -> Result<(), ImportError> {
     }
     if !(args.cell_size_m.is_finite() && (1.0..=10_000.0).contains(&args.cell_size_m)) {
         return Err(ImportError::Invalid(format!("--cell-size-m {} must be between 1 and 10000", args.cell_size_m)));
+    }
+    if !(args.max_road_gap_m.is_finite() && args.max_road_gap_m >= 0.0) {
+        return Err(ImportError::Invalid(format!("--max-road-gap-m {} must be 0 or more", args.max_road_gap_m)));
     }
     if !(args.road_tolerance_m.is_finite() && args.road_tolerance_m >= 0.0) {
         return Err(ImportError::Invalid(format!("--road-tolerance-m {} must be 0 or more", args.road_tolerance_m)));

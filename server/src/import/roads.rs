@@ -9,7 +9,8 @@ use geo::{Coord, LineString, SimplifyIdx};
 use sim::map::{RoadClass, RoadEdge, RoadGraph, Xy};
 
 use super::grid::{Frame, round1};
-use super::layers::{Layer, lines, tag};
+use super::layers::{Layer, geometry_kind, lines, tag};
+use super::left_out::Ledger;
 
 /// What the builder found, for the progress report and the tests.
 #[derive(Debug)]
@@ -31,16 +32,29 @@ struct Way {
 }
 
 /// Builds the graph; `tolerance_m` is the Douglas–Peucker tolerance (0 keeps every vertex).
-pub fn build(layer: &Layer, frame: &Frame, tolerance_m: f64) -> (RoadGraph, RoadStats) {
+/// Every feature left out or cut goes to `ledger` with its reason.
+pub fn build(layer: &Layer, frame: &Frame, tolerance_m: f64, ledger: &mut Ledger) -> (RoadGraph, RoadStats) {
     let mut ways = Vec::new();
     let mut skipped = 0;
-    for f in &layer.features {
-        let Some(class) = tag(f, "highway").as_deref().and_then(RoadClass::from_osm_highway) else {
+    for (i, f) in layer.features.iter().enumerate() {
+        let name = tag(f, "name").or_else(|| tag(f, "ref"));
+        let highway = tag(f, "highway");
+        let Some(class) = highway.as_deref().and_then(RoadClass::from_osm_highway) else {
             skipped += 1;
+            let reason = match highway {
+                Some(h) => format!("highway={h} is not a road class the drill drives (see docs/import-map.md)"),
+                None => "no `highway` value".to_string(),
+            };
+            ledger.dropped(layer, f, i, name, reason);
             continue;
         };
-        let name = tag(f, "name").or_else(|| tag(f, "ref"));
-        for line in lines(f) {
+        let feature_lines = lines(f);
+        if feature_lines.is_empty() {
+            ledger.dropped(layer, f, i, name, format!("{}, not a line", geometry_kind(f)));
+            continue;
+        }
+        let (before, mut cut) = (ways.len(), false);
+        for line in feature_lines {
             // Split where the way leaves the grid: only the parts on the map are kept.
             let mut run = Way { class, name: name.clone(), keys: Vec::new(), xys: Vec::new() };
             for p in line {
@@ -49,7 +63,10 @@ pub fn build(layer: &Layer, frame: &Frame, tolerance_m: f64) -> (RoadGraph, Road
                     // 1e-7° (about 1 cm): OSM's own precision, so shared nodes compare equal.
                     run.keys.push(((p[0] * 1e7).round() as i64, (p[1] * 1e7).round() as i64));
                     run.xys.push(xy);
-                } else if run.keys.len() >= 2 {
+                    continue;
+                }
+                cut = true;
+                if run.keys.len() >= 2 {
                     ways.push(std::mem::replace(
                         &mut run,
                         Way { class, name: name.clone(), keys: Vec::new(), xys: Vec::new() },
@@ -62,6 +79,11 @@ pub fn build(layer: &Layer, frame: &Frame, tolerance_m: f64) -> (RoadGraph, Road
             if run.keys.len() >= 2 {
                 ways.push(run);
             }
+        }
+        if ways.len() == before {
+            ledger.dropped(layer, f, i, name, "outside the map's box (or a single vertex on it)");
+        } else if cut {
+            ledger.clipped(layer, f, i, name, "runs past the map's edge: the part on the map kept");
         }
     }
 
@@ -224,7 +246,10 @@ mod tests {
         )
         .unwrap();
         let layer = read_layer("roads layer", &path).unwrap();
-        let (g, stats) = build(&layer, &frame(), 5.0);
+        let mut ledger = Ledger::default();
+        let (g, stats) = build(&layer, &frame(), 5.0, &mut ledger);
+        assert_eq!(ledger.items.len(), 1, "{ledger:?}");
+        assert!(ledger.items[0].reason.contains("no `highway` value"), "{ledger:?}");
         // Way 1 keeps its ends and the junction (3 nodes), way 2 adds 1, ways 3+4 add 3.
         assert_eq!(g.nodes.len(), 7, "{:?}", g.nodes);
         assert_eq!(g.edges.len(), 5);
@@ -234,7 +259,7 @@ mod tests {
         assert!((main - 1652.6).abs() < 2.0, "{main}");
         assert_eq!(g.edges[0].name.as_deref(), Some("CG-1"));
         // Every vertex kept when the tolerance is 0.
-        let (g0, _) = build(&layer, &frame(), 0.0);
+        let (g0, _) = build(&layer, &frame(), 0.0, &mut Ledger::default());
         assert_eq!(g0.nodes.len(), 9);
         // The nearest vehicle node to the footway's far end is the track's end, in component 1:
         // so the answer comes from the largest component.
@@ -253,7 +278,7 @@ mod tests {
              {"type":"Feature","properties":{"highway":"primary"},"geometry":{"type":"LineString","coordinates":[[1.01,42.01],[1.011,42.01],[1.011,42.011],[1.01,42.011],[1.01,42.01]]}}]}"#,
         )
         .unwrap();
-        let (g, _) = build(&read_layer("roads layer", &path).unwrap(), &frame(), 5.0);
+        let (g, _) = build(&read_layer("roads layer", &path).unwrap(), &frame(), 5.0, &mut Ledger::default());
         assert!(g.edges.len() >= 2 && g.edges.iter().all(|e| e.a != e.b), "{:?}", g.edges);
     }
 }

@@ -106,7 +106,9 @@ impl World {
                     }
                     _ => task_minutes(*task),
                 };
-                let job = Job { task: Some(*task), place, node, minutes, accepted: false, by: from.clone(), village };
+                let site = self.place_centre(&place);
+                let job =
+                    Job { task: Some(*task), place, node, site, minutes, accepted: false, by: from.clone(), village };
                 self.teams.dispatch(ti, job, now);
                 let vname = self.people.villages[village].name.clone();
                 let text = format!(
@@ -203,7 +205,9 @@ impl World {
             Order::MoveTo { point } => {
                 let Some(ti) = self.team_of(from) else { return };
                 let Some((place, village, node, _)) = self.resolve_target(&Target::Point(*point)) else { return };
-                let job = Job { task: None, place, node, minutes: 0.0, accepted: true, by: from.clone(), village };
+                let site = self.place_centre(&place);
+                let job =
+                    Job { task: None, place, node, site, minutes: 0.0, accepted: true, by: from.clone(), village };
                 let (commander, name) = (self.commander_of_team(ti), self.teams.list[ti].name.clone());
                 let text = format!(
                     "{name} 机动前往 ({:.0}, {:.0}) / {name} moves to ({:.0}, {:.0})",

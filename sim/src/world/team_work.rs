@@ -161,7 +161,8 @@ impl World {
         }
     }
 
-    fn place_centre(&self, place: &JobPlace) -> Xy {
+    /// Where a job is on the map: the village, the point, a path's start.
+    pub(crate) fn place_centre(&self, place: &JobPlace) -> Xy {
         match place {
             JobPlace::Village(vi) => self.people.villages[*vi].pos,
             JobPlace::Point(xy) => *xy,

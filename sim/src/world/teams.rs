@@ -6,6 +6,11 @@
 //! closed roads; a road that closes ahead makes the team reroute from the last junction, and one
 //! that closes under a team makes it turn back to the junction it came from (the time to drive
 //! back) and reroute from there. With no open route the team is blocked and says so.
+//!
+//! The road ends at the junction nearest the job; from there the team walks to the site itself
+//! (a village far from any road, a point in the hills) at [`OFF_ROAD_M_PER_S`], and that leg
+//! counts in its travel time ([`off_road_s`], the one home of it). The walk back to the road
+//! on the next job is not counted.
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +23,15 @@ use crate::world::orders::Task;
 /// Metres of sandbag line or firebreak one team builds in the time `task_minutes` gives; a
 /// longer line takes proportionally longer (a drill assumption, see ARCHITECTURE.md).
 pub const LINE_M_PER_SHIFT: f64 = 300.0;
+
+/// A team's speed off the road, from the last junction to the site: on foot with its kit, as on
+/// a footpath (m/s).
+pub const OFF_ROAD_M_PER_S: f64 = 4.0 / 3.6;
+
+/// Seconds a team takes to cover `m` metres off the road.
+pub fn off_road_s(m: f64) -> f64 {
+    m / OFF_ROAD_M_PER_S
+}
 
 /// Minutes a task takes on site once the team has arrived (a line task: per
 /// [`LINE_M_PER_SHIFT`] of line). `Watch` lasts until the team is sent elsewhere.
@@ -53,6 +67,9 @@ pub struct Job {
     pub place: JobPlace,
     /// The road node the team drives to.
     pub node: Option<u32>,
+    /// Where the job is on the map (the village, the point, a path's start): the team walks
+    /// from `node` to here.
+    pub site: Xy,
     /// Minutes of work on site.
     pub minutes: f64,
     /// The team said it accepts the task (`AcceptTask`).
@@ -170,6 +187,17 @@ impl Team {
         loop {
             let Activity::Moving { edges, from_node, done_m } = &mut self.activity else { return TeamUpdate::None };
             let Some(&edge_id) = edges.first() else {
+                // Off the road: on foot from the junction to the site (`done_m` counts this leg).
+                if let Some((from, site, leg_m)) = self.job.as_ref().and_then(|j| off_road_leg(roads, j)) {
+                    let left_m = leg_m - *done_m;
+                    if seconds * OFF_ROAD_M_PER_S < left_m {
+                        *done_m += seconds * OFF_ROAD_M_PER_S;
+                        let f = *done_m / leg_m;
+                        self.pos = [from[0] + (site[0] - from[0]) * f, from[1] + (site[1] - from[1]) * f];
+                        return TeamUpdate::None;
+                    }
+                    self.pos = site;
+                }
                 let minutes = self.job.as_ref().map_or(0.0, |j| j.minutes);
                 self.activity = Activity::Working { until_s: until(now_s, minutes) };
                 return TeamUpdate::Arrived;
@@ -207,7 +235,7 @@ impl Team {
         }
     }
 
-    /// Seconds left to reach the target, for the views.
+    /// Seconds left to reach the target, for the views: the road still to drive, then the walk.
     pub fn eta_s(&self, roads: &RoadGraph) -> u32 {
         match &self.activity {
             Activity::Moving { edges, done_m, .. } => {
@@ -215,9 +243,12 @@ impl Team {
                     .iter()
                     .map(|&e| roads.edges[e as usize].length_m / roads.edges[e as usize].class.speed_m_per_s())
                     .sum();
-                let first =
-                    edges.first().map(|&e| done_m / roads.edges[e as usize].class.speed_m_per_s()).unwrap_or(0.0);
-                (t - first).max(0.0) as u32
+                let leg_m = self.job.as_ref().and_then(|j| off_road_leg(roads, j)).map_or(0.0, |l| l.2);
+                let done_s = match edges.first() {
+                    Some(&e) => done_m / roads.edges[e as usize].class.speed_m_per_s(),
+                    None => off_road_s(*done_m),
+                };
+                (t + off_road_s(leg_m) - done_s).max(0.0) as u32
             }
             _ => 0,
         }
@@ -279,6 +310,14 @@ impl Teams {
     }
 }
 
+/// The walk at the end of a job's route: (the junction, the site, metres), when the site is
+/// off the road by more than a metre.
+fn off_road_leg(roads: &RoadGraph, job: &Job) -> Option<(Xy, Xy, f64)> {
+    let from = *roads.nodes.get(job.node? as usize)?;
+    let m = (job.site[0] - from[0]).hypot(job.site[1] - from[1]);
+    (m > 1.0).then_some((from, job.site, m))
+}
+
 /// The end of `minutes` of work from `now_s` (never, for an endless task).
 pub(crate) fn until(now_s: u32, minutes: f64) -> u32 {
     if minutes.is_finite() { now_s.saturating_add((minutes * 60.0) as u32) } else { u32::MAX }
@@ -318,6 +357,40 @@ mod tests {
         assert_eq!(t.step(now + 3600, 60, &g, Some(2), &open), TeamUpdate::TaskDone);
     }
 
+    #[test]
+    fn the_walk_from_the_road_to_a_village_off_it_counts() {
+        let mut g = RoadGraph {
+            nodes: vec![[0.0, 0.0], [10000.0, 0.0]],
+            edges: vec![RoadEdge { a: 0, b: 1, length_m: 10000.0, class: RoadClass::Main, name: None }],
+            adjacency: vec![],
+        };
+        g.rebuild_adjacency();
+        let arrival = |site: Xy| {
+            let mut t = ready_team(Task::Evacuate);
+            let job = t.job.as_mut().unwrap();
+            (job.node, job.site) = (Some(1), site);
+            let open = |_| false;
+            assert_eq!(t.step(0, 60, &g, Some(1), &open), TeamUpdate::StartedMoving);
+            let eta = t.eta_s(&g);
+            for now in (60..6 * 3600).step_by(60) {
+                if t.step(now, 60, &g, Some(1), &open) == TeamUpdate::Arrived {
+                    return (now, eta, t.pos);
+                }
+            }
+            panic!("never arrived at {site:?}");
+        };
+        // On the road: 10 km at 50 km/h, 12 minutes.
+        let (on_road, eta, pos) = arrival([10000.0, 0.0]);
+        assert!((720..=780).contains(&on_road) && (719..=720).contains(&eta), "{on_road} {eta}");
+        assert_eq!(pos, [10000.0, 0.0]);
+        // 2 km beyond the road's end: 12 minutes of driving, then 30 of walking at 4 km/h.
+        let (off_road, eta, pos) = arrival([10000.0, 2000.0]);
+        assert!((2519..=2520).contains(&eta), "{eta}");
+        assert!((2520..=2580).contains(&off_road), "{off_road}");
+        assert_eq!(pos, [10000.0, 2000.0]);
+        assert_eq!(off_road_s(2000.0), 1800.0);
+    }
+
     /// A township team at node 0, mustered and about to leave for a job at village 0.
     fn ready_team(task: Task) -> Team {
         Team {
@@ -333,6 +406,7 @@ mod tests {
                 task: Some(task),
                 place: JobPlace::Village(0),
                 node: Some(2),
+                site: [10000.0, 0.0],
                 minutes: task_minutes(task),
                 accepted: false,
                 by: Role::Command(None),
