@@ -13,7 +13,7 @@
 //! - [`metrics`]: `/healthz` and `/metrics` (Prometheus) of a served drill.
 //! - [`headless`]: the `run` loop, bots in every role, as fast as possible.
 //! - [`review`]: the review (演练评估报告) of a record: report.html, report.json, actions.csv.
-//! - [`cli`], [`check`], `import` (feature `import`, on by default: the map importer, left out of
+//! - [`cli`], [`check`], [`migrate`] (`check --migrate`), `import` (feature `import`, on by default: the map importer, left out of
 //!   the client), [`paths`]: the command line and its jobs. `cli` includes `join`, the headless
 //!   seat.
 
@@ -29,6 +29,7 @@ pub mod hosting;
 pub mod import;
 pub mod logs;
 pub mod metrics;
+pub mod migrate;
 pub mod net;
 pub mod paths;
 pub mod review;
