@@ -461,7 +461,7 @@ pub struct ShelterSpec {
     pub at: Place,
     /// People it takes (2 m² per person, 《自然灾害避灾点管理规范》).
     /// Unit: 人 people
-    /// Range: more than 0
+    /// Range: at least the people of the villages sent to it
     pub capacity: u32,
 }
 
