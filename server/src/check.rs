@@ -13,14 +13,24 @@ pub struct CheckArgs {
     /// Scenario files (.ron).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Rewrite each file to the current schema first (comments and layout kept) and say what changed.
+    #[arg(long)]
+    pub migrate: bool,
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
+    if args.migrate {
+        return crate::migrate::run(&args.files);
+    }
     let mut all_clean = true;
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     for file in &args.files {
         let problems = check_file(file);
         if problems.is_empty() {
+            // Only on a clean file: a broken one has more pressing problems.
+            if let Some(note) = crate::migrate::older_schema_note(file) {
+                let _ = writeln!(out, "{note}");
+            }
             let _ = writeln!(out, "ok {}", file.display());
         } else {
             all_clean = false;

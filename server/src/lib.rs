@@ -14,7 +14,7 @@
 //! - [`headless`]: the `run` loop, bots in every role, as fast as possible.
 //! - [`maps`]: what a map holds and what is at a point (`map info`, `map probe`).
 //! - [`review`]: the review (演练评估报告) of a record: report.html, report.json, actions.csv.
-//! - [`cli`], [`check`], `import` (feature `import`, on by default: the map importer, left out of
+//! - [`cli`], [`check`], [`migrate`] (`check --migrate`), `import` (feature `import`, on by default: the map importer, left out of
 //!   the client), [`paths`]: the command line and its jobs. `cli` includes `join`, the headless
 //!   seat.
 
@@ -31,6 +31,7 @@ pub mod import;
 pub mod logs;
 pub mod maps;
 pub mod metrics;
+pub mod migrate;
 pub mod net;
 pub mod paths;
 pub mod review;

@@ -29,7 +29,9 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Commands {
     /// Validate scenario files; exit 0 only when every file is clean.
-    #[command(after_help = "Example:\n  sandtable-server check scenarios/*.ron")]
+    #[command(
+        after_help = "Example:\n  sandtable-server check scenarios/*.ron\n  sandtable-server check --migrate my_drill.ron"
+    )]
     Check(crate::check::CheckArgs),
     /// Turn a DEM and OpenStreetMap GeoJSON layers into a map asset under assets/maps/<name>/.
     #[cfg(feature = "import")]

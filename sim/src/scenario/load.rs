@@ -9,6 +9,9 @@ use ron::error::{Error as RonError, SpannedError};
 use ron::extensions::Extensions;
 
 use super::Scenario;
+use super::edits::Rewrite;
+use super::migrate::{migrate, renamed_hint};
+use super::positional::spell_out;
 use super::source_map::{SourceMap, nesting_too_deep};
 
 /// The largest scenario file, bytes (4 MiB; the shipped ones are under 20 KB).
@@ -102,18 +105,50 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, Vec<Problem>> 
             message,
         }]);
     }
-    let err: SpannedError = match ron_options().from_str(text) {
+    let problem = |pos: (usize, usize), path: String, message: String| Problem {
+        file: file.into(),
+        line: Some(pos.0),
+        col: Some(pos.1),
+        path,
+        message,
+    };
+    // A file for an older schema is brought to this one, and positional forms are spelled out,
+    // in memory; `rewrite` maps every position back to the file as written.
+    // A newer schema is read as this one all the same: the validator or ron then says what
+    // else is wrong, after the version.
+    let (mut rewrite, newer) = match migrate(text) {
+        Ok(m) => (m.rewrite, None),
+        Err(e) => (Rewrite::new(text), Some(problem(e.pos, "schema".into(), e.message))),
+    };
+    let (spelled, too_many) = spell_out(&rewrite.text);
+    if !too_many.is_empty() {
+        let src = SourceMap::new(text);
+        return Err(too_many
+            .into_iter()
+            .map(|t| {
+                let pos = rewrite.original_pos(t.pos);
+                problem(pos, src.path_at(pos), t.message)
+            })
+            .collect());
+    }
+    rewrite.step(spelled);
+    let err: SpannedError = match ron_options().from_str(&rewrite.text) {
         Ok(s) => return Ok(s),
         Err(e) => e,
     };
     let src = SourceMap::new(text);
     // ron places some errors on the whitespace before the offending value: point at the value.
-    let pos = skip_blanks(text, (err.span.start.line, err.span.start.col));
+    let pos = rewrite.original_pos(skip_blanks(&rewrite.text, (err.span.start.line, err.span.start.col)));
     let mut message = describe(&err.code);
     if expects_a_value(&err.code)
         && let Some(found) = token_at(text, pos)
     {
         message = format!("{message}, found `{found}`");
+    }
+    if let RonError::NoSuchStructField { found, .. } = &err.code
+        && let Some(hint) = renamed_hint(found)
+    {
+        message = format!("{message}; {hint}");
     }
     let mut problems =
         vec![Problem { file: file.into(), line: Some(pos.0), col: Some(pos.1), path: src.path_at(pos), message }];
@@ -129,12 +164,22 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, Vec<Problem>> 
             });
         }
     }
+    problems.extend(newer);
     problems.sort_by_key(|p| (p.line, p.col));
     Err(problems)
 }
 
 /// Reads and parses a scenario file; returns the scenario and its text (for placing later problems).
 pub fn load_scenario_file(path: &Path) -> Result<(Scenario, String), Vec<Problem>> {
+    let text = read_scenario_text(path)?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let s = parse_scenario(&path.display().to_string(), &text)?;
+    Ok((s, text))
+}
+
+/// A scenario file's text as it is on the disk (a byte-order mark kept), within
+/// [`MAX_SCENARIO_BYTES`] and UTF-8.
+pub fn read_scenario_text(path: &Path) -> Result<String, Vec<Problem>> {
     let file = path.display().to_string();
     let cannot_read = |e: std::io::Error| {
         let why = if e.kind() == std::io::ErrorKind::NotFound { "no such file".to_string() } else { e.to_string() };
@@ -160,7 +205,7 @@ pub fn load_scenario_file(path: &Path) -> Result<(Scenario, String), Vec<Problem
     if bytes.len() > MAX_SCENARIO_BYTES {
         return Err(too_large(&file, bytes.len() as u64));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         vec![Problem {
             file: file.clone(),
@@ -171,10 +216,7 @@ pub fn load_scenario_file(path: &Path) -> Result<(Scenario, String), Vec<Problem
                 "not UTF-8 text (bad byte at offset {at}): save the file as UTF-8 (GBK files must be converted)"
             ),
         }]
-    })?;
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
-    let s = parse_scenario(&file, &text)?;
-    Ok((s, text))
+    })
 }
 
 /// Moves a 1-based (line, col) forward over spaces and line breaks.
@@ -317,6 +359,7 @@ fn one_of(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::Trigger;
 
     fn first(text: &str) -> String {
         parse_scenario("s.ron", text).unwrap_err()[0].to_string()
@@ -383,6 +426,75 @@ mod tests {
         let p = &load_scenario_file(&file).unwrap_err()[0];
         assert!(p.to_string().contains("big.ron: the file is 4194306 bytes"), "{p}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A scenario of the shipped drills with its triggers and places written out as `forms`.
+    fn with_forms(forms: &str) -> String {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/flood_valira.ron")).unwrap();
+        text.replacen("injects: [", &format!("injects: [\n{forms}"), 1)
+    }
+
+    #[test]
+    fn positional_forms_read_as_the_named_ones() {
+        let positional = with_forms(
+            r#"(when: Any([RainOver(12, 50), GaugeAbove("Escaldes", Warning), FireArea(5)]), to: "controller", message: "m", event: Cloudburst(30, 60)),"#,
+        );
+        let named = with_forms(
+            r#"(when: Any([RainOver(hours: 12, mm: 50), GaugeAbove(gauge: "Escaldes", stage: Warning), FireArea(hectares: 5)]), to: "controller", message: "m", event: Cloudburst(rain_mm_per_h: 30, for_min: 60)),"#,
+        );
+        let a = parse_scenario("a.ron", &positional).unwrap_or_else(|e| panic!("{e:?}"));
+        let b = parse_scenario("b.ron", &named).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(a, b);
+        assert!(
+            matches!(&a.injects[0].when, Some(Trigger::Any(t)) if t[0] == Trigger::RainOver { hours: 12.0, mm: 50.0 })
+        );
+    }
+
+    #[test]
+    fn positional_mistakes_are_placed_in_the_file_as_written() {
+        // A bad value after the spelled-out names: the column is the author's, not the rewrite's.
+        let msg = first("(\n  plan: (levels: [(level: IV, trigger: RainOver(12, \"x\"))]),\n)");
+        assert_eq!(msg, "s.ron:2:53: plan.levels[0].trigger.1: expected a number, found `\"x\"`");
+        let msg = first("(\n  plan: (levels: [(level: IV, trigger: RainOver(12, 50, 7))]),\n)");
+        assert!(msg.starts_with("s.ron:2:57: "), "{msg}");
+        assert!(msg.contains("RainOver takes 2 value(s) in this order: RainOver(hours, mm)"), "{msg}");
+    }
+
+    #[test]
+    fn schema_1_files_load_and_schema_2_names_the_old_fields() {
+        let v2 =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/fire_aubinya.ron")).unwrap();
+        assert!(v2.contains("schema: 2"), "the shipped drills are written for the current schema");
+        let current = parse_scenario("v2.ron", &v2).unwrap_or_else(|e| panic!("{e:?}"));
+        let v1 = v2
+            .replace("schema: 2", "schema: 1")
+            .replace("dead_1h_percent", "m1h")
+            .replace("dead_10h_percent", "m10h")
+            .replace("dead_100h_percent", "m100h")
+            .replace("live_herb_percent", "mherb")
+            .replace("live_woody_percent", "mwoody");
+        let old = parse_scenario("v1.ron", &v1).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(old, current);
+        assert_eq!(old.hazards.fire.as_ref().unwrap().moisture[1].m1h, 5.0);
+        // A schema 2 file with a schema 1 name: the error says what it is called now.
+        let mixed = v2.replacen("dead_10h_percent", "m10h", 1);
+        let problems = parse_scenario("mixed.ron", &mixed).unwrap_err();
+        let msg = problems[0].to_string();
+        assert!(msg.contains("unknown field `m10h`"), "{msg}");
+        assert!(msg.contains("`m10h` is the schema 1 name, `dead_10h_percent` since schema 2"), "{msg}");
+        // A file without `schema` is schema 1: read as written, positions unchanged.
+        let bare = v1.replacen("schema: 1,", "", 1).replacen("(at_min: 0,", "(at_min: \"0\",", 1);
+        let p = &parse_scenario("bare.ron", &bare).unwrap_err()[0];
+        let line = bare.lines().position(|l| l.contains("(at_min: \"0\"")).unwrap();
+        let col = bare.lines().nth(line).unwrap().find("\"0\"").unwrap() + 1;
+        assert_eq!((p.line, p.col), (Some(line + 1), Some(col)), "{p}");
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_at_its_number() {
+        let msg = first("(\n  schema: 3,\n  name: \"x\",\n)");
+        assert!(msg.starts_with("s.ron:2:11: schema: schema 3 is newer than this build of sandtable"), "{msg}");
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub struct SyntaxNote {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tok {
+pub(super) enum Tok {
     Open(char),
     Close(char),
     Comma,
@@ -56,10 +56,12 @@ enum Tok {
     Other,
 }
 
-struct Token {
-    tok: Tok,
-    text: String,
-    pos: Pos,
+pub(super) struct Token {
+    pub(super) tok: Tok,
+    pub(super) text: String,
+    pub(super) pos: Pos,
+    /// Byte offset of the token's first character.
+    pub(super) byte: usize,
 }
 
 struct Frame {
@@ -212,6 +214,11 @@ impl SourceMap {
         }
     }
 
+    /// Position of the value at `path` when the text writes it (no fallback to a parent).
+    pub fn get(&self, path: &str) -> Option<Pos> {
+        self.values.get(path).copied()
+    }
+
     /// Position of the value at `path`, or of the nearest enclosing value that is written out
     /// (at worst the scenario's opening bracket).
     pub fn locate(&self, path: &str) -> Option<Pos> {
@@ -268,8 +275,12 @@ fn unquote(s: &str) -> String {
 
 /// Splits RON text into tokens. Also returns string notes, whether the whole text was read (an
 /// unclosed string swallows the rest) and where the first string running over a line end starts.
-fn tokenize(text: &str) -> (Vec<Token>, Vec<SyntaxNote>, bool, Option<Pos>) {
+pub(super) fn tokenize(text: &str) -> (Vec<Token>, Vec<SyntaxNote>, bool, Option<Pos>) {
     let chars: Vec<char> = text.chars().collect();
+    // Byte offset of each token's start, found by walking the text once alongside the chars.
+    let mut bytes = text.char_indices().map(|(b, _)| b);
+    let mut byte_at = 0usize;
+    let mut char_at = 0usize;
     let mut out = Vec::new();
     let mut problems = Vec::new();
     let mut suspect: Option<Pos> = None;
@@ -383,7 +394,12 @@ fn tokenize(text: &str) -> (Vec<Token>, Vec<SyntaxNote>, bool, Option<Pos>) {
             }
             t
         };
-        out.push(Token { tok, text: chars[start..i].iter().collect(), pos });
+        // `start` only grows from token to token, so the byte walk stays linear.
+        if let Some(b) = bytes.nth(start - char_at) {
+            byte_at = b;
+            char_at = start + 1;
+        }
+        out.push(Token { tok, text: chars[start..i].iter().collect(), pos, byte: byte_at });
     }
     (out, problems, true, suspect)
 }

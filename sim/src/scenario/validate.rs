@@ -112,11 +112,9 @@ impl Check<'_> {
 
     fn header(&mut self, map_err: Option<&MapError>) {
         let s = self.s;
+        // Older schemas were brought up to this one as the file loaded.
         if s.schema != SCHEMA_VERSION {
-            self.problem(
-                "schema",
-                format!("schema {} is not supported: this build reads schema {SCHEMA_VERSION}", s.schema),
-            );
+            self.problem("schema", super::migrate::unsupported(s.schema));
         }
         if s.name.trim().is_empty() {
             self.problem("name", "name is empty: give the drill a title");

@@ -93,11 +93,11 @@ impl Check<'_> {
                 let p = format!("hazards.fire.moisture[{i}]");
                 let _ = self.time(&format!("{p}.at_min"), m.at_min);
                 for (name, v, hi) in [
-                    ("m1h", m.m1h, 100.0),
-                    ("m10h", m.m10h, 100.0),
-                    ("m100h", m.m100h, 100.0),
-                    ("mherb", m.mherb, 400.0),
-                    ("mwoody", m.mwoody, 400.0),
+                    ("dead_1h_percent", m.m1h, 100.0),
+                    ("dead_10h_percent", m.m10h, 100.0),
+                    ("dead_100h_percent", m.m100h, 100.0),
+                    ("live_herb_percent", m.mherb, 400.0),
+                    ("live_woody_percent", m.mwoody, 400.0),
                 ] {
                     self.range(&format!("{p}.{name}"), v, 1.0, hi, name);
                 }
