@@ -13,6 +13,10 @@ pub struct CheckArgs {
     /// Scenario files (.ron).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Also play each clean file once with the quickest bots and warn of plan deadlines no play
+    /// can meet (a whole drill per file: seconds to a minute).
+    #[arg(long)]
+    pub play: bool,
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -22,6 +26,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
         let problems = check_file(file);
         if problems.is_empty() {
             let _ = writeln!(out, "ok {}", file.display());
+            // The sixth warning kind (issue 10), from a quick bot run.
+            if args.play {
+                for w in crate::stress::unmeetable_deadlines_of_file(file) {
+                    let _ = writeln!(err, "警告 warning: {w}");
+                }
+            }
         } else {
             all_clean = false;
             for p in &problems {

@@ -12,6 +12,8 @@
 //! - [`hosting`]: the `serve` loop (also [`hosting::ServerHandle`] for the client).
 //! - [`metrics`]: `/healthz` and `/metrics` (Prometheus) of a served drill.
 //! - [`headless`]: the `run` loop, bots in every role, as fast as possible.
+//! - [`stress`]: `stress`, the drill played by bots over many seeds and policies on every core
+//!   (sharded, merged); the checker's warning of a deadline no play can meet.
 //! - [`review`]: the review (演练评估报告) of a record: report.html, report.json, actions.csv.
 //! - [`cli`], [`check`], `import` (feature `import`, on by default: the map importer, left out of
 //!   the client), [`paths`]: the command line and its jobs. `cli` includes `join`, the headless
@@ -32,5 +34,6 @@ pub mod metrics;
 pub mod net;
 pub mod paths;
 pub mod review;
+pub mod stress;
 #[cfg(test)]
 pub(crate) mod testkit;
