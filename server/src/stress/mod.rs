@@ -208,18 +208,25 @@ pub fn play_all(
         for _ in 0..threads.max(1) {
             let (tx, next, minutes, stop, scratch) = (tx.clone(), &next, &minutes, &stop, &scratch);
             s.spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    let Some(&job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
-                    let mut last_min = 0;
-                    let result = play::play(setup, job, scratch, |t_s, _| {
-                        let now = u64::from(t_s / 60);
-                        minutes.fetch_add(now.saturating_sub(last_min), Ordering::Relaxed);
-                        last_min = now;
-                    });
-                    if tx.send(result).is_err() {
-                        break;
+                // A run's own lines (views built, ...) would bury the progress: warnings only.
+                let quiet = tracing_subscriber::fmt()
+                    .with_writer(std::io::stderr)
+                    .with_max_level(tracing::Level::WARN)
+                    .finish();
+                tracing::subscriber::with_default(quiet, || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let Some(&job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
+                        let mut last_min = 0;
+                        let result = play::play(setup, job, scratch, |t_s, _| {
+                            let now = u64::from(t_s / 60);
+                            minutes.fetch_add(now.saturating_sub(last_min), Ordering::Relaxed);
+                            last_min = now;
+                        });
+                        if tx.send(result).is_err() {
+                            break;
+                        }
                     }
-                }
+                });
             });
         }
         drop(tx);
