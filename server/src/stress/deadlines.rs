@@ -32,7 +32,7 @@ pub fn unmeetable_deadlines(setup: &DrillSetup, file: &str) -> anyhow::Result<Ve
     quick.scenario = std::sync::Arc::new(scenario);
     let scratch = scratch_dir("check");
     let job = Job { index: 0, seed: setup.seed, policy: Policy::Diligent };
-    let result = play(&quick, job, &scratch, |_, _| {});
+    let result = super::quietly(|| play(&quick, job, &scratch, |_, _| {}));
     let _ = std::fs::remove_dir_all(&scratch);
     let result = result?;
     let src = SourceMap::new(&setup.scenario_text);
@@ -42,21 +42,22 @@ pub fn unmeetable_deadlines(setup: &DrillSetup, file: &str) -> anyhow::Result<Ve
             continue;
         }
         let Some(i) = setup.scenario.plan.actions.iter().position(|a| a.id == step.id) else { continue };
-        let how = match step.late_by_min() {
+        let deadline = step.deadline_min;
+        let from_zh = step.due_from_min.map(|m| format!(", 自第 {m:.0} 分钟起算")).unwrap_or_default();
+        let from_en = step.due_from_min.map(|m| format!(" from min {m:.0}")).unwrap_or_default();
+        let (zh, en) = match step.late_by_min() {
             Some(m) if step.status == ActionStatus::Late => {
-                format!("晚 {m:.0} 分钟完成 / did it {m:.0} min late")
+                (format!("晚 {m:.0} 分钟完成"), format!("did it {m:.0} min late"))
             }
-            _ => "未能完成 / never did it".to_string(),
+            _ => ("未能完成".to_string(), "never did it".to_string()),
         };
-        let from = step.due_from_min.map(|m| format!(" (起算 from min {m:.0})")).unwrap_or_default();
         out.push(Problem::at(
             file,
             &src,
             &format!("plan.actions[{i}].deadline_min"),
             format!(
-                "无法满足的时限: 最快的机器人演练(无反应时间)也{how}; 时限 {} 分钟{from} / a deadline no play can meet: \
-                 even bots with no reaction time did not meet it (deadline {} min)",
-                step.deadline_min, step.deadline_min
+                "无法满足的时限: 最快的机器人演练(无反应时间)也{zh}(时限 {deadline} 分钟{from_zh}) / a deadline no \
+                 play can meet: even bots with no reaction time {en} (deadline {deadline} min{from_en})"
             ),
         ));
     }

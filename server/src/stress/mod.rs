@@ -178,6 +178,13 @@ pub fn jobs_of(base_seed: u64, runs: u32, policies: &[Policy], shard: Shard) -> 
     jobs
 }
 
+/// Runs `f` with this thread logging warnings and errors only: a run's own lines (views built,
+/// ...) would bury the progress and the table.
+pub fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    let quiet = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(tracing::Level::WARN).finish();
+    tracing::subscriber::with_default(quiet, f)
+}
+
 /// Where a stress run is, for its progress display.
 pub struct Progress<'a> {
     /// Drill minutes played so far over every run.
@@ -208,12 +215,7 @@ pub fn play_all(
         for _ in 0..threads.max(1) {
             let (tx, next, minutes, stop, scratch) = (tx.clone(), &next, &minutes, &stop, &scratch);
             s.spawn(move || {
-                // A run's own lines (views built, ...) would bury the progress: warnings only.
-                let quiet = tracing_subscriber::fmt()
-                    .with_writer(std::io::stderr)
-                    .with_max_level(tracing::Level::WARN)
-                    .finish();
-                tracing::subscriber::with_default(quiet, || {
+                quietly(|| {
                     while !stop.load(Ordering::Relaxed) {
                         let Some(&job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
                         let mut last_min = 0;
