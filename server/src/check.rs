@@ -16,6 +16,10 @@ pub struct CheckArgs {
     /// Rewrite each file to the current schema first (comments and layout kept) and say what changed.
     #[arg(long)]
     pub migrate: bool,
+    /// Also play each clean file once with the quickest bots and warn of plan deadlines no play
+    /// can meet (a whole drill per file: seconds to a minute).
+    #[arg(long)]
+    pub play: bool,
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -32,6 +36,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 let _ = writeln!(out, "{note}");
             }
             let _ = writeln!(out, "ok {}", file.display());
+            // The sixth warning kind (issue 10), from a quick bot run.
+            if args.play {
+                for w in crate::stress::unmeetable_deadlines_of_file(file) {
+                    let _ = writeln!(err, "警告 warning: {w}");
+                }
+            }
         } else {
             all_clean = false;
             for p in &problems {

@@ -66,11 +66,23 @@ pub fn run_drill_with(
     setup: DrillSetup,
     record_dir: &Path,
     opts: &HeadlessOptions,
+    progress: impl FnMut(u32, u32),
+    watch: impl FnMut(&Host, &Role, &Outgoing),
+) -> anyhow::Result<HeadlessRun> {
+    let record = Record::create(record_dir, &setup, "run")?;
+    run_drill_recorded(setup, record, opts, progress, watch)
+}
+
+/// As [`run_drill_with`], into a record made by the caller (`stress` keeps only the score:
+/// [`Record::scratch`]).
+pub fn run_drill_recorded(
+    setup: DrillSetup,
+    record: Record,
+    opts: &HeadlessOptions,
     mut progress: impl FnMut(u32, u32),
     mut watch: impl FnMut(&Host, &Role, &Outgoing),
 ) -> anyhow::Result<HeadlessRun> {
     let adaptive = opts.adaptive.clone();
-    let record = Record::create(record_dir, &setup, "run")?;
     let mut drill = Drill::new(setup, record)?;
     let timed = adaptive.is_some();
     drill.set_adaptive(adaptive).map_err(|e| anyhow::anyhow!("--adaptive: {e}"))?;

@@ -13,6 +13,8 @@
 //! - [`metrics`]: `/healthz` and `/metrics` (Prometheus) of a served drill.
 //! - [`headless`]: the `run` loop, bots in every role, as fast as possible.
 //! - [`maps`]: what a map holds and what is at a point (`map info`, `map probe`).
+//! - [`stress`]: `stress`, the drill played by bots over many seeds and policies on every core
+//!   (sharded, merged); the checker's warning of a deadline no play can meet.
 //! - [`review`]: the review (演练评估报告) of a record: report.html, report.json, actions.csv.
 //! - [`cli`], [`check`], [`migrate`] (`check --migrate`), `import` (feature `import`, on by default: the map importer, left out of
 //!   the client), [`paths`]: the command line and its jobs. `cli` includes `join`, the headless
@@ -35,5 +37,6 @@ pub mod migrate;
 pub mod net;
 pub mod paths;
 pub mod review;
+pub mod stress;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -60,6 +60,10 @@ pub enum Commands {
     /// projector); print the bytes each receives per second, drops and a summary.
     #[command(after_help = swarm::EXAMPLE)]
     Swarm(swarm::SwarmArgs),
+    /// Play the drill with bots over N seeds under each policy on every core; print how often
+    /// each policy met each required action, the spread of the outcomes, and the steps none met.
+    #[command(after_help = crate::stress::EXAMPLE)]
+    Stress(crate::stress::StressArgs),
 }
 
 pub fn main(cli: Cli) -> ExitCode {
@@ -75,6 +79,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Commands::Join(args) => join::run(args),
         Commands::Report(args) => report::run(args),
         Commands::Swarm(args) => swarm::run(args),
+        Commands::Stress(args) => crate::stress::run(args),
     }
 }
 

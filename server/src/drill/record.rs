@@ -120,6 +120,16 @@ impl Record {
         Record::start(dir, setup, mode, journal)
     }
 
+    /// A record that keeps only `meta.json` and `report.json` in `dir`: the journal, events and
+    /// state hashes go nowhere, and nothing is synced. For throwaway runs that need the score and
+    /// not the record (`stress` plays hundreds).
+    pub fn scratch(dir: &Path, setup: &DrillSetup, mode: &str) -> io::Result<Record> {
+        let mut record = Record::with_journal(dir, setup, mode, Journal::from_writer(Box::new(io::sink())))?;
+        record.events = Sink::writer(EVENTS, Box::new(io::sink()));
+        record.hashes = Sink::writer(HASHES, Box::new(io::sink()));
+        Ok(record)
+    }
+
     fn start(dir: &Path, setup: &DrillSetup, mode: &str, journal: Journal) -> io::Result<Record> {
         write(&dir.join(SCENARIO), setup.scenario_text.as_bytes())?;
         write(&dir.join(SEED), format!("{}\n", setup.seed).as_bytes())?;
