@@ -82,14 +82,14 @@ pub struct Projection {
 }
 
 impl Projection {
-    pub fn to_screen(&self, p: Xy) -> Pos2 {
+    pub fn to_screen(self, p: Xy) -> Pos2 {
         let c = self.rect.center();
         Pos2::new(
             c.x + ((p[0] - self.centre[0]) / self.m_per_px) as f32,
             c.y - ((p[1] - self.centre[1]) / self.m_per_px) as f32,
         )
     }
-    pub fn to_map(&self, s: Pos2) -> Xy {
+    pub fn to_map(self, s: Pos2) -> Xy {
         let c = self.rect.center();
         [self.centre[0] + (s.x - c.x) as f64 * self.m_per_px, self.centre[1] - (s.y - c.y) as f64 * self.m_per_px]
     }
