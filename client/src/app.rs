@@ -10,7 +10,7 @@ use bevy_egui::EguiPlugin;
 
 use crate::cli::{Args, SessionRequest};
 use crate::session::PendingSession;
-use crate::{i18n, launcher, map_view, net, panels, replay, screenshot, session};
+use crate::{editor, i18n, launcher, map_view, net, panels, replay, screenshot, session};
 
 /// With nothing happening, the window still wakes this often (the clock, egui's timers).
 const IDLE_WAKE: Duration = Duration::from_secs(2);
@@ -26,6 +26,8 @@ pub enum Screen {
     Session,
     /// Playing back a record (`--replay`).
     Replay,
+    /// Editing a scenario on its map (`--edit`).
+    Edit,
 }
 
 pub struct SandtablePlugin {
@@ -79,6 +81,9 @@ impl Plugin for SandtablePlugin {
                 role: self.args.as_role.clone(),
                 dump: self.args.replay_dump.clone(),
             }));
+        }
+        if let Some(file) = &self.args.edit {
+            app.add_plugins(editor::plugin(file.clone()));
         }
         if let Some(req) = &self.session {
             app.insert_resource(PendingSession(req.clone()));

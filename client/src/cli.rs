@@ -22,6 +22,8 @@ Examples:
   sandtable --replay records/flood_valira-20260701T060000Z --at 37 --as command
                                                      replay a drill's record (回放) from minute 37,
                                                      as the command post saw it
+  sandtable --edit scenarios/flood_valira.ron        edit a scenario on its map (场景编辑): drag
+                                                     shelters, gauges, teams..., live checks, preview
 
 Exit status with --screenshot: 0 saved; 1 the PNG could not be written; 2 timed out (or bad
 arguments); 3 the session failed (refused, server unreachable, scenario, map or record
@@ -93,6 +95,11 @@ pub struct Args {
     /// the figures and exit (BENCHMARKS.md, "Replay").
     #[arg(long, requires = "replay", conflicts_with_all = ["screenshot", "drive"])]
     pub bench_replay: bool,
+    /// Open a scenario in the editor (场景编辑): its places on its map, dragged with the mouse,
+    /// the checker's messages live, a hazard preview played by bots; saving rewrites only the
+    /// entries moved.
+    #[arg(long, value_name = "SCENARIO", group = "seat", conflicts_with_all = ["join", "host"])]
+    pub edit: Option<PathBuf>,
     /// UI language (Chinese by default).
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
@@ -224,6 +231,18 @@ mod tests {
         assert!(Args::try_parse_from(["sandtable", "--replay", "r", "--at", "soon"]).is_err());
         assert!(Args::try_parse_from(["sandtable", "--replay", "r", "--role", "county"]).is_err(), "use --as");
         assert!(Args::try_parse_from(["sandtable", "--replay", "r", "--host"]).is_err());
+    }
+
+    #[test]
+    fn parses_edit() {
+        let a = Args::try_parse_from(["sandtable", "--edit", "scenarios/flood_valira.ron"]).unwrap();
+        assert!(a.session().unwrap().is_none(), "the editor is no session");
+        assert_eq!(a.edit.as_deref(), Some(std::path::Path::new("scenarios/flood_valira.ron")));
+        let a = Args::try_parse_from(["sandtable", "--edit", "x.ron", "--drive", "s.drive"]).unwrap();
+        assert!(a.drive.is_some(), "the editor can be driven");
+        assert!(Args::try_parse_from(["sandtable", "--edit", "x.ron", "--host"]).is_err());
+        assert!(Args::try_parse_from(["sandtable", "--edit", "x.ron", "--role", "county"]).is_err());
+        assert!(Args::try_parse_from(["sandtable", "--edit", "x.ron", "--replay", "r"]).is_err());
     }
 
     #[test]

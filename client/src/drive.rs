@@ -6,8 +6,9 @@
 //! order refused, a widget never shown, the time up).
 //!
 //! Script lines (`#` starts a comment):
-//! `click NAME` · `type TEXT` · `map X Y` (click the map at map metres) · `wait-ready` ·
-//! `wait-accepted N` (N orders of this seat accepted, none refused) · `frames N` · `exit`.
+//! `click NAME` · `type TEXT` · `map X Y` (click the map at map metres) · `drag NAME X Y` (press
+//! on the widget, move in steps, release at map metres) · `wait-ready` · `wait-accepted N` (N
+//! orders of this seat accepted, none refused) · `frames N` · `exit`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -50,11 +51,15 @@ pub fn note_map(rect: Rect, centre: [f64; 2], m_per_px: f64) {
     }
 }
 
+/// Frames a `drag` takes from press to release.
+const DRAG_STEPS: u32 = 8;
+
 #[derive(Clone, Debug, PartialEq)]
 enum Step {
     Click(String),
     Type(String),
     Map(f64, f64),
+    Drag(String, f64, f64),
     WaitReady,
     WaitAccepted(usize),
     Frames(u32),
@@ -81,6 +86,17 @@ fn parse(script: &str) -> Result<Vec<Step>, String> {
                     _ => return Err(bad()),
                 }
             }
+            "drag" => {
+                let mut words = rest.rsplitn(3, ' ');
+                let y = words.next().and_then(|v| v.parse().ok());
+                let x = words.next().and_then(|v| v.parse().ok());
+                match (words.next(), x, y) {
+                    (Some(name), Some(x), Some(y)) if !name.trim().is_empty() => {
+                        Step::Drag(name.trim().to_string(), x, y)
+                    }
+                    _ => return Err(bad()),
+                }
+            }
             "wait-ready" => Step::WaitReady,
             "wait-accepted" => Step::WaitAccepted(rest.parse().map_err(|_| bad())?),
             "frames" => Step::Frames(rest.parse().map_err(|_| bad())?),
@@ -99,6 +115,8 @@ struct Driver {
     frames: u32,
     /// A press was sent; release it next frame.
     pressed: Option<Pos2>,
+    /// A drag under way: from, to, and the frames it has moved.
+    drag: Option<(Pos2, Pos2, u32)>,
     timeout: Duration,
 }
 
@@ -109,7 +127,7 @@ pub fn plugin(script: &Path, timeout: Duration) -> Result<impl Fn(&mut App) + us
         if let Ok(mut b) = BOARD.lock() {
             *b = Some(Board { rects: BTreeMap::new(), scroll_to: None, map: None });
         }
-        app.insert_resource(Driver { steps: steps.clone(), at: 0, frames: 0, pressed: None, timeout })
+        app.insert_resource(Driver { steps: steps.clone(), at: 0, frames: 0, pressed: None, drag: None, timeout })
             .add_systems(PreUpdate, drive.after(EguiPreUpdateSet::ProcessInput).before(EguiPreUpdateSet::BeginPass));
     })
 }
@@ -136,6 +154,23 @@ fn drive(
             pressed: false,
             modifiers: Default::default(),
         });
+        return;
+    }
+    if let Some((from, to, n)) = driver.drag {
+        // Move in steps (egui sees a drag once the pointer leaves the press), then release.
+        // The last move and the release come in frames of their own, as a hand's would.
+        if n <= DRAG_STEPS {
+            events.push(Event::PointerMoved(from.lerp(to, n as f32 / DRAG_STEPS as f32)));
+            driver.drag = Some((from, to, n + 1));
+        } else {
+            events.push(Event::PointerButton {
+                pos: to,
+                button: egui::PointerButton::Primary,
+                pressed: false,
+                modifiers: Default::default(),
+            });
+            driver.drag = None;
+        }
         return;
     }
     if time.elapsed() > driver.timeout {
@@ -183,6 +218,30 @@ fn drive(
                 return fail(&mut exit, format!("map point {x} {y} is off the map view"));
             }
             click(events, pos, &mut driver.pressed);
+            true
+        }
+        Step::Drag(name, x, y) => {
+            let Some(board) = board else { return };
+            let (Some(r), Some((rect, centre, m_per_px))) = (board.rects.get(name).copied(), board.map) else {
+                return;
+            };
+            if driver.frames <= 3 {
+                return;
+            }
+            let c = rect.center();
+            let to = Pos2::new(c.x + ((x - centre[0]) / m_per_px) as f32, c.y - ((y - centre[1]) / m_per_px) as f32);
+            if !rect.contains(to) || !rect.contains(r.center()) {
+                return fail(&mut exit, format!("drag {name} to {x} {y}: off the map view"));
+            }
+            board.rects.clear();
+            events.push(Event::PointerMoved(r.center()));
+            events.push(Event::PointerButton {
+                pos: r.center(),
+                button: egui::PointerButton::Primary,
+                pressed: true,
+                modifiers: Default::default(),
+            });
+            driver.drag = Some((r.center(), to, 1));
             true
         }
         Step::WaitReady => drill.as_ref().is_some_and(|d| d.ready()),
@@ -239,6 +298,11 @@ mod tests {
                 Step::WaitAccepted(2),
             ]
         );
+        assert_eq!(
+            parse("drag marker:shelter:高地 学校 8700 -5.5").unwrap(),
+            vec![Step::Drag("marker:shelter:高地 学校".into(), 8700.0, -5.5)]
+        );
+        assert!(parse("drag 1 2").is_err(), "a drag needs a widget");
         assert!(parse("map 1").unwrap_err().contains("line 1"));
         assert!(parse("\njump").unwrap_err().contains("line 2"));
     }

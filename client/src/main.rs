@@ -6,6 +6,7 @@ mod cli;
 mod console;
 mod drill;
 mod drive;
+mod editor;
 mod fonts;
 mod host;
 mod i18n;

@@ -46,40 +46,50 @@ struct MapTextures {
     hazard: Option<(u64, TextureHandle)>,
 }
 
-/// Systems that draw egui in a fixed order: panels first (they claim their space), then the map.
+/// Systems that draw egui in a fixed order: panels first (they claim their space), then the map,
+/// then what is drawn over it (the editor's markers).
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DrillUi {
     Panels,
     Map,
+    Overlay,
 }
+
+/// The map's projection as last drawn, for what is drawn over the map.
+#[derive(Resource, Default)]
+pub struct LastProjection(pub Option<Projection>);
 
 pub fn plugin(app: &mut App) {
     app.init_resource::<MapArea>()
         .init_resource::<MapCamera>()
         .init_resource::<MapTextures>()
-        .configure_sets(EguiPrimaryContextPass, (DrillUi::Panels, DrillUi::Map).chain())
+        .init_resource::<LastProjection>()
+        .configure_sets(EguiPrimaryContextPass, (DrillUi::Panels, DrillUi::Map, DrillUi::Overlay).chain())
         .add_systems(
             EguiPrimaryContextPass,
-            draw_map.in_set(DrillUi::Map).run_if(in_state(Screen::Session).or_else(in_state(Screen::Replay))),
+            draw_map
+                .in_set(DrillUi::Map)
+                .run_if(in_state(Screen::Session).or_else(in_state(Screen::Replay)).or_else(in_state(Screen::Edit))),
         );
 }
 
 /// Map metres ↔ screen points for one frame.
-struct Projection {
-    rect: Rect,
-    centre: Xy,
-    m_per_px: f64,
+#[derive(Clone, Copy, Debug)]
+pub struct Projection {
+    pub rect: Rect,
+    pub centre: Xy,
+    pub m_per_px: f64,
 }
 
 impl Projection {
-    fn to_screen(&self, p: Xy) -> Pos2 {
+    pub fn to_screen(self, p: Xy) -> Pos2 {
         let c = self.rect.center();
         Pos2::new(
             c.x + ((p[0] - self.centre[0]) / self.m_per_px) as f32,
             c.y - ((p[1] - self.centre[1]) / self.m_per_px) as f32,
         )
     }
-    fn to_map(&self, s: Pos2) -> Xy {
+    pub fn to_map(self, s: Pos2) -> Xy {
         let c = self.rect.center();
         [self.centre[0] + (s.x - c.x) as f64 * self.m_per_px, self.centre[1] - (s.y - c.y) as f64 * self.m_per_px]
     }
@@ -92,6 +102,7 @@ fn draw_map(
     area: Res<MapArea>,
     mut camera: ResMut<MapCamera>,
     mut textures: ResMut<MapTextures>,
+    mut last: Option<ResMut<LastProjection>>,
 ) -> Result {
     // No drill between leaving a session and the launcher's first frame (返回 after a failed
     // join or at the end): nothing to draw, never a panic.
@@ -131,6 +142,9 @@ fn draw_map(
     let clicked_at = if response.clicked() { response.interact_pointer_pos() } else { None };
     let proj = Projection { rect, centre: camera.centre, m_per_px: camera.m_per_px };
     crate::drive::note_map(rect, proj.centre, proj.m_per_px);
+    if let Some(last) = last.as_mut() {
+        last.0 = Some(proj);
+    }
 
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, Color32::from_rgb(42, 46, 52));
