@@ -172,7 +172,7 @@ pub struct FlowPoint {
     pub m3_per_s: f64,
 }
 
-/// A river gauge (水位站) with the plan's three stages, as water depth above the bed in metres.
+/// A river gauge (水位站) with the plan's three stages, in metres measured as `datum` says.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GaugeSpec {
@@ -184,6 +184,35 @@ pub struct GaugeSpec {
     pub warning_m: f64,
     /// 保证水位: emergency status, prepare evacuation.
     pub guaranteed_m: f64,
+    /// What the stages are measured from (default `Bed`: depth above the river bed of the
+    /// gauge's model cell). `check` prints what each stage means in the model.
+    #[serde(default)]
+    pub datum: StageDatum,
+}
+
+/// How a plan writes its gauge stages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub enum StageDatum {
+    /// Water depth above the bed of the gauge's model cell, m.
+    #[default]
+    Bed,
+    /// Water level, m above sea level (高程), as most plans give 警戒水位 and 保证水位.
+    Elevation,
+    /// Readings of the gauge's staff (水尺读数), m, whose zero stands at `zero_m` m above sea level.
+    Staff { zero_m: f64 },
+}
+
+impl GaugeSpec {
+    /// The three stages (alert, warning, guaranteed) as depths above the bed of the gauge's
+    /// cell, the measure the model's gauges read, given that bed's elevation (m above sea level).
+    pub fn depths_above_bed(&self, bed_m: f64) -> [f64; 3] {
+        let stages = [self.alert_m, self.warning_m, self.guaranteed_m];
+        match self.datum {
+            StageDatum::Bed => stages,
+            StageDatum::Elevation => stages.map(|m| m - bed_m),
+            StageDatum::Staff { zero_m } => stages.map(|m| zero_m + m - bed_m),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -764,8 +793,9 @@ pub enum InjectEvent {
         rain_mm_per_h: f64,
         for_min: f64,
     },
-    /// A road blocked near a place (debris, a fallen tree).
-    RoadBlocked(Place),
+    /// The road nearest a place blocked, and why: `RoadBlocked(Village("X"), Flood)`; the
+    /// cause left out is `Landslide` (debris, rockfall, a fallen tree). The record logs it.
+    RoadBlocked(Place, #[serde(default = "debris")] HazardKind),
     /// The evacuated people of a village (its map name) go home, unless the village is held.
     ReturnHome(String),
     /// A report that is not true (谎报) reaches the command post as a 初报 from the village's
@@ -775,6 +805,10 @@ pub enum InjectEvent {
         village: String,
         hazard: HazardKind,
     },
+}
+
+fn debris() -> HazardKind {
+    HazardKind::Landslide
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
