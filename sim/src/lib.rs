@@ -8,6 +8,7 @@
 pub mod access;
 pub mod hash;
 pub mod hazard;
+pub mod lint;
 pub mod map;
 pub mod replay;
 pub mod roles;

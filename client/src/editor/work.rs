@@ -43,7 +43,15 @@ pub fn check_text(file: &Path, text: &str) -> Vec<Problem> {
     }
     let shown = file.display().to_string();
     let scratch_shown = scratch.display().to_string();
-    let mut problems = server::check::check_file(&scratch);
+    // Problems, or for a valid file the checker's quick warnings (not the run with nobody acting:
+    // this runs on every drop).
+    let mut problems = match server::drill::load::load_scenario_and_map(&scratch) {
+        Ok(loaded) => match loaded.problems() {
+            p if p.is_empty() => server::check::lint_loaded(&loaded, false).warnings,
+            p => p,
+        },
+        Err(p) => p,
+    };
     for p in &mut problems {
         p.file = shown.clone();
         p.message = p.message.replace(&scratch_shown, &shown);

@@ -56,8 +56,8 @@ pub fn unmeetable_deadlines(setup: &DrillSetup, file: &str) -> anyhow::Result<Ve
             &src,
             &format!("plan.actions[{i}].deadline_min"),
             format!(
-                "无法满足的时限: 最快的机器人演练(无反应时间)也{zh}(时限 {deadline} 分钟{from_zh}) / a deadline no \
-                 play can meet: even bots with no reaction time {en} (deadline {deadline} min{from_en})"
+                "警告: 无法满足的时限: 最快的机器人演练(无反应时间)也{zh}(时限 {deadline} 分钟{from_zh}) / warning: a \
+                 deadline no play can meet: even bots with no reaction time {en} (deadline {deadline} min{from_en})"
             ),
         ));
     }

@@ -239,7 +239,7 @@ pub struct FlowPoint {
     pub m3_per_s: f64,
 }
 
-/// A river gauge (水位站) with the plan's three stages, as water depth above the bed in metres.
+/// A river gauge (水位站) with the plan's three stages, in metres measured as `datum` says.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GaugeSpec {
@@ -247,13 +247,43 @@ pub struct GaugeSpec {
     pub name: String,
     /// Where it stands: on the river's channel.
     pub at: Place,
-    /// 设防水位: embankment patrols begin. Depth above the bed.
-    /// Range: more than 0
+    /// 设防水位: embankment patrols begin, m in the gauge's `datum` (depth above the bed by
+    /// default).
     pub alert_m: f64,
-    /// 警戒水位: teams onto the embankment. Depth above the bed, above `alert_m`.
+    /// 警戒水位: teams onto the embankment, m in the gauge's `datum`; above `alert_m`.
     pub warning_m: f64,
-    /// 保证水位: emergency status, prepare evacuation. Depth above the bed, above `warning_m`.
+    /// 保证水位: emergency status, prepare evacuation, m in the gauge's `datum`; above `warning_m`.
     pub guaranteed_m: f64,
+    /// What the stages are measured from (default `Bed`: depth above the river bed of the
+    /// gauge's model cell). `check` prints what each stage means in the model.
+    /// Example: `datum: Staff(zero_m: 1040.5)`
+    #[serde(default)]
+    pub datum: StageDatum,
+}
+
+/// How a plan writes its gauge stages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub enum StageDatum {
+    /// Water depth above the bed of the gauge's model cell, m.
+    #[default]
+    Bed,
+    /// Water level, m above sea level (高程), as most plans give 警戒水位 and 保证水位.
+    Elevation,
+    /// Readings of the gauge's staff (水尺读数), m, whose zero stands at `zero_m` m above sea level.
+    Staff { zero_m: f64 },
+}
+
+impl GaugeSpec {
+    /// The three stages (alert, warning, guaranteed) as depths above the bed of the gauge's
+    /// cell, the measure the model's gauges read, given that bed's elevation (m above sea level).
+    pub fn depths_above_bed(&self, bed_m: f64) -> [f64; 3] {
+        let stages = [self.alert_m, self.warning_m, self.guaranteed_m];
+        match self.datum {
+            StageDatum::Bed => stages,
+            StageDatum::Elevation => stages.map(|m| m - bed_m),
+            StageDatum::Staff { zero_m } => stages.map(|m| zero_m + m - bed_m),
+        }
+    }
 }
 
 /// A forest fire: where it starts and what burns.
@@ -1014,9 +1044,10 @@ pub enum InjectEvent {
     /// Extra rain over the whole map for a while (mm/h 0–300, minutes more than 0).
     /// Example: `Cloudburst(rain_mm_per_h: 60, for_min: 30)`
     Cloudburst { rain_mm_per_h: f64, for_min: f64 },
-    /// A road blocked near a place (debris, a fallen tree).
-    /// Example: `RoadBlocked(Near(village: "Encamp", east_m: 200, north_m: 0))`
-    RoadBlocked(Place),
+    /// The road nearest a place blocked, and why; the cause left out is `Landslide` (debris,
+    /// rockfall, a fallen tree). The record logs it.
+    /// Example: `RoadBlocked(Near(village: "Encamp", east_m: 200, north_m: 0), Flood)`
+    RoadBlocked(Place, #[serde(default = "debris")] HazardKind),
     /// The evacuated people of a village (its map name) go home, unless the village is held.
     /// Example: `ReturnHome("Encamp")`
     ReturnHome(String),
@@ -1024,6 +1055,10 @@ pub enum InjectEvent {
     /// informant: it claims `hazard` at the village. Only the controller and the score know it
     /// is false; a 核实 (`Verify`) of it is answered "no such hazard".
     FalseReport { village: String, hazard: HazardKind },
+}
+
+fn debris() -> HazardKind {
+    HazardKind::Landslide
 }
 
 /// The weights of the score's parts (normalised by their sum).

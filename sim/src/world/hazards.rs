@@ -87,21 +87,22 @@ impl Hazards {
             }
             let model = Flood::around(grid, &around, FLOOD_DOMAIN_MARGIN_M);
             let mut inflow_cells = Vec::new();
+            // Off the river (no channel within the snap radius) they stay where they are put:
+            // `check` warns that such a gauge reads nothing.
+            let snap = |xy: Xy| snap_to_channel(&model, grid, xy).or(grid.cell_at(xy)).unwrap_or(0);
             for (i, inflow) in f.inflows.iter().enumerate() {
                 let xy = place(&inflow.name, &inflow.at)?;
-                inflow_cells.push((snap_to_channel(&model, grid, xy), i));
+                inflow_cells.push((snap(xy), i));
             }
             for g in &f.gauges {
-                let cell = snap_to_channel(&model, grid, place(&g.name, &g.at)?);
+                let cell = snap(place(&g.name, &g.at)?);
+                let bed = model.bed_m(cell).unwrap_or(grid.elevation_m[cell] as f64);
+                let [alert, warning, guaranteed] = g.depths_above_bed(bed);
                 gauges.push(Gauge {
                     name: g.name.clone(),
                     pos: grid.cell_centre(cell),
                     cell,
-                    stages: [
-                        (Stage::Alert, g.alert_m),
-                        (Stage::Warning, g.warning_m),
-                        (Stage::Guaranteed, g.guaranteed_m),
-                    ],
+                    stages: [(Stage::Alert, alert), (Stage::Warning, warning), (Stage::Guaranteed, guaranteed)],
                     stage: None,
                     depth_m: 0.0,
                 });
@@ -162,17 +163,10 @@ impl Hazards {
             fire.ignitions_done[i] = true;
             if let Some(xy) = resolve_place(&ig.at, map)
                 && let Some(cell) = grid.cell_at(xy)
+                && let Some(c) = ignition_cell(&fire.model, grid, cell)
+                && fire.model.ignite(c)
             {
-                // Ignite the nearest burnable cell: an ignition point on a road or stream still starts a fire.
-                let target = (0..=2)
-                    .flat_map(|r: i32| (-r..=r).flat_map(move |dr| (-r..=r).map(move |dc| (dc, dr))))
-                    .filter_map(|(dc, dr)| neighbour(grid.cols, grid.rows, cell, dc, dr))
-                    .find(|&c| fire.model.state[c] == CellFire::Unburned);
-                if let Some(c) = target
-                    && fire.model.ignite(c)
-                {
-                    started.push(xy);
-                }
+                started.push(xy);
             }
         }
         let fire_weather = FireWeather {
@@ -254,10 +248,7 @@ impl Hazards {
     /// What reaches a village whose cell is `cell`: dangerous water in the cell by its FD2320
     /// rating, fire or debris in the cell or the eight around it (`people` documents the rule).
     pub(crate) fn hits_at(&self, grid: &TerrainGrid, cell: usize) -> Vec<(HazardKind, f64)> {
-        let around: Vec<usize> = (-1..=1)
-            .flat_map(|dr| (-1..=1).map(move |dc| (dc, dr)))
-            .filter_map(|(dc, dr)| neighbour(grid.cols, grid.rows, cell, dc, dr))
-            .collect();
+        let around = reach_of_fire_and_debris(grid, cell);
         let mut hits = Vec::new();
         if let Some(f) = &self.flood {
             let rating = f.model.hazard_rating(cell);
@@ -414,22 +405,44 @@ fn nearest_name(people: &People, xy: Xy) -> String {
     people.nearest(xy).map(|v| v.name.clone()).unwrap_or_default()
 }
 
-/// The channel cell with the largest flow near a point (gauges and inflows sit on the river).
-fn snap_to_channel(flood: &Flood, grid: &TerrainGrid, xy: Xy) -> usize {
-    let centre = grid.cell_at(xy).unwrap_or(0);
-    let radius = (300.0 / grid.cell_size_m).ceil() as i32;
-    let mut best = (f32::INFINITY, centre);
+/// How far from its point a gauge or an inflow looks for the river, m.
+pub const CHANNEL_SNAP_M: f64 = 300.0;
+
+/// The lowest channel cell within [`CHANNEL_SNAP_M`] of a point, where a gauge or an inflow
+/// placed there sits on the river; `None` when no channel is that near (or the point is off
+/// the map).
+pub(crate) fn snap_to_channel(flood: &Flood, grid: &TerrainGrid, xy: Xy) -> Option<usize> {
+    let centre = grid.cell_at(xy)?;
+    let radius = (CHANNEL_SNAP_M / grid.cell_size_m).ceil() as i32;
+    let mut best: Option<(f32, usize)> = None;
     for dr in -radius..=radius {
         for dc in -radius..=radius {
             if let Some(c) = neighbour(grid.cols, grid.rows, centre, dc, dr)
                 && flood.is_channel(c)
-                && grid.elevation_m[c] < best.0
+                && best.is_none_or(|(z, _)| grid.elevation_m[c] < z)
             {
-                best = (grid.elevation_m[c], c);
+                best = Some((grid.elevation_m[c], c));
             }
         }
     }
-    best.1
+    best.map(|(_, c)| c)
+}
+
+/// The cell a scripted ignition at `cell` lights: the nearest burnable one within two cells, so
+/// an ignition point on a road or stream still starts a fire; `None` when there is none.
+pub(crate) fn ignition_cell(fire: &Fire, grid: &TerrainGrid, cell: usize) -> Option<usize> {
+    (0..=2)
+        .flat_map(|r: i32| (-r..=r).flat_map(move |dr| (-r..=r).map(move |dc| (dc, dr))))
+        .filter_map(|(dc, dr)| neighbour(grid.cols, grid.rows, cell, dc, dr))
+        .find(|&c| fire.state[c] == CellFire::Unburned)
+}
+
+/// The cells whose fire or debris reaches a place in `cell`: the cell and the eight around it.
+pub(crate) fn reach_of_fire_and_debris(grid: &TerrainGrid, cell: usize) -> Vec<usize> {
+    (-1..=1)
+        .flat_map(|dr| (-1..=1).map(move |dc| (dc, dr)))
+        .filter_map(|(dc, dr)| neighbour(grid.cols, grid.rows, cell, dc, dr))
+        .collect()
 }
 
 /// Linear interpolation in a hydrograph, held flat beyond its ends.

@@ -286,8 +286,9 @@ impl World {
                     self.emit(e);
                 }
             }
+            // The controller's block carries no cause on the wire: debris, as its label says.
             WorldEvent::RoadBlocked(xy) => {
-                if let Some(e) = self.roads.block_near(&self.map, *xy) {
+                if let Some(e) = self.roads.block_near(&self.map, *xy, HazardKind::Landslide) {
                     self.emit(e);
                 }
             }

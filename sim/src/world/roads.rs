@@ -82,15 +82,16 @@ impl Roads {
         newly
     }
 
-    /// Blocks the road edge nearest `xy` (an inject: debris, a fallen tree): nearest along the
-    /// road, so a long edge passing by is blocked rather than a short one whose end is nearer.
-    pub(crate) fn block_near(&mut self, map: &MapAsset, xy: Xy) -> Option<EventKind> {
+    /// Blocks the road edge nearest `xy` (an inject: debris, a fallen tree, water), logged with
+    /// the inject's `cause`: nearest along the road, so a long edge passing by is blocked rather
+    /// than a short one whose end is nearer.
+    pub(crate) fn block_near(&mut self, map: &MapAsset, xy: Xy, cause: HazardKind) -> Option<EventKind> {
         let roads = &map.features.roads;
         let e = (0..roads.edges.len())
             .min_by(|&a, &b| roads.distance_to_edge(a, xy).total_cmp(&roads.distance_to_edge(b, xy)))?;
         let first = self.closed[e] == 0;
         self.closed[e] |= closure::BLOCKED;
-        first.then_some(EventKind::RoadClosed { edge: e as u32, cause: HazardKind::Landslide })
+        first.then_some(EventKind::RoadClosed { edge: e as u32, cause })
     }
 
     /// A team cleared the roads within `radius_m` of `xy` of debris and blocks.

@@ -12,7 +12,7 @@ use crate::map::{LandCover, RoadClass, Xy};
 use crate::roles::Role;
 use crate::scenario::{Level, parse_scenario, resolve_place};
 use crate::testkit::TestMap;
-use crate::world::{Command, EventKind, Order, World};
+use crate::world::{Command, EventKind, HazardKind, Order, World};
 
 const SCENARIO: &str = r#"
 Scenario(
@@ -114,4 +114,53 @@ fn a_cloudburst_reaches_the_slopes_the_triggers_and_the_views_alike() {
         }
     }
     assert!(level_at.is_some(), "the cloudburst met the level IV trigger");
+}
+
+/// Issue 10: a `RoadBlocked` inject about flooding was logged with `cause: Landslide`. The
+/// inject now carries its cause; left out, it is debris (`Landslide`), as schema 1 files meant.
+#[test]
+fn a_road_blocked_inject_logs_its_own_cause() {
+    let road: Vec<Xy> = (0..8).map(|i| [20.5 * 75.0, 150.0 + i as f64 * 375.0]).collect();
+    let map = TestMap::valley()
+        .size(41, 40)
+        .cover(LandCover::Grass)
+        .road(RoadClass::Main, None, &road)
+        .village("Baix", road[1])
+        .village("Alt", road[6])
+        .build();
+    let injects = r#"injects: [
+        (at_min: 10, to: "controller", message: "道路积水", event: Some(RoadBlocked(Near(village: "Baix", east_m: 0, north_m: 375), Flood))),
+        (at_min: 20, to: "controller", message: "塌方", event: Some(RoadBlocked(Near(village: "Alt", east_m: 0, north_m: 375)))),
+    ],"#;
+    let text = SCENARIO.replace(
+        r#"injects: [
+        (at_min: 30, to: "controller", message: "县气象台: 短时强降水", event: Some(Cloudburst(rain_mm_per_h: 60.0, for_min: 60.0))),
+    ],"#,
+        injects,
+    );
+    assert_ne!(text, SCENARIO, "the fixture's injects were replaced");
+    let scenario = parse_scenario("blocks.ron", &text).expect("parses");
+    let mut w = World::new(Arc::new(scenario), Arc::new(map), 1).expect("starts");
+    while w.time_s() < 30 * 60 {
+        let due: Vec<u32> = w
+            .step()
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::InjectDue { index } => Some(index),
+                _ => None,
+            })
+            .collect();
+        for index in due {
+            w.apply(&Command::new(Role::Controller, Order::FireInject { index })).expect("fired");
+        }
+    }
+    let causes: Vec<HazardKind> = w
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::RoadClosed { cause, .. } => Some(*cause),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(causes, vec![HazardKind::Flood, HazardKind::Landslide]);
 }

@@ -136,9 +136,9 @@ impl World {
             InjectEvent::Cloudburst { rain_mm_per_h, for_min } => {
                 self.weather.add_cloudburst(self.t_s, *rain_mm_per_h, *for_min);
             }
-            InjectEvent::RoadBlocked(place) => {
+            InjectEvent::RoadBlocked(place, cause) => {
                 if let Some(xy) = resolve_place_on(&self.map, place)
-                    && let Some(e) = self.roads.block_near(&self.map, xy)
+                    && let Some(e) = self.roads.block_near(&self.map, xy, *cause)
                 {
                     self.emit(e);
                 }

@@ -66,6 +66,19 @@ pub struct FireWeather {
     pub rain_mm_per_h: f64,
 }
 
+/// How a fire lit in a cell would burn (`Fire::burnability`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Burnability {
+    /// The cell's fuel model code, e.g. "FM10", "NB1".
+    pub fuel: &'static str,
+    /// Dead 1 h fuel moisture in the cell, percent.
+    pub dead_moisture_percent: f64,
+    /// The fuel model's dead moisture of extinction, percent.
+    pub extinction_percent: f64,
+    /// Head rate of spread, m/min; `None`: it does not burn.
+    pub head_m_per_min: Option<f64>,
+}
+
 /// Flame lengths crews can attack directly (Andrews & Rothermel 1982 interpretation chart).
 pub const HAND_CREW_FLAME_M: f64 = 1.2;
 pub const ENGINE_FLAME_M: f64 = 2.4;
@@ -129,15 +142,23 @@ impl Behaviours {
     }
 
     fn compute(&self, c: usize) -> Option<CellSpread> {
-        let w = self.conditions?;
-        let (fm, canopy) = &self.models[self.fuel[c] as usize];
+        self.compute_under(c, self.conditions?)
+    }
+
+    /// The cell's moisture under `w`: the weather's plus the cell's noise.
+    fn moisture_in(&self, c: usize, w: &Conditions) -> Moisture {
         let off = self.moisture_offset[c] as f64 / 100.0;
-        let m = Moisture {
+        Moisture {
             d1h: (w.moisture.d1h + off).max(0.01),
             d10h: (w.moisture.d10h + off).max(0.01),
             d100h: (w.moisture.d100h + off).max(0.01),
             ..w.moisture
-        };
+        }
+    }
+
+    fn compute_under(&self, c: usize, w: Conditions) -> Option<CellSpread> {
+        let (fm, canopy) = &self.models[self.fuel[c] as usize];
+        let m = self.moisture_in(c, &w);
         let bed = Fuelbed::new(fm, m)?;
         let waf = wind_adjustment_factor(fm.depth_ft, *canopy).0;
         let u_ft_min = w.wind_m_per_s / TEN_M_TO_TWENTY_FT * waf / M_PER_FT * 60.0;
@@ -285,6 +306,24 @@ impl Fire {
     fn replan(&mut self) {
         let (front, beh, state) = (&mut self.front, &mut self.behaviours, &self.state);
         front.replan(self.t_min, &mut |c| beh.get(c), &|c| state[c] != CellFire::NoFuel);
+    }
+
+    /// What a fire lit in `cell` at `t_min` would do under the weather `w`, without lighting it:
+    /// the cell's fuel model, its dead fine fuel moisture and the head rate of spread (`None`
+    /// when the fuel does not burn: no fuel, or moisture at or above extinction).
+    pub fn burnability(&self, cell: usize, t_min: f64, w: &FireWeather) -> Burnability {
+        let conditions = Conditions {
+            wind_m_per_s: w.wind_m_per_s,
+            wind_from_deg: w.wind_from_deg,
+            moisture: self.moisture_at(t_min, w),
+        };
+        let fm = &self.behaviours.models[self.behaviours.fuel[cell] as usize].0;
+        Burnability {
+            fuel: fm.code,
+            dead_moisture_percent: self.behaviours.moisture_in(cell, &conditions).d1h * 100.0,
+            extinction_percent: fm.mx_dead * 100.0,
+            head_m_per_min: self.behaviours.compute_under(cell, conditions).map(|s| s.head_m_per_min),
+        }
     }
 
     /// Sets a cell alight now; returns false when it cannot burn.

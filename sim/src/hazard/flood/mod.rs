@@ -189,6 +189,12 @@ impl Flood {
         self.is_channel[cell]
     }
 
+    /// The bed the water flows on in a map cell (the depression-filled DEM), m above sea level;
+    /// `None` outside the 2-D domain. A gauge's stage is the depth above it.
+    pub fn bed_m(&self, cell: usize) -> Option<f64> {
+        self.domain.local(self.cols, cell).map(|l| self.solver.bed()[l] as f64)
+    }
+
     pub fn solver(&self) -> &Solver {
         &self.solver
     }

@@ -432,7 +432,7 @@ impl Check<'_> {
             }
             let ep = format!("{p}.event");
             match &inj.event {
-                Some(InjectEvent::Ignition(place)) | Some(InjectEvent::RoadBlocked(place)) => self.place(&ep, place),
+                Some(InjectEvent::Ignition(place)) | Some(InjectEvent::RoadBlocked(place, _)) => self.place(&ep, place),
                 Some(InjectEvent::ReturnHome(v)) => self.village_ref(&ep, v),
                 Some(InjectEvent::FalseReport { village, .. }) => {
                     self.village_ref(&format!("{ep}.village"), village);

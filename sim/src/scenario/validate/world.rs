@@ -61,6 +61,10 @@ impl Check<'_> {
                 let p = format!("hazards.flood.gauges[{i}]");
                 self.place(&format!("{p}.at"), &g.at);
                 self.positive(&format!("{p}.alert_m"), g.alert_m, "alert_m (设防水位)");
+                if let crate::scenario::StageDatum::Staff { zero_m } = g.datum {
+                    // The Dead Sea shore to above Everest: anything else is a typo.
+                    self.range(&format!("{p}.datum"), zero_m, -500.0, 9000.0, "zero_m (水尺零点高程)");
+                }
                 if !(g.alert_m < g.warning_m && g.warning_m < g.guaranteed_m) {
                     self.problem(
                         &p,
