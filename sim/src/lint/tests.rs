@@ -1,3 +1,4 @@
+//! Tests of the lint module: gauge stages converted to depths above the bed.
 use crate::scenario::{GaugeSpec, Place, StageDatum};
 
 fn gauge(datum: StageDatum, stages: [f64; 3]) -> GaugeSpec {
