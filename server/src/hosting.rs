@@ -91,6 +91,8 @@ pub struct Serving {
     big_in_flight: BTreeMap<u64, usize>,
     /// Busy seconds by phase of the loop (`metrics::PHASES`).
     phases: [f64; metrics::PHASES.len()],
+    /// `phases` at the last tick, for the per-tick trace.
+    phases_at_tick: [f64; metrics::PHASES.len()],
 }
 
 impl Serving {
@@ -162,6 +164,7 @@ impl Serving {
             held: BTreeMap::new(),
             big_in_flight: BTreeMap::new(),
             phases: Default::default(),
+            phases_at_tick: Default::default(),
         })
     }
 
@@ -279,6 +282,7 @@ impl Serving {
         let (host, net) = (&mut self.host, &mut self.net);
         std::thread::scope(|scope| {
             let stepping = scope.spawn(move || {
+                yield_to_the_network();
                 let t = Instant::now();
                 host.tick(wall, MAX_STEPS_PER_TICK);
                 host.prepare_views();
@@ -305,6 +309,16 @@ impl Serving {
 
     /// Records a tick's busy time and world step, and publishes what the host counted.
     fn publish(&mut self, busy: Duration, step: Duration) {
+        // One line per tick at debug level (`RUST_LOG=sandtable::tick=debug`): which phase a
+        // slow tick spent its time in, where the histogram only says that it was slow.
+        if tracing::enabled!(target: "sandtable::tick", tracing::Level::DEBUG) {
+            let ms: Vec<String> = (self.phases.iter().zip(self.phases_at_tick))
+                .zip(metrics::PHASES)
+                .map(|((now, then), name)| format!("{name}={:.1}", (now - then) * 1e3))
+                .collect();
+            tracing::debug!(target: "sandtable::tick", "busy={:.1} {} ms", busy.as_secs_f64() * 1e3, ms.join(" "));
+        }
+        self.phases_at_tick = self.phases;
         let st = self.host.stats();
         let drill = self.host.drill();
         let Ok(mut m) = self.metrics.lock() else { return };
@@ -412,6 +426,19 @@ impl Lap {
         let now = Instant::now();
         phases[phase as usize] += (now - self.at).as_secs_f64();
         self.at = now;
+    }
+}
+
+/// Lowers the calling thread's priority (nice 10) so the network thread, and the rest of the
+/// machine, come first while it steps the world: a step that runs a little later only delays
+/// views, while a network thread waiting for a core delays every seat's acks and orders. On a
+/// 2-core laptop the stepping thread otherwise shares the cores evenly with the network thread
+/// and stretches its ticks (BENCHMARKS.md, session 7).
+fn yield_to_the_network() {
+    // On Linux, setpriority on a thread id renices that thread alone.
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10) {
+        tracing::debug!("could not lower the stepping thread's priority: {e}");
     }
 }
 

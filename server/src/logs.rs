@@ -97,7 +97,7 @@ type TransportKey = (String, u32);
 static TRANSPORT: Mutex<Option<Throttle<TransportKey>>> = Mutex::new(None);
 
 fn is_transport(target: &str) -> bool {
-    target.starts_with("renet")
+    target.starts_with("renet") || target.starts_with("server::net::transport")
 }
 
 /// A per-layer filter throttling renet's and netcode's warnings and errors (garbage datagrams,

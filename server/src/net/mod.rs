@@ -7,6 +7,7 @@ pub mod client;
 pub mod seat_link;
 pub mod server;
 pub mod socket;
+pub mod transport;
 
 pub use client::{JoinRequest, NetClient};
 pub use seat_link::{LinkEvent, LinkState, SeatLink, Ticket};

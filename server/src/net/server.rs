@@ -18,11 +18,13 @@ use std::time::Duration;
 
 use protocol::{NETCODE_PROTOCOL_ID, channel};
 use renet::{RenetServer, ServerEvent};
-use renet_netcode::{NetcodeServerTransport, ServerAuthentication, ServerConfig};
+use renet_netcode::{ServerAuthentication, ServerConfig};
 use sim::Role;
 
 use crate::admission::{DrillCodes, Grant, Issuer, TokenService};
 use crate::host::{ConnId, Host, Outgoing};
+
+use super::transport::ShardedTransport;
 
 /// netcode's own ceiling: a county exercise seats hundreds of people (BENCHMARKS.md has 1,000).
 pub const MAX_CLIENTS: usize = 1024;
@@ -31,7 +33,7 @@ const PORT_TRIES: usize = 20;
 
 pub struct NetServer {
     server: RenetServer,
-    transport: NetcodeServerTransport,
+    transport: ShardedTransport,
     addr: SocketAddr,
     rcvbuf: Option<usize>,
     issuer: Arc<Issuer>,
@@ -46,14 +48,15 @@ impl NetServer {
     pub fn bind(addr: SocketAddr, codes: Arc<DrillCodes>, roles: Vec<Role>) -> io::Result<NetServer> {
         let (socket, rcvbuf, listener) = bind_both(addr)?;
         let bound = socket.local_addr()?;
-        let config = ServerConfig {
-            current_time: super::netcode_now(),
-            max_clients: MAX_CLIENTS,
+        let now = super::netcode_now();
+        let config = |max_clients| ServerConfig {
+            current_time: now,
+            max_clients,
             protocol_id: NETCODE_PROTOCOL_ID,
             public_addresses: vec![bound],
             authentication: ServerAuthentication::Secure { private_key: *codes.key() },
         };
-        let transport = NetcodeServerTransport::new(config, socket)?;
+        let transport = ShardedTransport::new(MAX_CLIENTS, config, socket)?;
         let issuer = Arc::new(Issuer::new(codes, roles, vec![bound]));
         let tokens = TokenService::start(listener, issuer.clone())?;
         let server = RenetServer::new(protocol::connection_config());
