@@ -474,8 +474,8 @@ impl T {
             T::EdBackToEdit => ("返回编辑", "Back to editing"),
             T::EdCannotOpen => ("场景无法打开", "The scenario cannot be opened"),
             T::EdDragHint => (
-                "拖动标记即可移动; 保存时只改写被移动的条目, 注释和排版保持不变",
-                "Drag a marker to move it; saving rewrites only the moved entries, comments and layout stay",
+                "拖动标记即可移动, 选中后可删除; 保存时只改写改动的条目, 注释和排版保持不变",
+                "Drag a marker to move it, select one to delete it; saving rewrites only the edited entries, comments and layout stay",
             ),
             T::EdMoved => ("已移动", "Moved"),
             T::EdAdd => ("添加", "Add"),

@@ -446,7 +446,12 @@ fn draw_panels(
     if let Some(mut drill) = drill {
         follow_pick(&mut editor, &mut drill);
     }
-    // Delete removes the selected entry, unless a text field has the keys.
+    // Escape drops a tool or a new entry's form; Delete removes the selected entry, unless a
+    // text field has the keys.
+    if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+        editor.tool = None;
+        editor.draft = None;
+    }
     let typing = ctx.memory(|m| m.focused().is_some());
     if !typing
         && editor.shown.is_none()
@@ -620,6 +625,9 @@ fn side_panel(ui: &mut egui::Ui, editor: &mut Editor, l: Lang) {
             let start = ui.button(format!("▶ {}", T::EdPreview.text(l)));
             crate::drive::note("preview", &start);
             if start.clicked() {
+                // The palette hides while previewing: no new entry is half placed.
+                editor.tool = None;
+                editor.draft = None;
                 editor.preview = Some(Preview::start(&editor.file, editor.text.clone(), editor.waker.clone()));
                 editor.shown = None;
                 editor.frames.clear();
