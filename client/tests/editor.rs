@@ -5,7 +5,8 @@
 //! - deletes a gauge, then undoes that;
 //! - deletes a depot written one field a line;
 //! - picks the shelter tool, clicks the map and adds the new shelter with its form's defaults;
-//! - closes the window, and answers the unsaved-changes question with 保存并关闭.
+//! - closes the window and cancels at the unsaved-changes question, then closes it again and
+//!   answers 保存并关闭.
 //!
 //! The saved file must differ from the original in exactly those places: the dragged shelter's
 //! place on its line, the depot's lines gone, one new shelter line after the last one; every
@@ -44,7 +45,7 @@ fn a_trainer_moves_deletes_and_adds_places_and_saves_on_close() {
              click item:gauge:{GAUGE}\nclick delete\nframes 3\nclick undo\nframes 3\n\
              click item:depot:{DEPOT}\nclick delete\nframes 3\n\
              click tool:shelter\nframes 3\nmap {:.1} {:.1}\nframes 5\nclick add:confirm\nframes 5\n\
-             close\nframes 3\nclick close:save\nframes 200\n",
+             close\nframes 3\nclick close:cancel\nframes 5\nclose\nframes 3\nclick close:save\nframes 200\n",
             to[0], to[1], new_at[0], new_at[1]
         ),
     )
@@ -61,7 +62,8 @@ fn a_trainer_moves_deletes_and_adds_places_and_saves_on_close() {
     let logs = || format!("stdout:\n{}\nstderr:\n{}", tail(&out), tail(&err));
     assert!(status.success(), "the drive failed ({status}); {}", logs());
     let stdout = std::fs::read_to_string(&out).unwrap();
-    assert!(stdout.contains("Close"), "the script reached the close; {}", logs());
+    assert!(stdout.contains("Click(\"close:cancel\")"), "the script reached the close; {}", logs());
+    assert!(stdout.contains("Click(\"close:save\")"), "取消 kept the window open; {}", logs());
     assert!(!stdout.contains("script done"), "保存并关闭 closed the window before the script ran out; {}", logs());
 
     let saved = std::fs::read_to_string(&file).unwrap();
