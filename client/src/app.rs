@@ -43,7 +43,10 @@ impl Plugin for SandtablePlugin {
             resolution: WindowResolution::new(WINDOW_SIZE.0, WINDOW_SIZE.1),
             ..default()
         };
-        app.add_plugins(DefaultPlugins.set(WindowPlugin { primary_window: Some(window), ..default() }))
+        // The editor asks before a close loses unsaved edits (`editor::close_requested`).
+        let windows =
+            WindowPlugin { primary_window: Some(window), close_when_requested: self.args.edit.is_none(), ..default() };
+        app.add_plugins(DefaultPlugins.set(windows))
             .add_plugins(EguiPlugin::default())
             .insert_resource(ClearColor(Color::srgb(0.16, 0.18, 0.2)))
             .init_state::<Screen>()

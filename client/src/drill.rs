@@ -507,47 +507,29 @@ fn clock_shows(c: &Control, clock: &ClockState) -> bool {
 /// weather, the clock; no hazard cells, teams or reports' senders. Its role is the controller's
 /// stand-in (a public seat has none).
 pub fn public_as_view(p: &PublicView) -> RoleView {
-    RoleView {
-        role: Role::Controller,
-        t_s: p.t_s,
-        duration_s: p.duration_s,
-        finished: p.finished,
-        level: p.levels.iter().map(|(_, l)| *l).max(),
-        weather: p.weather.clone(),
-        hazard: Vec::new(),
-        villages: p
-            .villages
-            .iter()
-            .map(|v| sim::view::VillageView {
-                name: v.name.clone(),
-                name_zh: v.name_zh.clone(),
-                pos: v.pos,
-                township: v.township.clone(),
-                shelter: None,
-                population: v.population,
-                at_home: None,
-                in_shelter: None,
-                casualties: None,
-                warned: v.warned,
-                evacuation_ordered: v.evacuation_ordered,
-                held: false,
-                waiting: None,
-            })
-            .collect(),
-        teams: Vec::new(),
-        reports: Vec::new(),
-        gauges: Vec::new(),
-        messages: Vec::new(),
-        orders: Vec::new(),
-        closed_roads: Vec::new(),
-        depots: Vec::new(),
-        shelters: Vec::new(),
-        requests: Vec::new(),
-        frozen: Vec::new(),
-        injects_due: Vec::new(),
-        messages_before: 0,
-        left_out: 0,
-    }
+    let villages = p
+        .villages
+        .iter()
+        .map(|v| sim::view::VillageView {
+            name: v.name.clone(),
+            name_zh: v.name_zh.clone(),
+            pos: v.pos,
+            township: v.township.clone(),
+            shelter: None,
+            population: v.population,
+            at_home: None,
+            in_shelter: None,
+            casualties: None,
+            warned: v.warned,
+            evacuation_ordered: v.evacuation_ordered,
+            held: false,
+            waiting: None,
+        })
+        .collect();
+    let mut view = RoleView::still(Role::Controller, p.t_s, p.duration_s, p.weather.clone(), villages);
+    view.finished = p.finished;
+    view.level = p.levels.iter().map(|(_, l)| *l).max();
+    view
 }
 
 /// True when `kind` is the event an accepted `order` from `me` gives: the one place that pairs
@@ -745,29 +727,7 @@ mod tests {
     }
 
     fn view_at(t_s: u32) -> RoleView {
-        RoleView {
-            role: Role::County,
-            t_s,
-            duration_s: 3600,
-            finished: false,
-            level: None,
-            weather: weather(),
-            hazard: vec![],
-            villages: vec![],
-            teams: vec![],
-            reports: vec![],
-            gauges: vec![],
-            messages: vec![],
-            orders: vec![],
-            closed_roads: vec![],
-            depots: vec![],
-            shelters: vec![],
-            requests: vec![],
-            frozen: vec![],
-            injects_due: vec![],
-            messages_before: 0,
-            left_out: 0,
-        }
+        RoleView::still(Role::County, t_s, 3600, weather(), vec![])
     }
 
     fn weather() -> sim::weather::Weather {

@@ -8,7 +8,8 @@
 //! Script lines (`#` starts a comment):
 //! `click NAME` · `type TEXT` · `map X Y` (click the map at map metres) · `drag NAME X Y` (press
 //! on the widget, move in steps, release at map metres) · `wait-ready` · `wait-accepted N` (N
-//! orders of this seat accepted, none refused) · `frames N` · `exit`.
+//! orders of this seat accepted, none refused) · `frames N` · `close` (the window's close
+//! button) · `exit`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -63,6 +64,7 @@ enum Step {
     WaitReady,
     WaitAccepted(usize),
     Frames(u32),
+    Close,
     Exit,
 }
 
@@ -100,6 +102,7 @@ fn parse(script: &str) -> Result<Vec<Step>, String> {
             "wait-ready" => Step::WaitReady,
             "wait-accepted" => Step::WaitAccepted(rest.parse().map_err(|_| bad())?),
             "frames" => Step::Frames(rest.parse().map_err(|_| bad())?),
+            "close" => Step::Close,
             "exit" => Step::Exit,
             _ => return Err(bad()),
         });
@@ -143,6 +146,8 @@ fn drive(
     drill: Option<Res<Drill>>,
     time: Res<Time<Real>>,
     mut exit: MessageWriter<AppExit>,
+    windows: Query<Entity, With<bevy::window::PrimaryWindow>>,
+    mut close: MessageWriter<bevy::window::WindowCloseRequested>,
 ) {
     let Some(mut input) = inputs.iter_mut().next() else { return };
     let screen = input.0.screen_rect.unwrap_or(Rect::EVERYTHING);
@@ -256,6 +261,10 @@ fn drive(
             d.sent.iter().filter(|s| s.status == Status::Accepted).count() >= *n
         }
         Step::Frames(n) => driver.frames >= *n,
+        Step::Close => {
+            close.write_batch(windows.iter().map(|window| bevy::window::WindowCloseRequested { window }));
+            true
+        }
         Step::Exit => {
             println!("drive: script done");
             exit.write(AppExit::Success);
@@ -287,7 +296,8 @@ mod tests {
     #[test]
     fn scripts_parse_and_bad_lines_are_named() {
         let steps =
-            parse("# a comment\nwait-ready\nclick send:Warn\ntype 水位 上涨\nmap 100 2.5\nwait-accepted 2\n").unwrap();
+            parse("# a comment\nwait-ready\nclick send:Warn\ntype 水位 上涨\nmap 100 2.5\nwait-accepted 2\nclose\n")
+                .unwrap();
         assert_eq!(
             steps,
             vec![
@@ -296,6 +306,7 @@ mod tests {
                 Step::Type("水位 上涨".into()),
                 Step::Map(100.0, 2.5),
                 Step::WaitAccepted(2),
+                Step::Close,
             ]
         );
         assert_eq!(

@@ -60,6 +60,35 @@ pub struct RoleView {
 }
 
 impl RoleView {
+    /// A still moment: the clock, the weather and the villages, nothing else (no hazard,
+    /// teams, messages or orders). The client's stand-in views (the editor's scenario standing
+    /// still, the public situation) start from it.
+    pub fn still(role: Role, t_s: u32, duration_s: u32, weather: Weather, villages: Vec<VillageView>) -> RoleView {
+        RoleView {
+            role,
+            t_s,
+            duration_s,
+            finished: false,
+            level: None,
+            weather,
+            hazard: Vec::new(),
+            villages,
+            teams: Vec::new(),
+            reports: Vec::new(),
+            gauges: Vec::new(),
+            messages: Vec::new(),
+            orders: Vec::new(),
+            closed_roads: Vec::new(),
+            depots: Vec::new(),
+            shelters: Vec::new(),
+            requests: Vec::new(),
+            frozen: Vec::new(),
+            injects_due: Vec::new(),
+            messages_before: 0,
+            left_out: 0,
+        }
+    }
+
     /// Puts back the communications an earlier view (or the history kept so far) carried and
     /// this one leaves out: the messages before this view's first, the reports and requests it
     /// no longer carries (settled and old, so they do not change any more). What this view

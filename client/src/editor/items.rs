@@ -1,9 +1,10 @@
 //! What a trainer can place and drag on the editor's map: the scenario's shelters, gauges,
-//! inflows, ignitions, landslide points, team bases and depots, each with the path of its place
-//! in the file, and how a moved place is written back.
+//! inflows, ignitions, landslide points, team bases and depots, and the places of injects (a
+//! fire started, a road blocked), each with the path of its place in the file, and how a moved
+//! place is written back.
 
 use sim::map::{MapAsset, Xy};
-use sim::scenario::{Place, Scenario, resolve_place};
+use sim::scenario::{InjectEvent, Place, Scenario, resolve_place};
 
 use crate::i18n::T;
 
@@ -17,9 +18,15 @@ pub enum Kind {
     SlidePoint,
     TeamBase,
     Depot,
+    /// The place of an inject's event (`Ignition(place)`, `RoadBlocked(place, cause)`).
+    Inject,
 }
 
 impl Kind {
+    /// The kinds the tool palette adds (an inject is more than a place: it is written by hand).
+    pub const ADDABLE: [Kind; 7] =
+        [Kind::Shelter, Kind::Gauge, Kind::Inflow, Kind::Ignition, Kind::SlidePoint, Kind::TeamBase, Kind::Depot];
+
     pub fn label(self) -> T {
         match self {
             Kind::Shelter => T::EdShelter,
@@ -29,6 +36,7 @@ impl Kind {
             Kind::SlidePoint => T::EdSlidePoint,
             Kind::TeamBase => T::EdTeamBase,
             Kind::Depot => T::EdDepot,
+            Kind::Inject => T::EdInject,
         }
     }
     /// The name a drive script uses for the kind (`marker:shelter:<name>`).
@@ -41,6 +49,7 @@ impl Kind {
             Kind::SlidePoint => "slide",
             Kind::TeamBase => "team",
             Kind::Depot => "depot",
+            Kind::Inject => "inject",
         }
     }
 }
@@ -52,13 +61,16 @@ pub struct Item {
     pub name: String,
     /// Path of its place in the file (`shelters[0].at`, `teams[2].base`).
     pub path: String,
+    /// Path of the entry the place belongs to (`shelters[0]`, `injects[3]`): problems under it
+    /// are its own, and deleting the item deletes it.
+    pub entry: String,
     pub place: Place,
 }
 
 impl Item {
     /// The path of the entry the place belongs to (`shelters[0]`): problems under it are its own.
     pub fn entry_path(&self) -> &str {
-        self.path.rsplit_once('.').map(|(entry, _)| entry).unwrap_or(&self.path)
+        &self.entry
     }
 }
 
@@ -66,7 +78,8 @@ impl Item {
 pub fn placeable(s: &Scenario) -> Vec<Item> {
     let mut out = Vec::new();
     let mut add = |kind, name: &str, path: String, place: &Place| {
-        out.push(Item { kind, name: name.to_string(), path, place: place.clone() });
+        let entry = path.rsplit_once('.').map(|(entry, _)| entry.to_string()).unwrap_or_else(|| path.clone());
+        out.push(Item { kind, name: name.to_string(), path, entry, place: place.clone() });
     };
     for (i, x) in s.shelters.iter().enumerate() {
         add(Kind::Shelter, &x.name, format!("shelters[{i}].at"), &x.at);
@@ -96,6 +109,22 @@ pub fn placeable(s: &Scenario) -> Vec<Item> {
     for (i, d) in s.depots.iter().enumerate() {
         add(Kind::Depot, &d.name, format!("depots[{i}].at"), &d.at);
     }
+    for (i, inject) in s.injects.iter().enumerate() {
+        if let Some(InjectEvent::Ignition(place) | InjectEvent::RoadBlocked(place, _)) = &inject.event {
+            // Named by the start of its message; the entry is the whole inject.
+            let mut name: String = inject.message.chars().take(14).collect();
+            if inject.message.chars().count() > 14 {
+                name.push('…');
+            }
+            out.push(Item {
+                kind: Kind::Inject,
+                name: format!("#{} {name}", i + 1),
+                path: format!("injects[{i}].event.0"),
+                entry: format!("injects[{i}]"),
+                place: place.clone(),
+            });
+        }
+    }
     out
 }
 
@@ -114,7 +143,12 @@ pub fn moved_place_text(old: &Place, to: Xy, map: &MapAsset) -> String {
         let (e, n) = ((to[0] - s.pos[0]).round(), (to[1] - s.pos[1]).round());
         return format!("Near(village: {village:?}, east_m: {e}, north_m: {n})");
     }
-    let (lon, lat) = map.meta.projection.to_lonlat(to);
+    place_text(to, map)
+}
+
+/// A new place at `at`: longitude and latitude, 5 decimals (about a metre).
+pub fn place_text(at: Xy, map: &MapAsset) -> String {
+    let (lon, lat) = map.meta.projection.to_lonlat(at);
     format!("LonLat({lon:.5}, {lat:.5})")
 }
 

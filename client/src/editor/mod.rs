@@ -1,12 +1,17 @@
 //! `sandtable --edit SCENARIO`: the scenario editor (场景编辑). The scenario opens on its map
 //! (drawn by `map_view`, as in a drill); its shelters, gauges, inflows, ignitions, landslide
-//! points, team bases and depots are markers a trainer drags. A drop rewrites only that place's
-//! text in the file (`patch`, at the position the source map gives), so comments and layout
-//! stay; the checker's messages follow each edit (`work::Checker`, the command line's own
-//! `check`); a preview plays the drill fast with bots and shows the flood or fire spreading on a
-//! time slider (`work::Preview`). Saving writes the text as edited.
+//! points, team bases, depots and inject places are markers a trainer drags. A drop rewrites
+//! only that place's text in the file (`patch`, at the position the source map gives), so
+//! comments and layout stay. The tool palette adds an entry where the map is clicked (`draft`,
+//! its form; `lists`, its text after its list's last entry); Delete removes the selected one.
+//! A close with unsaved edits asks first. The checker's messages follow each edit
+//! (`work::Checker`, the command line's own `check`); a preview plays the drill fast with bots
+//! and shows the flood or fire spreading on a time slider (`work::Preview`). Saving writes the
+//! text as edited.
 
+mod draft;
 mod items;
+mod lists;
 mod patch;
 mod work;
 
@@ -15,7 +20,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use bevy::prelude::*;
-use bevy::window::RequestRedraw;
+use bevy::window::{RequestRedraw, WindowCloseRequested};
 use bevy_egui::egui::{self, Color32, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, Vec2};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 use protocol::Seat;
@@ -25,9 +30,10 @@ use sim::scenario::{Problem, Scenario};
 use sim::view::RoleView;
 
 use crate::app::Screen;
-use crate::drill::{Drill, Link};
+use crate::drill::{Drill, Link, MapPick};
 use crate::i18n::{Lang, T};
 use crate::map_view::{DrillUi, LastProjection, MapArea, MapCamera};
+use draft::{Draft, Shown, Value};
 use items::{Item, Kind};
 use work::{Checker, Frame, Preview, Waker};
 
@@ -35,6 +41,8 @@ use work::{Checker, Frame, Preview, Waker};
 const PREVIEW_FPS: f64 = 8.0;
 /// Problems are drawn in magenta: red means casualties on this map.
 const PROBLEM: Color32 = Color32::from_rgb(230, 60, 220);
+/// The map pick (`Drill::pick`) of the place of a new entry; order forms use their kind's number.
+const PICK_NEW: u8 = u8::MAX;
 
 #[derive(Resource)]
 struct Editor {
@@ -52,6 +60,14 @@ struct Editor {
     /// The item being dragged, where it is now, and the pointer's offset from its marker.
     dragging: Option<(usize, Xy, Vec2)>,
     selected: Option<usize>,
+    /// The kind of entry to add where the map is clicked next.
+    tool: Option<Kind>,
+    /// A new entry placed on the map, its form open.
+    draft: Option<Draft>,
+    /// The window was asked to close with unsaved edits: save, discard or cancel?
+    closing: bool,
+    /// Saved or discarded: the app ends.
+    close_now: bool,
     /// Edit number of the text, and of the problems shown.
     generation: u64,
     checked: Option<u64>,
@@ -103,7 +119,7 @@ pub fn plugin(file: PathBuf) -> impl Fn(&mut App) {
     move |app: &mut App| {
         app.insert_resource(EditFile(file.clone()))
             .add_systems(Startup, open)
-            .add_systems(Update, poll.run_if(in_state(Screen::Edit)))
+            .add_systems(Update, (poll.run_if(in_state(Screen::Edit)), close_requested))
             .add_systems(EguiPrimaryContextPass, draw_panels.in_set(DrillUi::Panels).run_if(in_state(Screen::Edit)))
             .add_systems(EguiPrimaryContextPass, draw_markers.in_set(DrillUi::Overlay).run_if(in_state(Screen::Edit)));
     }
@@ -165,6 +181,10 @@ fn open(
         at: Vec::new(),
         dragging: None,
         selected: None,
+        tool: None,
+        draft: None,
+        closing: false,
+        close_now: false,
         generation: 0,
         checked: None,
         problems: Vec::new(),
@@ -184,57 +204,37 @@ fn open(
 /// The map's view while editing: the scenario's villages where the map has them, nothing moving.
 fn still_view(s: &Scenario, map: &MapAsset) -> RoleView {
     let point = sim::weather::point_at(&s.weather, 0);
-    RoleView {
-        role: Role::Controller,
-        t_s: 0,
-        duration_s: (s.duration_h * 3600.0) as u32,
-        finished: false,
-        level: None,
-        weather: sim::weather::Weather {
-            rain_mm_per_h: point.rain_mm_per_h,
-            rain_totals_mm: [0.0; sim::weather::RAIN_RECORD_H],
-            wind_m_per_s: point.wind_m_per_s,
-            wind_from_deg: point.wind_from_deg,
-            temperature_c: point.temperature_c,
-            humidity_percent: point.humidity_percent,
-        },
-        hazard: Vec::new(),
-        villages: s
-            .villages
-            .iter()
-            .filter_map(|v| {
-                let settlement = map.settlement(&v.name)?;
-                Some(sim::view::VillageView {
-                    name: v.name.clone(),
-                    name_zh: v.name_zh.clone().or(settlement.name_zh.clone()),
-                    pos: settlement.pos,
-                    township: v.township.clone(),
-                    shelter: v.shelter.clone(),
-                    population: v.population,
-                    at_home: None,
-                    in_shelter: None,
-                    casualties: None,
-                    warned: false,
-                    evacuation_ordered: false,
-                    held: false,
-                    waiting: None,
-                })
+    let weather = sim::weather::Weather {
+        rain_mm_per_h: point.rain_mm_per_h,
+        rain_totals_mm: [0.0; sim::weather::RAIN_RECORD_H],
+        wind_m_per_s: point.wind_m_per_s,
+        wind_from_deg: point.wind_from_deg,
+        temperature_c: point.temperature_c,
+        humidity_percent: point.humidity_percent,
+    };
+    let villages = s
+        .villages
+        .iter()
+        .filter_map(|v| {
+            let settlement = map.settlement(&v.name)?;
+            Some(sim::view::VillageView {
+                name: v.name.clone(),
+                name_zh: v.name_zh.clone().or(settlement.name_zh.clone()),
+                pos: settlement.pos,
+                township: v.township.clone(),
+                shelter: v.shelter.clone(),
+                population: v.population,
+                at_home: None,
+                in_shelter: None,
+                casualties: None,
+                warned: false,
+                evacuation_ordered: false,
+                held: false,
+                waiting: None,
             })
-            .collect(),
-        teams: Vec::new(),
-        reports: Vec::new(),
-        gauges: Vec::new(),
-        messages: Vec::new(),
-        orders: Vec::new(),
-        closed_roads: Vec::new(),
-        depots: Vec::new(),
-        shelters: Vec::new(),
-        requests: Vec::new(),
-        frozen: Vec::new(),
-        injects_due: Vec::new(),
-        messages_before: 0,
-        left_out: 0,
-    }
+        })
+        .collect();
+    RoleView::still(Role::Controller, 0, (s.duration_h * 3600.0) as u32, weather, villages)
 }
 
 impl Editor {
@@ -272,7 +272,13 @@ impl Editor {
                     self.text = text;
                 }
                 self.scenario = s;
+                let before = self.items.len();
                 self.refresh_items();
+                // Entries added or removed shift the indices: a selection may be another entry.
+                if self.items.len() != before {
+                    self.selected = None;
+                    self.dragging = None;
+                }
                 self.generation += 1;
                 self.checker.request(self.generation, self.text.clone());
                 true
@@ -282,6 +288,40 @@ impl Editor {
                 self.notice = Notice::bad(None, first);
                 false
             }
+        }
+    }
+
+    /// Adds the drafted entry at the end of its list, and selects it.
+    fn add_draft(&mut self) {
+        let Some(draft) = self.draft.take() else { return };
+        let added = lists::add_entry(&self.text, draft::list_path(draft.kind), &draft.fields(&self.map));
+        let done = match added {
+            Ok(text) => self.set_text(text, true),
+            Err(e) => {
+                self.notice = Notice::bad(None, e);
+                false
+            }
+        };
+        if done {
+            self.notice = Notice::good(T::EdAdded, draft.name());
+            self.selected = self.items.iter().rposition(|i| i.kind == draft.kind);
+        } else {
+            // The form stays open, the notice saying what went wrong.
+            self.draft = Some(draft);
+        }
+    }
+
+    /// Removes item `i`'s entry (its lines, its comment lines and its comma).
+    fn delete_item(&mut self, i: usize) {
+        let Some(item) = self.items.get(i) else { return };
+        let name = item.name.clone();
+        match lists::remove_entry(&self.text, item.entry_path()) {
+            Ok(text) => {
+                if self.set_text(text, true) {
+                    self.notice = Notice::good(T::EdDeleted, name);
+                }
+            }
+            Err(e) => self.notice = Notice::bad(None, e),
         }
     }
 
@@ -381,6 +421,7 @@ fn draw_panels(
     mut lang: ResMut<Lang>,
     mut area: ResMut<MapArea>,
     mut camera: ResMut<MapCamera>,
+    drill: Option<ResMut<Drill>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let mut root = egui::Ui::new(
@@ -401,6 +442,23 @@ fn draw_panels(
     };
     if editor.dirty() && ctx.input(|i| i.modifiers.command && i.key_pressed(egui::Key::S)) {
         editor.save();
+    }
+    if let Some(mut drill) = drill {
+        follow_pick(&mut editor, &mut drill);
+    }
+    // Escape drops a tool or a new entry's form; Delete removes the selected entry, unless a
+    // text field has the keys.
+    if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+        editor.tool = None;
+        editor.draft = None;
+    }
+    let typing = ctx.memory(|m| m.focused().is_some());
+    if !typing
+        && editor.shown.is_none()
+        && ctx.input(|i| i.key_pressed(egui::Key::Delete))
+        && let Some(i) = editor.selected
+    {
+        editor.delete_item(i);
     }
     egui::Panel::top("editor_top").show(&mut root, |ui| {
         ui.horizontal(|ui| {
@@ -441,13 +499,90 @@ fn draw_panels(
     });
     let map_rect = root.available_rect_before_wrap();
     area.0 = Some(map_rect);
+    if editor.closing {
+        editor.close_now = close_dialog(&ctx, &mut editor, l);
+    }
     Ok(())
+}
+
+/// A new entry's place comes from the map pick the drill's forms use: the tool asks for one
+/// point, the point opens the entry's form.
+fn follow_pick(editor: &mut Editor, drill: &mut Drill) {
+    if let Some(points) = drill.picked.remove(&PICK_NEW)
+        && let (Some(kind), Some(&at)) = (editor.tool.take(), points.first())
+    {
+        editor.draft = Some(Draft::new(kind, at, &editor.scenario, &editor.map));
+    }
+    let picking = drill.pick.as_ref().is_some_and(|p| p.form == PICK_NEW);
+    if editor.tool.is_some() && !picking {
+        drill.pick = Some(MapPick { form: PICK_NEW, path: false, points: Vec::new() });
+    } else if editor.tool.is_none() && picking {
+        drill.pick = None;
+    }
+}
+
+/// Asks what to do with unsaved edits when the window is closed; true to close now.
+fn close_dialog(ctx: &egui::Context, editor: &mut Editor, l: Lang) -> bool {
+    let mut close = false;
+    egui::Window::new(T::EdTitle.text(l))
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, Vec2::ZERO)
+        .show(ctx, |ui| {
+            ui.label(T::EdCloseTitle.text(l));
+            ui.horizontal(|ui| {
+                let save = ui.button(T::EdCloseSave.text(l));
+                crate::drive::note("close:save", &save);
+                if save.clicked() {
+                    editor.save();
+                    // A save that failed keeps the window open, its notice saying why.
+                    close = !editor.dirty();
+                    editor.closing = close;
+                }
+                let discard = ui.button(T::EdCloseDiscard.text(l));
+                crate::drive::note("close:discard", &discard);
+                close |= discard.clicked();
+                let cancel = ui.button(T::EdCancel.text(l));
+                crate::drive::note("close:cancel", &cancel);
+                if cancel.clicked() {
+                    editor.closing = false;
+                }
+            });
+            if let Some(n) = editor.notice.as_ref().filter(|n| !n.ok) {
+                ui.label(RichText::new(n.text(l)).color(PROBLEM));
+            }
+        });
+    close
+}
+
+/// The window's close button: closes at once when nothing is unsaved, else asks (and closes
+/// once the edits are saved or discarded).
+fn close_requested(
+    mut requests: MessageReader<WindowCloseRequested>,
+    editor: Option<ResMut<Editor>>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let asked = requests.read().count() > 0;
+    match editor {
+        Some(e) if e.close_now => {
+            exit.write(AppExit::Success);
+        }
+        Some(mut e) if asked && e.dirty() => e.closing = true,
+        _ if asked => {
+            exit.write(AppExit::Success);
+        }
+        _ => {}
+    }
 }
 
 /// The checker's messages, the places by kind, and the preview.
 fn side_panel(ui: &mut egui::Ui, editor: &mut Editor, l: Lang) {
     ui.weak(T::EdDragHint.text(l));
     ui.separator();
+    if editor.shown.is_none() {
+        add_section(ui, editor, l);
+        ui.separator();
+    }
     let checking = editor.checked != Some(editor.generation);
     ui.horizontal(|ui| {
         ui.heading(T::EdCheck.text(l));
@@ -490,6 +625,9 @@ fn side_panel(ui: &mut egui::Ui, editor: &mut Editor, l: Lang) {
             let start = ui.button(format!("▶ {}", T::EdPreview.text(l)));
             crate::drive::note("preview", &start);
             if start.clicked() {
+                // The palette hides while previewing: no new entry is half placed.
+                editor.tool = None;
+                editor.draft = None;
                 editor.preview = Some(Preview::start(&editor.file, editor.text.clone(), editor.waker.clone()));
                 editor.shown = None;
                 editor.frames.clear();
@@ -514,11 +652,88 @@ fn side_panel(ui: &mut egui::Ui, editor: &mut Editor, l: Lang) {
                 text.push_str(&format!("  ⚠{problems}"));
             }
             let rich = if problems > 0 { RichText::new(text).color(PROBLEM) } else { RichText::new(text) };
-            if ui.selectable_label(editor.selected == Some(i), rich).clicked() {
+            let r = ui.selectable_label(editor.selected == Some(i), rich);
+            crate::drive::note(&format!("item:{}:{}", item.kind.key(), item.name), &r);
+            if r.clicked() {
                 editor.selected = Some(i);
             }
         }
     });
+}
+
+/// The tool palette (one button a kind the scenario can take), then the new entry's form.
+fn add_section(ui: &mut egui::Ui, editor: &mut Editor, l: Lang) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(T::EdAdd.text(l)).strong());
+        for kind in Kind::ADDABLE.into_iter().filter(|k| draft::can_add(*k, &editor.scenario)) {
+            let on = editor.tool == Some(kind);
+            let r = ui.selectable_label(on, format!("+ {}", kind.label().text(l)));
+            crate::drive::note(&format!("tool:{}", kind.key()), &r);
+            if r.clicked() {
+                editor.tool = (!on).then_some(kind);
+                editor.draft = None;
+            }
+        }
+    });
+    if editor.tool.is_some() {
+        ui.label(RichText::new(T::EdPickOnMap.text(l)).color(Color32::from_rgb(240, 200, 30)));
+    } else if editor.draft.is_none() {
+        ui.weak(T::EdAddHint.text(l));
+    }
+    if let Some(i) = editor.selected.filter(|&i| i < editor.items.len()) {
+        let name =
+            format!("🗑 {} {} {}", T::EdDelete.text(l), editor.items[i].kind.label().text(l), editor.items[i].name);
+        let r = ui.button(name);
+        crate::drive::note("delete", &r);
+        if r.clicked() {
+            editor.delete_item(i);
+        }
+    }
+    let Some(d) = editor.draft.as_mut() else { return };
+    ui.label(RichText::new(format!("{} {}", T::EdNewEntry.text(l), d.kind.label().text(l))).strong());
+    egui::Grid::new("editor_draft").num_columns(2).show(ui, |ui| {
+        for f in &mut d.fields {
+            ui.label(f.label.text(l));
+            match &mut f.value {
+                Value::Text(t) => {
+                    ui.text_edit_singleline(t);
+                }
+                Value::Whole(n) => {
+                    ui.add(egui::DragValue::new(n).range(1..=10_000_000));
+                }
+                Value::Real(x) => {
+                    ui.add(egui::DragValue::new(x).speed(0.1).range(0.0..=f64::MAX));
+                }
+                Value::Choice(options, picked) => {
+                    let shown = |s: &Shown| match s {
+                        Shown::Name(n) => n.clone(),
+                        Shown::Word(t) => t.text(l).to_string(),
+                    };
+                    let now = options.get(*picked).map(|o| shown(&o.1)).unwrap_or_default();
+                    egui::ComboBox::from_id_salt(("editor_draft", f.key)).selected_text(now).show_ui(ui, |ui| {
+                        for (j, o) in options.iter().enumerate() {
+                            ui.selectable_value(picked, j, shown(&o.1));
+                        }
+                    });
+                }
+            }
+            ui.end_row();
+        }
+    });
+    let (mut add, mut cancel) = (false, false);
+    ui.horizontal(|ui| {
+        let r = ui.button(format!("✔ {}", T::EdAdd.text(l)));
+        crate::drive::note("add:confirm", &r);
+        add = r.clicked();
+        let r = ui.button(T::EdCancel.text(l));
+        crate::drive::note("add:cancel", &r);
+        cancel = r.clicked();
+    });
+    if add {
+        editor.add_draft();
+    } else if cancel {
+        editor.draft = None;
+    }
 }
 
 /// Under the map while previewing: play or pause, the moment, the slider, back to editing.
@@ -630,6 +845,9 @@ fn draw_markers(
             dropped = Some((i, released.unwrap_or(to)));
         }
     }
+    if let Some(d) = &editor.draft {
+        marker(&painter, proj.to_screen(d.at), d.kind, Some(Color32::from_rgb(240, 200, 30)));
+    }
     if let Some((i, to)) = dropped {
         editor.move_item(i, to);
     }
@@ -676,6 +894,13 @@ fn marker(painter: &egui::Painter, p: Pos2, kind: Kind, ring: Option<Color32>) {
             painter.rect_filled(r, 0.0, Color32::from_rgb(240, 210, 60));
             painter.rect_stroke(r, 0.0, black, egui::StrokeKind::Outside);
             painter.line_segment([r.left_top(), r.right_bottom()], black);
+        }
+        Kind::Inject => {
+            // A cross: where the scenario's script strikes.
+            for (a, b) in [(Vec2::new(-d, -d), Vec2::new(d, d)), (Vec2::new(-d, d), Vec2::new(d, -d))] {
+                painter.line_segment([p + a, p + b], Stroke::new(5.0, Color32::BLACK));
+                painter.line_segment([p + a, p + b], Stroke::new(3.0, Color32::from_rgb(255, 170, 200)));
+            }
         }
     }
     if let Some(c) = ring {

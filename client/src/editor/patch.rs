@@ -72,7 +72,7 @@ fn value_end(text: &str, start: usize) -> Option<usize> {
 }
 
 /// The end (exclusive) of the bracketed value opening at `open`.
-fn balanced_end(text: &str, open: usize) -> Option<usize> {
+pub(super) fn balanced_end(text: &str, open: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = open;
@@ -105,7 +105,7 @@ fn balanced_end(text: &str, open: usize) -> Option<usize> {
 }
 
 /// The end (exclusive) of the string opening at `quote`.
-fn string_end(bytes: &[u8], quote: usize) -> Option<usize> {
+pub(super) fn string_end(bytes: &[u8], quote: usize) -> Option<usize> {
     let mut i = quote + 1;
     while i < bytes.len() {
         match bytes[i] {

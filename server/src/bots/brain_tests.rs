@@ -43,45 +43,28 @@ fn village(name: &str, x: f64) -> VillageView {
 }
 
 fn view(role: &str, t_s: u32, rain: f64) -> RoleView {
-    RoleView {
-        role: role.parse().unwrap(),
-        t_s,
-        duration_s: 7200,
-        finished: false,
-        level: None,
-        // Rain at `rain` mm/h since the start.
-        weather: Weather {
-            rain_mm_per_h: rain,
-            rain_totals_mm: std::array::from_fn(|i| rain * ((i + 1) as f64).min(t_s as f64 / 3600.0)),
-            wind_m_per_s: 2.0,
-            wind_from_deg: 0.0,
-            temperature_c: 20.0,
-            humidity_percent: 90.0,
-        },
-        hazard: Vec::new(),
-        villages: vec![village("Alpha", 600.0), village("Beta", 1400.0), village("Gamma", 2200.0)],
-        teams: vec![TeamView {
-            name: "T1 队".into(),
-            kind_zh: "乡镇队".into(),
-            size: 20,
-            pos: [1400.0, 937.5],
-            state: TeamState::Idle,
-            accepted: false,
-            carrying: Default::default(),
-        }],
-        reports: Vec::new(),
-        gauges: Vec::new(),
-        messages: Vec::new(),
-        orders: orders_for(&role.parse().unwrap()).to_vec(),
-        closed_roads: Vec::new(),
-        depots: Vec::new(),
-        shelters: Vec::new(),
-        requests: Vec::new(),
-        frozen: Vec::new(),
-        injects_due: Vec::new(),
-        messages_before: 0,
-        left_out: 0,
-    }
+    // Rain at `rain` mm/h since the start.
+    let weather = Weather {
+        rain_mm_per_h: rain,
+        rain_totals_mm: std::array::from_fn(|i| rain * ((i + 1) as f64).min(t_s as f64 / 3600.0)),
+        wind_m_per_s: 2.0,
+        wind_from_deg: 0.0,
+        temperature_c: 20.0,
+        humidity_percent: 90.0,
+    };
+    let villages = vec![village("Alpha", 600.0), village("Beta", 1400.0), village("Gamma", 2200.0)];
+    let mut view = RoleView::still(role.parse().unwrap(), t_s, 7200, weather, villages);
+    view.teams = vec![TeamView {
+        name: "T1 队".into(),
+        kind_zh: "乡镇队".into(),
+        size: 20,
+        pos: [1400.0, 937.5],
+        state: TeamState::Idle,
+        accepted: false,
+        carrying: Default::default(),
+    }];
+    view.orders = orders_for(&view.role).to_vec();
+    view
 }
 
 /// Water in the cell holding (x, 937.5).
