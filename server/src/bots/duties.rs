@@ -21,7 +21,7 @@ use sim::view::{HazardCellKind, ReportView, RoleView, TeamState, VillageView};
 use sim::world::{Consignee, ReportForm, ReportStage, SupportKind, Trend};
 use sim::{HazardKind, Order, Role};
 
-use super::{Brain, DANGER_RADIUS_M, GAUGE_RADIUS_M, VILLAGE_RADIUS_M, dist, village_pos};
+use super::{Brain, DANGER_RADIUS_M, GAUGE_RADIUS_M, VILLAGE_RADIUS_M, dist, sees_point, village_pos};
 
 /// The plan's interval between 续报, minutes, until the plan says otherwise.
 pub const FOLLOW_UP_EVERY_MIN: f64 = 60.0;
@@ -186,7 +186,7 @@ impl Brain {
 
     /// Whether nothing the post knows bears a report out: no hazard of its kind in sight round
     /// the village (the post sees round every village that reported), no other report of it
-    /// there, no gauge at 设防水位 or above near it (a flood), no registered slope above it (a
+    /// there, no gauge at 设防水位 or above near it (a flood), no registered slope the village sees (a
     /// landslide), and no 续报 after it. A 续报 or 终报 is never doubtful.
     pub(super) fn doubtful(&self, view: &RoleView, r: &ReportView) -> bool {
         if r.form.stage != ReportStage::Initial {
@@ -206,8 +206,8 @@ impl Brain {
                 .gauges
                 .iter()
                 .any(|g| g.stage.is_some_and(|s| s >= Stage::Alert) && dist(g.pos, pos) <= GAUGE_RADIUS_M);
-        let slope = r.hazard == HazardKind::Landslide
-            && self.landslide_points().any(|p| p.threatens.iter().any(|t| t == &r.village));
+        let slope =
+            r.hazard == HazardKind::Landslide && self.landslide_points().any(|p| sees_point(p, &r.village, pos));
         !(seen || others || gauge || slope)
     }
 
