@@ -2,8 +2,8 @@
 //! (`tests/broken/NAME.ron` must print exactly `tests/broken/NAME.expected`), on the warning
 //! corpus (`tests/warnings/NAME.ron`: valid files whose hazards cannot work, one per kind of
 //! warning, must print exactly `tests/warnings/NAME.expected` under `--deny-warnings`) and on
-//! every bundled scenario (`scenarios/*.ron` must be clean against the real map, without a
-//! warning).
+//! every bundled scenario (every `.ron` under `scenarios/`, the load exercise in
+//! `scenarios/load/` too, must be clean against the real map under `--deny-warnings`).
 //!
 //! `UPDATE_EXPECT=1 cargo test -p server --test scenario_corpus` rewrites the `.expected` files
 //! from the checker's output; review the diff before keeping it.
@@ -31,13 +31,18 @@ fn check_with(flags: &[&str], files: &[String]) -> Output {
         .expect("run sandtable-server check")
 }
 
+/// The `.ron` files of `dir` (relative to the root) and of the folders below it, sorted.
 fn ron_files(dir: &str) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root().join(dir))
-        .unwrap_or_else(|e| panic!("read {dir}: {e}"))
-        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".ron"))
-        .map(|n| format!("{dir}/{n}"))
-        .collect();
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(root().join(dir)).unwrap_or_else(|e| panic!("read {dir}: {e}")) {
+        let entry = entry.expect("dir entry");
+        let path = format!("{dir}/{}", entry.file_name().to_string_lossy());
+        if entry.file_type().expect("file type").is_dir() {
+            names.extend(ron_files(&path));
+        } else if path.ends_with(".ron") {
+            names.push(path);
+        }
+    }
     names.sort();
     names
 }
@@ -100,6 +105,7 @@ fn every_bundled_scenario_is_clean_against_the_real_map() {
         assert!(files.iter().any(|f| f.starts_with(&format!("scenarios/{kind}"))), "no scenarios/{kind}*.ron");
     }
     assert!(files.contains(&"scenarios/flood_valira.ron".to_string()), "the default scenario is missing");
+    assert!(files.contains(&"scenarios/load/county_andorra_21.ron".to_string()), "the folders below are checked too");
     let out = check_with(&["--deny-warnings"], &files);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
