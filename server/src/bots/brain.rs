@@ -139,6 +139,10 @@ impl Brain {
             Order::SendMaterials { material, to: Consignee::Team(team), .. } => view.teams.iter().any(|t| {
                 &t.name == team && matches!(&t.state, TeamState::Waiting { material: m, .. } if m == material)
             }),
+            // The post looks at the stock before it sends: another load may have taken it since.
+            Order::SendMaterials { depot, material, amount, to: Consignee::Village(_) } => {
+                view.depots.iter().any(|d| &d.name == depot && d.stock.get(material).is_some_and(|have| have >= amount))
+            }
             Order::Decide { request, .. } => view.requests.iter().any(|r| r.id == *request && r.decision.is_none()),
             Order::Dispatch { team, .. } => view.teams.iter().any(|t| &t.name == team && t.state == TeamState::Idle),
             Order::FireInject { index } => view.injects_due.contains(index),
@@ -158,6 +162,9 @@ impl Brain {
                 }
             }
             Order::AcceptTask => self.accepting = None,
+            Order::SendMaterials { to: Consignee::Village(village), .. } => {
+                self.done.remove(&format!("materials:{village}"));
+            }
             _ => {}
         }
     }
