@@ -16,8 +16,10 @@
 //!
 //! Like the rest of the brain: pure, from the view and the briefing only.
 
+use std::collections::BTreeMap;
+
 use sim::scenario::Stage;
-use sim::view::{HazardCellKind, ReportView, RoleView, TeamState, VillageView};
+use sim::view::{DepotView, HazardCellKind, ReportView, RoleView, TeamState, VillageView};
 use sim::world::{Consignee, ReportForm, ReportStage, SupportKind, Trend};
 use sim::{HazardKind, Order, Role};
 
@@ -318,18 +320,25 @@ impl Brain {
     pub(super) fn send_village_materials(&mut self, view: &RoleView, out: &mut Vec<Order>) {
         let villages: Vec<(String, [f64; 2])> =
             self.threatened(view).into_iter().filter_map(|(v, _)| village_pos(view, &v).map(|p| (v, p))).collect();
+        // What the loads decided in this view take, so two villages are not promised one stock.
+        let mut claimed: BTreeMap<(String, String), u32> = BTreeMap::new();
         for (village, pos) in villages {
             if self.done.contains(&format!("materials:{village}")) {
                 continue;
             }
+            let left = |d: &DepotView, m: &str, claimed: &BTreeMap<(String, String), u32>| {
+                let taken = claimed.get(&(d.name.clone(), m.to_string())).copied().unwrap_or(0);
+                d.stock.get(m).copied().unwrap_or(0).saturating_sub(taken)
+            };
             let pick = VILLAGE_MATERIALS.iter().find_map(|(m, want)| {
                 view.depots
                     .iter()
-                    .filter(|d| d.stock.get(*m).copied().unwrap_or(0) > 0)
+                    .filter(|d| left(d, m, &claimed) > 0)
                     .min_by(|a, b| dist(a.pos, pos).total_cmp(&dist(b.pos, pos)))
-                    .map(|d| (d.name.clone(), m.to_string(), (*want).min(d.stock[*m])))
+                    .map(|d| (d.name.clone(), m.to_string(), (*want).min(left(d, m, &claimed))))
             });
             if let Some((depot, material, amount)) = pick {
+                *claimed.entry((depot.clone(), material.clone())).or_insert(0) += amount;
                 let order = Order::SendMaterials { depot, material, amount, to: Consignee::Village(village.clone()) };
                 self.once(format!("materials:{village}"), order, out);
             }
