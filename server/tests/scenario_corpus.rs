@@ -47,6 +47,19 @@ fn ron_files(dir: &str) -> Vec<String> {
     names
 }
 
+/// `file`'s checker output against its `.expected` file (rewritten instead with `update`): the
+/// difference, if any.
+fn compare_expected(file: &str, got: &str, update: bool) -> Option<String> {
+    let expected_path = root().join(file.replace(".ron", ".expected"));
+    if update {
+        std::fs::write(&expected_path, got).expect("write .expected");
+        return None;
+    }
+    let expected = std::fs::read_to_string(&expected_path)
+        .unwrap_or_else(|_| format!("<{} is missing: run with UPDATE_EXPECT=1>", expected_path.display()));
+    (got != expected).then(|| format!("{file}\n--- expected\n{expected}--- got\n{got}"))
+}
+
 #[test]
 fn every_broken_scenario_gives_exactly_its_expected_problems() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
@@ -58,16 +71,7 @@ fn every_broken_scenario_gives_exactly_its_expected_problems() {
         assert_eq!(out.status.code(), Some(1), "{file} must fail with status 1; stderr:\n{stderr}");
         assert!(out.stdout.is_empty(), "{file}: nothing on stdout for a broken file");
         assert!(!stderr.contains("panicked"), "{file}: the checker panicked:\n{stderr}");
-        let expected_path = root().join(file.replace(".ron", ".expected"));
-        if update {
-            std::fs::write(&expected_path, &stderr).expect("write .expected");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path)
-            .unwrap_or_else(|_| format!("<{} is missing: run with UPDATE_EXPECT=1>", expected_path.display()));
-        if stderr != expected {
-            failures.push(format!("{file}\n--- expected\n{expected}--- got\n{stderr}"));
-        }
+        failures.extend(compare_expected(file, &stderr, update));
     }
     assert!(failures.is_empty(), "{} file(s) differ:\n{}", failures.len(), failures.join("\n"));
 }
@@ -139,16 +143,7 @@ fn every_warning_scenario_gives_exactly_its_expected_warnings() {
             assert_eq!(place.split(':').count(), 3, "{file}: no line:col in {line}");
             assert!(rest.contains(": 警告: ") && rest.contains(" / warning: "), "{file}: {line}");
         }
-        let expected_path = root().join(file.replace(".ron", ".expected"));
-        if update {
-            std::fs::write(&expected_path, &stderr).expect("write .expected");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path)
-            .unwrap_or_else(|_| format!("<{} is missing: run with UPDATE_EXPECT=1>", expected_path.display()));
-        if stderr != expected {
-            failures.push(format!("{file}\n--- expected\n{expected}--- got\n{stderr}"));
-        }
+        failures.extend(compare_expected(file, &stderr, update));
     }
     assert!(failures.is_empty(), "{} file(s) differ:\n{}", failures.len(), failures.join("\n"));
 }
