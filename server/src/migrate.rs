@@ -133,13 +133,7 @@ mod tests {
     #[test]
     fn a_schema_1_file_is_rewritten_keeping_comments_and_layout() {
         let current = shipped("fire_aubinya.ron");
-        let v1 = current
-            .replace("schema: 2", "schema: 1")
-            .replace("dead_1h_percent", "m1h")
-            .replace("dead_10h_percent", "m10h")
-            .replace("dead_100h_percent", "m100h")
-            .replace("live_herb_percent", "mherb")
-            .replace("live_woody_percent", "mwoody");
+        let v1 = sim::scenario::as_schema_1(&current);
         let dir = scratch("fire");
         let path = dir.join("fire.ron");
         std::fs::write(&path, format!("\u{feff}{}", v1.replace('\n', "\r\n"))).unwrap();

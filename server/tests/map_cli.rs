@@ -32,6 +32,15 @@ fn info_and_probe_answer_on_the_shipped_map() {
     ] {
         assert!(text.contains(needle), "'{needle}' missing from:\n{text}");
     }
+    // The same point for a script: one JSON object, the same figures.
+    let out = map(&["probe", "andorra", "--at", "1.4975,42.4945", "--stages", "980,1000", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("probe --json prints JSON");
+    assert_eq!(j["format"], "sandtable-probe/1");
+    let p = &j["points"][0];
+    assert_eq!(p["village"]["name"], "Santa Coloma");
+    let depths: Vec<f64> = p["stages"].as_array().unwrap().iter().map(|s| s["depth_m"].as_f64().unwrap()).collect();
+    assert!(depths[0] == 0.0 && (depths[1] - 11.30).abs() < 0.005, "{depths:?}");
     for (args, says) in [
         (vec!["probe", "andorra", "--at", "9,9"], "off the map \"andorra\""),
         (vec!["probe", "andorra", "--at", "1.5"], "must be LON,LAT"),

@@ -2,8 +2,8 @@
 //! (`tests/broken/NAME.ron` must print exactly `tests/broken/NAME.expected`), on the warning
 //! corpus (`tests/warnings/NAME.ron`: valid files whose hazards cannot work, one per kind of
 //! warning, must print exactly `tests/warnings/NAME.expected` under `--deny-warnings`) and on
-//! every bundled scenario (`scenarios/*.ron` must be clean against the real map, without a
-//! warning).
+//! every bundled scenario (every `.ron` under `scenarios/`, the load exercise in
+//! `scenarios/load/` too, must be clean against the real map under `--deny-warnings`).
 //!
 //! `UPDATE_EXPECT=1 cargo test -p server --test scenario_corpus` rewrites the `.expected` files
 //! from the checker's output; review the diff before keeping it.
@@ -31,15 +31,33 @@ fn check_with(flags: &[&str], files: &[String]) -> Output {
         .expect("run sandtable-server check")
 }
 
+/// The `.ron` files of `dir` (relative to the root) and of the folders below it, sorted.
 fn ron_files(dir: &str) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root().join(dir))
-        .unwrap_or_else(|e| panic!("read {dir}: {e}"))
-        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".ron"))
-        .map(|n| format!("{dir}/{n}"))
-        .collect();
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(root().join(dir)).unwrap_or_else(|e| panic!("read {dir}: {e}")) {
+        let entry = entry.expect("dir entry");
+        let path = format!("{dir}/{}", entry.file_name().to_string_lossy());
+        if entry.file_type().expect("file type").is_dir() {
+            names.extend(ron_files(&path));
+        } else if path.ends_with(".ron") {
+            names.push(path);
+        }
+    }
     names.sort();
     names
+}
+
+/// `file`'s checker output against its `.expected` file (rewritten instead with `update`): the
+/// difference, if any.
+fn compare_expected(file: &str, got: &str, update: bool) -> Option<String> {
+    let expected_path = root().join(file.replace(".ron", ".expected"));
+    if update {
+        std::fs::write(&expected_path, got).expect("write .expected");
+        return None;
+    }
+    let expected = std::fs::read_to_string(&expected_path)
+        .unwrap_or_else(|_| format!("<{} is missing: run with UPDATE_EXPECT=1>", expected_path.display()));
+    (got != expected).then(|| format!("{file}\n--- expected\n{expected}--- got\n{got}"))
 }
 
 #[test]
@@ -53,16 +71,7 @@ fn every_broken_scenario_gives_exactly_its_expected_problems() {
         assert_eq!(out.status.code(), Some(1), "{file} must fail with status 1; stderr:\n{stderr}");
         assert!(out.stdout.is_empty(), "{file}: nothing on stdout for a broken file");
         assert!(!stderr.contains("panicked"), "{file}: the checker panicked:\n{stderr}");
-        let expected_path = root().join(file.replace(".ron", ".expected"));
-        if update {
-            std::fs::write(&expected_path, &stderr).expect("write .expected");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path)
-            .unwrap_or_else(|_| format!("<{} is missing: run with UPDATE_EXPECT=1>", expected_path.display()));
-        if stderr != expected {
-            failures.push(format!("{file}\n--- expected\n{expected}--- got\n{stderr}"));
-        }
+        failures.extend(compare_expected(file, &stderr, update));
     }
     assert!(failures.is_empty(), "{} file(s) differ:\n{}", failures.len(), failures.join("\n"));
 }
@@ -100,6 +109,7 @@ fn every_bundled_scenario_is_clean_against_the_real_map() {
         assert!(files.iter().any(|f| f.starts_with(&format!("scenarios/{kind}"))), "no scenarios/{kind}*.ron");
     }
     assert!(files.contains(&"scenarios/flood_valira.ron".to_string()), "the default scenario is missing");
+    assert!(files.contains(&"scenarios/load/county_andorra_21.ron".to_string()), "the folders below are checked too");
     let out = check_with(&["--deny-warnings"], &files);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -133,16 +143,7 @@ fn every_warning_scenario_gives_exactly_its_expected_warnings() {
             assert_eq!(place.split(':').count(), 3, "{file}: no line:col in {line}");
             assert!(rest.contains(": 警告: ") && rest.contains(" / warning: "), "{file}: {line}");
         }
-        let expected_path = root().join(file.replace(".ron", ".expected"));
-        if update {
-            std::fs::write(&expected_path, &stderr).expect("write .expected");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path)
-            .unwrap_or_else(|_| format!("<{} is missing: run with UPDATE_EXPECT=1>", expected_path.display()));
-        if stderr != expected {
-            failures.push(format!("{file}\n--- expected\n{expected}--- got\n{stderr}"));
-        }
+        failures.extend(compare_expected(file, &stderr, update));
     }
     assert!(failures.is_empty(), "{} file(s) differ:\n{}", failures.len(), failures.join("\n"));
 }

@@ -139,6 +139,10 @@ impl Brain {
             Order::SendMaterials { material, to: Consignee::Team(team), .. } => view.teams.iter().any(|t| {
                 &t.name == team && matches!(&t.state, TeamState::Waiting { material: m, .. } if m == material)
             }),
+            // The post looks at the stock before it sends: another load may have taken it since.
+            Order::SendMaterials { depot, material, amount, to: Consignee::Village(_) } => {
+                view.depots.iter().any(|d| &d.name == depot && d.stock.get(material).is_some_and(|have| have >= amount))
+            }
             Order::Decide { request, .. } => view.requests.iter().any(|r| r.id == *request && r.decision.is_none()),
             Order::Dispatch { team, .. } => view.teams.iter().any(|t| &t.name == team && t.state == TeamState::Idle),
             Order::FireInject { index } => view.injects_due.contains(index),
@@ -158,6 +162,9 @@ impl Brain {
                 }
             }
             Order::AcceptTask => self.accepting = None,
+            Order::SendMaterials { to: Consignee::Village(village), .. } => {
+                self.done.remove(&format!("materials:{village}"));
+            }
             _ => {}
         }
     }
@@ -189,11 +196,11 @@ impl Brain {
                 self.warn_and_evacuate(village, out);
             }
         }
-        // Landslide points above the village: the monitor's word of cracks and creep arrives as a
-        // message naming the point.
+        // Landslide points the village sees (the world's rule): the monitor's word of cracks and
+        // creep arrives as a message naming the point.
         let signs: Vec<(String, Xy)> = self
             .landslide_points()
-            .filter(|p| p.threatens.iter().any(|t| t == village))
+            .filter(|p| sees_point(p, village, pos))
             .filter(|p| view.messages.iter().any(|m| m.text.contains(p.name.as_str()) && m.text.contains("裂缝")))
             .map(|p| (p.name.clone(), p.pos))
             .collect();
@@ -396,6 +403,39 @@ impl Brain {
         }
     }
 
+    /// The team a plan step names goes when the step is due, to the threatened village nearest
+    /// the hazard, even where another team already went: the plan made it the force for that
+    /// step (a fire's semi-professional team after the village volunteers, 打早打小).
+    fn dispatch_named(
+        &mut self,
+        view: &RoleView,
+        team: &str,
+        threatened: &[(String, HazardKind)],
+        out: &mut Vec<Order>,
+    ) {
+        let idle = view.teams.iter().any(|t| t.name == team && t.state == TeamState::Idle);
+        if !idle || self.done.contains(&format!("dispatch:{team}")) {
+            return;
+        }
+        let hazard_m = |village: &str| {
+            village_pos(view, village)
+                .and_then(|p| self.hazards_near(view, p, f64::INFINITY).first().map(|h| h.1))
+                .unwrap_or(f64::INFINITY)
+        };
+        let Some((village, hazard)) =
+            threatened.iter().min_by(|a, b| hazard_m(&a.0).total_cmp(&hazard_m(&b.0))).cloned()
+        else {
+            return;
+        };
+        let task = task_for(hazard, view, &village);
+        self.done.insert(format!("dispatched-to:{village}"));
+        self.once(
+            format!("dispatch:{team}"),
+            Order::Dispatch { team: team.into(), task, target: Target::Village(village) },
+            out,
+        );
+    }
+
     /// Villages in this role's care (its briefing) it has reason to think threatened, with the
     /// hazard, in a stable order.
     fn threatened(&self, view: &RoleView) -> Vec<(String, HazardKind)> {
@@ -469,11 +509,13 @@ impl Brain {
                 ActionKind::Acknowledge if may.contains(&sim::OrderKind::Acknowledge) => self.acknowledge(view, out),
                 ActionKind::Dispatch(team) if may.contains(&sim::OrderKind::Dispatch) => {
                     let threatened = self.threatened(view);
-                    let teams: Vec<String> = match team {
-                        Some(t) => vec![t.clone()],
-                        None => self.briefing.teams.iter().map(|t| t.name.clone()).collect(),
-                    };
-                    self.dispatch(view, &teams, &threatened, out);
+                    match team {
+                        Some(t) => self.dispatch_named(view, t, &threatened, out),
+                        None => {
+                            let teams: Vec<String> = self.briefing.teams.iter().map(|t| t.name.clone()).collect();
+                            self.dispatch(view, &teams, &threatened, out);
+                        }
+                    }
                 }
                 ActionKind::SendMaterials if may.contains(&sim::OrderKind::SendMaterials) => {
                     self.send_village_materials(view, out)
@@ -498,7 +540,9 @@ impl Brain {
                 view.level.is_some_and(|cur| cur >= *l)
                     || self.briefing.plan.levels.iter().any(|s| s.level == *l && s.trigger.met(&self.facts(view)))
             }
-            Anchor::LevelActivated(l) => view.level.is_some_and(|cur| cur >= *l),
+            // A post that decides a level gives its measures with it (each level's actions are
+            // due from its trigger, not from when the order reached the world).
+            Anchor::LevelActivated(l) => view.level.is_some_and(|cur| cur >= *l) || self.deciding_level(*l),
             Anchor::Action(id) => {
                 // Another required action counts as done when its effect shows in the view.
                 depth < 8
@@ -511,6 +555,18 @@ impl Brain {
                         .is_some_and(|a| self.anchor_met(&a.after, view, depth + 1) && self.observed(&a.what, view, id))
             }
         }
+    }
+
+    /// Whether this bot has decided to activate `l` or a higher level (the order may still be on
+    /// its agenda).
+    fn deciding_level(&self, l: Level) -> bool {
+        !self.done.contains("end")
+            && self
+                .briefing
+                .plan
+                .levels
+                .iter()
+                .any(|s| s.level >= l && self.done.contains(&format!("level:{}", s.level.name())))
     }
 
     fn observed(&self, what: &ActionKind, view: &RoleView, id: &str) -> bool {
@@ -707,6 +763,11 @@ fn task_for(hazard: HazardKind, view: &RoleView, village: &str) -> Task {
 
 fn label(township: Option<&str>) -> String {
     township.map(|t| format!("{t} 镇")).unwrap_or_else(|| "乡镇".into())
+}
+
+/// Whether `village` at `pos` sees registered point `p`: the world's own rule, asked.
+fn sees_point(p: &RegisteredPoint, village: &str, pos: Xy) -> bool {
+    sim::world::hazards::village_sees_slope(p.pos, pos, p.threatens.iter().any(|t| t == village))
 }
 
 fn village_pos(view: &RoleView, name: &str) -> Option<Xy> {

@@ -323,3 +323,30 @@ fn the_post_holds_evacuated_villages_supplies_a_waiting_team_and_the_county_appr
     let orders = c.decide(&v);
     assert!(orders.iter().any(|o| matches!(o, Order::Decide { request: 2, approve: true, .. })), "{orders:?}");
 }
+
+/// A load decided while the depot had the stock is not sent once another load took it (the
+/// world would refuse it): the post drops it and may decide another for that village.
+#[test]
+fn a_load_the_depot_can_no_longer_fill_is_dropped_and_decided_afresh() {
+    let mut b = brain("command");
+    let mut v = view("command", 600, 0.0);
+    let stock = |n: u32| DepotView {
+        name: "D".into(),
+        pos: [600.0, 937.5],
+        county: false,
+        stock: [("life_jackets".to_string(), n)].into(),
+    };
+    let order = Order::SendMaterials {
+        depot: "D".into(),
+        material: "life_jackets".into(),
+        amount: 20,
+        to: Consignee::Village("Alpha".into()),
+    };
+    v.depots.push(stock(20));
+    assert!(b.still_needed(&order, &v));
+    v.depots[0] = stock(5);
+    assert!(!b.still_needed(&order, &v), "5 jackets left, 20 asked");
+    b.done.insert("materials:Alpha".into());
+    b.retract(&order);
+    assert!(!b.done.contains("materials:Alpha"), "the village may get a load again");
+}

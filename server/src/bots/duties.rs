@@ -16,12 +16,14 @@
 //!
 //! Like the rest of the brain: pure, from the view and the briefing only.
 
+use std::collections::BTreeMap;
+
 use sim::scenario::Stage;
-use sim::view::{HazardCellKind, ReportView, RoleView, TeamState, VillageView};
+use sim::view::{DepotView, HazardCellKind, ReportView, RoleView, TeamState, VillageView};
 use sim::world::{Consignee, ReportForm, ReportStage, SupportKind, Trend};
 use sim::{HazardKind, Order, Role};
 
-use super::{Brain, DANGER_RADIUS_M, GAUGE_RADIUS_M, VILLAGE_RADIUS_M, dist, village_pos};
+use super::{Brain, DANGER_RADIUS_M, GAUGE_RADIUS_M, VILLAGE_RADIUS_M, dist, sees_point, village_pos};
 
 /// The plan's interval between 续报, minutes, until the plan says otherwise.
 pub const FOLLOW_UP_EVERY_MIN: f64 = 60.0;
@@ -186,7 +188,7 @@ impl Brain {
 
     /// Whether nothing the post knows bears a report out: no hazard of its kind in sight round
     /// the village (the post sees round every village that reported), no other report of it
-    /// there, no gauge at 设防水位 or above near it (a flood), no registered slope above it (a
+    /// there, no gauge at 设防水位 or above near it (a flood), no registered slope the village sees (a
     /// landslide), and no 续报 after it. A 续报 or 终报 is never doubtful.
     pub(super) fn doubtful(&self, view: &RoleView, r: &ReportView) -> bool {
         if r.form.stage != ReportStage::Initial {
@@ -206,8 +208,8 @@ impl Brain {
                 .gauges
                 .iter()
                 .any(|g| g.stage.is_some_and(|s| s >= Stage::Alert) && dist(g.pos, pos) <= GAUGE_RADIUS_M);
-        let slope = r.hazard == HazardKind::Landslide
-            && self.landslide_points().any(|p| p.threatens.iter().any(|t| t == &r.village));
+        let slope =
+            r.hazard == HazardKind::Landslide && self.landslide_points().any(|p| sees_point(p, &r.village, pos));
         !(seen || others || gauge || slope)
     }
 
@@ -318,18 +320,25 @@ impl Brain {
     pub(super) fn send_village_materials(&mut self, view: &RoleView, out: &mut Vec<Order>) {
         let villages: Vec<(String, [f64; 2])> =
             self.threatened(view).into_iter().filter_map(|(v, _)| village_pos(view, &v).map(|p| (v, p))).collect();
+        // What the loads decided in this view take, so two villages are not promised one stock.
+        let mut claimed: BTreeMap<(String, String), u32> = BTreeMap::new();
         for (village, pos) in villages {
             if self.done.contains(&format!("materials:{village}")) {
                 continue;
             }
+            let left = |d: &DepotView, m: &str, claimed: &BTreeMap<(String, String), u32>| {
+                let taken = claimed.get(&(d.name.clone(), m.to_string())).copied().unwrap_or(0);
+                d.stock.get(m).copied().unwrap_or(0).saturating_sub(taken)
+            };
             let pick = VILLAGE_MATERIALS.iter().find_map(|(m, want)| {
                 view.depots
                     .iter()
-                    .filter(|d| d.stock.get(*m).copied().unwrap_or(0) > 0)
+                    .filter(|d| left(d, m, &claimed) > 0)
                     .min_by(|a, b| dist(a.pos, pos).total_cmp(&dist(b.pos, pos)))
-                    .map(|d| (d.name.clone(), m.to_string(), (*want).min(d.stock[*m])))
+                    .map(|d| (d.name.clone(), m.to_string(), (*want).min(left(d, m, &claimed))))
             });
             if let Some((depot, material, amount)) = pick {
+                *claimed.entry((depot.clone(), material.clone())).or_insert(0) += amount;
                 let order = Order::SendMaterials { depot, material, amount, to: Consignee::Village(village.clone()) };
                 self.once(format!("materials:{village}"), order, out);
             }

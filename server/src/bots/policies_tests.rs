@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use sim::score::{DisciplineKind, Report};
+use sim::score::{ActionStatus, DisciplineKind, Report};
 use sim::world::{ReportForm, ReportStage, Trend};
 use sim::{Event, EventKind, HazardKind, Order, Role};
 
@@ -256,6 +256,28 @@ fn the_score_follows_behaviour_on_every_shipped_scenario() {
             lost(a)
         );
     }
+}
+
+/// A plan is only worth shipping if a prepared post can hold it: on every shipped scenario, on
+/// its own seed, the diligent bots do every step that falls due on time. (Issue 10's stress
+/// found Xixerella's informant steps in the landslide drill and the fire drill's report up and
+/// dispatch missed by every policy; this keeps them met.)
+#[test]
+fn diligent_bots_meet_every_step_of_every_shipped_plan() {
+    let mut misses = Vec::new();
+    for (name, by) in runs() {
+        for a in &by[&Policy::Diligent].report.actions {
+            if matches!(a.status, ActionStatus::Late | ActionStatus::Missing | ActionStatus::OutOfOrder) {
+                let done = a.done_at_min.map_or("never".into(), |m| format!("at min {m:.0}"));
+                let due = a.due_from_min.map_or(String::new(), |m| format!(", due from min {m:.0}"));
+                misses.push(format!(
+                    "{name} {} {} ({:?}{due}, deadline {} min, done {done})",
+                    a.id, a.who, a.status, a.deadline_min
+                ));
+            }
+        }
+    }
+    assert!(misses.is_empty(), "steps the diligent bots missed:\n{}", misses.join("\n"));
 }
 
 /// The orders of issue 7 the shipped plans require, as the journal shows them.

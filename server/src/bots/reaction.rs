@@ -9,6 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use sim::hash::{fnv, sub_seed};
 use sim::roles::RolePattern;
 use sim::scenario::ReactionSpec;
+use sim::world::ReportStage;
 use sim::{Order, Role};
 
 use super::policy::Policy;
@@ -39,6 +40,11 @@ pub enum Duty {
     Report,
     /// 叫应: answering a report.
     Acknowledge,
+    /// 同步报告: a post passing its villages' first word up to the county (the 初报 up). The duty
+    /// officer phones it on at once, as the plans' chains ask (village → township → county fire
+    /// office within 10 min; a township reports upward as it acts, plans.md §1), not after a
+    /// commander's 研判.
+    Relay,
     /// A decision of a post: levels, warnings, evacuation orders, dispatches, reports up.
     Decide,
     /// A team taking (or refusing) a task.
@@ -51,6 +57,8 @@ pub enum Duty {
 pub const INFORMANT: Window = Window::new(2.0, 8.0);
 /// The township post's duty officer (值班员) answers a report in 1–5 min.
 pub const COMMAND_ACKNOWLEDGE: Window = Window::new(1.0, 5.0);
+/// The township post's duty officer phones the first report up in 1–5 min.
+pub const COMMAND_RELAY: Window = Window::new(1.0, 5.0);
 /// The township post decides in 5–15 min (研判, then the order).
 pub const COMMAND_DECIDE: Window = Window::new(5.0, 15.0);
 /// The county's duty room answers a township's report in 1–5 min.
@@ -69,8 +77,9 @@ pub fn default_window(role: &Role, duty: Duty) -> Window {
     match (role, duty) {
         (Role::Informant(_), _) => INFORMANT,
         (Role::Command(_), Duty::Acknowledge) => COMMAND_ACKNOWLEDGE,
+        (Role::Command(_), Duty::Relay) => COMMAND_RELAY,
         (Role::Command(_), _) => COMMAND_DECIDE,
-        (Role::County, Duty::Acknowledge) => COUNTY_ACKNOWLEDGE,
+        (Role::County, Duty::Acknowledge | Duty::Relay) => COUNTY_ACKNOWLEDGE,
         (Role::County, _) => COUNTY_DECIDE,
         (Role::Team(_), _) => TEAM,
         (Role::Controller, _) => CONTROLLER,
@@ -82,6 +91,7 @@ pub fn duty_of(role: &Role, order: &Order) -> Duty {
     match (role, order) {
         (Role::Controller, _) => Duty::Fire,
         (_, Order::Acknowledge { .. } | Order::Verify { .. }) => Duty::Acknowledge,
+        (Role::Command(_) | Role::County, Order::ReportUp { stage: ReportStage::Initial, .. }) => Duty::Relay,
         (Role::Team(_), Order::AcceptTask | Order::RefuseTask { .. }) => Duty::Accept,
         (Role::Informant(_) | Role::Team(_), _) => Duty::Report,
         (Role::Command(_) | Role::County, _) => Duty::Decide,
@@ -196,6 +206,11 @@ mod tests {
         assert_eq!(duty_of(&role("team:T1 队"), &Order::AcceptTask), Duty::Accept);
         assert_eq!(duty_of(&Role::Controller, &Order::FireInject { index: 0 }), Duty::Fire);
         assert_eq!(duty_of(&cmd, &Order::Warn { village: "Alpha".into() }), Duty::Decide);
+        // The 初报 up is relayed at once; a 续报 up is a decision like any other.
+        let up = |stage| Order::ReportUp { stage, casualties: 0, trapped: 0, evacuated: 0, note: String::new() };
+        assert_eq!(duty_of(&cmd, &up(ReportStage::Initial)), Duty::Relay);
+        assert_eq!(duty_of(&cmd, &up(ReportStage::FollowUp)), Duty::Decide);
+        assert_eq!(d.window(Duty::Relay), Some(COMMAND_RELAY));
         assert_eq!(duty_of(&role("informant:Alpha"), &Order::Warn { village: "Alpha".into() }), Duty::Report);
         assert!(Window::new(2.0, 8.0).holds(9.0, 1.0) && !Window::new(2.0, 8.0).holds(1.5, 1.0));
     }

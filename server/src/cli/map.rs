@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use sim::map::{MapAsset, load_map};
 
-pub const EXAMPLE: &str = "Examples:\n  sandtable-server map info andorra\n  sandtable-server map probe andorra --at 1.5218,42.5063 --stages 1025,1027.5";
+pub const EXAMPLE: &str = "Examples:\n  sandtable-server map info andorra\n  sandtable-server map probe andorra --at 1.5218,42.5063 --stages 1025,1027.5\n  sandtable-server map probe andorra --at 1.5218,42.5063 --json";
 
 #[derive(Args, Debug)]
 pub struct MapArgs {
@@ -39,6 +39,9 @@ pub enum MapCommand {
         /// River stages as elevations, m above sea level (警戒水位, 保证水位...), comma-separated.
         #[arg(long, value_name = "M,...", value_delimiter = ',', allow_negative_numbers = true)]
         stages: Vec<f64>,
+        /// Print JSON (format "sandtable-probe/1", docs/import-map.md) instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -63,18 +66,20 @@ fn exec(args: MapArgs) -> Result<String, String> {
             }
             Ok(crate::maps::info::summary(&open(&map)?, max_road_gap_m) + "\n")
         }
-        MapCommand::Probe { map, at, stages } => {
+        MapCommand::Probe { map: name, at, stages, json } => {
             if let Some(s) = stages.iter().find(|s| !s.is_finite()) {
                 return Err(format!("--stages {s} is not a number"));
             }
             let points = at.iter().map(|a| lon_lat(a)).collect::<Result<Vec<_>, _>>()?;
-            let map = open(&map)?;
+            let map = open(&name)?;
             let prober = crate::maps::probe::Prober::new(&map);
-            let mut out = String::new();
-            for (lon, lat) in points {
-                out.push_str(&prober.at(lon, lat, &stages)?.text());
+            let probes =
+                points.iter().map(|&(lon, lat)| prober.at(lon, lat, &stages)).collect::<Result<Vec<_>, _>>()?;
+            if json {
+                let value = crate::maps::probe::json(&map.meta.name, &probes);
+                return serde_json::to_string_pretty(&value).map(|t| t + "\n").map_err(|e| e.to_string());
             }
-            Ok(out)
+            Ok(probes.iter().map(|p| p.text()).collect())
         }
     }
 }

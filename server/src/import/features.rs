@@ -7,7 +7,7 @@ use sim::map::{Poi, Settlement, Township, WaterArea, Waterway, Xy};
 use super::error::ImportError;
 use super::grid::Frame;
 use super::layers::{Layer, LonLat, geometry_kind, point, polygons, tag, tag_any_case, tag_number};
-use super::left_out::{Ledger, outside};
+use super::left_out::{Fate, Ledger, outside};
 
 /// A township with its boundary kept as a geo polygon for point-in-polygon tests.
 pub struct TownshipShape {
@@ -46,12 +46,19 @@ pub fn townships(layer: &Layer, level: u32, frame: &Frame, ledger: &mut Ledger) 
             continue;
         }
         let Some(name) = NAME_FIELDS.iter().find_map(|k| tag_any_case(f, k)) else {
-            ledger.dropped(layer, f, i, None, format!("a township boundary (admin_level {level}) with no name"));
+            ledger.note(
+                Fate::Dropped,
+                layer,
+                f,
+                i,
+                None,
+                format!("a township boundary (admin_level {level}) with no name"),
+            );
             continue;
         };
         let polys: Vec<Polygon<f64>> = polygons(f).iter().map(|p| polygon(frame, p)).collect();
         if polys.is_empty() {
-            ledger.dropped(layer, f, i, Some(name), format!("{}, not a polygon", geometry_kind(f)));
+            ledger.note(Fate::Dropped, layer, f, i, Some(name), format!("{}, not a polygon", geometry_kind(f)));
             continue;
         }
         let shape = MultiPolygon(polys);
@@ -126,16 +133,16 @@ pub fn settlements(
     for (i, f) in layer.features.iter().enumerate() {
         let name = name_of(f);
         let Some(p) = point(f) else {
-            ledger.dropped(layer, f, i, name, format!("{}, not a point", geometry_kind(f)));
+            ledger.note(Fate::Dropped, layer, f, i, name, format!("{}, not a point", geometry_kind(f)));
             continue;
         };
         let Some(name) = name else {
-            ledger.dropped(layer, f, i, None, format!("no name (none of {} is set)", fields.join(", ")));
+            ledger.note(Fate::Dropped, layer, f, i, None, format!("no name (none of {} is set)", fields.join(", ")));
             continue;
         };
         let pos = frame.local(p);
         if !frame.inside(pos) {
-            ledger.dropped(layer, f, i, Some(name), outside(frame, p, pos));
+            ledger.note(Fate::Dropped, layer, f, i, Some(name), outside(frame, p, pos));
             continue;
         }
         let name_zh = NAME_ZH_FIELDS.iter().filter_map(|k| tag_any_case(f, k)).find(|z| *z != name);
@@ -170,7 +177,7 @@ pub fn waterways(layer: &Layer, frame: &Frame, ledger: &mut Ledger) -> Vec<Water
         let name = tag(f, "name");
         let lines = super::layers::lines(f);
         if lines.is_empty() {
-            ledger.dropped(layer, f, i, name, format!("{}, not a line", geometry_kind(f)));
+            ledger.note(Fate::Dropped, layer, f, i, name, format!("{}, not a line", geometry_kind(f)));
             continue;
         }
         let (mut kept, mut cut) = (0, false);
@@ -183,9 +190,9 @@ pub fn waterways(layer: &Layer, frame: &Frame, ledger: &mut Ledger) -> Vec<Water
             }
         }
         if kept == 0 {
-            ledger.dropped(layer, f, i, name, "outside the map's box");
+            ledger.note(Fate::Dropped, layer, f, i, name, "outside the map's box");
         } else if cut {
-            ledger.clipped(layer, f, i, name, "runs past the map's edge: the part on the map kept");
+            ledger.note(Fate::Clipped, layer, f, i, name, "runs past the map's edge: the part on the map kept");
         }
     }
     out
@@ -199,7 +206,7 @@ pub fn water_areas(layer: &Layer, frame: &Frame, ledger: &mut Ledger) -> (Vec<Wa
         let name = tag(f, "name");
         let polys = polygons(f);
         if polys.is_empty() {
-            ledger.dropped(layer, f, i, name, format!("{}, not a polygon", geometry_kind(f)));
+            ledger.note(Fate::Dropped, layer, f, i, name, format!("{}, not a polygon", geometry_kind(f)));
             continue;
         }
         let before = areas.len();
@@ -211,7 +218,7 @@ pub fn water_areas(layer: &Layer, frame: &Frame, ledger: &mut Ledger) -> (Vec<Wa
             }
         }
         if areas.len() == before {
-            ledger.dropped(layer, f, i, name, "outside the map's box");
+            ledger.note(Fate::Dropped, layer, f, i, name, "outside the map's box");
         }
     }
     (areas, rings)
@@ -226,18 +233,18 @@ pub fn pois(layer: &Layer, frame: &Frame, ledger: &mut Ledger) -> Vec<Poi> {
     for (i, f) in layer.features.iter().enumerate() {
         let name = tag(f, "name");
         let Some(kind) = POI_KEYS.iter().find_map(|k| tag(f, k)) else {
-            ledger.dropped(layer, f, i, name, format!("no kind (none of {} is set)", POI_KEYS.join(", ")));
+            ledger.note(Fate::Dropped, layer, f, i, name, format!("no kind (none of {} is set)", POI_KEYS.join(", ")));
             continue;
         };
         let Some(p) = point(f) else {
-            ledger.dropped(layer, f, i, name, format!("{}, not a point", geometry_kind(f)));
+            ledger.note(Fate::Dropped, layer, f, i, name, format!("{}, not a point", geometry_kind(f)));
             continue;
         };
         let pos = frame.local(p);
         if frame.inside(pos) {
             out.push(Poi { name, kind, pos });
         } else {
-            ledger.dropped(layer, f, i, name, outside(frame, p, pos));
+            ledger.note(Fate::Dropped, layer, f, i, name, outside(frame, p, pos));
         }
     }
     out

@@ -25,34 +25,32 @@ pub struct LeftOut {
     pub clipped: bool,
 }
 
+/// What became of a feature the map does not keep whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    /// Left out whole.
+    Dropped,
+    /// Cut at the map's edge: the part on the map kept.
+    Clipped,
+}
+
 #[derive(Default, Debug)]
 pub struct Ledger {
     pub items: Vec<LeftOut>,
 }
 
 impl Ledger {
-    /// A feature dropped whole.
-    pub fn dropped(
+    /// A feature dropped whole, or cut at the map's edge (the part on the map kept).
+    pub fn note(
         &mut self,
+        fate: Fate,
         layer: &Layer,
         f: &Feature,
         index: usize,
         name: Option<String>,
         reason: impl Into<String>,
     ) {
-        self.push(layer, f, index, name, reason.into(), false);
-    }
-
-    /// A feature cut at the map's edge (the part on the map kept).
-    pub fn clipped(
-        &mut self,
-        layer: &Layer,
-        f: &Feature,
-        index: usize,
-        name: Option<String>,
-        reason: impl Into<String>,
-    ) {
-        self.push(layer, f, index, name, reason.into(), true);
+        self.push(layer, f, index, name, reason.into(), fate == Fate::Clipped);
     }
 
     fn push(&mut self, layer: &Layer, f: &Feature, index: usize, name: Option<String>, reason: String, clipped: bool) {

@@ -28,7 +28,7 @@ use sim::map::{Features, LandCover, MapAsset, MapMeta, TerrainGrid, Xy};
 pub use error::ImportError;
 use grid::Frame;
 use layers::{Layer, read_layer};
-use left_out::Ledger;
+use left_out::{Fate, Ledger};
 use progress::Progress;
 
 pub const EXAMPLE: &str = "Example:\n  sandtable-server import-map --name andorra --dem assets/maps/andorra/source/dem/andorra_srtm3_filled.asc --layers assets/maps/andorra/source/vector\n\n\
@@ -424,12 +424,19 @@ fn land_use(layer: &Layer, frame: &Frame, ledger: &mut Ledger) -> Vec<(Vec<Vec<X
             } else {
                 format!("no land-cover class for {} (see docs/import-map.md)", said.join(", "))
             };
-            ledger.dropped(layer, f, i, layers::tag(f, "name"), reason);
+            ledger.note(Fate::Dropped, layer, f, i, layers::tag(f, "name"), reason);
             continue;
         };
         let polys = layers::polygons(f);
         if polys.is_empty() {
-            ledger.dropped(layer, f, i, layers::tag(f, "name"), format!("{}, not a polygon", layers::geometry_kind(f)));
+            ledger.note(
+                Fate::Dropped,
+                layer,
+                f,
+                i,
+                layers::tag(f, "name"),
+                format!("{}, not a polygon", layers::geometry_kind(f)),
+            );
         }
         out.extend(
             polys.into_iter().map(|p| (p.iter().map(|r| r.iter().map(|&q| frame.local(q)).collect()).collect(), class)),

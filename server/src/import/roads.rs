@@ -10,7 +10,7 @@ use sim::map::{RoadClass, RoadEdge, RoadGraph, Xy};
 
 use super::grid::{Frame, round1};
 use super::layers::{Layer, geometry_kind, lines, tag};
-use super::left_out::Ledger;
+use super::left_out::{Fate, Ledger};
 
 /// What the builder found, for the progress report and the tests.
 #[derive(Debug)]
@@ -45,12 +45,12 @@ pub fn build(layer: &Layer, frame: &Frame, tolerance_m: f64, ledger: &mut Ledger
                 Some(h) => format!("highway={h} is not a road class the drill drives (see docs/import-map.md)"),
                 None => "no `highway` value".to_string(),
             };
-            ledger.dropped(layer, f, i, name, reason);
+            ledger.note(Fate::Dropped, layer, f, i, name, reason);
             continue;
         };
         let feature_lines = lines(f);
         if feature_lines.is_empty() {
-            ledger.dropped(layer, f, i, name, format!("{}, not a line", geometry_kind(f)));
+            ledger.note(Fate::Dropped, layer, f, i, name, format!("{}, not a line", geometry_kind(f)));
             continue;
         }
         let (before, mut cut) = (ways.len(), false);
@@ -81,9 +81,9 @@ pub fn build(layer: &Layer, frame: &Frame, tolerance_m: f64, ledger: &mut Ledger
             }
         }
         if ways.len() == before {
-            ledger.dropped(layer, f, i, name, "outside the map's box (or a single vertex on it)");
+            ledger.note(Fate::Dropped, layer, f, i, name, "outside the map's box (or a single vertex on it)");
         } else if cut {
-            ledger.clipped(layer, f, i, name, "runs past the map's edge: the part on the map kept");
+            ledger.note(Fate::Clipped, layer, f, i, name, "runs past the map's edge: the part on the map kept");
         }
     }
 

@@ -175,7 +175,64 @@ fn class_label(c: RoadClass) -> &'static str {
     }
 }
 
+/// The tag of `map probe --json`'s output; bumped when a field changes meaning or goes away
+/// (new fields may be added under the same tag).
+pub const JSON_FORMAT: &str = "sandtable-probe/1";
+
+/// `map probe --json`: the answers for every `--at`, in order, under the map's name.
+pub fn json(map: &str, probes: &[Probe]) -> serde_json::Value {
+    serde_json::json!({
+        "format": JSON_FORMAT,
+        "map": map,
+        "points": probes.iter().map(Probe::json).collect::<Vec<_>>(),
+    })
+}
+
+fn channel_json(c: &Channel) -> serde_json::Value {
+    serde_json::json!({
+        "col": c.col, "row": c.row, "dist_m": c.dist_m, "area_km2": c.area_km2,
+        "width_m": c.width_m, "bed_m": c.bed_m,
+    })
+}
+
+fn road_class_key(c: RoadClass) -> &'static str {
+    match c {
+        RoadClass::Main => "main",
+        RoadClass::Minor => "minor",
+        RoadClass::Track => "track",
+        RoadClass::Path => "path",
+    }
+}
+
 impl Probe {
+    /// The answer as a program reads it: named fields, metres and degrees, `null` for none
+    /// (docs/import-map.md, "map probe --json").
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "lon": self.lon,
+            "lat": self.lat,
+            "x_m": self.pos[0],
+            "y_m": self.pos[1],
+            "col": self.col,
+            "row": self.row,
+            "cell_size_m": self.cell_size_m,
+            "elevation_m": self.elevation_m,
+            "bed_m": self.bed_m,
+            "slope_deg": self.slope_deg,
+            "landcover": self.landcover,
+            "channel": self.channel.as_ref().map(channel_json),
+            "main_channel": self.main_channel.as_ref().map(channel_json),
+            "waterway": self.waterway.as_ref().map(|(name, d)| serde_json::json!({"name": name, "dist_m": d})),
+            "road": self.road.as_ref().map(|(name, class, d)| {
+                serde_json::json!({"name": name, "class": road_class_key(*class), "dist_m": d})
+            }),
+            "village": self.village.as_ref().map(|(name, d)| serde_json::json!({"name": name, "dist_m": d})),
+            "stages": self.stages.iter().map(|(stage, depth)| {
+                serde_json::json!({"stage_m": stage, "depth_m": depth})
+            }).collect::<Vec<_>>(),
+        })
+    }
+
     /// The answer as a trainer reads it, Chinese first.
     pub fn text(&self) -> String {
         let mut out = String::new();
@@ -307,6 +364,16 @@ mod tests {
         assert_eq!(p.landcover, LandCover::Grass);
         assert!(p.slope_deg > 15.0 && p.elevation_m > 2200.0 && p.channel.is_none(), "{p:?}");
         assert!(p.text().contains("草地 grass") && p.text().contains("高程 / elevation"));
+
+        // The machine-readable form names every field; a point with no channel near has null.
+        let j = json("andorra", std::slice::from_ref(&p));
+        assert_eq!(j["format"], JSON_FORMAT);
+        let q = &j["points"][0];
+        assert_eq!(q["landcover"], "Grass");
+        assert_eq!(q["channel"], serde_json::Value::Null);
+        assert_eq!(q["elevation_m"].as_f64(), Some(f64::from(p.elevation_m)));
+        assert!(q["road"]["dist_m"].as_f64().is_some_and(|d| d > 0.0) && q["road"]["class"].is_string(), "{q}");
+        assert!(q["village"]["name"].is_string() && q["stages"].as_array().is_some_and(Vec::is_empty), "{q}");
 
         let off = prober.at(5.0, 5.0, &[]).unwrap_err();
         assert!(off.contains("off the map") && off.contains("1.39958"), "{off}");

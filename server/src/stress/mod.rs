@@ -35,6 +35,7 @@ pub const EXAMPLE: &str = "Examples:
   sandtable-server stress scenarios/flood_valira.ron --runs 50 --policies diligent,late --jobs 4 --out flood.json
   sandtable-server stress scenarios/flood_valira.ron --runs 200 --shard 3/8 --out shard-3.json   # one machine of 8
   sandtable-server stress --merge shard-*.json --out flood-200.json
+  sandtable-server stress scenarios/landslide_massana.ron --runs 4 --deny-unmet   # CI: exit 2 if a step is met by no policy
 
 Run k plays seed S+k (S: --seed, else the scenario's seed) with every bot on one policy.
 Prints, per required action, how often each policy met it (met/due), the spread of the score,
@@ -69,12 +70,25 @@ pub struct StressArgs {
     /// Merge the results files of a sharded stress run and print its table (no drill is played).
     #[arg(long, num_args = 1.., value_name = "FILES")]
     pub merge: Vec<PathBuf>,
+    /// Exit with status 2 when some required action was due and met by no policy (the steps
+    /// marked `!`), for an author's CI; with `--merge`, judged on the merged whole.
+    #[arg(long)]
+    pub deny_unmet: bool,
 }
+
+/// The exit status of `stress --deny-unmet` when some step was met by no policy (1 is an error).
+pub const UNMET_EXIT: u8 = 2;
 
 pub fn run(args: StressArgs) -> ExitCode {
     let result = if args.merge.is_empty() { play_command(&args) } else { merge_command(&args) };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(unmet) if args.deny_unmet && unmet > 0 => {
+            eprintln!(
+                "--deny-unmet: {unmet} 个步骤任何策略都未达标 / {unmet} steps met by no policy (exit {UNMET_EXIT})"
+            );
+            ExitCode::from(UNMET_EXIT)
+        }
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("错误 error: {e:#}");
             ExitCode::FAILURE
@@ -82,7 +96,8 @@ pub fn run(args: StressArgs) -> ExitCode {
     }
 }
 
-fn play_command(args: &StressArgs) -> anyhow::Result<()> {
+/// Plays the runs and prints the table; returns how many steps no policy met.
+fn play_command(args: &StressArgs) -> anyhow::Result<usize> {
     let path = args.scenario.as_deref().ok_or_else(|| anyhow::anyhow!("no scenario given"))?;
     let setup = DrillSetup::load(path, args.seed)?;
     let mut policies = Vec::new();
@@ -112,7 +127,8 @@ fn play_command(args: &StressArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let mut file = stress_file(&setup, args.runs, &policies, shard, results?);
     file.sort();
-    println!("{}", Table::of(&file).render());
+    let table = Table::of(&file);
+    println!("{}", table.render());
     if shard != Shard::WHOLE {
         println!("分片 shard {}/{}: 用 --merge 合并各分片 / merge the shards with --merge", shard.index, shard.count);
     }
@@ -120,16 +136,18 @@ fn play_command(args: &StressArgs) -> anyhow::Result<()> {
         write_json(out, &file)?;
         println!("结果 results: {}", out.display());
     }
-    Ok(())
+    Ok(table.unmet().len())
 }
 
-fn merge_command(args: &StressArgs) -> anyhow::Result<()> {
+/// Merges the shards and prints the table; returns how many steps no policy met.
+fn merge_command(args: &StressArgs) -> anyhow::Result<usize> {
     let mut files = Vec::new();
     for path in &args.merge {
         files.push((path.display().to_string(), StressFile::read(path).map_err(anyhow::Error::msg)?));
     }
     let (whole, missing) = results::merge(files).map_err(anyhow::Error::msg)?;
-    println!("{}", Table::of(&whole).render());
+    let table = Table::of(&whole);
+    println!("{}", table.render());
     if !missing.is_empty() {
         let list: Vec<String> = missing.iter().take(20).map(|(p, k)| format!("{p}#{k}")).collect();
         let more = if missing.len() > 20 { format!(" … (+{})", missing.len() - 20) } else { String::new() };
@@ -144,7 +162,7 @@ fn merge_command(args: &StressArgs) -> anyhow::Result<()> {
         write_json(out, &whole)?;
         println!("合并结果 merged results: {}", out.display());
     }
-    Ok(())
+    Ok(table.unmet().len())
 }
 
 fn write_json(path: &Path, file: &StressFile) -> anyhow::Result<()> {

@@ -1,7 +1,7 @@
 //! A role's briefing (情况介绍): what a trainee in that seat knows before the drill starts,
 //! sent instead of the scenario file. The drill's title and clock, the roles on offer, the
 //! villages, teams, shelters and depots in the role's care, the plan's levels and the actions it
-//! asks of this role, the hazard register (隐患点台账) of its villages, and the weather at the
+//! asks of this role, the hazard register (隐患点台账) of the points its villages see, and the weather at the
 //! start. Never the injects, the hazard inputs (ignitions, hydrographs, soils) or the seed: the
 //! controller alone gets the whole scenario, from the server, besides this.
 
@@ -13,6 +13,7 @@ use crate::map::Xy;
 use crate::roles::{Role, RolePattern};
 use crate::scenario::{Anchor, LevelSpec, ReactionSpec, RequiredAction, TeamKind};
 use crate::weather::Weather;
+use crate::world::hazards::village_sees_slope;
 use crate::world::{HazardKind, World};
 
 use super::view::team_kind_zh;
@@ -169,7 +170,12 @@ pub fn briefing(world: &World, role: &Role) -> Briefing {
         .hazards
         .slopes
         .iter()
-        .filter(|sl| *role == Role::Controller || sl.threatened.iter().any(|vi| mine.contains(vi)))
+        .filter(|sl| {
+            *role == Role::Controller
+                || mine
+                    .iter()
+                    .any(|&vi| village_sees_slope(sl.point.pos, people.villages[vi].pos, sl.threatened.contains(&vi)))
+        })
         .map(|sl| RegisteredPoint {
             name: sl.name.clone(),
             pos: sl.point.pos,

@@ -467,13 +467,7 @@ mod tests {
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/fire_aubinya.ron")).unwrap();
         assert!(v2.contains("schema: 2"), "the shipped drills are written for the current schema");
         let current = parse_scenario("v2.ron", &v2).unwrap_or_else(|e| panic!("{e:?}"));
-        let v1 = v2
-            .replace("schema: 2", "schema: 1")
-            .replace("dead_1h_percent", "m1h")
-            .replace("dead_10h_percent", "m10h")
-            .replace("dead_100h_percent", "m100h")
-            .replace("live_herb_percent", "mherb")
-            .replace("live_woody_percent", "mwoody");
+        let v1 = crate::scenario::as_schema_1(&v2);
         let old = parse_scenario("v1.ron", &v1).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(old, current);
         assert_eq!(old.hazards.fire.as_ref().unwrap().moisture[1].m1h, 5.0);

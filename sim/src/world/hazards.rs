@@ -47,6 +47,18 @@ pub struct FireState {
     ignitions_done: Vec<bool>,
 }
 
+/// Who sees a landslide point's signs from `from` with sight `radius`: anyone within sight, and
+/// a village the point threatens wherever it is (the point's monitor reports to it). The world's
+/// `HazardSeen`, the monitors' word, the briefing's hazard register and the bots all ask this.
+pub fn sees_slope(point: Xy, from: Xy, radius: f64, threatens_here: bool) -> bool {
+    threatens_here || dist(point, from) <= radius
+}
+
+/// [`sees_slope`] from a village at `village`, with an informant's sight.
+pub fn village_sees_slope(point: Xy, village: Xy, threatens_village: bool) -> bool {
+    sees_slope(point, village, super::INFORMANT_SIGHT_M, threatens_village)
+}
+
 /// A registered landslide point and the villages below it.
 #[derive(Clone)]
 pub struct Slope {
@@ -214,7 +226,13 @@ impl Hazards {
                 events.push(EventKind::SlopeSigns { point: name.clone() });
                 let fs = slope.point.factor_of_safety;
                 let text = format!("监测员报告: {name} 出现裂缝、蠕滑迹象 / cracks and creep at {name} (FS {fs:.2})");
-                monitors.extend(slope.threatened.iter().map(|&vi| (vi, text.clone())));
+                // Every village that sees the point hears its monitor, by the one rule below.
+                let seers = people
+                    .villages
+                    .iter()
+                    .enumerate()
+                    .filter(|(vi, v)| village_sees_slope(slope.point.pos, v.pos, slope.threatened.contains(vi)));
+                monitors.extend(seers.map(|(vi, _)| (vi, text.clone())));
             }
             if change.failed {
                 for c in slope.point.runout_cells(grid) {
@@ -327,7 +345,7 @@ impl Hazards {
             HazardKind::Fire => self.fire.as_ref().is_some_and(|f| f.model.burning_cells().iter().any(|&c| near(c))),
             HazardKind::Landslide => self.slopes.iter().any(|s| {
                 (s.point.signs || s.point.failed)
-                    && (dist(s.point.pos, at) <= radius || village.is_some_and(|vi| s.threatened.contains(&vi)))
+                    && sees_slope(s.point.pos, at, radius, village.is_some_and(|vi| s.threatened.contains(&vi)))
             }),
         }
     }

@@ -4,7 +4,9 @@
 //! Rules (documented for trainers, ARCHITECTURE.md "Effects"):
 //! - `SendMaterials` takes the amount out of the depot at once and delivers it after the drive
 //!   of a vehicle from the depot to the consignee over the open roads (the team's position when
-//!   sent, or the village); a road that closes on the way does not stop a load already sent.
+//!   sent, or the village), plus the off-road leg from the last junction to the consignee at a
+//!   team's walking pace (`teams::last_leg_s`, the one rule for both); a road that closes on the
+//!   way does not stop a load already sent.
 //! - A sandbag line uses [`BAGS_PER_M`] woven bags (`woven_bags`) per metre; a line round a
 //!   village's cell is 4 × 75 m. The task takes bags from what the team carries, then from the
 //!   stock of the village at the job. Without enough the team waits on site and says so; a

@@ -383,8 +383,9 @@ impl World {
         }
     }
 
-    /// Seconds a vehicle takes between two places over the open roads (straight at 30 km/h
-    /// where no road route joins them).
+    /// Seconds a load takes between two places: the drive over the open roads to the junction
+    /// `to_node`, then the off-road leg to `to` ([`teams::last_leg_s`], the teams' rule); on
+    /// foot in a straight line where no road route joins them.
     pub(crate) fn drive_s(&self, from_node: Option<u32>, from: Xy, to_node: Option<u32>, to: Xy) -> u32 {
         let roads = &self.map.features.roads;
         let route = match (from_node, to_node) {
@@ -392,7 +393,8 @@ impl World {
             _ => None,
         };
         match route {
-            Some(r) => r.time_s.ceil() as u32,
+            // The drive, then the leg off the road to the consignee, as a team walks it.
+            Some(r) => (r.time_s + teams::last_leg_s(roads, to_node, to)).ceil() as u32,
             None => (dist(from, to) / OFF_ROAD_M_PER_S).ceil() as u32,
         }
     }

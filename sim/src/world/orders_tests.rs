@@ -26,15 +26,33 @@ pub(crate) fn road() -> Vec<Xy> {
 }
 
 pub(crate) fn map() -> MapAsset {
+    map_with(&[])
+}
+
+/// The fixture's map with more villages.
+fn map_with(more: &[(&str, Xy)]) -> MapAsset {
     let road = road();
-    TestMap::valley()
+    let mut m = TestMap::valley()
         .road(RoadClass::Main, Some("CG-1"), &road)
         .township("West", [0.0, 0.0], [41.0 * CELL, 60.0 * CELL])
         .township("East", [0.0, 60.0 * CELL], [41.0 * CELL, 120.0 * CELL])
         .village("Baix", road[1])
         .village("Mig", road[3])
-        .village("Alt", road[10])
-        .build()
+        .village("Alt", road[10]);
+    for &(name, pos) in more {
+        m = m.village(name, pos);
+    }
+    m.build()
+}
+
+/// The West depot sends `amount` woven bags to `village`.
+fn send_bags(village: &str, amount: u32) -> Order {
+    Order::SendMaterials {
+        depot: "西镇物资站".into(),
+        material: "woven_bags".into(),
+        amount,
+        to: Consignee::Village(village.into()),
+    }
 }
 
 pub(crate) const SCENARIO: &str = r#"
@@ -235,13 +253,7 @@ fn a_level_rises_lowers_and_ends() {
 #[test]
 fn materials_leave_the_depot_at_once_and_arrive_after_the_drive() {
     let mut w = drill();
-    let send = Order::SendMaterials {
-        depot: "西镇物资站".into(),
-        material: "woven_bags".into(),
-        amount: 3000,
-        to: Consignee::Village("Mig".into()),
-    };
-    ok(&mut w, "command:West", send);
+    ok(&mut w, "command:West", send_bags("Mig", 3000));
     assert_eq!(w.depot_stock("西镇物资站", "woven_bags"), Some(7000));
     let depots = access::view(&w, &role("command:West")).depots;
     assert_eq!(depots.iter().find(|d| d.name == "西镇物资站").map(|d| d.stock["woven_bags"]), Some(7000));
@@ -258,6 +270,50 @@ fn materials_leave_the_depot_at_once_and_arrive_after_the_drive() {
     // The county's view shows the county reserve; the township's does not.
     assert!(access::view(&w, &role("county")).depots.iter().any(|d| d.county));
     assert!(!access::view(&w, &role("command:West")).depots.iter().any(|d| d.county));
+}
+
+/// A load to a village 1.2 km off the road pays the walk from the junction, as a team does: the
+/// same seconds (`teams::last_leg_s`) on top of the drive.
+#[test]
+fn a_load_to_a_village_off_the_road_pays_the_leg_a_team_walks() {
+    let mig = road()[3];
+    let map = map_with(&[("Far", [mig[0] + 1200.0, mig[1]])]);
+    let text = SCENARIO.replace(
+        r#"(name: "Alt", population: 80),"#,
+        r#"(name: "Alt", population: 80), (name: "Far", population: 30),"#,
+    );
+    let scenario = parse_scenario("drill.ron", &text).expect("parses");
+    let mut w = World::new(Arc::new(scenario), Arc::new(map), 7).expect("world");
+    ok(&mut w, "command:West", send_bags("Mig", 100));
+    ok(&mut w, "command:West", send_bags("Far", 100));
+    let arrivals: Vec<u32> = w
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::MaterialsSent { arrive_s, .. } => Some(arrive_s),
+            _ => None,
+        })
+        .collect();
+    let [on_road, off_road] = arrivals[..] else { panic!("two loads: {arrivals:?}") };
+    // Mig and Far share the junction: the difference is 1.2 km on foot at 4 km/h, 18 minutes.
+    let walk = off_road - on_road;
+    assert!((1079..=1081).contains(&walk), "{on_road} {off_road}");
+    // A team sent from Baix to Far is due the same walk after the same drive.
+    let dispatch =
+        Order::Dispatch { team: "西镇队".into(), task: Task::Evacuate, target: Target::Village("Far".into()) };
+    ok(&mut w, "command:West", dispatch);
+    let ti = w.teams.index("西镇队").expect("team");
+    while !matches!(w.teams.list[ti].activity, crate::world::teams::Activity::Moving { .. }) {
+        assert!(w.t_s < 3600, "the team never left");
+        run(&mut w, 1);
+    }
+    // The depot and the team's base share Baix's junction: the team's road and walk are the
+    // load's, less at most the tick it has driven since leaving.
+    let team_eta = w.teams.list[ti].eta_s(&w.map.features.roads);
+    let tick = w.scenario.tick_s;
+    assert!(team_eta <= off_road && team_eta + tick + 1 >= off_road, "team {team_eta} s, load {off_road} s");
+    let events = run(&mut w, 30);
+    assert!(events.iter().any(|e| matches!(e, EventKind::MaterialsArrived { amount: 100, to, .. } if to == "Far")));
 }
 
 #[test]
@@ -608,12 +664,7 @@ fn a_team_clears_a_blocked_road_and_loads_get_through_again() {
             to: Role::Controller, message: "塌方".into(), event: Some(WorldEvent::RoadBlocked(road()[2]))
         };
     ok(&mut w, "controller", block);
-    let send = || Order::SendMaterials {
-        depot: "西镇物资站".into(),
-        material: "woven_bags".into(),
-        amount: 100,
-        to: Consignee::Village("Mig".into()),
-    };
+    let send = || send_bags("Mig", 100);
     let cmd = Command { from: role("command:West"), by: String::new(), order: send() };
     assert_eq!(w.apply(&cmd).map_err(|r| r.code()), Err("no_route"));
     ok(

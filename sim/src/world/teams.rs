@@ -10,7 +10,8 @@
 //! The road ends at the junction nearest the job; from there the team walks to the site itself
 //! (a village far from any road, a point in the hills) at [`OFF_ROAD_M_PER_S`], and that leg
 //! counts in its travel time ([`off_road_s`], the one home of it). The walk back to the road
-//! on the next job is not counted.
+//! on the next job is not counted. A load of materials pays the same leg at its consignee's end
+//! ([`last_leg_s`], called by `World::drive_s`).
 
 use serde::{Deserialize, Serialize};
 
@@ -188,7 +189,7 @@ impl Team {
             let Activity::Moving { edges, from_node, done_m } = &mut self.activity else { return TeamUpdate::None };
             let Some(&edge_id) = edges.first() else {
                 // Off the road: on foot from the junction to the site (`done_m` counts this leg).
-                if let Some((from, site, leg_m)) = self.job.as_ref().and_then(|j| off_road_leg(roads, j)) {
+                if let Some((from, site, leg_m)) = self.job.as_ref().and_then(|j| job_leg(roads, j)) {
                     let left_m = leg_m - *done_m;
                     if seconds * OFF_ROAD_M_PER_S < left_m {
                         *done_m += seconds * OFF_ROAD_M_PER_S;
@@ -243,12 +244,12 @@ impl Team {
                     .iter()
                     .map(|&e| roads.edges[e as usize].length_m / roads.edges[e as usize].class.speed_m_per_s())
                     .sum();
-                let leg_m = self.job.as_ref().and_then(|j| off_road_leg(roads, j)).map_or(0.0, |l| l.2);
+                let leg_s = self.job.as_ref().map_or(0.0, |j| last_leg_s(roads, j.node, j.site));
                 let done_s = match edges.first() {
                     Some(&e) => done_m / roads.edges[e as usize].class.speed_m_per_s(),
                     None => off_road_s(*done_m),
                 };
-                (t + off_road_s(leg_m) - done_s).max(0.0) as u32
+                (t + leg_s - done_s).max(0.0) as u32
             }
             _ => 0,
         }
@@ -310,12 +311,24 @@ impl Teams {
     }
 }
 
-/// The walk at the end of a job's route: (the junction, the site, metres), when the site is
-/// off the road by more than a metre.
-fn off_road_leg(roads: &RoadGraph, job: &Job) -> Option<(Xy, Xy, f64)> {
-    let from = *roads.nodes.get(job.node? as usize)?;
-    let m = (job.site[0] - from[0]).hypot(job.site[1] - from[1]);
-    (m > 1.0).then_some((from, job.site, m))
+/// The walk at the end of a road route ending at junction `node`: (the junction, the site,
+/// metres), when `site` is off the road by more than a metre. Teams walk it; shipments are
+/// carried over it ([`last_leg_s`]).
+pub fn off_road_leg(roads: &RoadGraph, node: Option<u32>, site: Xy) -> Option<(Xy, Xy, f64)> {
+    let from = *roads.nodes.get(node? as usize)?;
+    let m = (site[0] - from[0]).hypot(site[1] - from[1]);
+    (m > 1.0).then_some((from, site, m))
+}
+
+/// Seconds of the walk from junction `node` to `site` (0 on the road): what a route ending
+/// there costs on top of the drive, for a team and for a load of materials alike.
+pub fn last_leg_s(roads: &RoadGraph, node: Option<u32>, site: Xy) -> f64 {
+    off_road_leg(roads, node, site).map_or(0.0, |(_, _, m)| off_road_s(m))
+}
+
+/// The walk at the end of a job's route.
+fn job_leg(roads: &RoadGraph, job: &Job) -> Option<(Xy, Xy, f64)> {
+    off_road_leg(roads, job.node, job.site)
 }
 
 /// The end of `minutes` of work from `now_s` (never, for an endless task).
