@@ -1,7 +1,7 @@
 //! The message decoder on any bytes, as the host reads a client's message: `hello_version`,
 //! `decode::<ClientMessage>`, and every decoded order authorised for every role of the test
 //! drill (and applied to a copy of the world when accepted), so no order a stranger can send
-//! panics the server. (Stream A's token-step request joins this target when it lands.)
+//! panics the server. (The token step's request has a target of its own: `token_request`.)
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -4,6 +4,8 @@
 //! and bot policies give the same journal, events and score.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::bots::local::LocalBots;
@@ -41,6 +43,9 @@ pub struct HeadlessOptions {
     /// Orders given by no bot, at a drill time, through the drill's own checks and journal (a
     /// planted false report, in the tests of what the score makes of it).
     pub planted: Vec<PlantedOrder>,
+    /// Set by Ctrl+C, SIGTERM or SIGHUP (`run`): the drill ends at the next step, with its
+    /// record and report, as `serve` does.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 /// An order planted in a headless drill: given as `from` (player `planted`) at the first step at
@@ -111,7 +116,7 @@ pub fn run_drill_recorded(
             }
         }
         settle(&mut host, &mut bots, now, &mut watch);
-        if host.drill().is_over() {
+        if host.drill().is_over() || opts.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
             break;
         }
         if timed {

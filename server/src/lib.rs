@@ -11,6 +11,7 @@
 //! - [`bots`]: headless players: a pure brain, in-process and UDP transports.
 //! - [`hosting`]: the `serve` loop (also [`hosting::ServerHandle`] for the client).
 //! - [`metrics`]: `/healthz` and `/metrics` (Prometheus) of a served drill.
+//! - [`agones`]: the Agones SDK sidecar (ready, health, shutdown) of a served drill.
 //! - [`headless`]: the `run` loop, bots in every role, as fast as possible.
 //! - [`maps`]: what a map holds and what is at a point (`map info`, `map probe`).
 //! - [`stress`]: `stress`, the drill played by bots over many seeds and policies on every core
@@ -21,6 +22,7 @@
 //!   seat.
 
 pub mod admission;
+pub mod agones;
 pub mod bots;
 pub mod check;
 pub mod cli;

@@ -2,7 +2,7 @@
 //! through the test relay, which cuts it off for 30 s. The seat notices, joins again by itself
 //! and gets its role, briefing and view back; the orders whose time came while it was cut off
 //! reach the journal after the reconnect, and every order is either in the journal or counted by
-//! the seat as not delivered. None is silently lost.
+//! the seat as not delivered. None is silently lost. A UDP bot cut off likewise joins again.
 
 mod common;
 
@@ -169,5 +169,57 @@ fn a_seat_cut_off_for_30_seconds_rejoins_by_itself_and_loses_no_order() {
         relay.stats(),
         test_start.elapsed()
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A UDP bot (`bots::udp`, on the same `SeatLink` as people's clients) playing the command post
+/// through the relay, cut off for longer than netcode's timeout: it joins again by itself and
+/// plays on to the end, and every order it gave is delivered, unknown or not sent — the journal
+/// holds each delivered one; none is silently lost.
+#[test]
+fn a_udp_bot_cut_off_joins_again_by_itself_and_accounts_for_every_order() {
+    use server::bots::Bot;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+
+    const NAME: &str = "udp-bot-outage";
+    let dir = common::temp_dir("udp-bot-outage");
+    let mut opts = ServeOptions::new(common::workspace_root().join("scenarios").join("fire_aubinya.ron"));
+    opts.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+    opts.record_dir = Some(dir.join("record"));
+    opts.autostart = true;
+    opts.bots = true;
+    opts.speed = 600.0;
+    opts.seed = Some(9);
+    opts.linger = Duration::from_millis(1000);
+    let server = ServerHandle::spawn(opts).expect("serve the fire drill");
+    let relay = Relay::start(server.addr, Link::CLEAN, 11).expect("relay");
+    let role = sim::Role::Command(None);
+    let code = server.codes.code_for(&protocol::Seat::Role(role.clone()));
+    let bot = Bot::new(role).named(NAME).with_code(code);
+    let stop = Arc::new(AtomicBool::new(false));
+    let addr = relay.addr();
+    let flag = stop.clone();
+    let playing =
+        std::thread::spawn(move || server::bots::udp::run_udp_bot(addr, bot, &flag, Duration::from_secs(150)));
+    let journal = dir.join("record").join("journal.jsonl");
+    let mine = |j: &Path| read_journal(j).unwrap_or_default().into_iter().filter(|l| l.player == NAME).count();
+    let started = Instant::now();
+    while mine(&journal) == 0 {
+        assert!(started.elapsed() < Duration::from_secs(40), "the bot's first order never reached the journal");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Past netcode's 15 s timeout: the link is lost, not just quiet.
+    relay.outage(Some(Duration::from_secs(18)));
+    let out = playing.join().expect("the bot thread").expect("the bot played");
+    let finished = server.join().expect("the drill ends and writes its record");
+    assert!(out.rejoins >= 1, "the bot never joined again: {out:?}");
+    assert!(out.ended.as_ref().is_some_and(|(score, _)| *score == finished.score), "the bot saw the end: {out:?}");
+    assert_eq!(out.delivered + out.unknown + out.not_sent, out.orders_sent, "every order accounted for: {out:?}");
+    let journaled = mine(&journal) as u32;
+    let refused = out.refusals.len() as u32;
+    assert!(journaled + refused >= out.delivered, "{journaled} journaled + {refused} refused < delivered: {out:?}");
+    assert!(journaled + refused <= out.delivered + out.unknown, "more arrived than was sent: {out:?}");
+    assert!(journaled > 1, "the bot played on after the outage: {out:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,7 +1,8 @@
 //! Records that lose nothing, over the real `sandtable-server` process: killed with SIGKILL at
 //! seeded-random moments of a drill and resumed each time (`serve --resume`), the final record
-//! equals a clean rebuild from its journal; SIGTERM and SIGHUP end a drill with its record and
-//! review; a used record directory is refused; a full disk stops the drill naming the file.
+//! equals a clean rebuild from its journal; SIGTERM and SIGHUP end a drill (`serve` and `run`)
+//! with its record and review; a used record directory is refused; a full disk stops the drill
+//! naming the file.
 
 mod common;
 
@@ -207,5 +208,40 @@ fn a_record_on_a_full_disk_stops_the_drill_and_serve_exits_naming_the_file() {
     assert!(!rec.join(REPORT).exists(), "no report from a drill that lost its record");
     // The drill stopped at once: no state hash past the first minutes.
     assert!(last_hash_s(&rec) <= 480, "the drill ran on to {} s", last_hash_s(&rec));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `run` (bots in every role, as fast as the machine goes) ends on SIGTERM and SIGHUP as
+/// `serve` does: where it got to, with its record, report and review, exit 0.
+#[test]
+fn run_ends_on_sigterm_and_sighup_with_its_record_and_review() {
+    let bin = common::server_binary();
+    let dir = common::temp_dir("run-sigterm");
+    for signal in ["TERM", "HUP"] {
+        let rec = dir.join(signal);
+        let rec_arg = rec.to_str().expect("utf-8 temp path");
+        // The county drill: 21 townships' bots take tens of seconds of wall time to play it.
+        let args = ["run", "scenarios/load/county_andorra_21.ron", "--report-dir", rec_arg];
+        let mut srv = common::ServerProcess::spawn(&bin, &args, &dir.join(format!("{signal}.log")));
+        assert!(
+            wait_until_drill_s(&mut srv, &rec, 1, Duration::from_secs(120)),
+            "run ended before the signal; stdout {:?}",
+            srv.stdout
+        );
+        srv.signal(signal);
+        let status = srv.wait_exit(Duration::from_secs(60));
+        assert!(status.success(), "SIG{signal}: exited with {status}; stdout {:?}", srv.stdout);
+        assert!(srv.stdout.iter().any(|l| l.contains("演练中止 drill stopped")), "SIG{signal}: {:?}", srv.stdout);
+        for f in [REPORT, "report.html", "actions.csv", EVENTS] {
+            let len = std::fs::metadata(rec.join(f)).map(|m| m.len()).unwrap_or(0);
+            assert!(len > 0, "SIG{signal}: {f} missing or empty");
+        }
+        assert!(rec.join(JOURNAL).is_file(), "SIG{signal}: no journal");
+        let meta = common::read_json(&rec.join(META));
+        assert!(meta["ended_utc"].is_string(), "SIG{signal}: {meta}");
+        assert_eq!(meta["finished"], false, "SIG{signal}: stopped, not run to its end: {meta}");
+        let end = meta["end_t_s"].as_u64().expect("end_t_s") as u32;
+        assert!(end >= last_hash_s(&rec), "SIG{signal}: the meta's end {end} s is behind the hashes");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

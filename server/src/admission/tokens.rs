@@ -176,18 +176,65 @@ impl Issuer {
         let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
         let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
         let _ = stream.set_nodelay(true);
-        let now = Instant::now();
-        let reply = match read_frame(&mut stream) {
-            Ok(body) => self.answer(ip, &body, now),
-            Err(FrameError::Io(e)) => {
-                // A port scan, a client that gave up, a request that never came: nothing to answer.
-                let _ = self.refuse(ip, Refusal::BadTokenRequest { error: e.kind().to_string() }, now);
-                return;
-            }
-            Err(e) => self.refuse(ip, Refusal::BadTokenRequest { error: e.to_string() }, now),
-        };
-        let _ = write_frame(&mut stream, &reply);
+        if let Some(reply) = self.answer_stream(ip, &mut stream, Instant::now()) {
+            let _ = write_frame(&mut stream, &reply);
+        }
     }
+
+    /// The answer to what a connection from `ip` sends: its request frame read (bounded) and
+    /// decided. `None` when no whole frame came (a port scan, a client that gave up): nothing
+    /// to answer. The `token_request` fuzz target feeds this any bytes.
+    pub fn answer_stream(&self, ip: IpAddr, stream: &mut impl std::io::Read, now: Instant) -> Option<TokenReply> {
+        match read_frame(stream) {
+            Ok(body) => Some(self.answer(ip, &body, now)),
+            Err(FrameError::Io(e)) => {
+                let _ = self.refuse(ip, Refusal::BadTokenRequest { error: e.kind().to_string() }, now);
+                None
+            }
+            Err(e) => Some(self.refuse(ip, Refusal::BadTokenRequest { error: e.to_string() }, now)),
+        }
+    }
+}
+
+/// An issuer with known codes (join `JOIN22`, controller `BOSS22`, `command:T1` `POST22`) over
+/// three roles: the tests' and the `token_request` fuzz target's.
+#[doc(hidden)]
+pub fn sample_issuer() -> Issuer {
+    let code = |c: &str| super::Code::parse(c).ok();
+    let seat = super::codes::parse_seat_code("command:T1=POST22").ok();
+    let codes = DrillCodes::new(code("JOIN22"), code("BOSS22"), seat.into_iter().collect())
+        .unwrap_or_else(|_| DrillCodes::random());
+    let roles: Vec<Role> = ["controller", "command:T1", "informant:A"].iter().filter_map(|r| r.parse().ok()).collect();
+    Issuer::new(Arc::new(codes), roles, vec![SocketAddr::from(([127, 0, 0, 1], 5000))])
+}
+
+/// Framed token requests, as a client sends them, for [`sample_issuer`]: the seeds of the
+/// `token_request` fuzz target (`fuzz/corpus/token_request/`), named.
+#[doc(hidden)]
+pub fn sample_requests() -> Vec<(&'static str, Vec<u8>)> {
+    let frame = |seat: &str, player: &str, code: Option<&str>| {
+        let req = TokenRequest {
+            protocol: PROTOCOL_VERSION,
+            seat: seat.parse().unwrap_or(Seat::Observer),
+            player: player.into(),
+            code: code.map(String::from),
+        };
+        let mut bytes = Vec::new();
+        let _ = write_frame(&mut bytes, &req);
+        bytes
+    };
+    let mut other_version = frame("observer", "x", Some("JOIN22"));
+    other_version[4] = 0x7f;
+    vec![
+        ("informant_join_code", frame("informant:A", "张三", Some("join-22"))),
+        ("command_seat_code", frame("command", "指挥长", Some("post22"))),
+        ("controller_code", frame("controller", "导调", Some("BOSS22"))),
+        ("observer", frame("observer", "观摩", Some("JOIN22"))),
+        ("projector", frame("projector", "大屏", Some("JOIN22"))),
+        ("wrong_code", frame("controller", "x", Some("GUESS1"))),
+        ("no_code", frame("informant:A", "x", None)),
+        ("other_version", other_version),
+    ]
 }
 
 /// The listener thread; stopped and joined on drop.
@@ -246,17 +293,9 @@ impl Drop for TokenService {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::admission::codes::{Code, parse_seat_code};
 
     fn issuer() -> Issuer {
-        let codes = DrillCodes::new(
-            Code::parse("JOIN22").ok(),
-            Code::parse("BOSS22").ok(),
-            vec![parse_seat_code("command:T1=POST22").unwrap()],
-        )
-        .unwrap();
-        let roles = vec![Role::Controller, "command:T1".parse().unwrap(), "informant:A".parse().unwrap()];
-        Issuer::new(Arc::new(codes), roles, vec!["127.0.0.1:5000".parse().unwrap()])
+        sample_issuer()
     }
 
     fn ask(i: &Issuer, ip: [u8; 4], seat: &str, code: Option<&str>, now: Instant) -> TokenReply {
@@ -348,5 +387,42 @@ mod tests {
         let _ = big.read_to_end(&mut rest);
         drop(service);
         assert!(TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_err(), "the listener is closed");
+    }
+}
+
+#[cfg(test)]
+mod fuzz_seeds {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// The seeds of the `token_request` fuzz target are [`sample_requests`], one file each, and
+    /// each gets the answer it names; `UPDATE_EXPECT=1` rewrites them.
+    #[test]
+    fn the_token_request_fuzz_seeds_are_current_and_answered_as_named() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/token_request");
+        let update = std::env::var_os("UPDATE_EXPECT").is_some();
+        if update {
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("create fuzz/corpus/token_request");
+        }
+        let i = sample_issuer();
+        let mut stale = Vec::new();
+        for (name, bytes) in sample_requests() {
+            let path = dir.join(format!("{name}.bin"));
+            if update {
+                std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+            } else if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+                stale.push(name);
+            }
+            let reply = i.answer_stream(IpAddr::from([10, 0, 0, 1]), &mut bytes.as_slice(), Instant::now());
+            let granted = matches!(reply, Some(TokenReply::Token { .. }));
+            let refused = ["wrong_code", "no_code", "other_version"].contains(&name);
+            assert_eq!(granted, !refused, "{name}: {reply:?}");
+        }
+        assert!(
+            stale.is_empty(),
+            "fuzz seeds missing or stale: {stale:?}; regenerate with `UPDATE_EXPECT=1 cargo test -p server --lib fuzz_seeds`"
+        );
     }
 }

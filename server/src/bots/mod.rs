@@ -143,6 +143,9 @@ impl Bot {
                 self.welcomed = Some(role);
                 Vec::new()
             }
+            // A UDP bot that joined again gets the static data again: the drill's briefing does
+            // not change, and the brain keeps what it decided and gave.
+            ServerMessage::Static(_) if self.brain.is_some() => Vec::new(),
             ServerMessage::Static(data) => {
                 let role = self.role().clone();
                 match build_brain(role.clone(), &data) {

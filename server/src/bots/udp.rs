@@ -1,5 +1,7 @@
-//! A bot over real UDP: a renet client playing one role until the drill ends. Orders are paced
-//! below the server's per-client rate limit, as a well-behaved client would.
+//! A bot over real UDP: a [`SeatLink`] playing one role until the drill ends, so a bot, like a
+//! person's client, joins again by itself when the link is lost and never loses an order
+//! silently (each is delivered, unknown or not sent, and counted). Orders are paced below the
+//! server's per-client rate limit, as a well-behaved client would.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -10,7 +12,8 @@ use protocol::ClientMessage;
 
 use super::Bot;
 use crate::host::rate::RateLimit;
-use crate::net::client::{ClientError, NetClient};
+use crate::net::client::ClientError;
+use crate::net::seat_link::{LinkEvent, SeatLink};
 
 /// What a UDP bot saw by the end.
 #[derive(Debug)]
@@ -21,9 +24,17 @@ pub struct UdpBotOutcome {
     pub refusals: Vec<String>,
     /// Score and summary from the server's `Ended`, if it came.
     pub ended: Option<(f64, String)>,
+    /// Times the link was lost and the seat joined again.
+    pub rejoins: u32,
+    /// Orders and controls the server's renet acknowledged; sent as the link died (they may
+    /// have arrived, never resent); never sent (the link closed for good, or the bot stopped).
+    pub delivered: u32,
+    pub unknown: u32,
+    pub not_sent: u32,
 }
 
-/// Connects, plays `bot` until the drill ends, `stop` is set or `limit` has passed.
+/// Connects, plays `bot` until the drill ends, `stop` is set or `limit` has passed. The first
+/// connection failing, or the seat refused, is an error; a link lost later is joined again.
 pub fn run_udp_bot(
     server: SocketAddr,
     mut bot: Bot,
@@ -31,40 +42,78 @@ pub fn run_udp_bot(
     limit: Duration,
 ) -> Result<UdpBotOutcome, ClientError> {
     let start = Instant::now();
-    let mut client = NetClient::join(server, &bot.join_request())?;
-    client.wait_connected(Duration::from_secs(10))?;
+    let mut link = SeatLink::join(server, bot.join_request())?;
     let mut queue: VecDeque<ClientMessage> = VecDeque::new();
     // Half the server's limit: never refused for flooding.
     let mut pace = RateLimit::new(10.0, 10.0);
-    let mut views = 0;
+    let (mut views, mut fates) = (0, Fates::default());
     while !stop.load(Ordering::Relaxed) && start.elapsed() < limit {
-        client.update()?;
-        for msg in client.receive() {
-            if matches!(msg, protocol::ServerMessage::View(_)) {
-                views += 1;
+        for event in link.poll() {
+            match event {
+                LinkEvent::Message(msg) => {
+                    if matches!(msg, protocol::ServerMessage::View(_)) {
+                        views += 1;
+                    }
+                    queue.extend(bot.handle(msg));
+                }
+                LinkEvent::Refused(reason) => return Err(ClientError::Refused(reason)),
+                LinkEvent::Closed(reason) if views == 0 && bot.ended.is_none() => {
+                    return Err(ClientError::Disconnected(reason));
+                }
+                other => fates.count(&other),
             }
-            queue.extend(bot.handle(msg));
+        }
+        if link.is_closed() {
+            break;
         }
         while let Some(m) = queue.front() {
             let is_control = matches!(m, ClientMessage::Control(_));
             if !is_control && !pace.allow(start.elapsed()) {
                 break;
             }
-            client.send(m);
+            link.send(m.clone());
             queue.pop_front();
         }
-        client.flush()?;
-        if bot.ended.is_some() && queue.is_empty() {
+        if bot.ended.is_some() && queue.is_empty() && link.waiting() == 0 && link.in_flight() == 0 {
             break;
         }
         std::thread::sleep(Duration::from_millis(5));
     }
-    client.disconnect();
+    for event in link.leave() {
+        fates.count(&event);
+    }
+    // Orders the bot decided but never handed to the link are not sent either.
+    fates.not_sent += queue.len() as u32;
     Ok(UdpBotOutcome {
         role: bot.role().clone(),
         orders_sent: bot.orders_sent,
         views,
         refusals: bot.refusals,
         ended: bot.ended,
+        rejoins: link.rejoins,
+        delivered: fates.delivered,
+        unknown: fates.unknown,
+        not_sent: fates.not_sent,
     })
+}
+
+/// What became of the messages the bot sent, as the link told it.
+#[derive(Default)]
+struct Fates {
+    delivered: u32,
+    unknown: u32,
+    not_sent: u32,
+}
+
+impl Fates {
+    fn count(&mut self, event: &LinkEvent) {
+        let n = |t: &Vec<u64>| t.len() as u32;
+        match event {
+            LinkEvent::Delivered(t) => self.delivered += n(t),
+            LinkEvent::Unknown(t) => self.unknown += n(t),
+            LinkEvent::NotSent(t) => self.not_sent += n(t),
+            LinkEvent::Lost(reason) => tracing::info!("UDP bot: link lost ({reason}); joining again"),
+            _ => {}
+        }
+    }
 }

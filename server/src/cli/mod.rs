@@ -6,6 +6,7 @@ mod model;
 mod report;
 mod run;
 mod serve;
+mod stop;
 pub mod swarm;
 
 use std::process::ExitCode;

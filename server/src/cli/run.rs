@@ -15,7 +15,9 @@ pub const EXAMPLE: &str = "Examples:
   sandtable-server run scenarios/fire_aubinya.ron --adaptive   # + the wall time in adaptive time
 
 Writes scenario.ron, seed.txt, meta.json, journal.jsonl, events.jsonl and the review
-(report.html, report.json, actions.csv) into the report directory and prints the score.";
+(report.html, report.json, actions.csv) into the report directory and prints the score.
+Ctrl+C, SIGTERM or SIGHUP end the drill where it is, as in `serve`: the record and its review
+are written all the same (`meta.json` says how far it got) and `run` exits 0.";
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -76,11 +78,20 @@ pub fn run(args: RunArgs) -> ExitCode {
         policies: args.bot_policy.clone(),
         adaptive: adaptive.clone(),
         planted: Vec::new(),
+        stop: Some(super::stop::on_termination()),
     };
     let result = crate::headless::run_drill_with(setup, &dir, &opts, progress, |_, _, _| {});
     bar.finish_and_clear();
     match result {
-        Ok(crate::headless::HeadlessRun { finished: f, wall_s, .. }) => {
+        Ok(crate::headless::HeadlessRun { finished: f, wall_s, host, .. }) => {
+            let world = host.drill().world();
+            if !world.is_finished() {
+                println!(
+                    "演练中止 drill stopped (Ctrl+C / SIGTERM / SIGHUP) at drill minute {} of {}",
+                    world.time_s() / 60,
+                    world.duration_s() / 60
+                );
+            }
             println!("{}", f.summary);
             if let (Some(wall_s), Some(a)) = (wall_s, &adaptive) {
                 let suggested = session_h.map(|h| format!(", 建议 suggested {h:.1} h")).unwrap_or_default();

@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::admission::codes::parse_seat_code;
 use crate::admission::{Code, DrillCodes, SeatCode};
@@ -19,6 +18,7 @@ pub const EXAMPLE: &str = "Examples:
   sandtable-server serve --resume records/flood_valira-20250601T083000Z   # go on after a crash
   sandtable-server serve --code K7M-4QP --controller-code D8R-2XW --seat-code command:Canillo=H3N-9TB
   sandtable-server serve scenarios/load/county_andorra_21.ron --metrics 0.0.0.0:9100   # /healthz and /metrics over HTTP
+  AGONES_SDK_HTTP_PORT=9358 sandtable-server serve --bind 0.0.0.0:7000   # in an Agones GameServer (docs/deploy.md)
 
 Prints the drill codes (口令) at start: the join code for every seat, the controller's own code,
 and each --seat-code. Random unless given; kept in the record as access.json (mode 0600).
@@ -85,6 +85,11 @@ pub struct ServeArgs {
     /// address, e.g. 0.0.0.0:9100.
     #[arg(long, value_name = "ADDR")]
     pub metrics: Option<SocketAddr>,
+    /// Talk to the Agones SDK sidecar on localhost (ready, health pings, shutdown at the end).
+    /// On by itself when `AGONES_SDK_HTTP_PORT` is set (Agones sets it); with this flag and no
+    /// such variable, port 9358.
+    #[arg(long)]
+    pub agones: bool,
 }
 
 fn parse_code(s: &str) -> Result<Code, String> {
@@ -145,6 +150,13 @@ pub fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let agones_port = match crate::agones::port_from_env(args.agones) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("错误 error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let drill = serving.host().drill();
     let roles: Vec<String> = drill.roles().iter().map(|r| r.to_string()).collect();
     println!("场景 scenario: {} ({})", drill.setup().scenario.name, drill.setup().scenario_path.display());
@@ -159,14 +171,23 @@ pub fn run(args: ServeArgs) -> ExitCode {
     }
     println!("监听 listening: {}", serving.addr());
     let _ = std::io::stdout().flush();
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    // Ctrl+C, SIGTERM and SIGHUP alike (ctrlc's `termination` feature): the record and the review are written.
-    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
-        tracing::warn!("no Ctrl+C / SIGTERM handler: {e}");
-    }
+    let stop = super::stop::on_termination();
     let record = serving.record_dir().to_path_buf();
-    match serving.run(&stop) {
+    // Under Agones: ready now that the drill listens, health pings while the loop ticks, and
+    // shutdown once the record and review are written.
+    let agones = agones_port.map(|p| Arc::new(crate::agones::Sdk::local(p)));
+    let heartbeat = agones.as_ref().and_then(|sdk| {
+        sdk.ready();
+        crate::agones::Heartbeat::start(sdk.clone(), serving.metrics())
+            .map_err(|e| tracing::warn!("no Agones health pings: {e}"))
+            .ok()
+    });
+    let result = serving.run(&stop);
+    drop(heartbeat);
+    if let Some(sdk) = &agones {
+        sdk.shutdown();
+    }
+    match result {
         Ok(f) => {
             println!("{}", f.summary);
             println!("记录目录 record: {}", record.display());

@@ -11,6 +11,7 @@ pub mod record;
 pub mod recorded;
 pub mod report;
 pub mod resume;
+pub mod shown;
 pub mod sink;
 #[cfg(test)]
 mod tests;
@@ -57,6 +58,8 @@ pub struct Drill {
     finished: Option<Finished>,
     /// The record could not be written (the error names the file): the drill stopped for good.
     failure: Option<String>,
+    /// What observers and the projector are shown (controls, restored by a resume).
+    shown: shown::Shown,
 }
 
 impl Drill {
@@ -76,6 +79,7 @@ impl Drill {
             written: 0,
             finished: None,
             failure: None,
+            shown: shown::Shown::default(),
         })
     }
 
@@ -84,6 +88,7 @@ impl Drill {
     pub(crate) fn resumed(setup: DrillSetup, world: World, record: Record, seq: u64) -> Drill {
         let roles = world.roles();
         let written = world.events().len();
+        let refused = record.refused_before();
         Drill {
             setup,
             world,
@@ -93,10 +98,11 @@ impl Drill {
             observed: written,
             budget_s: 0.0,
             seq,
-            refused: 0,
+            refused,
             written,
             finished: None,
             failure: None,
+            shown: shown::Shown::default(),
         }
     }
 
@@ -192,6 +198,30 @@ impl Drill {
     pub fn refused(&self) -> u32 {
         self.refused
     }
+    /// What observers and the projector are shown.
+    pub fn shown(&self) -> &shown::Shown {
+        &self.shown
+    }
+    /// A resume replays the journal's seat controls here.
+    pub(crate) fn shown_mut(&mut self) -> &mut shown::Shown {
+        &mut self.shown
+    }
+
+    /// Counts a refusal of `from`'s order or control and puts it on record (`refused.jsonl`),
+    /// so a resumed drill reports it too.
+    fn refuse(&mut self, from: &Role, player: &str, r: Refusal) -> Refusal {
+        self.refused += 1;
+        let line = record::RefusalLine {
+            t_s: self.world.time_s(),
+            role: from.to_string(),
+            player: player.into(),
+            code: r.code().into(),
+        };
+        if let Err(e) = self.record.append_refusal(&line) {
+            self.fail(e);
+        }
+        r
+    }
 
     /// Starts or stops the clock without a command (for `run` and `serve --autostart`).
     pub fn set_running(&mut self, running: bool) {
@@ -225,8 +255,7 @@ impl Drill {
         let authorised =
             if self.finished.is_some() { Err(Refusal::Ended) } else { access::authorise(&self.world, &cmd) };
         if let Err(r) = authorised {
-            self.refused += 1;
-            return Err(r);
+            return Err(self.refuse(from, player, r));
         }
         self.journal(from, player, Some(cmd.order.clone()), None)?;
         self.world.execute_journaled(&cmd, self.seq);
@@ -251,8 +280,7 @@ impl Drill {
             }
         };
         if let Err(r) = checked {
-            self.refused += 1;
-            return Err(r);
+            return Err(self.refuse(from, player, r));
         }
         self.journal(from, player, None, Some(control.clone()))?;
         match control {
@@ -261,8 +289,11 @@ impl Drill {
             Control::SetSpeed(s) => self.clock.set_speed(s),
             Control::Adaptive(spec) => self.start_adaptive(spec),
             Control::Step => self.step_minute(),
-            // Seat controls: the host applies them.
-            Control::ViewAs(_) | Control::ShowObservers(_) | Control::FocusArea(_) => {}
+            // The controller's own view: the host applies it to the session.
+            Control::ViewAs(_) => {}
+            c @ (Control::ShowObservers(_) | Control::FocusArea(_)) => {
+                self.shown.apply(&c);
+            }
         }
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! The drill's record directory: `scenario.ron`, `seed.txt`, `meta.json`, `journal.jsonl`,
-//! `events.jsonl` (written as they happen), `hashes.jsonl` (state hashes along the way) and, at
-//! the end, `report.json`. Everything needed to replay, resume and review a drill. A directory
+//! `events.jsonl` (written as they happen), `hashes.jsonl` (state hashes along the way),
+//! `refused.jsonl` (what the drill refused) and, at the end, `report.json`. Everything needed to replay, resume and review a drill. A directory
 //! that holds a drill is never created over; [`Record::resume`] reopens it.
 
 use std::fs;
@@ -22,6 +22,9 @@ pub const META: &str = "meta.json";
 pub const SCENARIO: &str = "scenario.ron";
 pub const SEED: &str = "seed.txt";
 pub const HASHES: &str = "hashes.jsonl";
+/// Orders and controls the drill refused, one line each (they never reach the journal): a
+/// resume counts them back for the report.
+pub const REFUSED: &str = "refused.jsonl";
 
 /// `events.jsonl` is written batch by batch as events happen, and synced to the disk at most
 /// once per this much wall time (and at the end); the journal, not the events, is what a
@@ -54,6 +57,16 @@ impl HashLine {
     pub fn of(world: &sim::World) -> HashLine {
         HashLine { t_s: world.time_s(), events: world.events().len(), hash: format!("{:016x}", world.state_hash()) }
     }
+}
+
+/// One line of `refused.jsonl`: who was refused what kind of thing, why, at drill second `t_s`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusalLine {
+    pub t_s: u32,
+    pub role: String,
+    pub player: String,
+    /// The refusal's stable code ([`sim::access::Refusal::code`]).
+    pub code: String,
 }
 
 /// A resume, noted in `meta.json`.
@@ -99,6 +112,9 @@ pub struct Record {
     pub(crate) journal: Journal,
     events: Sink,
     hashes: Sink,
+    refusals: Sink,
+    /// Refusals on record when the drill was resumed (0 for a new one).
+    refused_before: u32,
     last_events_sync: Instant,
     meta: Meta,
 }
@@ -127,6 +143,7 @@ impl Record {
         let mut record = Record::with_journal(dir, setup, mode, Journal::from_writer(Box::new(io::sink())))?;
         record.events = Sink::writer(EVENTS, Box::new(io::sink()));
         record.hashes = Sink::writer(HASHES, Box::new(io::sink()));
+        record.refusals = Sink::writer(REFUSED, Box::new(io::sink()));
         Ok(record)
     }
 
@@ -135,6 +152,7 @@ impl Record {
         write(&dir.join(SEED), format!("{}\n", setup.seed).as_bytes())?;
         let events = Sink::create(&dir.join(EVENTS))?;
         let hashes = Sink::create(&dir.join(HASHES))?;
+        let refusals = Sink::create(&dir.join(REFUSED))?;
         let meta = Meta {
             scenario_file: setup.scenario_path.display().to_string(),
             scenario_name: setup.scenario.name.clone(),
@@ -150,7 +168,16 @@ impl Record {
             players: Vec::new(),
             resumed: Vec::new(),
         };
-        let record = Record { dir: dir.to_path_buf(), journal, events, hashes, last_events_sync: Instant::now(), meta };
+        let record = Record {
+            dir: dir.to_path_buf(),
+            journal,
+            events,
+            hashes,
+            refusals,
+            refused_before: 0,
+            last_events_sync: Instant::now(),
+            meta,
+        };
         record.write_meta()?;
         Ok(record)
     }
@@ -166,7 +193,10 @@ impl Record {
         let hashes_path = dir.join(HASHES);
         let hash_lines = super::jsonl::read::<HashLine>(&hashes_path)?;
         super::jsonl::cut_torn_tail(&hashes_path, &hash_lines)?;
-        note.torn_bytes = lines.torn + hash_lines.torn;
+        let refused_path = dir.join(REFUSED);
+        let refused_lines = super::jsonl::read::<RefusalLine>(&refused_path)?;
+        super::jsonl::cut_torn_tail(&refused_path, &refused_lines)?;
+        note.torn_bytes = lines.torn + hash_lines.torn + refused_lines.torn;
         // The events as rebuilt, written aside and renamed over: never half old, half new.
         let tmp = dir.join(format!("{EVENTS}.tmp"));
         let mut sink = Sink::create(&tmp)?;
@@ -185,6 +215,8 @@ impl Record {
             journal: Journal::open(&journal_path)?,
             events,
             hashes: Sink::append_to(&hashes_path)?,
+            refusals: Sink::append_to(&refused_path)?,
+            refused_before: u32::try_from(refused_lines.items.len()).unwrap_or(u32::MAX),
             last_events_sync: Instant::now(),
             meta,
         };
@@ -213,6 +245,7 @@ impl Record {
         let sync = self.last_events_sync.elapsed() >= EVENTS_SYNC_EVERY;
         self.events.append(&event_lines(events)?, sync)?;
         if sync {
+            self.refusals.sync()?;
             self.last_events_sync = Instant::now();
         }
         Ok(())
@@ -225,9 +258,23 @@ impl Record {
         self.hashes.append(text.as_bytes(), true)
     }
 
-    /// Puts the events on the disk.
+    /// Appends a refusal line; synced with the events (at most once a wall second, and at
+    /// the end), so a flood of refused orders costs no syncs of its own.
+    pub fn append_refusal(&mut self, line: &RefusalLine) -> io::Result<()> {
+        let mut text = serde_json::to_string(line).map_err(io::Error::other)?;
+        text.push('\n');
+        self.refusals.append(text.as_bytes(), false)
+    }
+
+    /// Refusals on record when the drill was resumed ([`Record::resume`]); 0 for a new drill.
+    pub fn refused_before(&self) -> u32 {
+        self.refused_before
+    }
+
+    /// Puts the events and refusals on the disk.
     pub fn flush(&mut self) -> io::Result<()> {
-        self.events.sync()
+        self.events.sync()?;
+        self.refusals.sync()
     }
 
     /// Tests: the events go to `out` (a failing writer is a full disk).

@@ -52,7 +52,7 @@ pub fn resume(dir: &Path, maps: &Path, speed: f32) -> anyhow::Result<(Drill, Res
     let torn_bytes = record.meta().resumed.last().map_or(0, |r| r.torn_bytes);
     let mut drill = Drill::resumed(loaded.setup.clone(), world, record, seq);
     drill.set_speed(speed).map_err(|e| anyhow::anyhow!("--speed: {e}"))?;
-    restore_clock(&mut drill, &loaded);
+    restore_controls(&mut drill, &loaded);
     let note = ResumeNote {
         t_s: note.t_s,
         journal_lines: note.journal_lines,
@@ -106,15 +106,21 @@ fn rebuild_checked(loaded: &LoadedRecord, hashes: &[HashLine], end_s: u32) -> an
     Ok(world)
 }
 
-/// The controller's last speed and adaptive time, from the journal's controls (Start, Pause
-/// and Step steered the clock of the run that crashed; the resumed clock starts paused).
-fn restore_clock(drill: &mut Drill, loaded: &LoadedRecord) {
+/// The controller's last speed and adaptive time, and what observers and the projector were
+/// shown, from the journal's controls (Start, Pause and Step steered the clock of the run that
+/// crashed; the resumed clock starts paused). The refused orders come back with the record
+/// (`refused.jsonl`, [`Record::resume`]).
+fn restore_controls(drill: &mut Drill, loaded: &LoadedRecord) {
     for line in &loaded.journal {
-        match &line.control {
-            Some(Control::SetSpeed(s)) => {
+        let Some(control) = &line.control else { continue };
+        if drill.shown_mut().apply(control) {
+            continue;
+        }
+        match control {
+            Control::SetSpeed(s) => {
                 let _ = drill.set_speed(*s);
             }
-            Some(Control::Adaptive(spec)) => {
+            Control::Adaptive(spec) => {
                 let _ = drill.set_adaptive(spec.clone());
             }
             _ => {}
@@ -219,6 +225,46 @@ mod tests {
         // Finished: nothing more to resume.
         let err = resume(&rec, &dir, 60.0).err().expect("a finished drill is not resumed").to_string();
         assert!(err.contains("ran to its end"), "{err}");
+    }
+
+    /// What is not in the world comes back too: the orders the drill refused (for the report)
+    /// and what the controller chose to show observers and the projector.
+    #[test]
+    fn a_resumed_drill_keeps_its_refusals_and_what_observers_and_the_projector_are_shown() {
+        use crate::host::{Host, HostOptions};
+        use protocol::Control;
+
+        let dir = testkit::temp_dir("resume-shown");
+        let setup = testkit::setup(&dir);
+        let mut drill = Drill::new(setup.clone(), testkit::record(&dir, &setup)).unwrap();
+        let alpha: Role = "informant:Alpha".parse().unwrap();
+        let area = [100.0, 200.0, 900.0, 800.0];
+        drill.control(&Role::Controller, "导调", Control::ShowObservers(Some(alpha.clone()))).unwrap();
+        drill.control(&Role::Controller, "导调", Control::FocusArea(Some([0.0, 0.0, 1.0, 1.0]))).unwrap();
+        drill.control(&Role::Controller, "导调", Control::FocusArea(Some(area))).unwrap();
+        // Refused: an informant may not declare a level nor steer the clock.
+        assert!(drill.order(&alpha, "p", Order::ActivateLevel { level: Level::I }).is_err());
+        assert!(drill.control(&alpha, "p", Control::Pause).is_err());
+        play(&mut drill, 1200);
+        assert!(drill.order(&alpha, "p", Order::ActivateLevel { level: Level::II }).is_err());
+        let shown = drill.shown().clone();
+        assert_eq!(shown.observers.as_ref(), Some(&alpha));
+        assert_eq!(shown.focus, Some(area));
+        assert_eq!(drill.refused(), 3);
+        drop(drill);
+        let rec = dir.join("record");
+        // A refusal torn mid-write is dropped, never counted.
+        append(&rec.join(record::REFUSED), b"{\"t_s\":12");
+
+        let (mut drill, _) = resume(&rec, &dir, 60.0).unwrap();
+        assert_eq!(drill.refused(), 3);
+        assert_eq!(drill.score_so_far().orders_refused, 3);
+        assert_eq!(drill.shown(), &shown);
+        assert!(drill.order(&alpha, "p", Order::ActivateLevel { level: Level::I }).is_err());
+        assert_eq!(file(&rec, record::REFUSED).lines().count(), 4, "the torn line cut, the new one after");
+        let host = Host::new(drill, HostOptions::default()).unwrap();
+        assert_eq!(host.shown_to_observers(), Some(&alpha), "observers watch the role they watched");
+        assert_eq!(host.drill().shown().focus, Some(area), "the projector shows the area it showed");
     }
 
     #[test]

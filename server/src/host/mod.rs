@@ -154,9 +154,6 @@ pub struct Host {
     /// The generation the last score board was built at, and wall seconds since.
     score_gen: Option<u64>,
     score_age_s: f64,
-    /// What observers see (a role's view, or the public situation), and the projector's area.
-    show_observers: Option<Role>,
-    focus: Option<[f64; 4]>,
     public_briefing: sim::access::PublicBriefing,
     finished: Option<Finished>,
     stats: HostStats,
@@ -194,8 +191,6 @@ impl Host {
             clock_age_s: 0.0,
             score_gen: None,
             score_age_s: 0.0,
-            show_observers: None,
-            focus: None,
             public_briefing,
             finished: None,
             stats: HostStats::default(),
@@ -245,7 +240,7 @@ impl Host {
     }
     /// What observers are shown: a role's view, or the public situation (`None`).
     pub fn shown_to_observers(&self) -> Option<&Role> {
-        self.show_observers.as_ref()
+        self.drill.shown().observers.as_ref()
     }
 
     /// The drill's codes, shown on the controller's console and the join code on the projector.
@@ -404,13 +399,10 @@ impl Host {
                     s.last_watch = None;
                 }
             }
-            Control::ShowObservers(role) => {
-                self.show_observers = role;
-            }
-            Control::FocusArea(area) => {
-                // A non-finite area cannot be drawn: the whole map instead.
-                self.focus = area.filter(|a| a.iter().all(|v| v.is_finite()));
-                let bytes = protocol::encode(&ServerMessage::Focus(self.focus));
+            // The drill keeps what observers and the projector are shown (`drill::shown`).
+            Control::ShowObservers(_) => {}
+            Control::FocusArea(_) => {
+                let bytes = protocol::encode(&ServerMessage::Focus(self.drill.shown().focus));
                 let ids: Vec<ConnId> = self.sessions.iter().filter(|(_, s)| s.is_public()).map(|(id, _)| *id).collect();
                 for to in ids {
                     self.push(to, channel::RELIABLE, bytes.clone());
@@ -512,7 +504,7 @@ impl Host {
         let clock = ServerMessage::Clock(self.drill.clock_state());
         self.push(id, channel::RELIABLE, protocol::encode(&clock));
         if seat == Seat::Projector || seat == Seat::Observer {
-            self.push(id, channel::RELIABLE, protocol::encode(&ServerMessage::Focus(self.focus)));
+            self.push(id, channel::RELIABLE, protocol::encode(&ServerMessage::Focus(self.drill.shown().focus)));
         }
         if let Some(f) = &self.finished {
             let ended = ServerMessage::Ended { score: f.score, summary: f.summary.clone() };
@@ -665,7 +657,7 @@ impl Host {
         if !events.is_empty() {
             self.generation += 1;
             // Each active role seat its role's events; observers those of the role they are shown.
-            let shown = self.show_observers.clone();
+            let shown = self.drill.shown().observers.clone();
             let human = self.human_roles();
             let targets: Vec<(ConnId, Role)> = self
                 .sessions
@@ -791,7 +783,7 @@ impl Host {
         let Some(s) = self.sessions.get(&id) else { return Vec::new() };
         let main = match &s.seat {
             Some(Seat::Role(r)) => Watch::View(r.clone()),
-            Some(Seat::Observer) => self.show_observers.clone().map_or(Watch::Public, Watch::View),
+            Some(Seat::Observer) => self.drill.shown().observers.clone().map_or(Watch::Public, Watch::View),
             Some(Seat::Projector) => Watch::Public,
             None => return Vec::new(),
         };

@@ -63,9 +63,15 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts the binary in the workspace root; stderr (the log) goes to `log`.
     pub fn spawn(bin: &Path, args: &[&str], log: &Path) -> ServerProcess {
+        ServerProcess::spawn_env(bin, args, &[], log)
+    }
+
+    /// As [`ServerProcess::spawn`] with environment variables set.
+    pub fn spawn_env(bin: &Path, args: &[&str], env: &[(&str, &str)], log: &Path) -> ServerProcess {
         let mut child = Command::new(bin)
             .current_dir(workspace_root())
             .args(args)
+            .envs(env.iter().copied())
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
