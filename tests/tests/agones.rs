@@ -7,7 +7,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::channel;
 use std::time::Duration;
 
@@ -18,6 +18,24 @@ struct Seen {
     line: String,
     body: String,
     review_written: bool,
+}
+
+/// `serve` of the flood drill at `speed`, recorded in `rec`, with the sidecar's port in
+/// `AGONES_SDK_HTTP_PORT` and its log in `dir/server.log`.
+fn serve_flood(bin: &Path, dir: &Path, rec: &Path, speed: &str, port: &str) -> common::ServerProcess {
+    let rec_arg = rec.to_str().expect("utf-8 temp path");
+    let args = [
+        "serve",
+        "scenarios/flood_valira.ron",
+        "--record-dir",
+        rec_arg,
+        "--bind",
+        "127.0.0.1:0",
+        "--autostart",
+        "--speed",
+        speed,
+    ];
+    common::ServerProcess::spawn_env(bin, &args, &[("AGONES_SDK_HTTP_PORT", port)], &dir.join("server.log"))
 }
 
 #[test]
@@ -52,21 +70,8 @@ fn serve_tells_the_agones_sidecar_ready_health_and_shutdown() {
             }
         }
     });
-    let rec_arg = rec.to_str().expect("utf-8 temp path");
     // 16 drill hours in about 10 s: several health pings (one every 2 s).
-    let args = [
-        "serve",
-        "scenarios/flood_valira.ron",
-        "--record-dir",
-        rec_arg,
-        "--bind",
-        "127.0.0.1:0",
-        "--autostart",
-        "--speed",
-        "6000",
-    ];
-    let mut srv =
-        common::ServerProcess::spawn_env(&bin, &args, &[("AGONES_SDK_HTTP_PORT", &port)], &dir.join("server.log"));
+    let mut srv = serve_flood(&bin, &dir, &rec, "6000", &port);
     srv.wait_for("监听 listening:", Duration::from_secs(60));
     let status = srv.wait_exit(Duration::from_secs(90));
     assert!(status.success(), "exited with {status}; stdout {:?}", srv.stdout);
@@ -93,20 +98,7 @@ fn serve_without_the_sidecar_logs_once_and_plays_on() {
     // A port nobody listens on: bind one, then let it go.
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
     let rec = dir.join("rec");
-    let rec_arg = rec.to_str().expect("utf-8 temp path");
-    let args = [
-        "serve",
-        "scenarios/flood_valira.ron",
-        "--record-dir",
-        rec_arg,
-        "--bind",
-        "127.0.0.1:0",
-        "--autostart",
-        "--speed",
-        "14400",
-    ];
-    let mut srv =
-        common::ServerProcess::spawn_env(&bin, &args, &[("AGONES_SDK_HTTP_PORT", &port)], &dir.join("server.log"));
+    let mut srv = serve_flood(&bin, &dir, &rec, "14400", &port);
     let status = srv.wait_exit(Duration::from_secs(90));
     assert!(status.success(), "exited with {status}; stdout {:?}", srv.stdout);
     assert!(rec.join("report.html").is_file());

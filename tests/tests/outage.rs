@@ -22,6 +22,20 @@ fn report(n: usize) -> Order {
     Order::Report(sim::world::ReportForm::initial("Aubinyà", HazardKind::Fire, &format!("outage-{n}")))
 }
 
+/// The 8-hour fire drill at 600× (48 s of wall time), seed 9, bots in every other role, recorded
+/// in `dir/record`.
+fn serve_fire_drill(dir: &Path) -> ServerHandle {
+    let mut opts = ServeOptions::new(common::workspace_root().join("scenarios").join("fire_aubinya.ron"));
+    opts.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+    opts.record_dir = Some(dir.join("record"));
+    opts.autostart = true;
+    opts.bots = true;
+    opts.speed = 600.0;
+    opts.seed = Some(9);
+    opts.linger = Duration::from_millis(1000);
+    ServerHandle::spawn(opts).expect("serve the fire drill")
+}
+
 /// The seat's lines of the journal, as they are now (a torn last line is not read yet).
 fn seat_lines(journal: &Path) -> Vec<JournalLine> {
     read_journal(journal).unwrap_or_default().into_iter().filter(|l| l.player == SEAT).collect()
@@ -41,15 +55,7 @@ fn a_seat_cut_off_for_30_seconds_rejoins_by_itself_and_loses_no_order() {
         .collect();
     std::fs::write(dir.join("orders.jsonl"), orders).unwrap();
     // The 8-hour fire drill at 600×: 48 s of wall time; bots in every other role.
-    let mut opts = ServeOptions::new(common::workspace_root().join("scenarios").join("fire_aubinya.ron"));
-    opts.bind = SocketAddr::from(([127, 0, 0, 1], 0));
-    opts.record_dir = Some(dir.join("record"));
-    opts.autostart = true;
-    opts.bots = true;
-    opts.speed = 600.0;
-    opts.seed = Some(9);
-    opts.linger = Duration::from_millis(1000);
-    let server = ServerHandle::spawn(opts).expect("serve the fire drill");
+    let server = serve_fire_drill(&dir);
     let relay = Relay::start(server.addr, Link::CLEAN, 9).expect("relay");
     let journal = dir.join("record").join("journal.jsonl");
     let trace = dir.join("trace.jsonl");
@@ -184,15 +190,7 @@ fn a_udp_bot_cut_off_joins_again_by_itself_and_accounts_for_every_order() {
 
     const NAME: &str = "udp-bot-outage";
     let dir = common::temp_dir("udp-bot-outage");
-    let mut opts = ServeOptions::new(common::workspace_root().join("scenarios").join("fire_aubinya.ron"));
-    opts.bind = SocketAddr::from(([127, 0, 0, 1], 0));
-    opts.record_dir = Some(dir.join("record"));
-    opts.autostart = true;
-    opts.bots = true;
-    opts.speed = 600.0;
-    opts.seed = Some(9);
-    opts.linger = Duration::from_millis(1000);
-    let server = ServerHandle::spawn(opts).expect("serve the fire drill");
+    let server = serve_fire_drill(&dir);
     let relay = Relay::start(server.addr, Link::CLEAN, 11).expect("relay");
     let role = sim::Role::Command(None);
     let code = server.codes.code_for(&protocol::Seat::Role(role.clone()));
