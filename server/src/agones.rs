@@ -26,9 +26,14 @@ const IO_TIMEOUT: Duration = Duration::from_secs(2);
 /// The sidecar's port: `AGONES_SDK_HTTP_PORT` when set (a value that is no port is an error),
 /// else [`DEFAULT_PORT`] when `forced` (`--agones`), else none (not under Agones).
 pub fn port_from_env(forced: bool) -> Result<Option<u16>, String> {
-    match std::env::var(PORT_ENV) {
-        Ok(v) => v.trim().parse().map(Some).map_err(|_| format!("{PORT_ENV}={v:?} is not a port number")),
-        Err(_) => Ok(forced.then_some(DEFAULT_PORT)),
+    port_from(std::env::var(PORT_ENV).ok(), forced)
+}
+
+/// [`port_from_env`] on the variable's value (`None`: unset).
+fn port_from(value: Option<String>, forced: bool) -> Result<Option<u16>, String> {
+    match value {
+        Some(v) => v.trim().parse().map(Some).map_err(|_| format!("{PORT_ENV}={v:?} is not a port number")),
+        None => Ok(forced.then_some(DEFAULT_PORT)),
     }
 }
 
@@ -174,6 +179,17 @@ impl Drop for Heartbeat {
 mod tests {
     use super::*;
     use std::net::TcpListener;
+
+    #[test]
+    fn the_port_comes_from_the_environment_and_a_bad_one_is_refused_with_its_value() {
+        assert_eq!(port_from(Some(" 9400 ".into()), false), Ok(Some(9400)));
+        assert_eq!(port_from(None, true), Ok(Some(DEFAULT_PORT)));
+        assert_eq!(port_from(None, false), Ok(None));
+        for bad in ["", "http://localhost:9358", "70000", "-1"] {
+            let e = port_from(Some(bad.into()), true).expect_err(bad);
+            assert!(e.contains(PORT_ENV) && e.contains(&format!("{bad:?}")), "{e}");
+        }
+    }
 
     #[test]
     fn health_follows_the_loop_and_a_stuck_loop_stops_it() {

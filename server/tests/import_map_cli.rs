@@ -83,23 +83,7 @@ fn write_township(dir: &Path) {
 fn a_small_township_imports_into_a_loadable_map() {
     let dir = scratch("ok");
     write_township(&dir);
-    let out = import(
-        &[
-            "--name",
-            "valley",
-            "--dem",
-            "dem.asc",
-            "--dem-attribution",
-            "Elevation: survey DEM",
-            "--layers",
-            "layers",
-            "--out",
-            "maps",
-            "--cell-size-m",
-            "50",
-        ],
-        &dir,
-    );
+    let out = import(&base_args(&["--out", "maps", "--cell-size-m", "50"]), &dir);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     // Progress names its steps and reports the filled void.
