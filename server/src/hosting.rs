@@ -135,6 +135,9 @@ impl Serving {
 
     /// Binds the socket for `drill` and seats the bots.
     fn serve(drill: Drill, opts: ServeOptions) -> anyhow::Result<Serving> {
+        let mut drill = drill;
+        // The loop commits the journal once a tick, before it sends ([`Serving::run`]).
+        drill.group_journal_commits();
         let mut host = Host::new(drill, HostOptions::default())?;
         let codes = Arc::new(opts.codes.clone().unwrap_or_else(DrillCodes::random));
         codes.save(host.drill().record().dir())?;
@@ -221,6 +224,13 @@ impl Serving {
                 last_tick = now_i;
                 self.net.receive(wall, &mut self.host, now);
                 lap.done(&mut self.phases, Phase::Receive);
+                // The group commit: this tick's accepted orders (seats' and bots') reach the
+                // disk in one sync before anything is sent, renet's acks of their packets
+                // included. A failure stops the drill (the loop ends it below).
+                if let Err(e) = self.host.commit_journal() {
+                    tracing::error!("{e}");
+                }
+                lap.done(&mut self.phases, Phase::Journal);
                 let net = &self.net;
                 self.host.push_views_within(|id| net.view_ready(id), VIEWS_BUDGET);
                 lap.done(&mut self.phases, Phase::Views);
@@ -297,7 +307,8 @@ impl Serving {
                 std::thread::sleep(STEP_WAIT);
                 idle += nap.elapsed();
                 if last_pump.elapsed() >= TICK {
-                    net.pump(last_pump.elapsed());
+                    // Sends, never reads: nothing is acknowledged that is not journaled.
+                    net.keep_alive(last_pump.elapsed());
                     net.flush();
                     last_pump = Instant::now();
                 }
@@ -406,6 +417,7 @@ const STEP_WAIT: Duration = Duration::from_millis(1);
 #[derive(Clone, Copy)]
 enum Phase {
     Receive,
+    Journal,
     Bots,
     Step,
     Views,

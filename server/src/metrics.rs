@@ -44,7 +44,7 @@ pub struct Snapshot {
 /// handling of messages), serve in-process bots, step the world (and make its views, on the
 /// stepping thread), send the views due, queue messages,
 /// send packets.
-pub const PHASES: [&str; 6] = ["receive", "bots", "step", "views", "route", "send"];
+pub const PHASES: [&str; 7] = ["receive", "journal", "bots", "step", "views", "route", "send"];
 
 /// Tick durations: the busy time of the serve loop over each 100 ms tick (receive, bots, the
 /// world step, views, send), and the world step's share of it.
@@ -249,10 +249,11 @@ mod tests {
         assert_eq!(t.quantile(0.99), 0.099);
         assert_eq!(t.buckets[0], 1);
         assert_eq!(t.buckets[5], 45);
-        let phases = [0.5, 0.0, 0.25, 0.0, 0.0, 2.0];
+        let phases = [0.5, 0.125, 0.0, 0.25, 0.0, 0.0, 2.0];
         let text = prometheus(&Snapshot { ticks: t, phases, ..Default::default() });
         assert!(text.contains("sandtable_tick_seconds_bucket{le=\"0.045\"} 45\n"), "{text}");
         assert!(text.contains("sandtable_loop_seconds_total{phase=\"receive\"} 0.500000\n"), "{text}");
+        assert!(text.contains("sandtable_loop_seconds_total{phase=\"journal\"} 0.125000\n"), "{text}");
         assert!(text.contains("sandtable_loop_seconds_total{phase=\"send\"} 2.000000\n"), "{text}");
         assert!(text.contains("sandtable_tick_seconds_count 100\n"));
     }

@@ -323,6 +323,29 @@ impl Drill {
         Ok(())
     }
 
+    /// Journal lines are synced in groups from now on ([`journal::Commit::Grouped`]): the
+    /// caller promises to call [`Drill::commit_journal`] before it sends anything that follows
+    /// from an accepted order (the serve loop does, once a tick).
+    pub fn group_journal_commits(&mut self) {
+        if let Err(e) = self.record.journal.set_commit(journal::Commit::Grouped) {
+            self.fail(e);
+        }
+    }
+
+    /// Puts the journal lines written since the last commit on the disk, in one `sync_data`.
+    /// When that fails the drill stops for good, as for any record failure, and the error
+    /// (naming the file) is returned: what followed from those orders must not be sent.
+    pub fn commit_journal(&mut self) -> std::io::Result<u64> {
+        match self.record.journal.commit() {
+            Ok(n) => Ok(n),
+            Err(e) => {
+                let err = std::io::Error::new(e.kind(), e.to_string());
+                self.fail(e);
+                Err(err)
+            }
+        }
+    }
+
     /// Steps the world as often as `wall` at the current speed demands, at most `max_steps` times
     /// (beyond that the drill runs slower than asked rather than starving the network).
     /// Adaptive time reads the events after every step: when the speed changes, the rest of
@@ -429,6 +452,10 @@ impl Drill {
             return Ok(f.clone());
         }
         self.new_events();
+        if self.failure.is_none() {
+            // A group commit's last lines (the caller may end between two commits).
+            let _ = self.commit_journal();
+        }
         if let Some(reason) = &self.failure {
             return Err(std::io::Error::other(reason.clone()));
         }

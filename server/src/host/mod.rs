@@ -812,6 +812,17 @@ impl Host {
         Ok(f)
     }
 
+    /// The serve loop's group commit ([`Drill::commit_journal`]): the journal lines of the
+    /// orders taken since the last commit reach the disk in one sync, before anything that
+    /// follows from them is sent. When the sync fails the drill stops: what was queued since
+    /// (outcomes of orders that may not be on the disk) is dropped, and every seat is told why.
+    pub fn commit_journal(&mut self) -> std::io::Result<u64> {
+        self.drill.commit_journal().inspect_err(|e| {
+            self.out.clear();
+            self.tell_record_failed(e);
+        })
+    }
+
     /// Every seat is told the record failed and the drill stopped (the refusal and the stopped
     /// clock).
     fn tell_record_failed(&mut self, e: &std::io::Error) {

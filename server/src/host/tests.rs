@@ -506,3 +506,63 @@ fn when_the_record_cannot_be_written_the_clock_stops_and_every_seat_is_told() {
     assert_eq!(journal_lines(&dir), 0);
     assert!(!dir.join("record").join(record::REPORT).exists());
 }
+
+/// A journal whose writes land and whose sync fails.
+struct SyncFails;
+impl std::io::Write for SyncFails {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Err(std::io::Error::other("I/O error on sync"))
+    }
+}
+
+#[test]
+fn a_failed_group_commit_sends_nothing_that_followed_from_the_orders() {
+    let dir = testkit::temp_dir("host-commit-failed");
+    let setup = testkit::setup(&dir);
+    let rec = testkit::record_with(&dir, &setup, crate::drill::Journal::from_writer(Box::new(SyncFails)));
+    let mut drill = Drill::new(setup, rec).unwrap();
+    drill.group_journal_commits();
+    let mut h = Host::new(drill, HostOptions::default()).unwrap();
+    h.connect(A, Peer::Human);
+    h.receive(A, &hello("informant:Alpha", "张三"), T);
+    h.connect(B, Peer::Human);
+    h.receive(B, &hello("controller", "导调"), T);
+    h.take_outgoing();
+    // Accepted and applied: its outcome is queued for the seat...
+    h.receive(A, &order(Order::Warn { village: "Alpha".into() }), T);
+    assert_eq!(h.drill().accepted(), 1);
+    // ...but the sync fails, so the outcome never leaves; the seats are told why.
+    let err = h.commit_journal().unwrap_err().to_string();
+    assert!(err.contains(record::JOURNAL), "{err}");
+    let out = h.take_outgoing();
+    for id in [A, B] {
+        let msgs: Vec<ServerMessage> =
+            out.iter().filter(|o| o.to == id).map(|o| protocol::decode(&o.bytes).unwrap()).collect();
+        assert!(refusals(&msgs).iter().any(|r| r.contains(record::JOURNAL)), "{id}: {msgs:?}");
+        assert!(!msgs.iter().any(|m| matches!(m, ServerMessage::Events(_))), "{id}: an outcome was sent: {msgs:?}");
+    }
+    assert!(h.drill().is_over());
+}
+
+#[test]
+fn a_group_commit_syncs_once_for_a_tick_of_orders() {
+    let dir = testkit::temp_dir("host-group-commit");
+    let setup = testkit::setup(&dir);
+    let rec = testkit::record(&dir, &setup);
+    let mut drill = Drill::new(setup, rec).unwrap();
+    drill.group_journal_commits();
+    let mut h = Host::new(drill, HostOptions::default()).unwrap();
+    h.connect(A, Peer::Human);
+    h.receive(A, &hello("informant:Alpha", "张三"), T);
+    let syncs = h.drill().record().journal.syncs();
+    for i in 0..3 {
+        h.receive(A, &order(Order::Warn { village: "Alpha".into() }), T + Duration::from_secs(i));
+    }
+    assert_eq!(journal_lines(&dir), 3, "written at once");
+    assert_eq!(h.drill().record().journal.syncs(), syncs, "not yet synced");
+    assert_eq!(h.commit_journal().unwrap(), 3);
+    assert_eq!(h.drill().record().journal.syncs(), syncs + 1, "one sync for the three");
+}

@@ -108,14 +108,22 @@ impl NetServer {
         }
     }
 
-    /// Keeps the connections going without the host (while it steps the world): reads packets
-    /// and advances renet and netcode; received messages and events wait in renet for the next
-    /// [`NetServer::receive`].
-    pub fn pump(&mut self, dt: Duration) {
+    /// Reads every waiting packet and advances renet and netcode; the messages wait in renet
+    /// for [`NetServer::receive`], which hands them to the host at once.
+    fn pump(&mut self, dt: Duration) {
         self.server.update(dt);
         if let Err(e) = self.transport.update(dt, &mut self.server) {
             tracing::warn!("UDP transport: {e}");
         }
+    }
+
+    /// Keeps the connections going without the host while it steps the world: advances renet
+    /// and netcode (resends, keep-alives, timeouts) but reads nothing. A packet read now would
+    /// be acknowledged by renet at the next send, before its orders reach the host and the
+    /// journal's disk; unread, it waits in the socket's 4 MB buffer for the next receive.
+    pub fn keep_alive(&mut self, dt: Duration) {
+        self.server.update(dt);
+        self.transport.keep_alive(dt, &mut self.server);
     }
 
     /// True when the views channel to a client is empty (its last view was acked), so a new

@@ -84,10 +84,7 @@ impl ShardedTransport {
     /// Advances netcode by `dt`, reads every waiting datagram, and times out or disconnects
     /// clients (those renet dropped too).
     pub fn update(&mut self, dt: Duration, server: &mut RenetServer) -> io::Result<()> {
-        self.now += dt;
-        for shard in &mut self.shards {
-            shard.update(dt);
-        }
+        self.advance(dt);
         loop {
             let (len, addr) = match self.socket.recv_from(&mut self.buffer[..]) {
                 Ok(got) => got,
@@ -99,6 +96,26 @@ impl ShardedTransport {
             };
             self.receive_datagram(addr, len, server);
         }
+        self.tend_clients(server);
+        Ok(())
+    }
+
+    /// As [`ShardedTransport::update`] without reading the socket: keep-alives, timeouts and
+    /// disconnections only (datagrams wait in the socket's buffer).
+    pub fn keep_alive(&mut self, dt: Duration, server: &mut RenetServer) {
+        self.advance(dt);
+        self.tend_clients(server);
+    }
+
+    fn advance(&mut self, dt: Duration) {
+        self.now += dt;
+        for shard in &mut self.shards {
+            shard.update(dt);
+        }
+    }
+
+    /// Sends keep-alives, times out silent clients and disconnects those renet dropped.
+    fn tend_clients(&mut self, server: &mut RenetServer) {
         for s in 0..self.shards.len() {
             for client_id in self.shards[s].clients_id() {
                 let result = self.shards[s].update_client(client_id);
@@ -114,7 +131,6 @@ impl ShardedTransport {
             }
         }
         self.forget_stale_handshakes();
-        Ok(())
     }
 
     fn receive_datagram(&mut self, addr: SocketAddr, len: usize, server: &mut RenetServer) {
@@ -428,6 +444,31 @@ mod tests {
         server.transport.disconnect_all(&mut server.renet);
         assert_eq!(server.transport.shard_loads(), vec![0, 0, 0]);
         assert!(server.transport.by_addr.is_empty() && server.transport.by_client.is_empty());
+    }
+
+    #[test]
+    fn keep_alive_reads_nothing_so_nothing_is_acknowledged_before_the_host_reads_it() {
+        let mut server = Server::new(64);
+        let mut clients = vec![Client::new(token(&server, 3))];
+        run_until(&mut server, &mut clients, |s, cs| s.renet.connected_clients() == 1 && cs[0].renet.is_connected());
+        let ch = || DefaultChannel::ReliableOrdered;
+        let empty = clients[0].renet.channel_available_memory(ch());
+        clients[0].renet.send_message(ch(), b"order".to_vec());
+        // Half a second of a long world step: the server only keeps the connection alive.
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(500) {
+            clients[0].step();
+            server.renet.update(STEP);
+            server.transport.keep_alive(STEP, &mut server.renet);
+            server.transport.send_packets(&mut server.renet);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(clients[0].renet.is_connected(), "keep-alives kept the client");
+        assert_eq!(server.renet.receive_message(3, ch()), None, "nothing was read");
+        assert!(clients[0].renet.channel_available_memory(ch()) < empty, "the order was acknowledged unread");
+        // The next read hands the message over; only then is it acknowledged.
+        run_until(&mut server, &mut clients, |_, cs| cs[0].renet.channel_available_memory(ch()) == empty);
+        assert_eq!(server.renet.receive_message(3, ch()).as_deref(), Some(&b"order"[..]));
     }
 
     #[test]
