@@ -98,8 +98,10 @@ fn serve_without_the_sidecar_logs_once_and_plays_on() {
     // A port nobody listens on: bind one, then let it go.
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
     let rec = dir.join("rec");
+    let started = std::time::Instant::now();
     let mut srv = serve_flood(&bin, &dir, &rec, "14400", &port);
     let status = srv.wait_exit(Duration::from_secs(90));
+    let ran = started.elapsed();
     assert!(status.success(), "exited with {status}; stdout {:?}", srv.stdout);
     assert!(rec.join("report.html").is_file());
     let log = std::fs::read_to_string(dir.join("server.log")).unwrap();
@@ -107,7 +109,10 @@ fn serve_without_the_sidecar_logs_once_and_plays_on() {
         let n = log.lines().filter(|l| l.contains("Agones SDK") && l.contains(path)).count();
         assert_eq!(n, 1, "{path} failure logged {n} times: {log}");
     }
+    // The first failure, then at most a summary every 10 s (the drill takes 4-5 s on a quiet
+    // machine, longer on a loaded one).
     let health = log.lines().filter(|l| l.contains("Agones SDK") && l.contains("/health")).count();
-    assert!(health <= 1, "health failures logged {health} times within 10 s: {log}");
+    let allowed = 1 + ran.as_secs() / 10;
+    assert!(health as u64 <= allowed, "health failures logged {health} times in {ran:?}: {log}");
     let _ = std::fs::remove_dir_all(&dir);
 }

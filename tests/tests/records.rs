@@ -151,7 +151,9 @@ fn a_server_killed_four_times_and_resumed_ends_with_the_record_a_clean_rebuild_g
     .unwrap();
     assert!(at.next().is_none(), "a state hash the rebuild never reached");
     println!("whole test (the binary built) {:?}", test_started.elapsed());
-    assert!(wall < Duration::from_secs(90), "kill test too slow: {wall:?}");
+    // A guard against a hang, not a speed check (BENCHMARKS.md has the speed): on a loaded
+    // 2-core CI machine the four kills and resumes took 184 s once.
+    assert!(wall < Duration::from_secs(600), "kill test hung: {wall:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
