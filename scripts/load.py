@@ -37,7 +37,12 @@ def metrics():
         m[k] = float(v)
     return m
 while metrics() is None:
+    if srv.poll() is not None:
+        sys.exit(f'the server exited ({srv.returncode}): see /tmp/load-server.log')
     time.sleep(0.5)
+time.sleep(1)
+if srv.poll() is not None:  # another server still held the ports: its metrics answered
+    sys.exit(f'the server exited ({srv.returncode}): see /tmp/load-server.log')
 wlog = open('/tmp/load-swarm.log', 'w')
 t0 = time.time()
 sw = subprocess.Popen([bin_, 'swarm', '127.0.0.1:5401', '--clients', str(n), '--code', 'LOAD2026',
@@ -98,6 +103,6 @@ print('swarm exit', sw.returncode)
 os.system('tail -n 6 /tmp/load-swarm.log')
 srv.send_signal(signal.SIGINT)
 try:
-    srv.wait(timeout=30)
+    srv.wait(timeout=60)
 except Exception:
     srv.kill()
