@@ -15,6 +15,7 @@ Examples:
   sandtable --host --role command                    host the default scenario, bots in every other role
   sandtable --host scenarios/fire_aubinya.ron --role informant:Aubinyà
   sandtable --join 192.168.1.20:5000 --code K7M-4QP --role county --name 张三
+  sandtable --join drill.county.gov.cn:5000 --tls-pin 3f2a-9c1b-77e0-5d44-a8b2-0c6e-91f3-2b7d --code CAN-7K2 --role command:Canillo
   sandtable --join 192.168.1.20:5000 --projector --ui-scale 1.75     the hall's projector (大屏)
   sandtable --join 192.168.1.20:5000 --observe --name 李四          an observer (观摩)
   sandtable --host scenarios/flood_valira.ron --role command --screenshot shot.png
@@ -56,6 +57,10 @@ pub struct Args {
     /// controller's for the controller). Case and dashes do not matter.
     #[arg(long, value_name = "CODE", requires = "join", conflicts_with = "host")]
     pub code: Option<String>,
+    /// The pin of the server's certificate (证书指纹) the server printed with the codes: the
+    /// token step then runs over TLS and trusts that server only (over the internet).
+    #[arg(long, value_name = "PIN", requires = "join", conflicts_with = "host")]
+    pub tls_pin: Option<server::admission::TlsPin>,
     /// Render the drill view once the map and the first view have arrived, save a PNG here, exit.
     #[arg(long, value_name = "PATH", requires = "seat")]
     pub screenshot: Option<PathBuf>,
@@ -148,6 +153,8 @@ pub struct SessionRequest {
     pub player: String,
     /// The drill code for the seat (join mode; host mode knows its own).
     pub code: Option<String>,
+    /// The server certificate's pin (`--tls-pin`, join mode): the token step over TLS.
+    pub tls_pin: Option<server::admission::TlsPin>,
 }
 
 impl Args {
@@ -166,7 +173,13 @@ impl Args {
         } else {
             return Err("--role, --projector and --observe need --join ADDR or --host [SCENARIO]".into());
         };
-        Ok(Some(SessionRequest { target, seat, player: self.name.clone(), code: self.code.clone() }))
+        Ok(Some(SessionRequest {
+            target,
+            seat,
+            player: self.name.clone(),
+            code: self.code.clone(),
+            tls_pin: self.tls_pin.clone(),
+        }))
     }
 }
 

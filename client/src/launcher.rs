@@ -383,7 +383,7 @@ fn request(form: &LauncherForm) -> Result<SessionRequest, String> {
             let addr = resolve(form.address.trim())?;
             let seat = form.role_text.trim().parse::<protocol::Seat>()?;
             let code = Some(form.code.trim().to_string()).filter(|c| !c.is_empty());
-            Ok(SessionRequest { target: Target::Join { addr }, seat, player, code })
+            Ok(SessionRequest { target: Target::Join { addr }, seat, player, code, tls_pin: None })
         }
         Mode::Host => {
             let scenario = form.scenario.clone().ok_or("no scenario chosen")?;
@@ -393,6 +393,7 @@ fn request(form: &LauncherForm) -> Result<SessionRequest, String> {
                 seat: protocol::Seat::Role(role),
                 player,
                 code: None,
+                tls_pin: None,
             })
         }
     }

@@ -58,15 +58,17 @@ pub struct NetLink {
 impl NetLink {
     /// Opens a UDP socket, starts the netcode handshake with `server` and the thread that keeps
     /// the connection ([`SeatLink`]: it says hello for `seat` once connected, and joins again by
-    /// itself when the link drops). `code` is the drill code (口令) the seat needs.
+    /// itself when the link drops). `code` is the drill code (口令) the seat needs; `tls_pin`
+    /// the server certificate's pin (`--tls-pin`: the token step over TLS, on every rejoin too).
     pub fn connect(
         server: SocketAddr,
         seat: Seat,
         player: String,
         code: Option<String>,
+        tls_pin: Option<server::admission::TlsPin>,
         waker: Waker,
     ) -> Result<NetLink, String> {
-        let request = JoinRequest::new(seat, &player).with_code(code);
+        let request = JoinRequest::new(seat, &player).with_code(code).with_tls_pin(tls_pin);
         let link = SeatLink::join(server, request).map_err(|e| e.to_string())?;
         let (to_net, net_in) = channel();
         let (net_out, from_net) = channel();

@@ -45,7 +45,8 @@ fn begin(
     };
     let waker = proxy.map(|p| (**p).clone());
     let connect = |(addr, code)| {
-        NetLink::connect(addr, req.seat.clone(), req.player.clone(), code, waker).map_err(Problem::Network)
+        NetLink::connect(addr, req.seat.clone(), req.player.clone(), code, req.tls_pin.clone(), waker)
+            .map_err(Problem::Network)
     };
     match addr.and_then(connect) {
         Ok(link) => {

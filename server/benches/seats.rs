@@ -111,7 +111,8 @@ fn main() -> anyhow::Result<()> {
     drill.set_speed(a.speed).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut host = Host::new(drill, HostOptions::default())?;
     let codes = Arc::new(server::admission::DrillCodes::random());
-    let mut net = NetServer::bind("127.0.0.1:0".parse()?, codes.clone(), host.drill().roles().to_vec())?;
+    let mut net =
+        NetServer::bind("127.0.0.1:0".parse()?, codes.clone(), host.drill().roles().to_vec(), Default::default())?;
     let addr = net.local_addr();
     let roles: Vec<Role> = host.drill().roles().iter().filter(|r| **r != Role::Controller).cloned().collect();
     let all_roles = host.drill().roles().to_vec();

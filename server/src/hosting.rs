@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::admission::DrillCodes;
+use crate::admission::{DrillCodes, TlsIdentity, TlsPin, TlsSource, TokenTls};
 use crate::bots::local::LocalBots;
 use crate::drill::resume::ResumeNote;
 use crate::drill::{Drill, DrillSetup, Finished, Record, record};
@@ -51,6 +51,11 @@ pub struct ServeOptions {
     pub codes: Option<DrillCodes>,
     /// `--metrics ADDR`: serve `/healthz` and `/metrics` over HTTP on this TCP address.
     pub metrics: Option<SocketAddr>,
+    /// The token step's certificate: the record directory's (made if absent) or `--tls-cert`
+    /// and `--tls-key`.
+    pub tls: TlsSource,
+    /// `--require-tls`: plain token requests are refused in words.
+    pub require_tls: bool,
 }
 
 impl ServeOptions {
@@ -68,6 +73,8 @@ impl ServeOptions {
             resume: None,
             codes: None,
             metrics: None,
+            tls: TlsSource::default(),
+            require_tls: false,
         }
     }
 }
@@ -79,6 +86,8 @@ pub struct Serving {
     bots: LocalBots,
     opts: ServeOptions,
     codes: Arc<DrillCodes>,
+    /// The token step's certificate (its pin is printed with the codes).
+    tls: TlsIdentity,
     /// What the loop measured, published every tick (read by the metrics endpoint).
     metrics: metrics::Shared,
     /// Where the metrics endpoint listens, when `opts.metrics` asked for one.
@@ -143,7 +152,9 @@ impl Serving {
         codes.save(host.drill().record().dir())?;
         host.set_codes(Some(codes.shown()));
         let roles = host.drill().roles().to_vec();
-        let net = NetServer::bind(opts.bind, codes.clone(), roles.clone())?;
+        let tls = TlsIdentity::load(&opts.tls, host.drill().record().dir())?;
+        let token_tls = TokenTls { config: Some(tls.server_config()?), require: opts.require_tls };
+        let net = NetServer::bind(opts.bind, codes.clone(), roles.clone(), token_tls)?;
         let bots = if opts.bots {
             LocalBots::spawn_with(&mut host, &roles, None, &opts.bot_policy)
                 .map_err(|e| anyhow::anyhow!("--bot-policy: {e}"))?
@@ -161,6 +172,7 @@ impl Serving {
             bots,
             opts,
             codes,
+            tls,
             metrics: shared,
             metrics_addr,
             bytes_sent: 0,
@@ -174,6 +186,11 @@ impl Serving {
     /// The drill's codes (what `serve` prints; tests join with them).
     pub fn codes(&self) -> &DrillCodes {
         &self.codes
+    }
+
+    /// The token step's certificate (`serve` prints its pin and fingerprint).
+    pub fn tls(&self) -> &TlsIdentity {
+        &self.tls
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -465,6 +482,8 @@ pub struct ServerHandle {
     pub record_dir: PathBuf,
     /// The drill's codes (the client's host mode shows them; tests join with them).
     pub codes: Arc<DrillCodes>,
+    /// The pin of the token step's certificate (`JoinRequest::with_tls_pin`).
+    pub tls_pin: TlsPin,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<std::io::Result<Finished>>>,
 }
@@ -479,10 +498,11 @@ impl ServerHandle {
         let addr = serving.addr();
         let record_dir = serving.record_dir().to_path_buf();
         let codes = serving.codes.clone();
+        let tls_pin = serving.tls.pin();
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::Builder::new().name("sandtable-server".into()).spawn(move || serving.run(&flag))?;
-        Ok(ServerHandle { addr, record_dir, codes, stop, thread: Some(thread) })
+        Ok(ServerHandle { addr, record_dir, codes, tls_pin, stop, thread: Some(thread) })
     }
 
     /// The code `seat` joins with.

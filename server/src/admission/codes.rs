@@ -217,25 +217,10 @@ impl DrillCodes {
         }
     }
 
-    /// Writes `access.json` in `dir`, readable by the owner only (written aside, then renamed).
+    /// Writes `access.json` in `dir`, readable by the owner only ([`super::write_private`]).
     pub fn save(&self, dir: &Path) -> io::Result<()> {
-        let path = dir.join(ACCESS_JSON);
-        let tmp = dir.join(format!("{ACCESS_JSON}.tmp"));
         let text = serde_json::to_string_pretty(self).map_err(io::Error::other)?;
-        let mut open = std::fs::OpenOptions::new();
-        open.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            open.mode(0o600);
-        }
-        {
-            use std::io::Write;
-            let mut f = open.open(&tmp).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", tmp.display())))?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, &path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+        super::write_private(&dir.join(ACCESS_JSON), text.as_bytes())
     }
 
     /// Reads `access.json` from `dir` (a resumed drill keeps its codes and key).

@@ -9,13 +9,38 @@
 //! on connect `NetServer` reads the grant back and `Host::connect_granted` keeps it.
 
 pub mod codes;
+pub mod tls;
 pub mod tokens;
 
 pub use codes::{Code, DrillCodes, SeatCode};
-pub use tokens::{Issuer, TokenService};
+pub use tls::{TlsIdentity, TlsPin, TlsSource};
+pub use tokens::{Issuer, TokenService, TokenTls};
 
 use protocol::Seat;
 use renet_netcode::NETCODE_USER_DATA_BYTES;
+
+/// Writes a secret file (`access.json`, the TLS key) readable by its owner only (mode 0600):
+/// written aside, synced, then renamed over `path`.
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::{Error, Write};
+    fn named(p: &std::path::Path) -> impl Fn(Error) -> Error + '_ {
+        move |e| Error::new(e.kind(), format!("{}: {e}", p.display()))
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.mode(0o600);
+    }
+    let mut f = open.open(&tmp).map_err(named(&tmp))?;
+    f.write_all(bytes).map_err(named(&tmp))?;
+    f.sync_all().map_err(named(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(named(path))
+}
 
 /// Format byte of the user data (0 would be a token without a grant).
 const GRANT_FORMAT: u8 = 1;

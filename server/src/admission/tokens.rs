@@ -4,10 +4,14 @@
 //! no more than [`WRONG_CODES`] wrong codes per address per [`WRONG_CODE_WINDOW`]. Refusals are
 //! logged once per address and reason, then summarised.
 //!
-//! Plain TCP: the code crosses the network in clear (see docs/security.md).
+//! Each connection is TLS or plain, told by its first bytes ([`looks_like_tls`]): a TLS
+//! ClientHello gets a rustls session ([`super::tls`]) with the same frames inside; anything else
+//! is the plain path, which the code crosses in clear, unless `serve --require-tls` refuses it
+//! in words. Either way one connection has [`IO_TIMEOUT`] in all (a [`Deadline`] over every read
+//! and write, the handshake's too). See docs/security.md.
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -31,7 +35,8 @@ pub const TIMEOUT_S: i32 = 15;
 /// Wrong codes one address may send per window before it must wait.
 pub const WRONG_CODES: u32 = 10;
 pub const WRONG_CODE_WINDOW: Duration = Duration::from_secs(60);
-/// How long one connection may take to send its request and read the answer.
+/// How long one connection may take in all: the TLS handshake, sending its request and reading
+/// the answer.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(3);
 /// Addresses remembered at most for wrong codes (older windows are forgotten first).
 const MAX_ADDRESSES: usize = 10_000;
@@ -170,14 +175,49 @@ impl Issuer {
         Ok(bytes)
     }
 
-    /// One connection: read the request (bounded, with a timeout), write the answer.
-    fn serve(&self, mut stream: TcpStream) {
+    /// One connection: TLS or plain by its first bytes, then read the request (bounded, within
+    /// [`IO_TIMEOUT`] in all), write the answer.
+    fn serve(&self, stream: TcpStream, tls: &TokenTls) {
         let ip = stream.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
-        let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
         let _ = stream.set_nodelay(true);
-        if let Some(reply) = self.answer_stream(ip, &mut stream, Instant::now()) {
-            let _ = write_frame(&mut stream, &reply);
+        let now = Instant::now();
+        let mut conn = Deadline::new(stream, now + IO_TIMEOUT);
+        let bad = |error: String| Refusal::BadTokenRequest { error };
+        match (conn.looks_like_tls(), &tls.config) {
+            (Err(e), _) => drop(self.refuse(ip, bad(e.kind().to_string()), now)),
+            (Ok(None), _) => drop(self.refuse(ip, bad("closed before a request".into()), now)),
+            (Ok(Some(true)), Some(config)) => self.serve_tls(ip, conn, config.clone(), now),
+            (Ok(Some(true)), None) => drop(self.refuse(ip, bad("TLS is not offered here".into()), now)),
+            (Ok(Some(false)), _) if tls.require => {
+                // Read the request first (bounded), so the refusal is not lost to a reset.
+                if !matches!(read_frame(&mut conn), Err(FrameError::Io(_))) {
+                    let _ = write_frame(&mut conn, &self.refuse(ip, Refusal::TlsRequired, now));
+                }
+            }
+            (Ok(Some(false)), _) => {
+                if let Some(reply) = self.answer_stream(ip, &mut conn, now) {
+                    let _ = write_frame(&mut conn, &reply);
+                }
+            }
+        }
+    }
+
+    /// The same request and answer inside a TLS session (rustls; the handshake runs on the
+    /// first read, within the connection's deadline).
+    fn serve_tls(&self, ip: IpAddr, conn: Deadline, config: Arc<rustls::ServerConfig>, now: Instant) {
+        let session = match rustls::ServerConnection::new(config) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!("token step: no TLS session: {e}");
+                return;
+            }
+        };
+        let mut tls = rustls::StreamOwned::new(session, conn);
+        if let Some(reply) = self.answer_stream(ip, &mut tls, now)
+            && write_frame(&mut tls, &reply).is_ok()
+        {
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
         }
     }
 
@@ -237,6 +277,87 @@ pub fn sample_requests() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
+/// The first byte of a TLS record holding a handshake message (a ClientHello).
+pub const TLS_HANDSHAKE: u8 = 0x16;
+
+/// Whether a connection's first bytes open a TLS ClientHello: `0x16`, then a record version
+/// `0x03 0x01..=0x04`. A plain frame starts with its length (little-endian u32, at most
+/// [`protocol::admission::MAX_FRAME_BYTES`]), so its third byte is always 0 even when its first
+/// is `0x16`. `None` while fewer than three bytes are in and they still could be either.
+pub fn looks_like_tls(head: &[u8]) -> Option<bool> {
+    match head {
+        [] => None,
+        [b, ..] if *b != TLS_HANDSHAKE => Some(false),
+        [_, v, ..] if *v != 0x03 => Some(false),
+        [_, _, minor, ..] => Some(*minor != 0),
+        _ => None,
+    }
+}
+
+/// A connection with one deadline for everything: each read and write may take only what is
+/// left of it, and none starts after it.
+pub struct Deadline {
+    stream: TcpStream,
+    until: Instant,
+}
+
+impl Deadline {
+    pub fn new(stream: TcpStream, until: Instant) -> Deadline {
+        Deadline { stream, until }
+    }
+
+    fn left(&self) -> io::Result<Duration> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "the token step's time is up"));
+        }
+        Ok(left)
+    }
+
+    /// Peeks at the first bytes ([`looks_like_tls`]); `None` when the peer closed first.
+    fn looks_like_tls(&mut self) -> io::Result<Option<bool>> {
+        let mut head = [0u8; 3];
+        loop {
+            self.stream.set_read_timeout(Some(self.left()?))?;
+            let n = self.stream.peek(&mut head)?;
+            if n == 0 {
+                return Ok(None);
+            }
+            if let Some(tls) = looks_like_tls(&head[..n]) {
+                return Ok(Some(tls));
+            }
+            // One or two bytes of a possible ClientHello: the rest is on its way.
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl Read for Deadline {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.set_read_timeout(Some(self.left()?))?;
+        self.stream.read(buf)
+    }
+}
+
+impl Write for Deadline {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.set_write_timeout(Some(self.left()?))?;
+        self.stream.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.stream.flush()
+    }
+}
+
+/// How the token step speaks TLS.
+#[derive(Clone, Default)]
+pub struct TokenTls {
+    /// The server's certificate and key as rustls holds them; `None`: plain only.
+    pub config: Option<Arc<rustls::ServerConfig>>,
+    /// `serve --require-tls`: a plain request is refused in words ([`Refusal::TlsRequired`]).
+    pub require: bool,
+}
+
 /// The listener thread; stopped and joined on drop.
 pub struct TokenService {
     addr: SocketAddr,
@@ -246,9 +367,10 @@ pub struct TokenService {
 
 impl TokenService {
     /// Serves `listener` on a thread of its own. One connection at a time: a request is a few
-    /// hundred bytes and a token is made in microseconds, so hundreds a second go through; a
-    /// connection that sends nothing holds the line for [`IO_TIMEOUT`] at most.
-    pub fn start(listener: TcpListener, issuer: Arc<Issuer>) -> io::Result<TokenService> {
+    /// hundred bytes and a token is made in microseconds (a TLS handshake in about a
+    /// millisecond), so hundreds a second go through; a connection that sends nothing, or
+    /// drips bytes, holds the line for [`IO_TIMEOUT`] at most.
+    pub fn start(listener: TcpListener, issuer: Arc<Issuer>, tls: TokenTls) -> io::Result<TokenService> {
         let addr = listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
@@ -258,7 +380,7 @@ impl TokenService {
                     break;
                 }
                 match stream {
-                    Ok(s) => issuer.serve(s),
+                    Ok(s) => issuer.serve(s, &tls),
                     Err(e) => tracing::debug!("token step: accept: {e}"),
                 }
             }
@@ -367,7 +489,7 @@ mod tests {
     fn the_listener_answers_over_tcp_and_refuses_an_oversized_frame_unread() {
         use std::io::{Read, Write};
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let service = TokenService::start(listener, Arc::new(issuer())).unwrap();
+        let service = TokenService::start(listener, Arc::new(issuer()), TokenTls::default()).unwrap();
         let addr = service.local_addr();
         let mut s = TcpStream::connect(addr).unwrap();
         let req = TokenRequest {
@@ -387,6 +509,125 @@ mod tests {
         let _ = big.read_to_end(&mut rest);
         drop(service);
         assert!(TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_err(), "the listener is closed");
+    }
+}
+
+#[cfg(test)]
+mod tls_tests {
+    use std::io::Read;
+
+    use super::*;
+    use crate::admission::tls::{TlsIdentity, TlsPin};
+    use crate::net::JoinRequest;
+    use crate::net::client::{ClientError, fetch_token};
+
+    /// A token service on loopback with a fresh self-signed identity.
+    fn service(require: bool) -> (TokenService, TlsIdentity, std::path::PathBuf) {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "sandtable-tls-tokens-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let identity = TlsIdentity::in_record(&dir).unwrap();
+        let tls = TokenTls { config: Some(identity.server_config().unwrap()), require };
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        (TokenService::start(listener, Arc::new(sample_issuer()), tls).unwrap(), identity, dir)
+    }
+
+    fn observer(pin: Option<TlsPin>) -> JoinRequest {
+        JoinRequest::new(Seat::Observer, "x").with_code(Some("JOIN22".into())).with_tls_pin(pin)
+    }
+
+    #[test]
+    fn a_token_comes_over_tls_with_the_right_pin_and_a_wrong_pin_names_both_fingerprints() {
+        let (service, identity, dir) = service(false);
+        let addr = service.local_addr();
+        let token = fetch_token(addr, &observer(Some(identity.pin()))).expect("a token over TLS");
+        assert_eq!(token.protocol_id, NETCODE_PROTOCOL_ID);
+        // The full fingerprint in openssl's form works as a pin too.
+        assert!(fetch_token(addr, &observer(Some(TlsPin::parse(&identity.fingerprint_colons()).unwrap()))).is_ok());
+        // A refusal comes through TLS in words.
+        let wrong_code = observer(Some(identity.pin())).with_code(Some("GUESS1".into()));
+        assert!(matches!(fetch_token(addr, &wrong_code), Err(ClientError::Refused(r)) if r.contains("wrong code")));
+        let mut other = identity.fingerprint();
+        other[0] ^= 0xff;
+        let wrong = TlsPin::of(&other);
+        match fetch_token(addr, &observer(Some(wrong.clone()))) {
+            Err(e @ ClientError::TlsPin { .. }) => {
+                let words = e.to_string();
+                assert!(words.contains("TLS pin mismatch"), "{words}");
+                assert!(words.contains(&format!("expected {wrong}")), "{words}");
+                assert!(words.contains(&identity.pin().to_string()), "names the fingerprint got: {words}");
+            }
+            other => panic!("a wrong pin must fail naming both: {other:?}"),
+        }
+        // Plain requests still work unless TLS is required.
+        assert!(fetch_token(addr, &observer(None)).is_ok());
+        drop(service);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_plain_request_to_a_tls_only_server_is_refused_in_words() {
+        let (service, identity, dir) = service(true);
+        let addr = service.local_addr();
+        match fetch_token(addr, &observer(None)) {
+            Err(ClientError::Refused(r)) => assert!(r.contains("over TLS only") && r.contains("--tls-pin"), "{r}"),
+            other => panic!("a plain request must be refused in words: {other:?}"),
+        }
+        assert!(fetch_token(addr, &observer(Some(identity.pin()))).is_ok(), "TLS still gets a token");
+        drop(service);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn garbage_and_truncated_tls_neither_panic_nor_hold_the_line_past_the_deadline() {
+        use std::io::Write;
+        let (service, identity, dir) = service(false);
+        let addr = service.local_addr();
+        // A record header announcing a ClientHello, then garbage: the session fails, nothing
+        // is answered in clear, the connection ends.
+        let mut garbage = TcpStream::connect(addr).unwrap();
+        let mut bytes = vec![0x16, 0x03, 0x01, 0x00, 0x40];
+        bytes.extend((0..64u8).map(|i| i.wrapping_mul(37)));
+        garbage.write_all(&bytes).unwrap();
+        garbage.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut back = Vec::new();
+        let _ = garbage.read_to_end(&mut back);
+        assert!(back.is_empty() || back[0] == 0x15, "an alert at most, never a frame: {back:?}");
+        // A ClientHello cut short, and a lone 0x16 that might begin one: each holds the
+        // listener for the deadline at most.
+        for head in [&[0x16u8, 0x03, 0x01, 0x02, 0x00, 0x01][..], &[0x16u8][..]] {
+            let start = Instant::now();
+            let mut cut = TcpStream::connect(addr).unwrap();
+            cut.write_all(head).unwrap();
+            cut.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let mut back = Vec::new();
+            let _ = cut.read_to_end(&mut back);
+            let held = start.elapsed();
+            assert!(held >= IO_TIMEOUT - Duration::from_millis(200), "waited for the rest: {held:?}");
+            assert!(held < IO_TIMEOUT + Duration::from_secs(2), "the deadline holds: {held:?}");
+        }
+        // The service still answers.
+        assert!(fetch_token(addr, &observer(Some(identity.pin()))).is_ok());
+        drop(service);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn the_first_bytes_tell_tls_from_a_plain_frame() {
+        assert_eq!(looks_like_tls(&[0x16, 0x03, 0x01]), Some(true));
+        assert_eq!(looks_like_tls(&[0x16, 0x03, 0x03]), Some(true));
+        // A plain frame of 790 bytes starts 0x16 0x03 too; its third byte is 0.
+        assert_eq!(looks_like_tls(&790u32.to_le_bytes()[..3]), Some(false));
+        assert_eq!(looks_like_tls(&22u32.to_le_bytes()[..3]), Some(false));
+        assert_eq!(looks_like_tls(&[0x16]), None);
+        assert_eq!(looks_like_tls(&[0x16, 0x03]), None);
+        assert_eq!(looks_like_tls(&[]), None);
+        assert_eq!(looks_like_tls(&[0x40, 0, 0]), Some(false));
     }
 }
 

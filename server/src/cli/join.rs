@@ -15,6 +15,7 @@ use protocol::{ClientMessage, Seat, ServerMessage};
 use serde::Deserialize;
 use sim::Order;
 
+use crate::admission::TlsPin;
 use crate::host::rate::RateLimit;
 use crate::net::JoinRequest;
 use crate::net::client::ClientError;
@@ -26,10 +27,15 @@ pub const EXAMPLE: &str = r#"Examples:
   sandtable-server join 192.168.1.10:5000 --code K7M-4QP --role command --name 指挥长    # a second person, same post
   sandtable-server join 192.168.1.10:5000 --code K7M-4QP --role observer --trace hall.jsonl   # 观摩; or --role projector
   sandtable-server join 192.168.1.10:5000 --code D8R-2XW --role controller     # the controller's own code
+  sandtable-server join drill.example.org:5000 --tls-pin 3f2a-9c1b-77e0-5d44-a8b2-0c6e-91f3-2b7d --code K7M-4QP --role county
 
 --code CODE: the drill code `serve` printed (口令): the join code, or the seat's own code
 (the controller's, or a command post's given with `serve --seat-code`). A wrong or missing code
 is refused with the reason and exit status 1.
+
+--tls-pin PIN: the pin of the server's certificate (证书指纹) `serve` printed with the codes.
+The token step (code and token) then runs inside TLS and only that server is trusted; another
+certificate is refused naming the pin expected and the fingerprint got, exit status 1.
 
 --trace FILE: every message the seat receives, one JSON line each, as serde writes a
 ServerMessage ({"Welcome":{...}}, {"View":{...}}, {"Refused":{"reason":...}}...). The byte
@@ -82,6 +88,10 @@ pub struct JoinArgs {
     /// controller's for the controller). Case and dashes do not matter.
     #[arg(long, value_name = "CODE")]
     pub code: Option<String>,
+    /// The pin of the server's certificate (证书指纹) `serve` printed: the token step then runs
+    /// over TLS and trusts that server only. Dashes, colons and case do not matter.
+    #[arg(long, value_name = "PIN")]
+    pub tls_pin: Option<TlsPin>,
 }
 
 /// One line of an orders file.
@@ -165,6 +175,8 @@ pub struct SeatOptions {
     pub limit: Option<Duration>,
     /// The drill code for the seat.
     pub code: Option<String>,
+    /// The server certificate's pin (`--tls-pin`): the token step over TLS.
+    pub tls_pin: Option<TlsPin>,
 }
 
 /// What the seat saw by the time it left.
@@ -219,7 +231,8 @@ pub fn run_seat(opts: SeatOptions) -> Result<SeatOutcome, SeatError> {
         Some(p) => Some((BufWriter::new(File::create(p).map_err(trace_err(p))?), p.clone())),
         None => None,
     };
-    let request = JoinRequest::new(opts.role.clone(), &opts.name).with_code(opts.code.clone());
+    let request =
+        JoinRequest::new(opts.role.clone(), &opts.name).with_code(opts.code.clone()).with_tls_pin(opts.tls_pin.clone());
     let mut link = SeatLink::join(opts.server, request).map_err(|e| match e {
         ClientError::Refused(reason) => SeatError::Refused(reason),
         e => SeatError::Connect(e),
@@ -360,6 +373,7 @@ pub fn run(args: JoinArgs) -> ExitCode {
         orders,
         limit: args.seconds.map(Duration::from_secs),
         code: args.code,
+        tls_pin: args.tls_pin,
     };
     match run_seat(opts) {
         Ok(o) => {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::admission::codes::parse_seat_code;
-use crate::admission::{Code, DrillCodes, SeatCode};
+use crate::admission::{Code, DrillCodes, SeatCode, TlsIdentity, TlsSource};
 use crate::bots::policy::BotPolicies;
 use crate::hosting::{ServeOptions, Serving};
 
@@ -17,12 +17,19 @@ pub const EXAMPLE: &str = "Examples:
   sandtable-server serve --bot-policy command=late,informant:*=absent    # bots that show what a late post costs
   sandtable-server serve --resume records/flood_valira-20250601T083000Z   # go on after a crash
   sandtable-server serve --code K7M-4QP --controller-code D8R-2XW --seat-code command:Canillo=H3N-9TB
+  sandtable-server serve --require-tls     # over the internet: every seat joins with --tls-pin
+  sandtable-server serve --tls-cert county.pem --tls-key county.key   # the county's own certificate
   sandtable-server serve scenarios/load/county_andorra_21.ron --metrics 0.0.0.0:9100   # /healthz and /metrics over HTTP
   AGONES_SDK_HTTP_PORT=9358 sandtable-server serve --bind 0.0.0.0:7000   # in an Agones GameServer (docs/deploy.md)
 
 Prints the drill codes (口令) at start: the join code for every seat, the controller's own code,
 and each --seat-code. Random unless given; kept in the record as access.json (mode 0600).
 People join with the code over a token step on TCP at the same port number as UDP: open both.
+The token step also speaks TLS: serve prints its certificate's pin (证书指纹), and a seat that
+joins with --tls-pin PIN gets its token inside TLS from this server only (over the internet;
+--require-tls refuses plain requests). The certificate is made once and kept in the record
+(tls-cert.pem, tls-key.pem mode 0600), so a resumed drill keeps its pin; --tls-cert/--tls-key
+use a county's own.
 
 Prints the record directory and the bound address at start (`监听 listening: ADDR`), then
 runs until the drill ends, Ctrl+C, SIGTERM or SIGHUP; either way the record (journal.jsonl,
@@ -90,14 +97,25 @@ pub struct ServeArgs {
     /// such variable, port 9358.
     #[arg(long)]
     pub agones: bool,
+    /// The token step's TLS certificate (PEM, the server's first, then its chain) instead of the
+    /// self-signed one kept in the record directory; with --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Refuse token requests that are not over TLS (every seat then joins with --tls-pin).
+    #[arg(long)]
+    pub require_tls: bool,
 }
 
 fn parse_code(s: &str) -> Result<Code, String> {
     Code::parse(s)
 }
 
-/// The codes, prominent: the trainer reads the join code out in the hall.
-fn print_codes(codes: &DrillCodes) {
+/// The codes, prominent: the trainer reads the join code out in the hall; the pin goes with
+/// them to anyone joining over the internet.
+fn print_codes(codes: &DrillCodes, tls: &TlsIdentity) {
     let shown = codes.shown();
     println!("==============================================");
     println!("加入口令 join code:        {}", shown.join);
@@ -105,7 +123,18 @@ fn print_codes(codes: &DrillCodes) {
     for (seat, code) in &shown.seats {
         println!("席位口令 seat code {seat}: {code}");
     }
+    println!("证书指纹 TLS pin:          {}", tls.pin());
+    println!("SHA-256 指纹 fingerprint:  {}", tls.fingerprint_colons());
     println!("==============================================");
+}
+
+/// How to join with the pin, for the county to pass on with the codes.
+fn print_how_to_join(addr: SocketAddr, tls: &TlsIdentity) {
+    println!(
+        "经互联网加入 join over the internet (TLS): sandtable --join HOST:{} --tls-pin {} --code CODE --role ROLE",
+        addr.port(),
+        tls.pin()
+    );
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -119,6 +148,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
     opts.speed = args.speed;
     opts.seed = args.seed;
     opts.metrics = args.metrics;
+    opts.require_tls = args.require_tls;
+    if let (Some(cert), Some(key)) = (args.tls_cert, args.tls_key) {
+        opts.tls = TlsSource::Files { cert, key };
+    }
     opts.codes = match &args.resume {
         // A resumed drill keeps the codes in its record (Serving::resume reads them).
         Some(_) => None,
@@ -165,9 +198,13 @@ pub fn run(args: ServeArgs) -> ExitCode {
     if let Some(b) = serving.net().rcvbuf() {
         println!("UDP 接收缓冲 receive buffer: {b} bytes");
     }
-    print_codes(serving.codes());
+    print_codes(serving.codes(), serving.tls());
     if let Some(m) = serving.metrics_addr() {
         println!("指标 metrics: http://{m}/metrics  http://{m}/healthz");
+    }
+    print_how_to_join(serving.addr(), serving.tls());
+    if args.require_tls {
+        println!("只接受 TLS 入场请求 token requests over TLS only (--require-tls)");
     }
     println!("监听 listening: {}", serving.addr());
     let _ = std::io::stdout().flush();

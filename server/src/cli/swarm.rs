@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use protocol::{ClientMessage, Seat, ServerMessage};
 use sim::Role;
 
+use crate::admission::TlsPin;
 use crate::bots::Bot;
 use crate::host::rate::RateLimit;
 use crate::net::{JoinRequest, NetClient};
@@ -22,6 +23,7 @@ use crate::net::{JoinRequest, NetClient};
 pub const EXAMPLE: &str = "Example:
   sandtable-server serve scenarios/load/county_andorra_21.ron --bind 127.0.0.1:5000 --autostart --speed 120 --metrics 127.0.0.1:9100 &
   sandtable-server swarm 127.0.0.1:5000 --clients 1000 --code 4821 --seconds 60
+  sandtable-server swarm 127.0.0.1:5000 --clients 100 --code 4821 --tls-pin 3f2a-9c1b-77e0-5d44-a8b2-0c6e-91f3-2b7d
 
 Each second prints: clients connected, kilobytes received per client in that second (mean
 and max), views, orders sent, refusals, disconnects; at the end a summary. Exit 1 when
@@ -54,6 +56,9 @@ pub struct SwarmArgs {
     /// a whole hall joining in the same second floods the server's uplink.
     #[arg(long, default_value_t = 25.0)]
     pub join_per_s: f64,
+    /// The pin of the server's certificate `serve` printed: every client's token step over TLS.
+    #[arg(long, value_name = "PIN")]
+    pub tls_pin: Option<TlsPin>,
 }
 
 /// The codes the swarm's clients join with.
@@ -61,6 +66,7 @@ pub struct SwarmArgs {
 struct Codes {
     join: Option<String>,
     controller: Option<String>,
+    tls_pin: Option<TlsPin>,
 }
 
 /// Counters every thread adds to.
@@ -102,8 +108,8 @@ pub fn run(args: SwarmArgs) -> ExitCode {
 }
 
 /// The roles on offer, asked as an observer.
-fn roles_on_offer(addr: SocketAddr, code: &Option<String>) -> anyhow::Result<Vec<Role>> {
-    let request = JoinRequest::new(Seat::Observer, "swarm-probe").with_code(code.clone());
+fn roles_on_offer(addr: SocketAddr, code: &Option<String>, pin: &Option<TlsPin>) -> anyhow::Result<Vec<Role>> {
+    let request = JoinRequest::new(Seat::Observer, "swarm-probe").with_code(code.clone()).with_tls_pin(pin.clone());
     let mut c = NetClient::join(addr, &request)?;
     c.wait_connected(Duration::from_secs(10))?;
     let start = Instant::now();
@@ -146,7 +152,7 @@ fn seats(n: usize, observers: usize, roles: &[Role], controller: bool) -> Vec<Se
 }
 
 fn swarm(args: &SwarmArgs) -> anyhow::Result<bool> {
-    let roles = roles_on_offer(args.addr, &args.code)?;
+    let roles = roles_on_offer(args.addr, &args.code, &args.tls_pin)?;
     let seats = seats(args.clients, args.observers, &roles, args.controller_code.is_some());
     println!("蜂群 swarm: {} clients on {} ({} roles)", seats.len(), args.addr, roles.len());
     let threads = args.threads.max(1);
@@ -166,7 +172,8 @@ fn swarm(args: &SwarmArgs) -> anyhow::Result<bool> {
     for group in groups {
         let (counts, stop, max_second) = (counts.clone(), stop.clone(), max_second.clone());
         let addr = args.addr;
-        let code = Codes { join: args.code.clone(), controller: args.controller_code.clone() };
+        let code =
+            Codes { join: args.code.clone(), controller: args.controller_code.clone(), tls_pin: args.tls_pin.clone() };
         let every = Duration::from_secs_f64(threads as f64 / args.join_per_s.max(0.1));
         handles.push(std::thread::spawn(move || drive(addr, code, group, every, &counts, &stop, &max_second)));
     }
@@ -283,8 +290,9 @@ fn join(
         _ => None,
     };
     let brain = role.clone().filter(|r| led.insert(r.clone())).map(|r| Bot::new(r).named(&format!("swarm-{i}")));
+    let pin = code.tls_pin.clone();
     let code = if seat == Seat::Role(Role::Controller) { &code.controller } else { &code.join };
-    let request = JoinRequest::new(seat, &format!("swarm-{i}")).with_code(code.clone());
+    let request = JoinRequest::new(seat, &format!("swarm-{i}")).with_code(code.clone()).with_tls_pin(pin);
     match NetClient::join(addr, &request) {
         Ok(client) => Some(Member {
             client,

@@ -13,6 +13,9 @@ use protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage, channel};
 use renet::RenetClient;
 use renet_netcode::{ClientAuthentication, ConnectToken, NetcodeClientTransport};
 
+use crate::admission::TlsPin;
+use crate::admission::tls;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     #[error("cannot open a UDP socket: {0}")]
@@ -26,6 +29,12 @@ pub enum ClientError {
     /// The token step refused the seat (wrong or missing code, another version...): its words.
     #[error("拒绝 refused: {0}")]
     Refused(String),
+    /// The server's certificate is not the one the pin names (another server, a machine in
+    /// between, or a mistyped pin).
+    #[error(
+        "证书指纹不符 / TLS pin mismatch at {addr}: expected {expected}, got {got} (another server, something in between, or a mistyped pin: check the pin the server printed)"
+    )]
+    TlsPin { addr: SocketAddr, expected: String, got: String },
     #[error(
         "no answer from the token step at {addr} (TCP, the server's port number): {error} (is the server running, and of the same major protocol version?)"
     )]
@@ -44,17 +53,24 @@ pub struct JoinRequest {
     /// The drill's join code, or the seat's own code (the controller's); `None` when the server
     /// asks for none.
     pub code: Option<String>,
+    /// The pin of the server's certificate (`--tls-pin`): with it the token step speaks TLS and
+    /// trusts only that certificate; `None`: plain TCP.
+    pub tls_pin: Option<TlsPin>,
 }
 
 impl JoinRequest {
     pub fn new(seat: protocol::Seat, player: &str) -> JoinRequest {
-        JoinRequest { seat, player: player.into(), code: None }
+        JoinRequest { seat, player: player.into(), code: None, tls_pin: None }
     }
     pub fn role(role: sim::Role, player: &str) -> JoinRequest {
         JoinRequest::new(protocol::Seat::Role(role), player)
     }
     pub fn with_code(mut self, code: Option<String>) -> JoinRequest {
         self.code = code;
+        self
+    }
+    pub fn with_tls_pin(mut self, pin: Option<TlsPin>) -> JoinRequest {
+        self.tls_pin = pin;
         self
     }
     /// The `Hello` that takes this seat, with this build's protocol version.
@@ -278,11 +294,11 @@ impl Drop for NetClient {
     }
 }
 
-/// The token step: one request over TCP to the server's port number, one reply.
+/// The token step: one request over TCP to the server's port number, one reply; inside TLS
+/// when the request has a pin.
 pub fn fetch_token(server: SocketAddr, request: &JoinRequest) -> Result<ConnectToken, ClientError> {
     let fail = |error: String| ClientError::TokenStep { addr: server, error };
-    let mut stream =
-        std::net::TcpStream::connect_timeout(&server, TOKEN_STEP_TIMEOUT).map_err(|e| fail(e.to_string()))?;
+    let stream = std::net::TcpStream::connect_timeout(&server, TOKEN_STEP_TIMEOUT).map_err(|e| fail(e.to_string()))?;
     let _ = stream.set_read_timeout(Some(TOKEN_STEP_TIMEOUT));
     let _ = stream.set_write_timeout(Some(TOKEN_STEP_TIMEOUT));
     let _ = stream.set_nodelay(true);
@@ -292,8 +308,30 @@ pub fn fetch_token(server: SocketAddr, request: &JoinRequest) -> Result<ConnectT
         player: request.player.clone(),
         code: request.code.clone(),
     };
-    write_frame(&mut stream, &ask).map_err(|e| fail(e.to_string()))?;
-    let body = read_frame(&mut stream).map_err(|e| fail(e.to_string()))?;
+    let body = match &request.tls_pin {
+        None => exchange(stream, &ask).map_err(fail)?,
+        Some(pin) => {
+            let (config, seen) = tls::client_config(pin).map_err(|e| fail(format!("TLS: {e}")))?;
+            // The pin, not a name, says which server this is; the name only fills the handshake.
+            let name = rustls::pki_types::ServerName::IpAddress(server.ip().into());
+            let session = rustls::ClientConnection::new(config, name).map_err(|e| fail(format!("TLS: {e}")))?;
+            let mut tls = rustls::StreamOwned::new(session, stream);
+            match exchange(&mut tls, &ask) {
+                Ok(body) => body,
+                Err(error) => {
+                    let got = seen.lock().ok().and_then(|s| *s);
+                    return Err(match got {
+                        Some(fp) if !pin.matches(&fp) => ClientError::TlsPin {
+                            addr: server,
+                            expected: pin.to_string(),
+                            got: tls::shown_fingerprint(&fp),
+                        },
+                        _ => fail(format!("TLS: {error}")),
+                    });
+                }
+            }
+        }
+    };
     match protocol::decode::<TokenReply>(&body) {
         Ok(TokenReply::Token { token }) => {
             ConnectToken::read(&mut token.as_slice()).map_err(|e| fail(format!("bad connect token: {e}")))
@@ -305,6 +343,12 @@ pub fn fetch_token(server: SocketAddr, request: &JoinRequest) -> Result<ConnectT
             None => Err(fail(format!("undecodable answer: {e}"))),
         },
     }
+}
+
+/// Writes the request's frame and reads the answer's.
+fn exchange(mut stream: impl std::io::Read + std::io::Write, ask: &TokenRequest) -> Result<Vec<u8>, String> {
+    write_frame(&mut stream, ask).map_err(|e| e.to_string())?;
+    read_frame(&mut stream).map_err(|e| e.to_string())
 }
 
 /// The reason of a `TokenReply::Refused` from any version (variant 0, a string first).

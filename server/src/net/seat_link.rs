@@ -303,6 +303,12 @@ impl SeatLink {
                 out.push(LinkEvent::Refused(reason.clone()));
                 self.close(reason, out);
             }
+            // Another certificate answers at the address: not our server, final too.
+            Err(e @ ClientError::TlsPin { .. }) => {
+                let reason = e.to_string();
+                out.push(LinkEvent::Refused(reason.clone()));
+                self.close(reason, out);
+            }
             Err(e) => {
                 let at = Instant::now() + backoff(retry + 1);
                 self.state = LinkState::Waiting { retry: retry + 1, at, reason: e.to_string() };

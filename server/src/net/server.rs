@@ -21,7 +21,7 @@ use renet::{RenetServer, ServerEvent};
 use renet_netcode::{ServerAuthentication, ServerConfig};
 use sim::Role;
 
-use crate::admission::{DrillCodes, Grant, Issuer, TokenService};
+use crate::admission::{DrillCodes, Grant, Issuer, TokenService, TokenTls};
 use crate::host::{ConnId, Host, Outgoing};
 
 use super::transport::ShardedTransport;
@@ -44,8 +44,9 @@ pub struct NetServer {
 impl NetServer {
     /// Binds UDP `addr` and TCP on the same port for the token step (port 0 picks a port free
     /// for both; see [`NetServer::local_addr`]). Tokens admit the `roles` of the drill with
-    /// `codes` (the controller's, a seat's own, or the join code).
-    pub fn bind(addr: SocketAddr, codes: Arc<DrillCodes>, roles: Vec<Role>) -> io::Result<NetServer> {
+    /// `codes` (the controller's, a seat's own, or the join code); the token step speaks TLS
+    /// as `tls` says.
+    pub fn bind(addr: SocketAddr, codes: Arc<DrillCodes>, roles: Vec<Role>, tls: TokenTls) -> io::Result<NetServer> {
         let (socket, rcvbuf, listener) = bind_both(addr)?;
         let bound = socket.local_addr()?;
         let now = super::netcode_now();
@@ -58,7 +59,7 @@ impl NetServer {
         };
         let transport = ShardedTransport::new(MAX_CLIENTS, config, socket)?;
         let issuer = Arc::new(Issuer::new(codes, roles, vec![bound]));
-        let tokens = TokenService::start(listener, issuer.clone())?;
+        let tokens = TokenService::start(listener, issuer.clone(), tls)?;
         let server = RenetServer::new(protocol::connection_config());
         Ok(NetServer { server, transport, addr: bound, rcvbuf, issuer, _tokens: tokens })
     }

@@ -92,6 +92,10 @@ pub enum Refusal {
     NotYourSeat { granted: String, asked: String },
     #[error("无法解析的入场请求 / bad token request: {error}")]
     BadTokenRequest { error: String },
+    #[error(
+        "本服务器只接受加密 (TLS) 的入场请求, 请用 --tls-pin 加上服务器打印的证书指纹 / this server takes token requests over TLS only: join with --tls-pin and the pin the server printed"
+    )]
+    TlsRequired,
 }
 
 impl Refusal {
@@ -146,6 +150,7 @@ impl Refusal {
             Refusal::TooManyCodeAttempts { .. } => "too_many_code_attempts",
             Refusal::NotYourSeat { .. } => "not_your_seat",
             Refusal::BadTokenRequest { .. } => "bad_token_request",
+            Refusal::TlsRequired => "tls_required",
         }
     }
 }
@@ -198,6 +203,7 @@ mod tests {
             Refusal::TooManyCodeAttempts { wait_s: 60 },
             Refusal::NotYourSeat { granted: "informant:A".into(), asked: "controller".into() },
             Refusal::BadTokenRequest { error: "eof".into() },
+            Refusal::TlsRequired,
         ];
         let mut codes: Vec<&str> = all.iter().map(Refusal::code).collect();
         codes.sort();
