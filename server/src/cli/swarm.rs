@@ -2,8 +2,11 @@
 //! drill, driven from a few threads (not one per client). Seats are spread over the drill's
 //! roles (many people per role), some observers and one projector; the first client of each
 //! role plays it with a bot brain, the others read their views and now and then, when events
-//! come, repeat their role's last order. Prints bytes received per client each second, drops
-//! and disconnects, then a summary.
+//! come, repeat their role's last order. Each client is a [`SeatLink`], as people's clients
+//! are: a lost link is joined again with backoff, and every order gets a ticket that says
+//! whether it was delivered, its fate is unknown, or it was never sent. Prints bytes received
+//! per client each second, drops and disconnects, then a summary with the reconnections and
+//! the orders' fates.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -18,7 +21,7 @@ use sim::Role;
 use crate::admission::TlsPin;
 use crate::bots::Bot;
 use crate::host::rate::RateLimit;
-use crate::net::{JoinRequest, NetClient};
+use crate::net::{JoinRequest, LinkEvent, NetClient, SeatLink};
 
 pub const EXAMPLE: &str = "Example:
   sandtable-server serve scenarios/load/county_andorra_21.ron --bind 127.0.0.1:5000 --autostart --speed 120 --metrics 127.0.0.1:9100 &
@@ -26,8 +29,11 @@ pub const EXAMPLE: &str = "Example:
   sandtable-server swarm 127.0.0.1:5000 --clients 100 --code 4821 --tls-pin 3f2a-9c1b-77e0-5d44-a8b2-0c6e-91f3-2b7d
 
 Each second prints: clients connected, kilobytes received per client in that second (mean
-and max), views, orders sent, refusals, disconnects; at the end a summary. Exit 1 when
-fewer than all clients connected or any was disconnected.";
+and max), views, orders sent, refusals, disconnects; at the end a summary, with the clients'
+reconnections and how many orders were delivered, unknown (the link died before the server
+acknowledged them) or not sent. A client whose link is lost joins again by itself; it counts
+as disconnected only when its seat is refused or it gives up. Exit 1 when fewer than all
+clients connected or any was disconnected.";
 
 #[derive(clap::Args, Debug)]
 pub struct SwarmArgs {
@@ -80,20 +86,33 @@ struct Counts {
     disconnected: AtomicU64,
     undecodable: AtomicU64,
     ended: AtomicU64,
+    /// Links joined again after a loss.
+    reconnects: AtomicU64,
+    /// The orders' fates, from their tickets.
+    delivered: AtomicU64,
+    unknown: AtomicU64,
+    not_sent: AtomicU64,
 }
 
 /// One client of the swarm.
 struct Member {
-    client: NetClient,
+    link: SeatLink,
     role: Option<Role>,
     /// The role's player (a bot brain) for the first client of a role.
     brain: Option<Bot>,
     pace: RateLimit,
     last_order: Option<Instant>,
+    /// Connected now (counted in [`Counts::connected`]).
     connected: bool,
+    /// The link is closed for good.
     gone: bool,
+    /// The drill's end was seen: the server going away is no disconnection.
+    ended: bool,
     /// Bytes received in the current second (for the per-client maximum).
     second_bytes: u64,
+    /// [`SeatLink::received_bytes`] and undecodable messages already counted.
+    bytes_seen: u64,
+    undecodable_seen: u32,
 }
 
 pub fn run(args: SwarmArgs) -> ExitCode {
@@ -218,11 +237,12 @@ fn swarm(args: &SwarmArgs) -> anyhow::Result<bool> {
     }
     let connected = counts.connected.load(Ordering::Relaxed);
     let gone = counts.disconnected.load(Ordering::Relaxed);
+    let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
     per_second.sort_by(f64::total_cmp);
     let mean = per_second.iter().sum::<f64>() / per_second.len().max(1) as f64;
     let at = |p: f64| per_second.get(((per_second.len().max(1) - 1) as f64 * p) as usize).copied().unwrap_or(0.0);
     println!(
-        "总结 summary: {connected} of {total} connected, {gone} disconnected; KB/s per client over the {} s after all connected: median {:.2}, mean {:.2} (the map and briefings while joining included), p99 second {:.2}; {} KB received in all; {} views, {} orders, {} refused, {} undecodable",
+        "总结 summary: {connected} of {total} connected, {gone} disconnected; KB/s per client over the {} s after all connected: median {:.2}, mean {:.2} (the map and briefings while joining included), p99 second {:.2}; {} KB received in all; {} views, {} orders, {} refused, {} undecodable; {} reconnects; orders delivered {}, unknown {}, not sent {}",
         per_second.len(),
         at(0.5),
         mean,
@@ -232,6 +252,10 @@ fn swarm(args: &SwarmArgs) -> anyhow::Result<bool> {
         counts.orders.load(Ordering::Relaxed),
         counts.refused.load(Ordering::Relaxed),
         counts.undecodable.load(Ordering::Relaxed),
+        load(&counts.reconnects),
+        load(&counts.delivered),
+        load(&counts.unknown),
+        load(&counts.not_sent),
     );
     Ok(connected == total && gone == 0)
 }
@@ -272,8 +296,11 @@ fn drive(
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+    // Leaving reports the orders still in flight (unknown) or waiting (not sent).
     for m in members.iter_mut() {
-        m.client.disconnect();
+        for event in m.link.leave() {
+            fate(&event, counts);
+        }
     }
 }
 
@@ -293,16 +320,19 @@ fn join(
     let pin = code.tls_pin.clone();
     let code = if seat == Seat::Role(Role::Controller) { &code.controller } else { &code.join };
     let request = JoinRequest::new(seat, &format!("swarm-{i}")).with_code(code.clone()).with_tls_pin(pin);
-    match NetClient::join(addr, &request) {
-        Ok(client) => Some(Member {
-            client,
+    match SeatLink::join(addr, request) {
+        Ok(link) => Some(Member {
+            link,
             role,
             brain,
             pace: RateLimit::new(5.0, 5.0),
             last_order: None,
             connected: false,
             gone: false,
+            ended: false,
             second_bytes: 0,
+            bytes_seen: 0,
+            undecodable_seen: 0,
         }),
         Err(e) => {
             eprintln!("client {i}: {e}");
@@ -312,48 +342,82 @@ fn join(
     }
 }
 
+/// Counts what became of orders, from their tickets.
+fn fate(event: &LinkEvent, counts: &Counts) {
+    let (counter, n) = match event {
+        LinkEvent::Delivered(t) => (&counts.delivered, t.len()),
+        LinkEvent::Unknown(t) => (&counts.unknown, t.len()),
+        LinkEvent::NotSent(t) => (&counts.not_sent, t.len()),
+        _ => return,
+    };
+    counter.fetch_add(n as u64, Ordering::Relaxed);
+}
+
 /// One client's turn: network, messages, orders.
 fn pump(m: &mut Member, counts: &Counts, last_given: &mut HashMap<Role, ClientMessage>, now: Duration) {
-    let before = m.client.received_bytes;
-    let alive = m.client.update().is_ok() && !m.client.is_disconnected();
-    if !alive {
-        m.gone = true;
-        counts.disconnected.fetch_add(1, Ordering::Relaxed);
-        if m.connected {
-            counts.connected.fetch_sub(1, Ordering::Relaxed);
-        }
-        tracing::warn!("{:?} lost: {}", m.role, m.client.disconnect_reason().unwrap_or_default());
-        return;
-    }
-    if !m.connected && m.client.is_connected() {
-        m.connected = true;
-        counts.connected.fetch_add(1, Ordering::Relaxed);
-    }
-    let undecodable = m.client.undecodable;
     let mut events = false;
     let mut orders = Vec::new();
-    for msg in m.client.receive() {
-        match &msg {
-            ServerMessage::View(_) | ServerMessage::Public(_) | ServerMessage::Watched(_) => {
-                counts.views.fetch_add(1, Ordering::Relaxed);
+    for event in m.link.poll() {
+        match event {
+            LinkEvent::Message(msg) => {
+                match &msg {
+                    ServerMessage::View(_) | ServerMessage::Public(_) | ServerMessage::Watched(_) => {
+                        counts.views.fetch_add(1, Ordering::Relaxed);
+                    }
+                    ServerMessage::Events(_) => events = true,
+                    ServerMessage::Refused { .. } => {
+                        counts.refused.fetch_add(1, Ordering::Relaxed);
+                    }
+                    ServerMessage::Ended { .. } => {
+                        m.ended = true;
+                        counts.ended.fetch_add(1, Ordering::Relaxed);
+                    }
+                    _ => {}
+                }
+                if let Some(b) = m.brain.as_mut() {
+                    orders.extend(b.handle(msg));
+                }
             }
-            ServerMessage::Events(_) => events = true,
-            ServerMessage::Refused { .. } => {
-                counts.refused.fetch_add(1, Ordering::Relaxed);
+            LinkEvent::Joining if !m.connected => {
+                m.connected = true;
+                counts.connected.fetch_add(1, Ordering::Relaxed);
             }
-            ServerMessage::Ended { .. } => {
-                counts.ended.fetch_add(1, Ordering::Relaxed);
+            LinkEvent::Lost(why) => {
+                if std::mem::take(&mut m.connected) {
+                    counts.connected.fetch_sub(1, Ordering::Relaxed);
+                }
+                tracing::info!("{:?} lost ({why}); joining again", m.role);
             }
-            _ => {}
-        }
-        if let Some(b) = m.brain.as_mut() {
-            orders.extend(b.handle(msg));
+            LinkEvent::Rejoined => {
+                counts.reconnects.fetch_add(1, Ordering::Relaxed);
+            }
+            LinkEvent::Undecodable(total) => {
+                let new = total.saturating_sub(m.undecodable_seen);
+                m.undecodable_seen = total;
+                counts.undecodable.fetch_add(u64::from(new), Ordering::Relaxed);
+            }
+            LinkEvent::Refused(why) | LinkEvent::Closed(why) if !m.ended => {
+                tracing::warn!("{:?} lost for good: {why}", m.role);
+            }
+            other => fate(&other, counts),
         }
     }
-    counts.undecodable.fetch_add(u64::from(m.client.undecodable - undecodable), Ordering::Relaxed);
-    let got = m.client.received_bytes - before;
+    let received = m.link.received_bytes();
+    let got = received - m.bytes_seen;
+    m.bytes_seen = received;
     m.second_bytes += got;
     counts.bytes.fetch_add(got, Ordering::Relaxed);
+    if m.link.is_closed() {
+        m.gone = true;
+        // After the drill's end the server going away is no disconnection (nor a lost client).
+        if !m.ended {
+            counts.disconnected.fetch_add(1, Ordering::Relaxed);
+            if m.connected {
+                counts.connected.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+        return;
+    }
     if let (Some(role), true) = (&m.role, m.brain.is_none() && events) {
         // A follower: now and then (events came, and at least 20 s since its last order) it
         // repeats what its role's player last did, as a second person at a post would.
@@ -370,16 +434,10 @@ fn pump(m: &mut Member, counts: &Counts, last_given: &mut HashMap<Role, ClientMe
         if let (Some(role), Some(_), ClientMessage::Order(_)) = (&m.role, &m.brain, &order) {
             last_given.insert(role.clone(), order.clone());
         }
-        m.client.send(&order);
+        // Sent now if seated, else when the link is back; its ticket's fate is counted.
+        m.link.send(order);
         m.last_order = Some(Instant::now());
         counts.orders.fetch_add(1, Ordering::Relaxed);
-    }
-    if m.client.flush().is_err() {
-        m.gone = true;
-        counts.disconnected.fetch_add(1, Ordering::Relaxed);
-        if m.connected {
-            counts.connected.fetch_sub(1, Ordering::Relaxed);
-        }
     }
 }
 

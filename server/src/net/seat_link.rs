@@ -89,6 +89,10 @@ pub struct SeatLink {
     /// [`LinkEvent::Joining`] was told for this attempt.
     announced: bool,
     undecodable: u32,
+    /// Of those, the ones the current connection counted (each [`NetClient`] counts from 0).
+    undecodable_here: u32,
+    /// Message bytes received by the connections before the current one.
+    received_before: u64,
     /// Events of the seat's role received in every session so far (for [`ClientMessage::CatchUp`]).
     events_seen: u32,
     /// Reconnections completed, for logs and tests.
@@ -113,6 +117,8 @@ impl SeatLink {
             attempt_started: now,
             announced: false,
             undecodable: 0,
+            undecodable_here: 0,
+            received_before: 0,
             events_seen: 0,
             rejoins: 0,
         })
@@ -137,6 +143,10 @@ impl SeatLink {
     /// Orders sent and not yet acknowledged.
     pub fn in_flight(&self) -> usize {
         self.in_flight.len()
+    }
+    /// Message bytes received over every connection so far (as [`NetClient::received_bytes`]).
+    pub fn received_bytes(&self) -> u64 {
+        self.received_before + self.client.as_ref().map_or(0, |c| c.received_bytes)
     }
 
     /// Queues an order or control: sent now if the seat is seated, else kept until the seat
@@ -176,9 +186,10 @@ impl SeatLink {
     /// Never blocks.
     pub fn poll(&mut self) -> Vec<LinkEvent> {
         let mut out = Vec::new();
-        match self.state.clone() {
+        // By reference: a poll allocates nothing unless something happened.
+        match &self.state {
             LinkState::Closed(_) => return out,
-            LinkState::Waiting { retry, at, .. } => {
+            &LinkState::Waiting { retry, at, .. } => {
                 if Instant::now() >= at {
                     self.attempt(retry, &mut out);
                 }
@@ -214,8 +225,9 @@ impl SeatLink {
             out.push(LinkEvent::Joining);
         }
         let msgs = client.receive();
-        if client.undecodable > self.undecodable {
-            self.undecodable = client.undecodable;
+        if client.undecodable > self.undecodable_here {
+            self.undecodable = self.undecodable.saturating_add(client.undecodable - self.undecodable_here);
+            self.undecodable_here = client.undecodable;
             out.push(LinkEvent::Undecodable(self.undecodable));
         }
         for msg in msgs {
@@ -264,10 +276,16 @@ impl SeatLink {
         out
     }
 
-    fn lost(&mut self, reason: String, out: &mut Vec<LinkEvent>) {
+    /// Disconnects the current connection, keeping its count of bytes.
+    fn drop_client(&mut self) {
         if let Some(mut c) = self.client.take() {
+            self.received_before += c.received_bytes;
             c.disconnect();
         }
+    }
+
+    fn lost(&mut self, reason: String, out: &mut Vec<LinkEvent>) {
+        self.drop_client();
         if !self.in_flight.is_empty() {
             out.push(LinkEvent::Unknown(std::mem::take(&mut self.in_flight)));
         }
@@ -293,6 +311,7 @@ impl SeatLink {
         tracing::info!("connecting again to {} (attempt {retry})", self.server);
         self.attempt_started = Instant::now();
         self.announced = false;
+        self.undecodable_here = 0;
         match NetClient::connect(self.server, &self.request) {
             Ok(c) => {
                 self.client = Some(c);
@@ -317,9 +336,7 @@ impl SeatLink {
     }
 
     fn close(&mut self, reason: String, out: &mut Vec<LinkEvent>) {
-        if let Some(mut c) = self.client.take() {
-            c.disconnect();
-        }
+        self.drop_client();
         if !self.in_flight.is_empty() {
             out.push(LinkEvent::Unknown(std::mem::take(&mut self.in_flight)));
         }
