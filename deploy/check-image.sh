@@ -15,20 +15,26 @@
 #      instruction in the copy: RUN in a chroot, WORKDIR, COPY (from the build stage or the
 #      context), ENV, USER. An instruction it does not know stops it, so the script cannot
 #      silently fall behind the Dockerfile;
-#   5. runs ENTRYPOINT + CMD in the chroot as the USER (chroot --userspec, uid and gid as the
-#      image's /etc/passwd gives them), in WORKDIR, with only the image's ENV, PATH and HOME,
-#      /proc and a read-only /sys mounted (as an engine provides them):
+#   5. checks `ldd` of the binary inside the rootfs finds every shared library, and that
+#      .dockerignore excludes neither the workspace the build stage needs nor a context COPY;
+#   6. runs ENTRYPOINT + CMD in the chroot as the USER (chroot --userspec with the uid and gid
+#      USER names, looked up in the image's /etc/passwd and /etc/group as an engine does), in
+#      WORKDIR, with only the image's ENV, PATH and the user's HOME, /proc and a read-only /sys
+#      mounted (as an engine provides them):
 #        run 1: the default CMD as is (ports moved only if 5000 or 9100 are busy here):
 #               /healthz answers, /metrics has sandtable_tick_seconds, the server listens on
 #               every EXPOSEd port and protocol, then SIGTERM (what `docker stop` sends) ends it
 #               within 10 s with exit 0 and report.json + report.html in /records/drill;
-#        run 2: the default CMD + --autostart --speed 14400: the 16 h drill ends by itself
-#               with exit 0 and report.json + report.html in /records/drill;
-#   6. checks `ldd` of the binary inside the rootfs finds every shared library, and that the
-#      context COPYs are not excluded by .dockerignore.
+#        run 2: the default CMD + --autostart --speed 14400, with a host folder bind-mounted
+#               on /records and given to USER's uid and gid (`docker run -v DIR:/records` as
+#               docs/deploy.md says): the 16 h drill ends by itself with exit 0 and
+#               report.json + report.html in /records/drill.
 # Any failure stops it with a message and a non-zero exit. The network is the host's (a chroot
 # has no namespace of its own), which is how EXPOSE is stood in for: the ports are reached on
-# 127.0.0.1 directly, no publishing is needed.
+# 127.0.0.1 directly, no publishing is needed, and each EXPOSEd port must be listened on.
+# Idempotent: the base is made once, the image copy, the record folders and the mounts are
+# made afresh each run, and the mounts and the server are removed on exit. Not for CI: it
+# needs root and the network.
 set -euo pipefail
 
 die() { echo "check-image: FAIL: $*" >&2; exit 1; }
@@ -50,7 +56,7 @@ for tool in curl python3 ss; do command -v "$tool" >/dev/null || die "$tool is n
 # 1. debootstrap.
 if ! command -v debootstrap >/dev/null; then
     say "installing debootstrap"
-    apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null || die "apt-get install debootstrap"
+    { apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null; } || die "apt-get install debootstrap"
 fi
 
 # 2. The base, made once into a temporary folder and renamed when complete, so an interrupted
@@ -66,10 +72,10 @@ else
 fi
 
 # 3. The build stage.
-BUILD='cargo build --release -p server --no-default-features --bin sandtable-server'
-grep -qxF "RUN $BUILD" "$DOCKERFILE" || die "the Dockerfile's build stage no longer runs '$BUILD': update this script"
-say "building: $BUILD (CARGO_TARGET_DIR=$TARGET)"
-(cd "$REPO" && CARGO_TARGET_DIR=$TARGET nice -n 10 $BUILD) || die "cargo build failed"
+BUILD=(cargo build --release -p server --no-default-features --bin sandtable-server)
+grep -qxF "RUN ${BUILD[*]}" "$DOCKERFILE" || die "the Dockerfile's build stage no longer runs '${BUILD[*]}': update this script"
+say "building: ${BUILD[*]} (CARGO_TARGET_DIR=$TARGET)"
+(cd "$REPO" && CARGO_TARGET_DIR=$TARGET nice -n 10 "${BUILD[@]}") || die "cargo build failed"
 
 # The image: a fresh copy of the base. Mounts from an earlier interrupted run are removed first.
 for m in records proc sys; do mountpoint -q "$IMG/$m" 2>/dev/null && umount "$IMG/$m"; done
@@ -84,7 +90,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# .dockerignore: no pattern may exclude what a context COPY copies, nor the workspace's own
+# 5 (first half). .dockerignore: no pattern may exclude what a context COPY copies, nor the workspace's own
 # files that the build stage's `COPY . .` needs. Patterns are compared as paths and globs (not
 # the full Go matcher, which this file's simple patterns do not need).
 ignored_by() {
@@ -114,13 +120,13 @@ exposed=()
 entry=()
 cmd=()
 json_array() { python3 -c 'import json,sys; [print(a) for a in json.loads(sys.argv[1])]' "$1"; }
-# in_image USER CMD...: runs CMD in the image as an engine would: as USER (uid and gid from the
-# image's /etc/passwd, as USER does), in WORKDIR, with only PATH, the user's HOME and the ENVs.
-# image_cmd USER CMD...: sets the array `run_cmd` to that command line, so a background start
-# (`"${run_cmd[@]}" &`) gives the server's own pid (chroot and env exec), not a subshell's.
-# USER is NAME or UID, optionally :GROUP or :GID; a name must be in the image's /etc/passwd.
+# image_cmd USER CMD...: sets the array `run_cmd` to CMD run in the image as an engine would:
+# as USER (NAME or UID, optionally :GROUP or :GID; names and a user's primary group from the
+# image's /etc/passwd and /etc/group), in WORKDIR, with only PATH, the user's HOME and the ENVs.
+# It also sets run_uid and run_gid. A background start (`"${run_cmd[@]}" &`) then gives the
+# server's own pid (chroot and env exec), not a subshell's, so signals reach the server.
 image_cmd() {
-    local spec=$1 u g= entry_line uid gid uhome=/; shift
+    local spec=$1 u g='' entry_line uid gid uhome=/; shift
     u=${spec%%:*}
     [[ $spec == *:* ]] && g=${spec#*:}
     if [[ $u =~ ^[0-9]+$ ]]; then
@@ -139,6 +145,7 @@ image_cmd() {
     run_cmd=(chroot --userspec="$uid:$gid" --groups="$gid" "$IMG"
         /usr/bin/env -i -C "$workdir" PATH="$DPATH" HOME="$uhome" "${envs[@]}" "$@")
 }
+# in_image USER CMD...: runs it (for RUN).
 in_image() { image_cmd "$@"; "${run_cmd[@]}"; }
 pending=
 while IFS= read -r line; do
@@ -190,7 +197,7 @@ done < <(tail -n +"$((last_from + 1))" "$DOCKERFILE")
 [[ ${#entry[@]} -gt 0 && ${#cmd[@]} -gt 0 ]] || die "the runtime stage has no ENTRYPOINT or CMD"
 say "ENTRYPOINT ${entry[*]}  CMD ${cmd[*]}  USER $user  WORKDIR $workdir  ENV ${envs[*]}  EXPOSE ${exposed[*]}"
 
-# 6a. Shared libraries: ldd inside the image (as root: ldd only reads).
+# 5. Shared libraries: ldd inside the image (as root: ldd only reads).
 bin=
 IFS=: read -r -a path_dirs <<<"$DPATH"
 for d in "${path_dirs[@]}"; do [[ -x $IMG$d/${entry[0]} ]] && { bin=$d/${entry[0]}; break; }; done
@@ -199,9 +206,9 @@ libs=$(chroot "$IMG" /usr/bin/ldd "$bin" 2>&1) || die "ldd $bin in the image fai
 if grep -qE 'not found|No such file' <<<"$libs"; then die "shared libraries missing in the image:
 $libs"; fi
 say "ldd $bin in the image: every library found"
-sed 's/^/    /' <<<"$libs"
+while IFS= read -r l; do echo "    $l"; done <<<"$libs"
 
-# 5. Mounts an engine gives every container.
+# 6. Mounts an engine gives every container.
 mount -t proc proc "$IMG/proc" && mounted+=("$IMG/proc")
 mount -t sysfs -o ro sysfs "$IMG/sys" && mounted+=("$IMG/sys")
 
@@ -239,7 +246,7 @@ check_record() {
     done
     [[ $(stat -c %u "$IMG$record_dir/report.json") == "$run_uid" ]] || die "$1: the record is not owned by USER $user"
     python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$IMG$record_dir/report.json" || die "$1: report.json is not JSON"
-    say "$1: $record_dir holds $(cd "$IMG$record_dir" && ls | tr '\n' ' ')"
+    say "$1: $record_dir holds $(find "$IMG$record_dir" -mindepth 1 -printf '%f\n' | sort | tr '\n' ' ')"
 }
 
 # start RUN EXTRA...: starts ENTRYPOINT + CMD (+ EXTRA) in the background, its log in the image's /tmp.
@@ -279,7 +286,7 @@ say "run1: /metrics has sandtable_tick_seconds ($(grep -c '^sandtable_' <<<"$met
 for e in "${exposed[@]}"; do
     port=$(mapped "${e%/*}"); proto=${e#*/}
     [[ $proto == udp ]] && flag=-Huln || flag=-Htln
-    [[ -n $(ss $flag "sport = :$port") ]] || die "run1: EXPOSE $e, but nothing listens on $proto port $port"
+    [[ -n $(ss "$flag" "sport = :$port") ]] || die "run1: EXPOSE $e, but nothing listens on $proto port $port"
     say "run1: EXPOSE $e: listening on $proto $port"
 done
 # `docker stop` sends SIGTERM and kills after 10 s: the record must be written before that.
@@ -301,5 +308,5 @@ check_record run2
 cleanup
 mounted=()
 size_bin=$(stat -c %s "$IMG$bin")
-say "OK in $(($(date +%s) - started)) s: binary $((size_bin / 1024 / 1024)) MiB ($size_bin bytes);" \
+say "OK in $(($(date +%s) - started)) s: binary $size_bin bytes;" \
     "base $(du -sh "$BASE" | cut -f1), image $(du -sh "$IMG" | cut -f1) (rootfs, apt lists included)"
