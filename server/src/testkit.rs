@@ -114,3 +114,18 @@ pub fn record(dir: &Path, setup: &DrillSetup) -> Record {
 pub fn record_with(dir: &Path, setup: &DrillSetup, journal: Journal) -> Record {
     Record::with_journal(&dir.join("record"), setup, "test", journal).expect("record dir")
 }
+
+/// A record writer that takes every write (kept here, to read back) and fails every flush: a
+/// disk whose sync fails, for the journal's group commit.
+#[derive(Clone, Default)]
+pub struct SyncFails(pub Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for SyncFails {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Err(std::io::Error::other("I/O error on sync"))
+    }
+}

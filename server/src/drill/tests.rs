@@ -93,23 +93,11 @@ fn the_journal_is_written_before_the_order_takes_effect() {
     assert!(drill.world().events().iter().any(|e| matches!(e.kind, EventKind::WarningIssued { .. })));
 }
 
-/// A journal writer that takes every write and fails every flush: a disk whose sync fails.
-#[derive(Clone, Default)]
-struct SyncFails(Shared);
-impl Write for SyncFails {
-    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-        self.0.write(b)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Err(io::Error::other("I/O error on sync"))
-    }
-}
-
 #[test]
 fn a_group_commit_that_fails_stops_the_drill_for_good() {
     let dir = testkit::temp_dir("drill-group-commit");
     let setup = testkit::setup(&dir);
-    let out = SyncFails::default();
+    let out = testkit::SyncFails::default();
     let rec = testkit::record_with(&dir, &setup, Journal::from_writer(Box::new(out.clone())));
     let mut drill = Drill::new(setup, rec).unwrap();
     drill.group_journal_commits();
@@ -117,7 +105,7 @@ fn a_group_commit_that_fails_stops_the_drill_for_good() {
     drill.order(&informant(), "p", Order::Warn { village: "Alpha".into() }).unwrap();
     drill.control(&Role::Controller, "导调", Control::Start).unwrap();
     assert_eq!(drill.accepted(), 2);
-    assert_eq!(String::from_utf8(out.0.0.lock().unwrap().clone()).unwrap().lines().count(), 2);
+    assert_eq!(String::from_utf8(out.0.lock().unwrap().clone()).unwrap().lines().count(), 2);
     assert!(drill.record_failure().is_none());
     let err = drill.commit_journal().unwrap_err().to_string();
     assert!(err.contains(record::JOURNAL) && err.contains("I/O error on sync"), "{err}");

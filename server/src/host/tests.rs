@@ -507,22 +507,12 @@ fn when_the_record_cannot_be_written_the_clock_stops_and_every_seat_is_told() {
     assert!(!dir.join("record").join(record::REPORT).exists());
 }
 
-/// A journal whose writes land and whose sync fails.
-struct SyncFails;
-impl std::io::Write for SyncFails {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Err(std::io::Error::other("I/O error on sync"))
-    }
-}
-
 #[test]
 fn a_failed_group_commit_sends_nothing_that_followed_from_the_orders() {
     let dir = testkit::temp_dir("host-commit-failed");
     let setup = testkit::setup(&dir);
-    let rec = testkit::record_with(&dir, &setup, crate::drill::Journal::from_writer(Box::new(SyncFails)));
+    let rec =
+        testkit::record_with(&dir, &setup, crate::drill::Journal::from_writer(Box::new(testkit::SyncFails::default())));
     let mut drill = Drill::new(setup, rec).unwrap();
     drill.group_journal_commits();
     let mut h = Host::new(drill, HostOptions::default()).unwrap();
