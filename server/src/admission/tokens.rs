@@ -523,14 +523,7 @@ mod tls_tests {
 
     /// A token service on loopback with a fresh self-signed identity.
     fn service(require: bool) -> (TokenService, TlsIdentity, std::path::PathBuf) {
-        static N: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "sandtable-tls-tokens-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::testkit::temp_dir("tls-tokens");
         let identity = TlsIdentity::in_record(&dir).unwrap();
         let tls = TokenTls { config: Some(identity.server_config().unwrap()), require };
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
