@@ -515,6 +515,7 @@ pub fn public_as_view(p: &PublicView) -> RoleView {
             name_zh: v.name_zh.clone(),
             pos: v.pos,
             township: v.township.clone(),
+            road_node: None,
             shelter: None,
             population: v.population,
             at_home: None,

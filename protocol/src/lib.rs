@@ -25,7 +25,9 @@ use sim::{Event, Order, Role};
 /// ([`ControllerData::codes`]) and the projector ([`StaticData::join_code`]);
 /// [`ClientMessage::CatchUp`] (a seat that reconnects gets the events it missed).
 /// Views carry only recent communications (`RoleView::messages_before`, `left_out`).
-pub const PROTOCOL_VERSION: u64 = 5;
+/// Version 6: depots, villages and teams in a view name their road node, so a player (or a
+/// bot) can tell whether a load can get through before it sends one.
+pub const PROTOCOL_VERSION: u64 = 6;
 
 /// The major version: bump it only when the renet channels ([`connection_config`]) or the frozen
 /// leading bytes of `Hello` and `Refused` change, i.e. when builds could not even tell each other

@@ -703,6 +703,7 @@ fn view() -> RoleView {
             name_zh: Some("卡尼略".into()),
             pos: [1500.0, 2500.5],
             township: Some("Canillo".into()),
+            road_node: Some(42),
             shelter: Some("学校".into()),
             population: 300,
             at_home: Some(250),
@@ -733,6 +734,7 @@ fn view() -> RoleView {
             kind_zh: "乡镇抢险队".into(),
             size: 20,
             pos: [1000.0, 2000.0],
+            node: Some(17),
             state,
             accepted: true,
             carrying: [("编织袋".to_string(), 400)].into_iter().collect(),
@@ -767,6 +769,7 @@ fn view() -> RoleView {
         depots: vec![DepotView {
             name: "物资库".into(),
             pos: [1100.0, 2100.0],
+            node: Some(3),
             county: true,
             stock: [("编织袋".to_string(), 1500)].into_iter().collect(),
         }],

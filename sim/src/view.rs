@@ -125,6 +125,9 @@ impl RoleView {
 pub struct DepotView {
     pub name: String,
     pub pos: Xy,
+    /// The road node loads leave from (`None`: no road reaches the depot).
+    #[serde(default)]
+    pub node: Option<u32>,
     pub county: bool,
     pub stock: BTreeMap<String, u32>,
 }
@@ -176,6 +179,9 @@ pub struct VillageView {
     pub name_zh: Option<String>,
     pub pos: Xy,
     pub township: Option<String>,
+    /// The road node that serves it (`None`: no road reaches it; teams walk in).
+    #[serde(default)]
+    pub road_node: Option<u32>,
     /// Where its people go (逃生明白纸), when the scenario names a shelter.
     pub shelter: Option<String>,
     pub population: u32,
@@ -199,6 +205,9 @@ pub struct TeamView {
     pub kind_zh: String,
     pub size: u32,
     pub pos: Xy,
+    /// The road node it is at or last passed.
+    #[serde(default)]
+    pub node: Option<u32>,
     pub state: TeamState,
     /// The team accepted its current task (`AcceptTask`).
     #[serde(default)]

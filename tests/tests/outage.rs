@@ -181,7 +181,9 @@ fn a_seat_cut_off_for_30_seconds_rejoins_by_itself_and_loses_no_order() {
 /// A UDP bot (`bots::udp`, on the same `SeatLink` as people's clients) playing the command post
 /// through the relay, cut off for longer than netcode's timeout: it joins again by itself and
 /// plays on to the end, and every order it gave is delivered, unknown or not sent — the journal
-/// holds each delivered one; none is silently lost.
+/// holds each delivered one; none is silently lost. A `sandtable-server swarm` of eight clients
+/// on the same link goes through the same outage: its members join again by themselves and its
+/// summary accounts for every order they sent.
 #[test]
 fn a_udp_bot_cut_off_joins_again_by_itself_and_accounts_for_every_order() {
     use server::bots::Bot;
@@ -189,6 +191,7 @@ fn a_udp_bot_cut_off_joins_again_by_itself_and_accounts_for_every_order() {
     use std::sync::atomic::AtomicBool;
 
     const NAME: &str = "udp-bot-outage";
+    let bin = common::server_binary();
     let dir = common::temp_dir("udp-bot-outage");
     let server = serve_fire_drill(&dir);
     let relay = Relay::start(server.addr, Link::CLEAN, 11).expect("relay");
@@ -200,6 +203,13 @@ fn a_udp_bot_cut_off_joins_again_by_itself_and_accounts_for_every_order() {
     let flag = stop.clone();
     let playing =
         std::thread::spawn(move || server::bots::udp::run_udp_bot(addr, bot, &flag, Duration::from_secs(150)));
+    let join_code = server.codes.code_for(&protocol::Seat::Observer);
+    let swarm_log = dir.join("swarm.log");
+    let mut swarm = common::ServerProcess::spawn(
+        &bin,
+        &["swarm", &addr.to_string(), "--clients", "8", "--observers", "1", "--code", &join_code, "--seconds", "300"],
+        &swarm_log,
+    );
     let journal = dir.join("record").join("journal.jsonl");
     let mine = |j: &Path| read_journal(j).unwrap_or_default().into_iter().filter(|l| l.player == NAME).count();
     let started = Instant::now();
@@ -207,10 +217,36 @@ fn a_udp_bot_cut_off_joins_again_by_itself_and_accounts_for_every_order() {
         assert!(started.elapsed() < Duration::from_secs(40), "the bot's first order never reached the journal");
         std::thread::sleep(Duration::from_millis(20));
     }
+    swarm.wait_for("all connected", Duration::from_secs(30));
     // Past netcode's 15 s timeout: the link is lost, not just quiet.
     relay.outage(Some(Duration::from_secs(18)));
     let out = playing.join().expect("the bot thread").expect("the bot played");
     let finished = server.join().expect("the drill ends and writes its record");
+
+    // The swarm ends with the drill: every member back and seated, every order accounted for.
+    let status = swarm.wait_exit(Duration::from_secs(60));
+    let stdout = swarm.stdout.join("\n");
+    let stderr = std::fs::read_to_string(&swarm_log).unwrap_or_default();
+    assert!(status.success(), "swarm exited with {status}:\n{stdout}\n{stderr}");
+    let summary = swarm.stdout.iter().find(|l| l.contains("summary:")).expect("the swarm's summary");
+    // The numbers after "delivered", "unknown", "not sent"; before " orders," and " reconnects".
+    let after = |label: &str| -> u64 {
+        let at = summary.find(label).unwrap_or_else(|| panic!("{label:?} in {summary}")) + label.len();
+        let digits: String = summary[at..].trim_start().chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().unwrap_or_else(|_| panic!("a number after {label:?} in {summary}"))
+    };
+    let before = |label: &str| -> u64 {
+        let at = summary.find(label).unwrap_or_else(|| panic!("{label:?} in {summary}"));
+        let number = summary[..at].rsplit(' ').next().and_then(|n| n.parse().ok());
+        number.unwrap_or_else(|| panic!("a number before {label:?} in {summary}"))
+    };
+    assert!(summary.contains("summary: 8 of 8 connected, 0 disconnected"), "{summary}");
+    assert!(before(" reconnects") >= 1, "no member joined again: {summary}");
+    let orders = before(" orders,");
+    let accounted = after("delivered") + after("unknown") + after("not sent");
+    assert!(orders >= 1, "the swarm's players gave no order: {summary}");
+    assert_eq!(accounted, orders, "every swarm order delivered, unknown or not sent: {summary}");
+    eprintln!("swarm through the outage: {summary}");
     assert!(out.rejoins >= 1, "the bot never joined again: {out:?}");
     assert!(out.ended.as_ref().is_some_and(|(score, _)| *score == finished.score), "the bot saw the end: {out:?}");
     assert_eq!(out.delivered + out.unknown + out.not_sent, out.orders_sent, "every order accounted for: {out:?}");

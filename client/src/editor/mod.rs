@@ -222,6 +222,7 @@ fn still_view(s: &Scenario, map: &MapAsset) -> RoleView {
                 name_zh: v.name_zh.clone().or(settlement.name_zh.clone()),
                 pos: settlement.pos,
                 township: v.township.clone(),
+                road_node: settlement.road_node,
                 shelter: v.shelter.clone(),
                 population: v.population,
                 at_home: None,

@@ -22,11 +22,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use sim::access::{Briefing, RegisteredPoint, orders_for};
-use sim::map::Xy;
+use sim::map::{RoadGraph, Xy};
 use sim::roles::fits;
 use sim::scenario::{ActionKind, Anchor, Level, RequiredAction, Stage, Trigger};
 use sim::triggers::TriggerFacts;
-use sim::view::{HazardCellKind, RoleView, TeamState};
+use sim::view::{DepotView, HazardCellKind, RoleView, TeamState};
 use sim::weather::Weather;
 use sim::world::{Consignee, ReportForm, ReportStage, SupportKind, Target};
 use sim::{HazardKind, Order, Role, Task};
@@ -59,6 +59,8 @@ pub struct Brain {
     role: Role,
     briefing: Arc<Briefing>,
     grid: Grid,
+    /// The map's roads, to tell whether a load can get through before sending it.
+    roads: Arc<RoadGraph>,
     /// Things already done, so no order is given twice ("warn:Canillo", "level:III"...).
     done: BTreeSet<String>,
     /// When this role first saw open flame.
@@ -77,11 +79,12 @@ pub struct Brain {
 }
 
 impl Brain {
-    pub fn new(role: Role, briefing: Arc<Briefing>, grid: Grid) -> Brain {
+    pub fn new(role: Role, briefing: Arc<Briefing>, grid: Grid, roads: Arc<RoadGraph>) -> Brain {
         Brain {
             role,
             briefing,
             grid,
+            roads,
             done: BTreeSet::new(),
             first_fire_t: None,
             accepting: None,
@@ -136,12 +139,21 @@ impl Brain {
                 !view.villages.iter().any(|v| &v.name == village && v.held == *held)
             }
             Order::EndResponse => view.level.is_some(),
-            Order::SendMaterials { material, to: Consignee::Team(team), .. } => view.teams.iter().any(|t| {
-                &t.name == team && matches!(&t.state, TeamState::Waiting { material: m, .. } if m == material)
-            }),
-            // The post looks at the stock before it sends: another load may have taken it since.
-            Order::SendMaterials { depot, material, amount, to: Consignee::Village(_) } => {
-                view.depots.iter().any(|d| &d.name == depot && d.stock.get(material).is_some_and(|have| have >= amount))
+            // The post looks at the stock and the roads before it sends: another load may have
+            // taken the stock since, or the road may have closed.
+            Order::SendMaterials { depot, material, amount, to } => {
+                let waiting = match to {
+                    Consignee::Team(team) => view.teams.iter().any(|t| {
+                        &t.name == team && matches!(&t.state, TeamState::Waiting { material: m, .. } if m == material)
+                    }),
+                    Consignee::Village(_) => true,
+                };
+                waiting
+                    && view.depots.iter().any(|d| {
+                        &d.name == depot
+                            && d.stock.get(material).is_some_and(|have| have >= amount)
+                            && self.load_gets_through(view, d, to)
+                    })
             }
             Order::Decide { request, .. } => view.requests.iter().any(|r| r.id == *request && r.decision.is_none()),
             Order::Dispatch { team, .. } => view.teams.iter().any(|t| &t.name == team && t.state == TeamState::Idle),
@@ -164,6 +176,9 @@ impl Brain {
             Order::AcceptTask => self.accepting = None,
             Order::SendMaterials { to: Consignee::Village(village), .. } => {
                 self.done.remove(&format!("materials:{village}"));
+            }
+            Order::SendMaterials { to: Consignee::Team(team), material, .. } => {
+                self.done.remove(&format!("supply:{team}:{material}"));
             }
             _ => {}
         }
@@ -768,6 +783,20 @@ fn label(township: Option<&str>) -> String {
 /// Whether `village` at `pos` sees registered point `p`: the world's own rule, asked.
 fn sees_point(p: &RegisteredPoint, village: &str, pos: Xy) -> bool {
     sim::world::hazards::village_sees_slope(p.pos, pos, p.threatens.iter().any(|t| t == village))
+}
+
+impl Brain {
+    /// Whether a load from depot `d` reaches `to` over the roads this role knows are open: the
+    /// world's own rule ([`RoadGraph::joins`]) over the closures in the view, so the post never
+    /// sends what the world would refuse as having no route.
+    pub(super) fn load_gets_through(&self, view: &RoleView, d: &DepotView, to: &Consignee) -> bool {
+        let node = match to {
+            Consignee::Village(name) => view.villages.iter().find(|v| &v.name == name).map(|v| v.road_node),
+            Consignee::Team(name) => view.teams.iter().find(|t| &t.name == name).map(|t| t.node),
+        };
+        let Some(node) = node else { return false };
+        self.roads.joins(d.node, node, &|e| view.closed_roads.contains(&e))
+    }
 }
 
 fn village_pos(view: &RoleView, name: &str) -> Option<Xy> {

@@ -21,7 +21,7 @@ fn brain(role: &str) -> Brain {
     let world = sim::World::new(setup.scenario.clone(), setup.map.clone(), setup.seed).unwrap();
     let role: Role = role.parse().unwrap();
     let briefing = sim::access::briefing(&world, &role);
-    Brain::new(role, Arc::new(briefing), GRID)
+    Brain::new(role, Arc::new(briefing), GRID, Arc::new(setup.map.features.roads.clone()))
 }
 
 fn village(name: &str, x: f64) -> VillageView {
@@ -30,6 +30,7 @@ fn village(name: &str, x: f64) -> VillageView {
         name_zh: None,
         pos: [x, 937.5],
         township: Some("T1".into()),
+        road_node: None,
         shelter: None,
         population: 100,
         at_home: Some(100),
@@ -59,6 +60,7 @@ fn view(role: &str, t_s: u32, rain: f64) -> RoleView {
         kind_zh: "乡镇队".into(),
         size: 20,
         pos: [1400.0, 937.5],
+        node: None,
         state: TeamState::Idle,
         accepted: false,
         carrying: Default::default(),
@@ -292,6 +294,7 @@ fn the_post_holds_evacuated_villages_supplies_a_waiting_team_and_the_county_appr
     v.depots.push(DepotView {
         name: "D".into(),
         pos: [600.0, 937.5],
+        node: None,
         county: false,
         stock: [("woven_bags".to_string(), 1000)].into(),
     });
@@ -333,6 +336,7 @@ fn a_load_the_depot_can_no_longer_fill_is_dropped_and_decided_afresh() {
     let stock = |n: u32| DepotView {
         name: "D".into(),
         pos: [600.0, 937.5],
+        node: None,
         county: false,
         stock: [("life_jackets".to_string(), n)].into(),
     };
@@ -349,4 +353,83 @@ fn a_load_the_depot_can_no_longer_fill_is_dropped_and_decided_afresh() {
     b.done.insert("materials:Alpha".into());
     b.retract(&order);
     assert!(!b.done.contains("materials:Alpha"), "the village may get a load again");
+}
+
+/// A depot at `node` of the valley's road graph (Alpha 0, Beta 1, Gamma 2, the branch's end 3;
+/// edges: 0 Alpha–Beta, 1 Beta–Gamma, 2 Beta–north) holding `material`.
+fn depot_at(name: &str, node: u32, material: &str) -> DepotView {
+    let map = testkit::valley_map().build();
+    DepotView {
+        name: name.into(),
+        pos: map.features.roads.nodes[node as usize],
+        node: Some(node),
+        county: false,
+        stock: [(material.to_string(), 500)].into(),
+    }
+}
+
+/// Found in the flood demo (two `no_route` refusals): the post sent life jackets from the
+/// nearest depot over a closed road. It now sends from the nearest depot an open road joins to
+/// the consignee, drops a load whose road closed before it went out, and with none left asks
+/// no depot at all.
+#[test]
+fn the_post_sends_materials_only_over_open_roads() {
+    let mut b = brain("command");
+    let mut v = view("command", 600, 0.0);
+    v.villages[2].road_node = Some(2);
+    v.hazard.push(water_at(2200.0)); // in Gamma
+    // The branch's end is nearer Gamma than Alpha is, but its only road (edge 2) is closed.
+    v.depots = vec![depot_at("Branch", 3, "life_jackets"), depot_at("West", 0, "life_jackets")];
+    v.closed_roads = vec![2];
+    let mut out = Vec::new();
+    b.send_village_materials(&v, &mut out);
+    let from = |o: &Order| match o {
+        Order::SendMaterials { depot, to: Consignee::Village(to), .. } if to == "Gamma" => Some(depot.clone()),
+        _ => None,
+    };
+    assert_eq!(out.iter().filter_map(from).collect::<Vec<_>>(), ["West"], "{out:?}");
+
+    // The road from the west closes before the load goes out: the world would refuse it.
+    let to_gamma = out.iter().find(|o| from(o).is_some()).expect("a load for Gamma").clone();
+    v.closed_roads = vec![1, 2];
+    assert!(!b.still_needed(&to_gamma, &v), "no open road from West to Gamma");
+    b.retract(&to_gamma);
+    let mut again = Vec::new();
+    b.send_village_materials(&v, &mut again);
+    assert!(again.iter().all(|o| from(o).is_none()), "no depot reaches Gamma: {again:?}");
+
+    // Open again, the branch's depot is the nearest and is chosen.
+    v.closed_roads.clear();
+    b.send_village_materials(&v, &mut again);
+    assert_eq!(again.iter().filter_map(from).collect::<Vec<_>>(), ["Branch"], "{again:?}");
+}
+
+/// A team waiting for material on site gets it from a depot an open road joins to where the
+/// team stands, not from the nearest one behind a closure.
+#[test]
+fn a_waiting_team_is_supplied_over_open_roads() {
+    let mut b = brain("command");
+    let mut v = view("command", 600, 0.0);
+    v.teams[0].pos = [2200.0, 937.5];
+    v.teams[0].node = Some(2);
+    v.teams[0].state = TeamState::Waiting {
+        village: "Gamma".into(),
+        task: sim::Task::Sandbag,
+        material: "woven_bags".into(),
+        missing: 300,
+    };
+    v.depots = vec![depot_at("Branch", 3, "woven_bags"), depot_at("West", 0, "woven_bags")];
+    v.closed_roads = vec![2];
+    let sent: Vec<Order> = b.decide(&v).into_iter().filter(|o| matches!(o, Order::SendMaterials { .. })).collect();
+    assert_eq!(
+        sent,
+        [Order::SendMaterials {
+            depot: "West".into(),
+            material: "woven_bags".into(),
+            amount: 300,
+            to: Consignee::Team("T1 队".into())
+        }]
+    );
+    v.closed_roads = vec![1, 2];
+    assert!(!b.still_needed(&sent[0], &v), "the road from West closed");
 }

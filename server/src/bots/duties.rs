@@ -286,20 +286,16 @@ impl Brain {
             }
         }
         for (team, pos, material, missing) in waiting {
+            let to = Consignee::Team(team.clone());
             let depot = view
                 .depots
                 .iter()
-                .filter(|d| d.stock.get(&material).copied().unwrap_or(0) > 0)
+                .filter(|d| d.stock.get(&material).copied().unwrap_or(0) > 0 && self.load_gets_through(view, d, &to))
                 .min_by(|a, b| dist(a.pos, pos).total_cmp(&dist(b.pos, pos)));
             match depot {
                 Some(d) => {
                     let amount = missing.min(d.stock[&material]);
-                    let order = Order::SendMaterials {
-                        depot: d.name.clone(),
-                        material: material.clone(),
-                        amount,
-                        to: Consignee::Team(team.clone()),
-                    };
+                    let order = Order::SendMaterials { depot: d.name.clone(), material: material.clone(), amount, to };
                     self.once(format!("supply:{team}:{material}"), order, out);
                 }
                 None if self.has_county() => {
@@ -316,7 +312,7 @@ impl Brain {
     }
 
     /// Materials for the threatened villages in this post's care, as the plan asks: from the
-    /// nearest depot holding each, once per village.
+    /// nearest depot holding each that an open road joins to the village, once per village.
     pub(super) fn send_village_materials(&mut self, view: &RoleView, out: &mut Vec<Order>) {
         let villages: Vec<(String, [f64; 2])> =
             self.threatened(view).into_iter().filter_map(|(v, _)| village_pos(view, &v).map(|p| (v, p))).collect();
@@ -330,16 +326,17 @@ impl Brain {
                 let taken = claimed.get(&(d.name.clone(), m.to_string())).copied().unwrap_or(0);
                 d.stock.get(m).copied().unwrap_or(0).saturating_sub(taken)
             };
+            let to = Consignee::Village(village.clone());
             let pick = VILLAGE_MATERIALS.iter().find_map(|(m, want)| {
                 view.depots
                     .iter()
-                    .filter(|d| left(d, m, &claimed) > 0)
+                    .filter(|d| left(d, m, &claimed) > 0 && self.load_gets_through(view, d, &to))
                     .min_by(|a, b| dist(a.pos, pos).total_cmp(&dist(b.pos, pos)))
                     .map(|d| (d.name.clone(), m.to_string(), (*want).min(left(d, m, &claimed))))
             });
             if let Some((depot, material, amount)) = pick {
                 *claimed.entry((depot.clone(), material.clone())).or_insert(0) += amount;
-                let order = Order::SendMaterials { depot, material, amount, to: Consignee::Village(village.clone()) };
+                let order = Order::SendMaterials { depot, material, amount, to };
                 self.once(format!("materials:{village}"), order, out);
             }
         }

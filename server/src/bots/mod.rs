@@ -216,17 +216,13 @@ impl Bot {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct MapMetaOnly {
-    meta: sim::map::MapMeta,
-}
-
-/// A brain from the seat's briefing and the map's grid geometry.
+/// A brain from the seat's briefing and the map's grid geometry and roads (`map.json` alone,
+/// checked as any map is: the bytes come from a server the bot does not control).
 fn build_brain(role: Role, data: &protocol::StaticData) -> Result<Brain, String> {
-    let meta: MapMetaOnly = serde_json::from_slice(&data.map_json).map_err(|e| format!("map.json: {e}"))?;
-    let grid = Grid { cols: meta.meta.cols, cell_size_m: meta.meta.cell_size_m };
+    let (meta, features) = sim::map::decode_map_json(&data.map_json).map_err(|e| e.to_string())?;
+    let grid = Grid { cols: meta.cols, cell_size_m: meta.cell_size_m };
     let briefing = data.briefing.clone().ok_or("no briefing: not a role seat")?;
-    Ok(Brain::new(role, Arc::new(briefing), grid))
+    Ok(Brain::new(role, Arc::new(briefing), grid, Arc::new(features.roads)))
 }
 
 #[cfg(test)]

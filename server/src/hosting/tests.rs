@@ -83,7 +83,11 @@ fn a_drill_over_udp_refuses_garbage_and_unauthorised_orders_and_goes_on_to_the_e
         let o = h.join().unwrap().unwrap_or_else(|e| panic!("{name} bot: {e}"));
         assert!(o.ended.is_some(), "{name} bot did not see the end");
         assert!(o.views > 0, "{name} bot got no view");
-        assert!(o.refusals.is_empty(), "{name} bot was refused: {:?}", o.refusals);
+        // At 3600× an order decided on the last view before the end can reach the server after
+        // it (one drill hour a second): that refusal is the race, not a bot at fault.
+        let ended = sim::access::Refusal::Ended.to_string();
+        let wrong: Vec<&String> = o.refusals.iter().filter(|r| **r != ended).collect();
+        assert!(wrong.is_empty(), "{name} bot was refused: {:?}", o.refusals);
     }
 
     let rec = dir.join("rec");

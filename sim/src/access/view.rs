@@ -117,6 +117,7 @@ pub fn view(world: &World, role: &Role) -> RoleView {
                 name_zh: v.name_zh.clone(),
                 pos: v.pos,
                 township: v.township.clone(),
+                road_node: v.road_node,
                 shelter: world.people.shelter_name(v).map(str::to_string),
                 population: v.population,
                 at_home: k.then_some(v.at_home + v.trapped),
@@ -165,6 +166,7 @@ pub fn view(world: &World, role: &Role) -> RoleView {
                 kind_zh: team_kind_zh(t.kind).into(),
                 size: t.size,
                 pos: t.pos,
+                node: Some(t.node),
                 state,
                 accepted: job.is_some_and(|j| j.accepted),
                 carrying,
@@ -231,7 +233,7 @@ pub fn view(world: &World, role: &Role) -> RoleView {
         .filter(|&di| covers_depot(world, role, di))
         .map(|di| {
             let d = &world.materials.depots[di];
-            DepotView { name: d.name.clone(), pos: d.pos, county: d.county, stock: d.stock.clone() }
+            DepotView { name: d.name.clone(), pos: d.pos, node: d.node, county: d.county, stock: d.stock.clone() }
         })
         .collect();
     // Shelters of the villages in a role's care (all for the county and the controller).

@@ -56,25 +56,34 @@ pub fn decode_map(json: &[u8], terrain: &[u8]) -> Result<MapAsset, MapError> {
     decode_parts(json, Path::new(MAP_JSON), terrain, Path::new(TERRAIN_BIN))
 }
 
+/// Decodes `map.json` alone: the metadata and the vector features, checked as [`decode_map`]
+/// checks them, with the road adjacency built. For a side that needs the roads and places and
+/// not the grids (a bot planning a load over the roads).
+pub fn decode_map_json(json: &[u8]) -> Result<(MapMeta, Features), MapError> {
+    decode_json(json, Path::new(MAP_JSON))
+}
+
 fn decode_parts(text: &[u8], json_path: &Path, bytes: &[u8], bin_path: &Path) -> Result<MapAsset, MapError> {
-    if text.len() > MAX_MAP_JSON_BYTES {
-        return Err(too_large(json_path, text.len() as u64, MAX_MAP_JSON_BYTES));
-    }
     if bytes.len() > MAX_TERRAIN_BYTES {
         return Err(too_large(bin_path, bytes.len() as u64, MAX_TERRAIN_BYTES));
     }
-    let parsed: MapJson = serde_json::from_slice(text)
-        .map_err(|e| MapError::Corrupt { path: json_path.to_path_buf(), reason: e.to_string() })?;
+    let (meta, features) = decode_json(text, json_path)?;
     let grid = decode_grid(bytes).map_err(|reason| MapError::Corrupt { path: bin_path.to_path_buf(), reason })?;
-    if grid.cols != parsed.meta.cols || grid.rows != parsed.meta.rows {
+    if grid.cols != meta.cols || grid.rows != meta.rows {
         return Err(MapError::Corrupt {
             path: bin_path.to_path_buf(),
-            reason: format!(
-                "grid is {}x{} but {} says {}x{}",
-                grid.cols, grid.rows, MAP_JSON, parsed.meta.cols, parsed.meta.rows
-            ),
+            reason: format!("grid is {}x{} but {} says {}x{}", grid.cols, grid.rows, MAP_JSON, meta.cols, meta.rows),
         });
     }
+    Ok(MapAsset { meta, grid, features })
+}
+
+fn decode_json(text: &[u8], json_path: &Path) -> Result<(MapMeta, Features), MapError> {
+    if text.len() > MAX_MAP_JSON_BYTES {
+        return Err(too_large(json_path, text.len() as u64, MAX_MAP_JSON_BYTES));
+    }
+    let parsed: MapJson = serde_json::from_slice(text)
+        .map_err(|e| MapError::Corrupt { path: json_path.to_path_buf(), reason: e.to_string() })?;
     let mut features = parsed.features;
     // Every node an edge or a settlement names exists before anything indexes by it (found by
     // the `map` fuzz target: the adjacency was built first and panicked).
@@ -90,7 +99,7 @@ fn decode_parts(text: &[u8], json_path: &Path, bytes: &[u8], bin_path: &Path) ->
         return Err(corrupt(format!("settlement {} names a road node that does not exist", s.name)));
     }
     features.roads.rebuild_adjacency();
-    Ok(MapAsset { meta: parsed.meta, grid, features })
+    Ok((parsed.meta, features))
 }
 
 /// Writes a map asset into `dir`, creating it.

@@ -12,7 +12,7 @@ mod roads;
 
 pub use files::{
     MAP_JSON, MAX_GRID_CELLS, MAX_GRID_SIDE, MAX_MAP_JSON_BYTES, MAX_TERRAIN_BYTES, MapError, TERRAIN_BIN, decode_map,
-    load_map, save_map,
+    decode_map_json, load_map, save_map,
 };
 pub use projection::LocalProjection;
 pub use roads::{RoadClass, RoadEdge, RoadGraph, Route};

@@ -117,6 +117,16 @@ impl RoadGraph {
             .map(|(i, _)| i as u32)
     }
 
+    /// Whether a route over open roads joins two nodes: the one rule for whether a team or a
+    /// load can get from one to the other. A missing node (a place no road reaches) counts as
+    /// reachable off road.
+    pub fn joins(&self, from: Option<u32>, to: Option<u32>, closed: &dyn Fn(u32) -> bool) -> bool {
+        match (from, to) {
+            (Some(a), Some(b)) => self.route(a, b, closed).is_some(),
+            _ => true,
+        }
+    }
+
     /// Fastest route by Dijkstra; `closed(edge)` marks edges that cannot be used.
     pub fn route(&self, from: u32, to: u32, closed: &dyn Fn(u32) -> bool) -> Option<Route> {
         let n = self.nodes.len();

@@ -399,11 +399,8 @@ impl World {
         }
     }
 
-    /// Whether an open road route joins two nodes (a missing node counts as reachable off road).
+    /// Whether an open road route joins two nodes ([`crate::map::RoadGraph::joins`] over today's closures).
     pub(crate) fn route_open(&self, from: Option<u32>, to: Option<u32>) -> bool {
-        match (from, to) {
-            (Some(a), Some(b)) => self.map.features.roads.route(a, b, &|e| self.roads.is_closed(e)).is_some(),
-            _ => true,
-        }
+        self.map.features.roads.joins(from, to, &|e| self.roads.is_closed(e))
     }
 }
